@@ -1,0 +1,155 @@
+// The `chunkscope` command. A face on the engine: parses arguments, shows progress and a summary,
+// writes timings/trace files, and maps failures to exit codes (0 ok, 1 run failed, 2 usage).
+import { parseArgs } from 'node:util';
+import { ChunkscopeError, runDataset, toChromeTrace, type RunOptions, type RunReport } from '../engine';
+import { writeFileAtomic } from '../engine/output';
+import { formatSummary } from './summary-table';
+
+const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
+
+Runs your processor over DATA (CSV, TSV or JSON Lines) on a pool of worker threads, in chunks,
+and records what every chunk cost.
+
+Options:
+  --processor FILE        module exporting processRow(row, ctx) or processChunk(rows, ctx)
+  --strategy S            per-row | batches | byte-range (default) | shared-columns
+  --workers N             worker threads (default: available parallelism)
+  --chunk-rows N          rows per chunk
+  --chunk-bytes N         bytes per chunk (default 1 MiB for byte-range)
+  --out FILE              results as JSON Lines in input row order (or the combined result)
+  --timings FILE          the run report: summary and one record per chunk (JSON)
+  --trace FILE            Chrome Trace Event JSON (open in Perfetto or chrome://tracing)
+  --on-error stop|skip    stop at the first failing row (default), or skip it and go on
+  --chunk-timeout SECS    fail the run when one chunk runs longer than this
+  --delimiter C           field delimiter (default: , or tab for .tsv)
+  --no-header             the first row is data; rows are arrays
+  --row-shape S           object | array | columns
+  --types T               string (default) | infer
+  --max-worker-memory MB  heap limit per worker
+  --json                  print the summary as JSON
+  -h, --help              this help
+
+Exit codes: 0 ok, 1 the run failed, 2 usage error.`;
+
+class UsageError extends Error {}
+
+function integer(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a whole number of at least 1, got "${value}"`);
+  return n;
+}
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        processor: { type: 'string' },
+        strategy: { type: 'string' },
+        workers: { type: 'string' },
+        'chunk-rows': { type: 'string' },
+        'chunk-bytes': { type: 'string' },
+        out: { type: 'string' },
+        timings: { type: 'string' },
+        trace: { type: 'string' },
+        'on-error': { type: 'string' },
+        'chunk-timeout': { type: 'string' },
+        delimiter: { type: 'string' },
+        'no-header': { type: 'boolean' },
+        'row-shape': { type: 'string' },
+        types: { type: 'string' },
+        'max-worker-memory': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return parsed;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  const [command, data, ...extra] = positionals;
+  if (values.help || command === 'help' || command === undefined) {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  if (command !== 'run') throw new UsageError(`Unknown command "${command}"`);
+  if (!data) throw new UsageError('Missing DATA: the dataset file to process');
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
+  if (!values.processor) throw new UsageError('Missing --processor FILE');
+  const chunkTimeout = values['chunk-timeout'] === undefined ? undefined : Number(values['chunk-timeout']);
+  if (chunkTimeout !== undefined && !(chunkTimeout >= 0)) throw new UsageError(`--chunk-timeout needs a number of seconds, got "${values['chunk-timeout']}"`);
+  const options: RunOptions = {
+    data,
+    processor: values.processor,
+    strategy: values.strategy as RunOptions['strategy'],
+    workers: integer('workers', values.workers),
+    chunkRows: integer('chunk-rows', values['chunk-rows']),
+    chunkBytes: integer('chunk-bytes', values['chunk-bytes']),
+    out: values.out,
+    onError: values['on-error'] as RunOptions['onError'],
+    chunkTimeout,
+    delimiter: values.delimiter,
+    header: !values['no-header'],
+    rowShape: values['row-shape'] as RunOptions['rowShape'],
+    types: values.types as RunOptions['types'],
+    maxWorkerMemoryMb: integer('max-worker-memory', values['max-worker-memory']),
+  };
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const showProgress = process.stderr.isTTY && !values.json;
+  let report: RunReport;
+  try {
+    report = await runDataset(options, {
+      signal: controller.signal,
+      onProgress: showProgress
+        ? (p) => {
+            const percent = p.totalBytes > 0 ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
+            process.stderr.write(`\r${percent}%  ${p.rows.toLocaleString('en-US')} rows  ${Math.round(p.rowsPerSecond).toLocaleString('en-US')} rows/s   `);
+          }
+        : undefined,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (showProgress) process.stderr.write('\r\x1b[K');
+  }
+  if (values.timings) writeFileAtomic(values.timings, JSON.stringify(report, null, 1));
+  if (values.trace) writeFileAtomic(values.trace, JSON.stringify(toChromeTrace(report)));
+  if (values.json) {
+    const json: Record<string, unknown> = { summary: report.summary, errors: report.errors, warnings: report.warnings };
+    if (report.hasResult) json.result = report.result;
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    process.stdout.write(formatSummary(report, { timings: values.timings, trace: values.trace }) + '\n');
+  }
+  return 0;
+}
+
+async function main(): Promise<void> {
+  let code: number;
+  try {
+    code = await run(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof ChunkscopeError && error.code === 'usage')) {
+      process.stderr.write(`chunkscope: ${error.message}\nRun "chunkscope --help" for usage.\n`);
+      code = 2;
+    } else if (error instanceof ChunkscopeError) {
+      process.stderr.write(`chunkscope: ${error.message}\n`);
+      code = 1;
+    } else {
+      process.stderr.write(`chunkscope: unexpected failure: ${(error as Error).stack ?? error}\n`);
+      code = 1;
+    }
+  }
+  process.exitCode = code;
+}
+
+void main();

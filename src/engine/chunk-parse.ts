@@ -1,0 +1,285 @@
+// Worker-side parsing of one chunk into the rows a processor receives, whatever the strategy:
+// a byte range read from the file (with a speculative start), bytes handed over by the main
+// thread, an index range of the shared table, or a single pre-parsed row.
+import { epochNow } from './clock';
+import { byteOffsetOf, countLines, scanCsv } from './csv-parse';
+import { decodeField, scanColumns } from './columnar-parse';
+import { makeRowBuilder, type RowBuilder } from './row-shape';
+import type { ChunkPlan, ChunkTask, WorkerConfig, WorkerRowError } from './protocol';
+import type { ColumnarChunk } from './types';
+
+const LF = 10;
+/** Extra bytes read past a range's limit so the last record usually completes in one read. */
+const INITIAL_SLACK = 64 * 1024;
+
+export interface ParsedChunk {
+  start: number;
+  end: number;
+  count: number;
+  lines: number;
+  rows: unknown[] | ColumnarChunk;
+  readMs: number;
+  errors: WorkerRowError[];
+  fatal?: WorkerRowError;
+  skippedRecords?: Set<number>;
+  locate(record: number): { byteOffset: number; linesBefore: number };
+}
+
+type ReadRange = (start: number, length: number) => Uint8Array;
+
+interface Source {
+  buffer: Uint8Array;
+  /** Absolute file offset of buffer[0]. */
+  base: number;
+  /** Relative position of the first record to parse. */
+  from: number;
+  /** Relative limit: records starting before it belong to this chunk. */
+  limit: number;
+  atEof: boolean;
+}
+
+let cachedBuilder: { key: string; build: RowBuilder } | undefined;
+
+function rowBuilder(config: WorkerConfig, plan: ChunkPlan): RowBuilder {
+  const key = `${plan.rowShape}/${plan.types}`;
+  if (cachedBuilder?.key !== key) {
+    cachedBuilder = { key, build: makeRowBuilder(config.hasHeader ? config.header : null, plan.rowShape, plan.types) };
+  }
+  return cachedBuilder.build;
+}
+
+function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  let p = bytes.indexOf(LF, from);
+  while (p >= 0 && p < to) {
+    count++;
+    p = bytes.indexOf(LF, p + 1);
+  }
+  return count;
+}
+
+/** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
+function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<ParsedChunk, 'readMs'> | null {
+  const { buffer, base, from, limit } = source;
+  const text = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from).toString('utf8');
+  const asciiOnly = text.length === buffer.length - from;
+  const charLimit = asciiOnly ? limit - from : Buffer.from(buffer.buffer, buffer.byteOffset + from, limit - from).toString('utf8').length;
+  const rows: unknown[] = [];
+  const starts: number[] = [];
+  const errors: WorkerRowError[] = [];
+  let fatal: WorkerRowError | undefined;
+  let skippedRecords: Set<number> | undefined;
+  const locate = (record: number) => {
+    const at = starts[record];
+    return { byteOffset: base + from + byteOffsetOf(text, at, asciiOnly), linesBefore: countLines(text, 0, at) };
+  };
+  const dataError = (message: string, record: number, data: unknown) => {
+    const failure: WorkerRowError = { kind: 'data', message, record, ...locate(record), data };
+    if (plan.onError === 'stop') {
+      fatal = failure;
+      return false;
+    }
+    errors.push(failure);
+    (skippedRecords ??= new Set()).add(record);
+    return true;
+  };
+  let stop: number;
+  if (config.format === 'jsonl') {
+    let p = 0;
+    while (p < charLimit) {
+      let nl = text.indexOf('\n', p);
+      if (nl < 0) {
+        if (!source.atEof) return null;
+        nl = text.length;
+      }
+      const line = text.slice(p, nl);
+      if (line.trim() !== '') {
+        starts.push(p);
+        try {
+          rows.push(JSON.parse(line));
+        } catch (error) {
+          rows.push(undefined);
+          if (!dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line)) break;
+        }
+      }
+      p = nl + 1;
+    }
+    stop = Math.min(p, text.length);
+  } else {
+    const build = rowBuilder(config, plan);
+    const width = config.header.length;
+    const scan = scanCsv(text, 0, charLimit, config.delimiter.charCodeAt(0), source.atEof, (fields, recordStart) => {
+      starts.push(recordStart);
+      if (fields.length !== width) {
+        rows.push(undefined);
+        return dataError(`expected ${width} fields (as in the header), found ${fields.length}`, starts.length - 1, fields.slice());
+      }
+      rows.push(build(fields));
+    });
+    if (scan.incomplete) return null;
+    if (scan.unterminatedQuoteAt !== undefined) {
+      starts.push(scan.unterminatedQuoteAt);
+      fatal = { kind: 'data', message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)', record: starts.length - 1, ...locate(starts.length - 1) };
+      starts.pop();
+    }
+    stop = scan.stop;
+  }
+  const end = base + from + byteOffsetOf(text, stop, asciiOnly);
+  return { start: base + from, end, count: starts.length, lines: countLines(text, 0, stop), rows, errors, fatal, skippedRecords, locate };
+}
+
+/** The columnar fast path: numbers parsed from bytes, text columns decoded only when read. */
+function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<ParsedChunk, 'readMs'> | null {
+  const { buffer, base, from, limit } = source;
+  const width = config.header.length;
+  const scan = scanColumns(buffer, from, limit, buffer.length, config.delimiter.charCodeAt(0), source.atEof, width, plan.numericColumns);
+  if (scan.incomplete) return null;
+  const locate = (record: number) => {
+    const at = scan.recordStarts[record];
+    return { byteOffset: base + at, linesBefore: countLineFeeds(buffer, from, at) };
+  };
+  const errors: WorkerRowError[] = [];
+  let fatal: WorkerRowError | undefined;
+  for (const problem of scan.problems) {
+    const failure: WorkerRowError = { kind: 'data', message: problem.message, record: problem.record, ...locate(problem.record) };
+    if (plan.onError === 'stop') {
+      fatal = failure;
+      break;
+    }
+    errors.push(failure);
+  }
+  if (scan.unterminatedQuoteAt !== undefined) {
+    fatal = {
+      kind: 'data',
+      message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)',
+      byteOffset: base + scan.unterminatedQuoteAt,
+      linesBefore: countLineFeeds(buffer, from, scan.unterminatedQuoteAt),
+    };
+  }
+  const columns: ColumnarChunk['columns'] = {};
+  config.header.forEach((name, c) => {
+    const numeric = scan.numeric[c];
+    if (numeric) {
+      columns[name] = numeric.subarray(0, scan.length);
+      return;
+    }
+    let decoded: string[] | undefined;
+    Object.defineProperty(columns, name, {
+      enumerable: true,
+      get() {
+        if (!decoded) {
+          decoded = new Array<string>(scan.length);
+          const s = scan.spanStart[c]!;
+          const e = scan.spanEnd[c]!;
+          for (let r = 0; r < scan.length; r++) decoded[r] = decodeField(buffer, s[r], e[r]);
+        }
+        return decoded;
+      },
+    });
+  });
+  return {
+    start: base + from,
+    end: base + scan.stop,
+    count: scan.length,
+    lines: countLineFeeds(buffer, from, scan.stop),
+    rows: { length: scan.length, names: config.header, columns },
+    errors,
+    fatal,
+    locate,
+  };
+}
+
+function parseSource(source: Source, config: WorkerConfig, plan: ChunkPlan) {
+  return plan.rowShape === 'columns' ? parseColumns(source, config, plan) : parseText(source, config, plan);
+}
+
+/**
+ * A byte range [start, limit) owns the records that start inside it. When the range starts
+ * mid-file its true first record is unknown: we guess the first position after a line feed. The
+ * guess is wrong only when that line feed sits inside a quoted field; the executor checks every
+ * guess against where the previous chunk's parse actually ended and re-parses on a mismatch.
+ */
+function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: WorkerConfig, readRange: ReadRange) {
+  let readMs = 0;
+  let slack = INITIAL_SLACK;
+  for (;;) {
+    const readFrom = task.speculative ? task.start - 1 : task.start;
+    const length = Math.min(config.fileSize - readFrom, task.limit - readFrom + slack);
+    const t0 = epochNow();
+    const buffer = readRange(readFrom, length);
+    readMs += epochNow() - t0;
+    const atEof = readFrom + buffer.length >= config.fileSize;
+    let from = 0;
+    if (task.speculative) {
+      const lf = buffer.indexOf(LF);
+      from = lf < 0 || readFrom + lf + 1 >= task.limit ? task.limit - readFrom : lf + 1;
+      if (from >= task.limit - readFrom) {
+        // No record is guessed to start in this range.
+        return { parsed: emptyChunk(task.limit), readMs };
+      }
+    }
+    const parsed = parseSource({ buffer, base: readFrom, from, limit: task.limit - readFrom, atEof }, config, task.plan);
+    if (parsed) return { parsed, readMs };
+    slack *= 4;
+  }
+}
+
+function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
+  return { start: at, end: at, count: 0, lines: 0, rows: [], errors: [], locate: () => ({ byteOffset: at, linesBefore: 0 }) };
+}
+
+export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: ReadRange): ParsedChunk {
+  switch (task.kind) {
+    case 'range': {
+      const { parsed, readMs } = parseByteRange(task, config, readRange);
+      return { ...parsed, readMs };
+    }
+    case 'bytes': {
+      const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof: true };
+      return { ...parseSource(source, config, task.plan)!, readMs: 0 };
+    }
+    case 'index': {
+      const starts = new Float64Array(task.table.recordStarts);
+      const from = starts[task.firstRecord];
+      const to = starts[task.endRecord];
+      const buffer = new Uint8Array(task.table.bytes, from, to - from);
+      const parsed = parseSource({ buffer, base: task.table.base + from, from: 0, limit: buffer.length, atEof: true }, config, task.plan)!;
+      if (task.plan.rowShape === 'columns') shareNumericColumns(parsed, task, config);
+      return { ...parsed, readMs: 0 };
+    }
+    case 'row': {
+      const parsed: ParsedChunk = {
+        start: task.byteStart,
+        end: task.byteEnd,
+        count: 1,
+        lines: task.lines,
+        rows: [task.row],
+        readMs: 0,
+        errors: [],
+        locate: () => ({ byteOffset: task.byteStart, linesBefore: 0 }),
+      };
+      if (task.problem !== undefined) {
+        const failure: WorkerRowError = { kind: 'data', message: task.problem, record: 0, byteOffset: task.byteStart, linesBefore: 0, data: task.row };
+        if (task.plan.onError === 'stop') parsed.fatal = failure;
+        else {
+          parsed.errors.push(failure);
+          parsed.skippedRecords = new Set([0]);
+        }
+      }
+      return parsed;
+    }
+  }
+}
+
+/** Numeric columns land in the shared table, so they are parsed once and handed out as views. */
+function shareNumericColumns(parsed: Omit<ParsedChunk, 'readMs'>, task: Extract<ChunkTask, { kind: 'index' }>, config: WorkerConfig): void {
+  const chunk = parsed.rows as ColumnarChunk;
+  config.header.forEach((name, c) => {
+    const shared = task.table.numeric[c];
+    const local = chunk.columns[name];
+    if (!shared || !(local instanceof Float64Array)) return;
+    const column = new Float64Array(shared);
+    column.set(local, task.firstRecord);
+    chunk.columns[name] = column.subarray(task.firstRecord, task.firstRecord + chunk.length);
+  });
+}

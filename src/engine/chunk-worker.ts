@@ -1,0 +1,225 @@
+// The worker-thread entry that piscina runs: loads the processor once, then for each task reads
+// (byte-range), parses, runs the user's function, folds or encodes results, and reports timings.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { threadId, workerData } from 'node:worker_threads';
+import { epochNow } from './clock';
+import { loadProcessor, type Processor } from './processor-load';
+import { parseChunk, type ParsedChunk } from './chunk-parse';
+import type { ChunkResult, ChunkTask, FoldTask, InitResult, InitTask, Task, WorkerConfig, WorkerRowError } from './protocol';
+import type { ProcessorContext } from './types';
+
+process.setSourceMapsEnabled(true);
+
+const config = workerData as WorkerConfig;
+const status = new Float64Array(config.status);
+let processor: Processor | undefined;
+let slot = -1;
+let fd = -1;
+const ctx: ProcessorContext = { workerId: threadId, header: config.header, file: config.file, state: {} };
+
+function errorOf(error: unknown): { message: string; stack?: string } {
+  if (error instanceof Error) return { message: error.message, stack: error.stack };
+  return { message: String(error) };
+}
+
+function waitForAll(barrier: SharedArrayBuffer, workers: number, timeoutMs: number): number {
+  const counter = new Int32Array(barrier);
+  const arrival = Atomics.add(counter, 0, 1);
+  Atomics.notify(counter, 0);
+  const deadline = Date.now() + timeoutMs;
+  for (let seen = Atomics.load(counter, 0); seen < workers; seen = Atomics.load(counter, 0)) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    Atomics.wait(counter, 0, seen, left);
+  }
+  return arrival;
+}
+
+async function init(task: InitTask): Promise<InitResult> {
+  slot = waitForAll(task.barrier, task.workers, task.timeoutMs);
+  const started = epochNow();
+  const result: InitResult = {
+    workerId: threadId,
+    slot,
+    exports: { processRow: false, processChunk: false, combine: false, hasInitial: false, setup: false, teardown: false },
+    options: {},
+    setupMs: 0,
+  };
+  try {
+    processor = await loadProcessor(config.processor);
+    result.exports = {
+      processRow: !!processor.processRow,
+      processChunk: !!processor.processChunk,
+      combine: !!processor.combine,
+      hasInitial: processor.hasInitial,
+      setup: !!processor.setup,
+      teardown: !!processor.teardown,
+    };
+    result.options = { rowShape: processor.options.rowShape, types: processor.options.types };
+    if (processor.setup) await processor.setup(ctx);
+  } catch (error) {
+    result.error = errorOf(error);
+  }
+  result.setupMs = epochNow() - started;
+  return result;
+}
+
+async function teardown(task: InitTask): Promise<InitResult> {
+  waitForAll(task.barrier, task.workers, task.timeoutMs);
+  const started = epochNow();
+  const result: InitResult = { workerId: threadId, slot, exports: {} as InitResult['exports'], options: {}, setupMs: 0 };
+  try {
+    if (processor?.teardown) await processor.teardown(ctx);
+  } catch (error) {
+    result.error = errorOf(error);
+  }
+  if (fd >= 0) closeSync(fd);
+  fd = -1;
+  result.setupMs = epochNow() - started;
+  return result;
+}
+
+function fold(values: unknown[], includeInitial: boolean): unknown {
+  const combine = processor!.combine!;
+  let acc: unknown = includeInitial && processor!.hasInitial ? processor!.initial : undefined;
+  let has = includeInitial && processor!.hasInitial;
+  for (const value of values) {
+    if (value === undefined) continue;
+    acc = has ? combine(acc, value) : value;
+    has = true;
+  }
+  return acc;
+}
+
+function readRange(start: number, length: number): Uint8Array {
+  if (fd < 0) fd = openSync(config.file, 'r');
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const n = readSync(fd, buffer, filled, length - filled, start + filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+function processorError(error: unknown, parsed: ParsedChunk, record: number | undefined, data: unknown): WorkerRowError {
+  const { message, stack } = errorOf(error);
+  const where = record === undefined ? {} : parsed.locate(record);
+  return { kind: 'processor', message, stack, record, ...where, data };
+}
+
+async function runChunk(task: ChunkTask): Promise<ChunkResult> {
+  const startedAt = epochNow();
+  status[slot * 2] = task.chunk;
+  status[slot * 2 + 1] = startedAt;
+  try {
+    const parsed = parseChunk(task, config, readRange);
+    const afterParse = epochNow();
+    const result: ChunkResult = {
+      chunk: task.chunk,
+      workerId: threadId,
+      start: parsed.start,
+      end: parsed.end,
+      speculative: task.kind === 'range' && task.speculative,
+      records: parsed.count,
+      lines: parsed.lines,
+      startedAt,
+      readMs: parsed.readMs,
+      parseMs: afterParse - startedAt - parsed.readMs,
+      computeMs: 0,
+      encodeMs: 0,
+      finishedAt: 0,
+      hasPartial: false,
+      errors: parsed.errors,
+      fatal: parsed.fatal,
+    };
+    if (!result.fatal) compute(task, parsed, result);
+    const afterCompute = epochNow();
+    result.computeMs = afterCompute - afterParse;
+    if (!result.fatal) encode(task, result);
+    result.finishedAt = epochNow();
+    result.encodeMs = result.finishedAt - afterCompute;
+    return result;
+  } finally {
+    status[slot * 2 + 1] = 0;
+  }
+}
+
+// Results between compute and encode live here, so compute time and encode time are measured apart.
+let pendingValues: unknown[] = [];
+
+function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult): void {
+  const p = processor!;
+  const stopOnError = task.plan.onError === 'stop';
+  ctx.chunk = task.chunk;
+  const values: unknown[] = [];
+  const rows = parsed.rows;
+  if (p.processChunk) {
+    try {
+      const out = p.processChunk(rows, ctx);
+      if (out !== undefined && out !== null) {
+        if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new Error('processChunk must return an array of values');
+        for (let i = 0; i < (out as unknown[]).length; i++) values.push((out as unknown[])[i]);
+      }
+    } catch (error) {
+      const failure = processorError(error, parsed, undefined, undefined);
+      if (stopOnError) result.fatal = failure;
+      else {
+        result.errors.push({ ...failure, data: Array.isArray(rows) ? rows : undefined });
+        values.length = 0;
+      }
+    }
+  } else {
+    const processRow = p.processRow!;
+    const list = rows as unknown[];
+    const skipped = parsed.skippedRecords;
+    for (let i = 0; i < list.length; i++) {
+      if (skipped !== undefined && skipped.has(i)) continue;
+      try {
+        values.push(processRow(list[i], ctx));
+      } catch (error) {
+        const failure = processorError(error, parsed, i, list[i]);
+        if (stopOnError) {
+          result.fatal = failure;
+          break;
+        }
+        result.errors.push(failure);
+      }
+    }
+  }
+  if (task.plan.fold && !result.fatal) {
+    result.partial = fold(values, false);
+    result.hasPartial = result.partial !== undefined;
+    pendingValues = [];
+  } else {
+    pendingValues = values;
+  }
+}
+
+function encode(task: ChunkTask, result: ChunkResult): void {
+  const values = pendingValues;
+  pendingValues = [];
+  if (!task.plan.encode) return;
+  let out = '';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === undefined) continue;
+    const line = JSON.stringify(value);
+    if (line !== undefined) out += line + '\n';
+  }
+  result.output = out;
+}
+
+export default async function handle(task: Task): Promise<unknown> {
+  switch (task.kind) {
+    case 'init':
+      return init(task);
+    case 'teardown':
+      return teardown(task);
+    case 'fold':
+      return { value: fold((task as FoldTask).values, (task as FoldTask).includeInitial) };
+    default:
+      return runChunk(task);
+  }
+}

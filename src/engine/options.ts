@@ -1,0 +1,88 @@
+// Every default in one place, and the checks that turn a caller's options into a complete plan.
+import os from 'node:os';
+import path from 'node:path';
+import { ChunkscopeError } from './errors';
+import type { OnError, RowShape, RunOptions, Strategy, TypeMode } from './types';
+
+export const STRATEGIES: readonly Strategy[] = ['per-row', 'batches', 'byte-range', 'shared-columns'];
+
+export const DEFAULTS = {
+  strategy: 'byte-range' as Strategy,
+  /** About 1 MB keeps per-task overhead (postMessage, scheduling) far below the work in a chunk. */
+  chunkBytes: 1 << 20,
+  chunkRows: 10_000,
+  onError: 'stop' as OnError,
+  chunkTimeout: 0,
+  /** Chunks in flight per worker: enough to keep every worker fed, few enough to bound memory. */
+  inFlightPerWorker: 2,
+  /** per-row tasks are tiny; a deeper queue hides their dispatch latency a little. */
+  inFlightPerWorkerPerRow: 16,
+  /** Results of skipped rows kept in memory for the report (the errors file has them all). */
+  maxErrorsInReport: 1000,
+  /** Seconds to wait for every worker to load the processor and run setup(). */
+  setupTimeoutSeconds: 60,
+  watchdogIntervalMs: 100,
+} as const;
+
+export interface ResolvedOptions {
+  data: string;
+  processor: string;
+  strategy: Strategy;
+  workers: number;
+  chunkRows?: number;
+  chunkBytes?: number;
+  out?: string;
+  onError: OnError;
+  chunkTimeoutMs: number;
+  delimiter?: string;
+  header: boolean;
+  rowShape?: RowShape;
+  types?: TypeMode;
+  format?: RunOptions['format'];
+  maxWorkerMemoryMb?: number;
+}
+
+function positiveInteger(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) throw new ChunkscopeError('usage', `${name} must be a whole number of at least 1, got ${value}`);
+  return value;
+}
+
+export function resolveRunOptions(options: RunOptions): ResolvedOptions {
+  if (!options.data) throw new ChunkscopeError('usage', 'No dataset given');
+  if (!options.processor) throw new ChunkscopeError('usage', 'No processor given (--processor FILE)');
+  const strategy = options.strategy ?? DEFAULTS.strategy;
+  if (!STRATEGIES.includes(strategy)) {
+    throw new ChunkscopeError('usage', `Unknown strategy ${JSON.stringify(strategy)}; choose one of ${STRATEGIES.join(', ')}`);
+  }
+  if (options.chunkRows !== undefined && options.chunkBytes !== undefined) {
+    throw new ChunkscopeError('usage', 'Give either a chunk size in rows or in bytes, not both');
+  }
+  const onError = options.onError ?? DEFAULTS.onError;
+  if (onError !== 'stop' && onError !== 'skip') throw new ChunkscopeError('usage', `on-error must be stop or skip, got ${JSON.stringify(onError)}`);
+  const chunkTimeout = options.chunkTimeout ?? DEFAULTS.chunkTimeout;
+  if (!(chunkTimeout >= 0)) throw new ChunkscopeError('usage', `chunk timeout must be a number of seconds ≥ 0, got ${chunkTimeout}`);
+  if (options.rowShape && !['object', 'array', 'columns'].includes(options.rowShape)) {
+    throw new ChunkscopeError('usage', `row shape must be object, array or columns, got ${JSON.stringify(options.rowShape)}`);
+  }
+  if (options.types && !['string', 'infer'].includes(options.types)) {
+    throw new ChunkscopeError('usage', `types must be string or infer, got ${JSON.stringify(options.types)}`);
+  }
+  return {
+    data: path.resolve(options.data),
+    processor: path.resolve(options.processor),
+    strategy,
+    workers: positiveInteger('workers', options.workers) ?? os.availableParallelism(),
+    chunkRows: positiveInteger('chunk rows', options.chunkRows),
+    chunkBytes: positiveInteger('chunk bytes', options.chunkBytes),
+    out: options.out ? path.resolve(options.out) : undefined,
+    onError,
+    chunkTimeoutMs: chunkTimeout * 1000,
+    delimiter: options.delimiter,
+    header: options.header !== false,
+    rowShape: options.rowShape,
+    types: options.types,
+    format: options.format,
+    maxWorkerMemoryMb: positiveInteger('max worker memory (MB)', options.maxWorkerMemoryMb),
+  };
+}

@@ -1,0 +1,47 @@
+// Output files that never exist half-written: data goes to a temporary file beside the target,
+// renamed into place only when the run succeeds, and removed when it does not.
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { ChunkscopeError } from './errors';
+
+export class AtomicFile {
+  private fd: number;
+  readonly tempPath: string;
+
+  constructor(readonly finalPath: string) {
+    this.tempPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${process.pid}.${Date.now().toString(36)}.partial`);
+    try {
+      this.fd = openSync(this.tempPath, 'w');
+    } catch (error) {
+      throw new ChunkscopeError('io', `Cannot write ${finalPath}: ${(error as Error).message}`);
+    }
+  }
+
+  write(text: string): void {
+    if (text.length > 0) writeSync(this.fd, text);
+  }
+
+  commit(): void {
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.tempPath, this.finalPath);
+  }
+
+  discard(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    rmSync(this.tempPath, { force: true });
+  }
+}
+
+/** Writes a whole file atomically (timings, traces). */
+export function writeFileAtomic(finalPath: string, text: string): void {
+  const file = new AtomicFile(finalPath);
+  try {
+    file.write(text);
+    file.commit();
+  } catch (error) {
+    file.discard();
+    throw error;
+  }
+}

@@ -1,0 +1,152 @@
+// `chunkscope.run` / `chunkscope.runOnFile`: trust check → dataset → processor → settings →
+// runDataset under a cancellable progress notification → timings file, summary and notification.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { runDataset, type ProgressEvent, type RunReport } from '../engine';
+import { readSettings, workspaceFolderFor } from './config';
+import { openDatasetAtLine, openProcessorAt, openResults } from './openLocations';
+import { pickDataset, saveIfDirty } from './pickDataset';
+import { pickProcessor } from './pickProcessor';
+import { showReport } from './report';
+import { ensureTrusted } from './trust';
+import type { Ui } from './ui';
+import { bytePercent, formatCompact, formatInteger } from './logic/format';
+import { computeOutputPaths } from './logic/outputPaths';
+import { classifyRunError, describeFailure } from './logic/runErrors';
+import { settingsToRunOptions } from './logic/settings';
+import { notificationText } from './logic/summary';
+
+/** Progress messages are throttled: the engine may report far more often than anyone can read. */
+const PROGRESS_INTERVAL_MS = 200;
+
+export class RunCommand implements vscode.Disposable {
+  /** One run at a time: a run already uses every core, and two would skew each other's timings. */
+  private running: AbortController | undefined;
+
+  constructor(
+    private readonly ui: Ui,
+    private readonly state: vscode.Memento,
+  ) {}
+
+  async run(explicitDataset?: vscode.Uri): Promise<void> {
+    if (this.running) {
+      void vscode.window.showInformationMessage('Chunkscope: a run is already in progress.');
+      return;
+    }
+    if (!(await ensureTrusted())) return;
+    const dataset = await pickDataset(explicitDataset, 'Choose a dataset to run a processor on');
+    if (!dataset || !(await saveIfDirty(dataset))) return;
+    const processor = await pickProcessor(this.state);
+    if (!processor) return;
+
+    const folder = workspaceFolderFor(dataset);
+    const mapped = settingsToRunOptions(readSettings(dataset), { data: dataset.fsPath, processor: processor.fsPath, out: '' });
+    const files = computeOutputPaths(dataset.fsPath, processor.fsPath, mapped.outputFolder, folder?.uri.fsPath);
+    const options = { ...mapped.options, out: files.results };
+    for (const w of mapped.warnings) this.ui.log(`Settings: ${w}`);
+
+    const controller = new AbortController();
+    this.running = controller;
+    try {
+      await fs.mkdir(files.folder, { recursive: true });
+      const report = await vscode.window.withProgress<RunReport>(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Chunkscope: ${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`,
+          cancellable: true,
+        },
+        (progress, token) => {
+          // Cancel → abort: the engine stops its workers and removes the partial output.
+          token.onCancellationRequested(() => controller.abort());
+          let reported = 0;
+          let lastMessageAt = 0;
+          const onProgress = (p: ProgressEvent) => {
+            const percent = bytePercent(p.bytes, p.totalBytes);
+            const now = Date.now();
+            if (now - lastMessageAt < PROGRESS_INTERVAL_MS && percent < 100) return;
+            lastMessageAt = now;
+            progress.report({
+              increment: Math.max(0, percent - reported),
+              message: `${formatCompact(p.rowsPerSecond)} rows/s · ${formatInteger(p.rows)} rows · ${Math.floor(percent)}%`,
+            });
+            reported = Math.max(reported, percent);
+          };
+          return runDataset(options, { signal: controller.signal, onProgress });
+        },
+      );
+      await this.finished(report, files);
+    } catch (err) {
+      this.failed(err, processor.fsPath, dataset.fsPath, controller.signal.aborted);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** On deactivate (window closing, extension host restart) a running pool must not outlive us. */
+  dispose(): void {
+    this.running?.abort();
+  }
+
+  private async finished(report: RunReport, files: { results: string; timings: string }): Promise<void> {
+    let timings: string | undefined = files.timings;
+    try {
+      await fs.writeFile(files.timings, JSON.stringify(report, null, 2));
+    } catch (err) {
+      timings = undefined;
+      this.ui.log(`Could not write the timings file ${files.timings}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const results = report.summary.out ?? files.results;
+    this.ui.showRun(report, { results, ...(timings ? { timings } : {}) });
+
+    // Not awaited: the command is done; the buttons stay usable while the toast lives.
+    const openResultsAction = 'Open Results';
+    const showReportAction = 'Show Report';
+    const actions = timings ? [openResultsAction, showReportAction] : [openResultsAction];
+    void vscode.window.showInformationMessage(notificationText(report), ...actions).then(async (choice) => {
+      if (choice === openResultsAction) await openResults(results);
+      else if (choice === showReportAction && timings) await showReport(timings);
+    });
+  }
+
+  private failed(err: unknown, processorPath: string, datasetPath: string, aborted: boolean): void {
+    const failure = classifyRunError(err, processorPath, aborted);
+    if (failure.kind === 'cancelled') {
+      this.ui.log('Run cancelled; partial output removed.');
+      void vscode.window.showInformationMessage('Run cancelled; partial output removed');
+      return;
+    }
+    // Full detail (engine message, worker stack) goes to the output; the toast stays one line.
+    this.ui.log(`Run failed: ${failure.message}`);
+    if (failure.kind === 'located' && failure.location.stack) this.ui.log(failure.location.stack);
+    this.ui.log('');
+    if (failure.kind === 'other') {
+      // Compile and load errors of the processor (code 'processor', no row) can still open it at the line.
+      const show = 'Show Output';
+      const open = 'Open Processor';
+      const actions = failure.code === 'processor' ? [open, show] : [show];
+      const frame = failure.processorFrame;
+      void vscode.window.showErrorMessage(`Chunkscope: ${failure.message}`, ...actions).then(async (c) => {
+        if (c === show) this.ui.output.show(true);
+        else if (c === open) await openProcessorAt(processorPath, frame?.line, frame?.column).catch(() => undefined);
+      });
+      return;
+    }
+
+    const openProcessor = 'Open Processor';
+    const openDataset = 'Open Dataset at Row';
+    const actions: string[] = [];
+    if (failure.location.kind === 'processor') actions.push(openProcessor);
+    if (failure.location.line !== undefined) actions.push(openDataset);
+    const frame = failure.processorFrame;
+    void vscode.window.showErrorMessage(describeFailure(failure, path.basename(processorPath)), ...actions).then(async (choice) => {
+      try {
+        if (choice === openProcessor) await openProcessorAt(processorPath, frame?.line, frame?.column);
+        else if (choice === openDataset && failure.location.line !== undefined)
+          await openDatasetAtLine(datasetPath, failure.location.line);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Chunkscope: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+}

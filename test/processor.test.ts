@@ -1,0 +1,287 @@
+// The processor contract: module kinds (.js/.cjs/.mjs/.ts), processRow/processChunk, combine/initial,
+// row shapes and type inference, the columnar fast path, setup/teardown and ctx.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ChunkscopeError, runDataset } from '../src/engine';
+import { STRATEGIES, TempDir, readNdjson, rejection, runToRows, writeProcessor } from './helpers';
+
+describe('processors', function () {
+  this.timeout(60_000);
+  let tmp: TempDir;
+  let numbers: string; // id,v,name,f with v = (i * 7919) % 1000 - 300 and f = i / 4 (exact in binary)
+  let expectedSumV = 0;
+  let expectedSumF = 0;
+  const N = 10_000;
+  before(() => {
+    tmp = new TempDir('chunkscope-proc-');
+    let s = 'id,v,name,f\n';
+    for (let i = 1; i <= N; i++) {
+      const v = ((i * 7919) % 1000) - 300;
+      const f = i / 4;
+      expectedSumV += v;
+      expectedSumF += f;
+      s += `${i},${v},"n, ${i}",${f}\n`;
+    }
+    numbers = tmp.write('numbers.csv', s);
+  });
+  after(() => tmp.dispose());
+
+  describe('module kinds', () => {
+    const small = 'id,v\n1,10\n2,20\n3,30\n';
+
+    it('a TypeScript processor (type annotations, an interface) runs', async () => {
+      const data = tmp.write('small.csv', small);
+      const proc = writeProcessor(
+        tmp,
+        'typed.ts',
+        'interface Row {\n  id: string;\n  v: string;\n}\nconst scale: number = 2;\n' +
+          'export function processRow(row: Row): { id: number; doubled: number } {\n  return { id: Number(row.id), doubled: Number(row.v) * scale };\n}\n',
+      );
+      const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
+      assert.deepEqual(rows, [
+        { id: 1, doubled: 20 },
+        { id: 2, doubled: 40 },
+        { id: 3, doubled: 60 },
+      ]);
+    });
+
+    it('a throw in a .ts processor reports a stack naming the .ts file at the right .ts line (source-mapped)', async () => {
+      const data = tmp.write('small.csv', small);
+      // Type-only lines before the throw vanish when compiled, so an unmapped line number would differ.
+      const source = [
+        'interface Row {', //  1
+        '  id: string;', //  2
+        '  v: string;', //  3
+        '}', //  4
+        'type Out = { id: number };', //  5
+        'interface Unused {', //  6
+        '  a: number;', //  7
+        '  b: string;', //  8
+        '}', //  9
+        'export function processRow(row: Row): Out {', // 10
+        '  const id: number = Number(row.id);', // 11
+        "  if (id === 2) throw new Error('typed failure');", // 12
+        '  return { id };', // 13
+        '}', // 14
+        '',
+      ].join('\n');
+      const proc = writeProcessor(tmp, 'typed-throw.ts', source);
+      const err = await rejection(runDataset({ data, processor: proc, workers: 1 }));
+      assert.ok(err instanceof ChunkscopeError, String(err));
+      assert.equal(err.code, 'processor');
+      assert.equal(err.location?.row, 2);
+      const stack = err.location?.stack ?? '';
+      const m = new RegExp(`${path.basename(proc).replace('.', '\\.')}:(\\d+)`).exec(stack);
+      assert.ok(m, `stack names ${path.basename(proc)}: ${stack}`);
+      assert.equal(Number(m![1]), 12, `stack points at .ts line 12: ${stack}`);
+    });
+
+    it('an .mjs ESM processor runs', async () => {
+      const data = tmp.write('small.csv', small);
+      const proc = writeProcessor(tmp, 'esm.mjs', 'export function processRow(row) { return Number(row.v) + 1; }\nexport const options = { rowShape: "object" };\n');
+      const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
+      assert.deepEqual(rows, [11, 21, 31]);
+    });
+
+    it('a .cjs processor runs', async () => {
+      const data = tmp.write('small.csv', small);
+      const proc = writeProcessor(tmp, 'cjs.cjs', 'module.exports = { processRow: (row) => row.id + ":" + row.v };\n');
+      const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
+      assert.deepEqual(rows, ['1:10', '2:20', '3:30']);
+    });
+
+    it('processRow returning undefined emits nothing for that row', async () => {
+      const data = tmp.write('small.csv', small);
+      const proc = writeProcessor(tmp, 'filter.js', "exports.processRow = (row) => (row.id === '2' ? undefined : Number(row.id));\n");
+      const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2, chunkRows: 1 });
+      assert.deepEqual(rows, [1, 3]);
+    });
+  });
+
+  describe('combine / initial', () => {
+    for (const strategy of STRATEGIES) {
+      it(`sum over 10,000 rows equals the direct sum (${strategy}, chunkRows 7, 2 workers)`, async () => {
+        const proc = writeProcessor(tmp, 'sum.js', 'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+        const report = await runDataset({ data: numbers, processor: proc, strategy, workers: 2, chunkRows: 7 });
+        assert.equal(report.hasResult, true);
+        assert.equal(report.result, expectedSumV);
+      });
+    }
+
+    it('without initial, the fold still gives the sum', async () => {
+      const proc = writeProcessor(tmp, 'sum-noinit.js', 'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\n');
+      const report = await runDataset({ data: numbers, processor: proc, strategy: 'byte-range', workers: 2, chunkBytes: 300 });
+      assert.equal(report.result, expectedSumV);
+    });
+
+    for (const strategy of STRATEGIES) {
+      it(`the fold follows input order (non-commutative combine, ${strategy}, chunkRows 7)`, async () => {
+        const data = tmp.write('order.csv', 'id\n' + Array.from({ length: 500 }, (_, i) => `${i + 1}\n`).join(''));
+        const proc = writeProcessor(
+          tmp,
+          'concat.js',
+          // Uneven work so chunks finish out of order.
+          'exports.processRow = (row) => { const n = Number(row.id); if (n % 50 < 7) { const t = Date.now(); while (Date.now() - t < 2) {} } return [n]; };\n' +
+            'exports.combine = (a, b) => a.concat(b);\nexports.initial = [];\n',
+        );
+        const report = await runDataset({ data, processor: proc, strategy, workers: 2, chunkRows: 7 });
+        assert.deepEqual(report.result, Array.from({ length: 500 }, (_, i) => i + 1));
+      });
+    }
+
+    it('a histogram (object) combine', async () => {
+      const proc = writeProcessor(
+        tmp,
+        'hist.js',
+        'exports.processRow = (row) => ({ [Number(row.v) < 0 ? "neg" : "pos"]: 1 });\n' +
+          'exports.combine = (a, b) => { const o = { ...a }; for (const k of Object.keys(b)) o[k] = (o[k] || 0) + b[k]; return o; };\nexports.initial = {};\n',
+      );
+      const report = await runDataset({ data: numbers, processor: proc, workers: 2, chunkRows: 333 });
+      let neg = 0;
+      for (let i = 1; i <= N; i++) if (((i * 7919) % 1000) - 300 < 0) neg++;
+      assert.deepEqual(report.result, { neg, pos: N - neg });
+    });
+  });
+
+  describe('processChunk and row shapes', () => {
+    for (const strategy of STRATEGIES) {
+      it(`processChunk gets each chunk's rows in order (${strategy}, chunkRows 3)`, async () => {
+        const data = tmp.write('ids.csv', 'id,t\n' + Array.from({ length: 20 }, (_, i) => `${i + 1},"t\n${i + 1}"\n`).join(''));
+        const proc = writeProcessor(tmp, 'chunk.js', 'exports.processChunk = (rows, ctx) => rows.map((r) => r.id + "|" + r.t);\n');
+        const { rows } = await runToRows(tmp, { data, processor: proc, strategy, workers: 2, chunkRows: 3 });
+        assert.deepEqual(rows, Array.from({ length: 20 }, (_, i) => `${i + 1}|t\n${i + 1}`));
+      });
+    }
+
+    it("options.types 'infer' turns numeric columns into numbers, leaves text as strings", async () => {
+      const data = tmp.write('infer.csv', 'i,f,neg,exp,text\n1,2.5,-3,1e3,abc\n20,0.125,-0.5,2E-2,"4,5"\n');
+      const proc = writeProcessor(tmp, 'infer.js', "exports.options = { types: 'infer' };\nexports.processRow = (row) => row;\n");
+      const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
+      assert.deepEqual(rows, [
+        { i: 1, f: 2.5, neg: -3, exp: 1000, text: 'abc' },
+        { i: 20, f: 0.125, neg: -0.5, exp: 0.02, text: '4,5' },
+      ]);
+    });
+
+    it("types: 'infer' passed as a run option works the same", async () => {
+      const data = tmp.write('infer2.csv', 'a,b\n1,x\n2.5,y\n');
+      const proc = writeProcessor(tmp, 'infer2.js', 'exports.processRow = (row) => [typeof row.a, typeof row.b];\n');
+      const { rows } = await runToRows(tmp, { data, processor: proc, types: 'infer' });
+      assert.deepEqual(rows, [
+        ['number', 'string'],
+        ['number', 'string'],
+      ]);
+    });
+
+    it('default types are strings (like csv.DictReader)', async () => {
+      const data = tmp.write('strings.csv', 'a,b\n1,2.5\n');
+      const proc = writeProcessor(tmp, 'types.js', 'exports.processRow = (row) => [typeof row.a, typeof row.b, row.a, row.b];\n');
+      const { rows } = await runToRows(tmp, { data, processor: proc });
+      assert.deepEqual(rows, [['string', 'string', '1', '2.5']]);
+    });
+
+    for (const strategy of STRATEGIES) {
+      it(`rowShape 'array' gives string arrays without the header (${strategy})`, async () => {
+        const data = tmp.write('arr.csv', 'a,b\n1,"x,y"\n2,"é\n東"\n');
+        const proc = writeProcessor(tmp, 'arr.js', "exports.options = { rowShape: 'array' };\nexports.processRow = (row) => row;\n");
+        const { rows } = await runToRows(tmp, { data, processor: proc, strategy, workers: 2, chunkBytes: 3 });
+        assert.deepEqual(rows, [
+          ['1', 'x,y'],
+          ['2', 'é\n東'],
+        ]);
+      });
+    }
+  });
+
+  describe("the columnar fast path (rowShape 'columns')", () => {
+    for (const strategy of ['byte-range', 'shared-columns', 'batches'] as const) {
+      it(`numeric columns are Float64Arrays whose sums equal the reference; text columns are strings (${strategy})`, async () => {
+        const proc = writeProcessor(
+          tmp,
+          'columns.js',
+          "exports.options = { rowShape: 'columns' };\n" +
+            'exports.processChunk = (chunk) => {\n' +
+            '  const v = chunk.columns.v, f = chunk.columns.f, name = chunk.columns.name;\n' +
+            '  let sv = 0, sf = 0;\n' +
+            '  for (let i = 0; i < chunk.length; i++) { sv += v[i]; sf += f[i]; }\n' +
+            '  return [{ n: chunk.length, sv, sf, vF64: v instanceof Float64Array, fF64: f instanceof Float64Array, vLen: v.length,\n' +
+            '    nameIsStrings: Array.isArray(name) && name.every((s) => typeof s === "string"), firstName: name[0], names: chunk.names }];\n' +
+            '};\n',
+        );
+        const { rows } = await runToRows(tmp, { data: numbers, processor: proc, strategy, workers: 2, chunkRows: 1000 });
+        const parts = rows as Array<{ n: number; sv: number; sf: number; vF64: boolean; fF64: boolean; vLen: number; nameIsStrings: boolean; firstName: string; names: string[] }>;
+        assert.ok(parts.length >= 2, 'more than one chunk');
+        let total = 0;
+        let sv = 0;
+        let sf = 0;
+        for (const p of parts) {
+          assert.equal(p.vF64, true, 'v is a Float64Array');
+          assert.equal(p.fF64, true, 'f is a Float64Array');
+          assert.ok(p.vLen >= p.n, 'the column holds at least length values');
+          assert.equal(p.nameIsStrings, true, 'the text column is a string array');
+          assert.equal(p.firstName, `n, ${total + 1}`, 'text column values, in order');
+          assert.deepEqual(p.names, ['id', 'v', 'name', 'f']);
+          total += p.n;
+          sv += p.sv;
+          sf += p.sf;
+        }
+        assert.equal(total, N);
+        assert.equal(sv, expectedSumV);
+        assert.equal(sf, expectedSumF);
+      });
+    }
+
+    it('empty numeric fields are NaN in a Float64Array column', async () => {
+      const data = tmp.write('nan.csv', 'x,y\n1,2\n,3\n4,\n');
+      const proc = writeProcessor(
+        tmp,
+        'nan.js',
+        "exports.options = { rowShape: 'columns' };\nexports.processChunk = (c) => { const out = []; for (let i = 0; i < c.length; i++) out.push([c.columns.x[i], c.columns.y[i]].map((v) => (Number.isNaN(v) ? 'NaN' : v))); return out; };\n",
+      );
+      const { rows } = await runToRows(tmp, { data, processor: proc, workers: 1 });
+      assert.deepEqual(rows, [
+        [1, 2],
+        ['NaN', 3],
+        [4, 'NaN'],
+      ]);
+    });
+  });
+
+  describe('setup / teardown / ctx', () => {
+    it('setup and teardown run once per worker; ctx.state lives across chunks; ctx carries workerId, chunk, header, file', async () => {
+      const marker = tmp.path('lifecycle.marker');
+      const proc = writeProcessor(
+        tmp,
+        'lifecycle.js',
+        `const fs = require('fs');\nconst { threadId } = require('worker_threads');\n` +
+          `exports.setup = async (ctx) => { await new Promise((r) => setTimeout(r, 5)); ctx.state.tag = 'set-' + threadId; fs.appendFileSync(${JSON.stringify(marker)}, 'setup ' + threadId + ' ' + ctx.workerId + '\\n'); };\n` +
+          `exports.teardown = (ctx) => { fs.appendFileSync(${JSON.stringify(marker)}, 'teardown ' + threadId + '\\n'); };\n` +
+          `exports.processRow = (row, ctx) => ({ id: row.id, tag: ctx.state.tag, thread: threadId, worker: ctx.workerId, chunk: ctx.chunk, header: ctx.header, file: ctx.file });\n`,
+      );
+      const data = tmp.write('life.csv', 'id,x\n' + Array.from({ length: 200 }, (_, i) => `${i + 1},${i}\n`).join(''));
+      const { rows, report } = await runToRows(tmp, { data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 10 });
+      const lines = fs.readFileSync(marker, 'utf8').trim().split('\n');
+      const setups = lines.filter((l) => l.startsWith('setup ')).map((l) => l.split(' '));
+      const teardowns = lines.filter((l) => l.startsWith('teardown ')).map((l) => l.split(' ')[1]);
+      const setupThreads = setups.map((s) => s[1]);
+      assert.equal(setupThreads.length, 2, `setup ran once on each of the 2 workers: ${lines.join(' | ')}`);
+      assert.equal(new Set(setupThreads).size, 2, 'no worker ran setup twice');
+      for (const s of setups) assert.equal(s[2], s[1], 'ctx.workerId in setup is the thread id');
+      assert.deepEqual([...teardowns].sort(), [...setupThreads].sort(), 'teardown ran once on each worker that ran setup');
+      const out = rows as Array<{ id: string; tag: string; thread: number; worker: number; chunk: number; header: string[]; file: string }>;
+      assert.equal(out.length, 200);
+      for (const r of out) {
+        assert.equal(r.tag, `set-${r.thread}`, 'state set in setup is visible in processRow on the same worker');
+        assert.equal(r.worker, r.thread, 'ctx.workerId is the worker thread id');
+        assert.ok(setupThreads.includes(String(r.thread)), 'rows only ran on workers that ran setup');
+        assert.deepEqual(r.header, ['id', 'x']);
+        assert.equal(path.resolve(r.file), path.resolve(data));
+        const rec = report.chunks.find((c) => c.index === r.chunk);
+        assert.ok(rec, `ctx.chunk ${r.chunk} is a chunk index of the report`);
+        assert.ok(rec!.firstRow <= Number(r.id) && Number(r.id) < rec!.firstRow + rec!.rows);
+        assert.equal(rec!.workerId, r.thread, 'the chunk record names the worker that ran it');
+      }
+    });
+  });
+});
