@@ -28,7 +28,7 @@ function expectedRows(name: string): Record<string, string>[] {
 }
 
 describe('csv-spectrum corpus', function () {
-  this.timeout(120_000);
+  this.timeout(30_000);
   let tmp: TempDir;
   let identity: string;
   before(() => {

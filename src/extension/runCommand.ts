@@ -118,7 +118,8 @@ export class RunCommand implements vscode.Disposable {
     }
     // Full detail (engine message, worker stack) goes to the output; the toast stays one line.
     this.ui.log(`Run failed: ${failure.message}`);
-    if (failure.kind === 'located' && failure.location.stack) this.ui.log(failure.location.stack);
+    const stack = failure.kind === 'located' ? failure.location.stack : undefined;
+    if (stack && !failure.message.includes(stack)) this.ui.log(stack);
     this.ui.log('');
     if (failure.kind === 'other') {
       // Compile and load errors of the processor (code 'processor', no row) can still open it at the line.
