@@ -65,13 +65,16 @@ async function ensureData(rows) {
 
 const problems = []; // disagreements and crashes: any of them makes the run exit 1
 
+let childTimeoutMs = 0; // set from the row count: generous, but a hung child must not stall the bench
+
 /** Run a child that prints a JSON report; undefined (and a recorded problem) if it failed. */
 async function runChild(label, cmd, args) {
-  const m = await measure(cmd, args, { cwd: root });
+  const m = await measure(cmd, args, { cwd: root, timeoutMs: childTimeoutMs });
   const report = m.code === 0 ? lastJson(m.stdout) : undefined;
   if (!report) {
-    problems.push(`${label}: exit ${m.code}; ${cmd} ${args.join(' ')}\n${(m.stderr || m.stdout).trim().slice(-2000)}`);
-    console.log(`  ${label}: FAILED (exit ${m.code})`);
+    const why = m.timedOut ? `killed after ${childTimeoutMs / 1000} s (hung?)` : `exit ${m.code}`;
+    problems.push(`${label}: ${why}; ${cmd} ${args.join(' ')}\n${(m.stderr || m.stdout).trim().slice(-2000)}`);
+    console.log(`  ${label}: FAILED (${why})`);
     return undefined;
   }
   return { report, peakRssBytes: Math.max(report.peakRssBytes ?? report.summary?.peakRssBytes ?? 0, m.peakRssBytes ?? 0) };
@@ -95,6 +98,7 @@ async function bestOf(repeats, once) {
 }
 
 async function run({ rows, repeats }) {
+  childTimeoutMs = 60_000 + rows * 0.1; // 60 s + 100 µs a row: 260 s for 2M rows
   const data = await ensureData(rows);
   const prefix = rows > PREFIX_ROWS ? await ensureData(PREFIX_ROWS) : data;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-bench-'));

@@ -146,8 +146,8 @@ describe('CLI', function () {
     const stop = cli(['run', data, '--processor', bad, '--out', out]);
     assert.equal(stop.code, 1, stop.stdout + stop.stderr);
     assert.ok(stop.stderr.includes('seven is bad'), stop.stderr);
-    assert.match(stop.stderr, /row\D{0,3}7\b/, stop.stderr);
-    assert.match(stop.stderr, /line\D{0,3}8\b/, stop.stderr);
+    assert.match(stop.stderr, /row\D{0,3}7\b/i, stop.stderr);
+    assert.match(stop.stderr, /line\D{0,3}8\b/i, stop.stderr);
     assert.equal(fs.existsSync(out), false, 'no partial out file');
     const skip = cli(['run', data, '--processor', bad, '--out', out, '--on-error', 'skip', '--json']);
     assert.equal(skip.code, 0, skip.stderr);

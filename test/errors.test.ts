@@ -56,7 +56,7 @@ describe('errors: bad input and faults', function () {
           assert.equal(err.location!.line, 3, `line of the opening quote's row: ${err.message}`);
           // The row starts at byte 8, its quote at byte 10: either is a precise answer.
           assert.ok([8, 10].includes(err.location!.byteOffset as number), `byteOffset ${err.location!.byteOffset}`);
-          assert.match(err.message, /line\D{0,3}3\b/, err.message);
+          assert.match(err.message, /line\D{0,3}3\b/i, err.message);
           assert.ok(err.message.includes(String(err.location!.byteOffset)), `message has the byte offset: ${err.message}`);
         });
       }
@@ -78,8 +78,8 @@ describe('errors: bad input and faults', function () {
           const err = await expectFailure({ data, processor: identity, strategy, workers: 2, chunkBytes: 4 }, 'data');
           assert.equal(err.location?.row, row, err.message);
           assert.equal(err.location?.line, line, err.message);
-          assert.match(err.message, new RegExp(`row\\D{0,3}${row}\\b`), err.message);
-          assert.match(err.message, new RegExp(`line\\D{0,3}${line}\\b`), err.message);
+          assert.match(err.message, new RegExp(`row\\D{0,3}${row}\\b`, "i"), err.message);
+          assert.match(err.message, new RegExp(`line\\D{0,3}${line}\\b`, "i"), err.message);
         });
       }
     }
@@ -117,10 +117,10 @@ describe('errors: bad input and faults', function () {
         assert.ok(loc!.stack!.includes(`${path.basename(proc)}:2`), `stack points at line 2 of the processor: ${loc!.stack}`);
         assert.ok(err.message.includes('boom at five'), err.message);
         assert.ok(err.message.includes(path.basename(data)), err.message);
-        assert.match(err.message, /row\D{0,3}5\b/, err.message);
-        assert.match(err.message, /line\D{0,3}7\b/, err.message);
-        assert.match(err.message, new RegExp(`chunk\\D{0,3}${loc!.chunk}\\b`), err.message);
-        assert.match(err.message, new RegExp(`worker\\D{0,3}${loc!.workerId}\\b`), err.message);
+        assert.match(err.message, /row\D{0,3}5\b/i, err.message);
+        assert.match(err.message, /line\D{0,3}7\b/i, err.message);
+        assert.match(err.message, new RegExp(`chunk\\D{0,3}${loc!.chunk}\\b`, "i"), err.message);
+        assert.match(err.message, new RegExp(`worker\\D{0,3}${loc!.workerId}\\b`, "i"), err.message);
       });
     }
 
@@ -182,7 +182,7 @@ describe('errors: bad input and faults', function () {
       const data = tmp.write('exit.csv', rowsCsv(3000));
       const proc = writeProcessor(tmp, 'exits.js', "exports.processRow = (row) => { if (row.id === '1500') process.exit(1); return row; };\n");
       const err = await expectFailure({ data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 100 }, 'worker');
-      assert.match(err.message, /chunk\D{0,3}\d+/, err.message);
+      assert.match(err.message, /chunk\D{0,3}\d+/i, err.message);
     });
 
     for (const strategy of ['batches', 'per-row'] as const) {
@@ -190,7 +190,7 @@ describe('errors: bad input and faults', function () {
         const data = tmp.write('exit2.csv', rowsCsv(300));
         const proc = writeProcessor(tmp, 'exits2.js', "exports.processRow = (row) => { if (row.id === '150') process.exit(1); return row; };\n");
         const err = await expectFailure({ data, processor: proc, strategy, workers: 2, chunkRows: 10 }, 'worker');
-        assert.match(err.message, /chunk\D{0,3}\d+/, err.message);
+        assert.match(err.message, /chunk\D{0,3}\d+/i, err.message);
       });
     }
 
@@ -198,7 +198,7 @@ describe('errors: bad input and faults', function () {
       const data = tmp.write('loop.csv', rowsCsv(50));
       const proc = writeProcessor(tmp, 'loops.js', "exports.processRow = (row) => { if (row.id === '30') for (;;) {} return row; };\n");
       const err = await expectFailure({ data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 10, chunkTimeout: 1 }, 'timeout');
-      assert.match(err.message, /chunk\D{0,3}\d+/, err.message);
+      assert.match(err.message, /chunk\D{0,3}\d+/i, err.message);
     });
 
     it("out of memory under maxWorkerMemoryMb 32 → 'worker'", async function () {
@@ -210,7 +210,7 @@ describe('errors: bad input and faults', function () {
         'const keep = [];\nexports.processRow = (row) => { for (;;) keep.push(new Array(10000).fill(row.id + Math.random())); };\n',
       );
       const err = await expectFailure({ data, processor: proc, strategy: 'byte-range', workers: 2, maxWorkerMemoryMb: 32 }, 'worker');
-      assert.match(err.message, /chunk\D{0,3}\d+/, err.message);
+      assert.match(err.message, /chunk\D{0,3}\d+/i, err.message);
     });
   });
 

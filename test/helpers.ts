@@ -63,13 +63,25 @@ export function readNdjson(file: string): unknown[] {
   });
 }
 
+/** A run that neither resolves nor rejects within this time is reported as a hang. */
+export const HANG_MS = 20_000;
+
+/** Rejects with a clear 'hang' error when `p` has not settled within `ms` (a hang detector, not a speed bar). */
+export function hangGuard<T>(p: Promise<T>, what: string, ms = HANG_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`HANG: ${what} did not settle within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
+}
+
 /** Runs the engine with `out` set to a fresh temp file and returns the rows written plus the report. */
 export async function runToRows(
   tmp: TempDir,
   options: Omit<RunOptions, 'out'>,
 ): Promise<{ rows: unknown[]; report: RunReport; out: string }> {
   const out = tmp.path('out.ndjson');
-  const report = await runDataset({ ...options, out });
+  const report = await hangGuard(runDataset({ ...options, out }), `run ${JSON.stringify(options)}`);
   const rows = readNdjson(out);
   fs.rmSync(out, { force: true });
   return { rows, report, out };

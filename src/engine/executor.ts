@@ -1,6 +1,7 @@
 // The run: a warm piscina pool, a strategy producing chunk tasks in order, a bounded number of
 // chunks in flight, results put back in input order (a bounded reorder buffer), byte-range starts
 // verified, output written as it arrives, and every chunk's cost recorded.
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { epochNow } from './clock';
@@ -99,6 +100,8 @@ class Run {
     private readonly startedAtEpochMs: number,
   ) {
     this.expectedStart = info.dataStart;
+    // Every in-flight task listens on this one signal; their number is bounded by the in-flight limit.
+    setMaxListeners(Infinity, this.abort.signal);
   }
 
   private ms(epoch: number): number {
@@ -276,7 +279,8 @@ class Run {
         nextToEmit++;
       }
       if (sourceDone && nextToEmit === submitted) return;
-      if (this.arrived.has(nextToEmit)) continue;
+      // Emitting frees room in flight: refill before sleeping, or nothing would ever wake us.
+      if (this.arrived.has(nextToEmit) || (!sourceDone && submitted - nextToEmit < limit)) continue;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
