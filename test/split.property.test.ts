@@ -190,7 +190,7 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     const objArb = fc.dictionary(keyArb, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(objArb, { maxLength: 20 }),
+        fc.array(objArb, { minLength: 1, maxLength: 20 }),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         fc.constantFrom('.jsonl', '.ndjson'),
