@@ -1,6 +1,7 @@
 // Worker-side parsing of one chunk into the rows a processor receives, whatever the strategy:
 // a byte range read from the file (with a speculative start), bytes handed over by the main
 // thread, an index range of the shared table, or a single pre-parsed row.
+import { isAscii } from 'node:buffer';
 import { epochNow } from './clock';
 import { byteOffsetOf, countLines, scanCsv } from './csv-parse';
 import { decodeField, scanColumns } from './columnar-parse';
@@ -61,8 +62,10 @@ function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
 /** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
 function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<ParsedChunk, 'readMs'> | null {
   const { buffer, base, from, limit } = source;
-  const text = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from).toString('utf8');
-  const asciiOnly = text.length === buffer.length - from;
+  const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
+  // Most data is ASCII: checking that (SIMD) and decoding as Latin-1 is several times faster than UTF-8.
+  const asciiOnly = isAscii(bytes);
+  const text = asciiOnly ? bytes.toString('latin1') : bytes.toString('utf8');
   const charLimit = asciiOnly ? limit - from : Buffer.from(buffer.buffer, buffer.byteOffset + from, limit - from).toString('utf8').length;
   const rows: unknown[] = [];
   const starts: number[] = [];
