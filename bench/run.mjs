@@ -65,14 +65,14 @@ async function ensureData(rows) {
 
 const problems = []; // disagreements and crashes: any of them makes the run exit 1
 
-let childTimeoutMs = 0; // set from the row count: generous, but a hung child must not stall the bench
-
 /** Run a child that prints a JSON report; undefined (and a recorded problem) if it failed. */
-async function runChild(label, cmd, args) {
-  const m = await measure(cmd, args, { cwd: root, timeoutMs: childTimeoutMs });
+async function runChild(label, cmd, args, inputRows) {
+  // Generous (60 s + 100 µs a row), but a hung child must fail instead of stalling the bench.
+  const timeoutMs = 60_000 + inputRows * 0.1;
+  const m = await measure(cmd, args, { cwd: root, timeoutMs });
   const report = m.code === 0 ? lastJson(m.stdout) : undefined;
   if (!report) {
-    const why = m.timedOut ? `killed after ${childTimeoutMs / 1000} s (hung?)` : `exit ${m.code}`;
+    const why = m.timedOut ? `killed after ${timeoutMs / 1000} s (hung?)` : `exit ${m.code}`;
     problems.push(`${label}: ${why}; ${cmd} ${args.join(' ')}\n${(m.stderr || m.stdout).trim().slice(-2000)}`);
     console.log(`  ${label}: FAILED (${why})`);
     return undefined;
@@ -98,7 +98,6 @@ async function bestOf(repeats, once) {
 }
 
 async function run({ rows, repeats }) {
-  childTimeoutMs = 60_000 + rows * 0.1; // 60 s + 100 µs a row: 260 s for 2M rows
   const data = await ensureData(rows);
   const prefix = rows > PREFIX_ROWS ? await ensureData(PREFIX_ROWS) : data;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-bench-'));
@@ -111,7 +110,10 @@ async function run({ rows, repeats }) {
     cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, ramBytes: os.totalmem(),
     node: process.version, python: pythonVersion ?? 'absent', os: `${os.type()} ${os.release()}`, hostname: os.hostname(),
   };
+  machine.loadAverageAtStart = os.loadavg()[0];
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${fmtBytes(machine.ramBytes)} RAM, Node ${machine.node}, Python ${machine.python}`);
+  // Other work on the machine skews the multi-worker rows most: say so rather than hide it.
+  if (machine.loadAverageAtStart > 0.5) console.log(`warning: load average ${machine.loadAverageAtStart.toFixed(2)} before the bench started; figures will be noisy`);
   console.log(`input:   ${rel(data.file)}: ${data.rows.toLocaleString('en')} rows, ${data.bytes.toLocaleString('en')} bytes; best of ${repeats}\n`);
 
   const table = [];
@@ -128,7 +130,7 @@ async function run({ rows, repeats }) {
   try {
     // (1) The floor.
     add(await bestOf(repeats, async () => {
-      const c = await runChild('raw read', process.execPath, ['bench/raw-read.mjs', data.file]);
+      const c = await runChild('raw read', process.execPath, ['bench/raw-read.mjs', data.file], data.rows);
       return c && { design: 'raw read (floor)', rows: data.rows, bytes: c.report.bytes, wallMs: c.report.wallMs, peakRssBytes: c.peakRssBytes };
     }));
 
@@ -139,12 +141,12 @@ async function run({ rows, repeats }) {
         const args = [CLI, 'run', input.file, '--processor', processor, '--strategy', strategy, '--workers', String(workers),
           ...(chunk ? [chunk.flag, String(chunk.value)] : []), '--out', outFile, '--json'];
         const label = `${design} (${workers} worker${workers > 1 ? 's' : ''}${chunk ? ', ' + chunk.label : ''})`;
-        const c = await runChild(label, process.execPath, args);
+        const c = await runChild(label, process.execPath, args, input.rows);
         if (!c) return undefined;
         const s = c.report.summary;
         if (verify && !check(label, await sumOutFile(outFile), expected.get(input.file))) return undefined;
         return {
-          design, workers, chunk: chunk?.label ?? 'default', rows: s.rows, bytes: input.bytes, wallMs: s.wallMs,
+          design, workers, chunk: chunk?.label ?? (strategy === 'per-row' ? '1 row' : `default (${s.chunks} chunks)`), rows: s.rows, bytes: input.bytes, wallMs: s.wallMs,
           peakRssBytes: c.peakRssBytes, overheadShare: s.overheadShare, strategy,
           engine: { rowsPerSecond: s.rowsPerSecond, processingMs: s.processingMs, startupMs: s.startupMs, chunks: s.chunks, repairedChunks: s.repairedChunks },
         };
@@ -153,9 +155,9 @@ async function run({ rows, repeats }) {
     if (!existsSync(path.join(root, 'dist/cli.js'))) {
       problems.push('dist/cli.js is missing: build first (npm run bench does, or node scripts/build.mjs)');
     } else {
-      const cs1 = add(await bestOf(repeats, chunkscope({ design: 'chunkscope default (object rows, byte-range)', workers: 1 })));
-      const cs2 = add(await bestOf(repeats, chunkscope({ design: 'chunkscope default (object rows, byte-range)', workers: 2 })));
-      for (const row of [cs1, cs2]) if (row) row.isDefault = true;
+      for (const workers of [1, 2]) {
+        add(await bestOf(repeats, chunkscope({ design: 'chunkscope default (object rows, byte-range)', workers })));
+      }
 
       for (const workers of [1, 2]) {
         add(await bestOf(repeats, chunkscope({ design: `chunkscope per-row (prefix ${fmtRows(prefix.rows)} rows)`, input: prefix, strategy: 'per-row', workers })));
@@ -184,7 +186,7 @@ async function run({ rows, repeats }) {
         ['queue', 'python: Queue of 1,000-row chunks', 2]];
       for (const [name, design, workers] of designs) {
         add(await bestOf(repeats, async (verify) => {
-          const c = await runChild(design, 'python3', ['bench/python/seed_designs.py', name, data.file, '--processes', '2', '--chunksize', '1000']);
+          const c = await runChild(design, 'python3', ['bench/python/seed_designs.py', name, data.file, '--processes', '2', '--chunksize', '1000'], data.rows);
           if (!c || (verify && !check(design, c.report, expected.get(data.file)))) return undefined;
           return { design, workers, chunk: name === 'queue' ? '1k rows' : name === 'pool' ? 'map default' : '—', rows: c.report.rows, bytes: data.bytes, wallMs: c.report.wallMs, peakRssBytes: c.peakRssBytes, isPython: true };
         }));
@@ -196,7 +198,7 @@ async function run({ rows, repeats }) {
     // (6) DuckDB.
     for (const threads of [1, 2]) {
       add(await bestOf(repeats, async (verify) => {
-        const c = await runChild(`duckdb ${threads} threads`, process.execPath, ['bench/duckdb.mjs', data.file, '--threads', String(threads)]);
+        const c = await runChild(`duckdb ${threads} threads`, process.execPath, ['bench/duckdb.mjs', data.file, '--threads', String(threads)], data.rows);
         if (!c || (verify && !check(`duckdb ${threads} threads`, c.report, expected.get(data.file)))) return undefined;
         return { design: 'duckdb read_csv + sum', workers: threads, chunk: '—', rows: c.report.rows, bytes: data.bytes, wallMs: c.report.wallMs, peakRssBytes: c.peakRssBytes };
       }));
@@ -229,16 +231,19 @@ async function run({ rows, repeats }) {
   ];
   console.log('\n' + bars.map((b) => `${b.status.padEnd(4)}  ${b.name}: ${b.detail}`).join('\n'));
 
+  machine.loadAverageAtEnd = os.loadavg()[0];
   const results = {
     date: new Date().toISOString(), machine, repeats,
     input: { path: rel(data.file), rows: data.rows, bytes: data.bytes, seed: SEED, prefixRows: prefix.rows },
-    table: table.map(({ isPython, isDefault, ...r }) => r), sweeps, bars, problems,
+    table: table.map(({ isPython, ...r }) => r), sweeps, bars, problems,
   };
   const resultsDir = path.join(root, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
   const suffix = rows === DEFAULT_ROWS ? '' : `-${rows}rows`; // smoke runs never overwrite a full run
   const resultsFile = path.join(resultsDir, `${results.date.slice(0, 10)}-${os.hostname()}${suffix}.json`);
-  writeFileSync(resultsFile, JSON.stringify(results, null, 1) + '\n');
+  // Three decimals are plenty for ms and ratios, and keep the committed file small.
+  const round = (k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
+  writeFileSync(resultsFile, JSON.stringify(results, round, 1) + '\n');
   console.log(`\nresults: ${rel(resultsFile)}`);
 
   if (problems.length) {
