@@ -1,6 +1,6 @@
 // The built CLI (bin/chunkscope.js → dist/cli.js), spawned as a user would run it.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, TempDir, readNdjson, writeProcessor } from './helpers';
@@ -138,6 +138,34 @@ describe('CLI', function () {
       ['2', 'c'],
     ]);
     assert.equal(JSON.parse(r.stdout).summary.strategy, 'byte-range');
+  });
+
+  it('Ctrl-C (SIGINT) mid-run stops the run promptly, exits non-zero and removes partial output', async () => {
+    let s = 'id,x\n';
+    for (let i = 1; i <= 100_000; i++) s += `${i},${i % 10}\n`;
+    const big = tmp.write('sigint.csv', s);
+    const slow = writeProcessor(
+      tmp,
+      'slow.js',
+      'const sab = new Int32Array(new SharedArrayBuffer(4));\nexports.processRow = (row) => { if (Number(row.id) % 10 === 0) Atomics.wait(sab, 0, 0, 1); return row.x; };\n',
+    );
+    const outDir = tmp.subdir('sigint-out');
+    const out = path.join(outDir, 'res.ndjson');
+    const child = spawn(process.execPath, [BIN, 'run', big, '--processor', slow, '--workers', '2', '--chunk-rows', '500', '--out', out], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', () => {});
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(child.exitCode, null, `the run should still be going after 1.5 s (slow processor); stderr: ${stderr}`);
+    child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const { code, signal } = await exited;
+    clearTimeout(killer);
+    assert.notEqual(signal, 'SIGKILL', 'the CLI did not stop within 15 s of SIGINT');
+    assert.ok(code !== 0, `exit code ${code} signal ${signal}`);
+    assertNoStack(stderr);
+    assert.deepEqual(fs.readdirSync(outDir), [], 'no partial or temporary out file left');
   });
 
   it('a processor that throws exits 1 naming the row and line; --on-error skip exits 0 and writes the errors file', () => {

@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChunkscopeError, runDataset } from '../src/engine';
 import type { RunOptions } from '../src/engine';
-import { IDENTITY_PROCESSOR, STRATEGIES, TempDir, readNdjson, rejection, writeProcessor } from './helpers';
+import { IDENTITY_PROCESSOR, STRATEGIES, TempDir, readNdjson, rejection, runToRows, writeProcessor } from './helpers';
+
+const runToRowsLocal = (o: Omit<RunOptions, 'out'>) => runToRows(tmp, o);
 
 let tmp: TempDir;
 
@@ -214,6 +216,63 @@ describe('errors: bad input and faults', function () {
     });
   });
 
+  describe('output files', () => {
+    it('a failed run leaves an existing out file untouched (temporary file renamed only on success)', async () => {
+      const data = tmp.write('fail-late.csv', rowsCsv(400));
+      const proc = writeProcessor(tmp, 'fails-late.js', "exports.processRow = (row) => { if (row.id === '390') throw new Error('late'); return row.id; };\n");
+      const outDir = tmp.subdir('keep');
+      const out = path.join(outDir, 'results.ndjson');
+      fs.writeFileSync(out, 'OLD CONTENT\n');
+      const err = await rejection(runDataset({ data, processor: proc, workers: 2, chunkRows: 10, out }));
+      assert.equal(err.code, 'processor');
+      assert.equal(fs.readFileSync(out, 'utf8'), 'OLD CONTENT\n');
+      assert.deepEqual(fs.readdirSync(outDir), ['results.ndjson'], 'no temporary file left beside it');
+    });
+
+    it('a successful run leaves exactly the out file in its folder', async () => {
+      const data = tmp.write('ok.csv', rowsCsv(300));
+      const outDir = tmp.subdir('okout');
+      const out = path.join(outDir, 'results.ndjson');
+      fs.writeFileSync(out, 'OLD CONTENT\n');
+      await runDataset({ data, processor: identity, workers: 2, chunkRows: 7, out });
+      assert.deepEqual(fs.readdirSync(outDir), ['results.ndjson']);
+      assert.equal(readNdjson(out).length, 300, 'the old content was replaced');
+    });
+
+    it("an out path in a folder that does not exist → a clear error, nothing processed", async () => {
+      const data = tmp.write('ok.csv', rowsCsv(10));
+      const out = path.join(tmp.dir, 'no-such-folder', 'results.ndjson');
+      const err = await rejection(runDataset({ data, processor: identity, out }));
+      assert.ok(err instanceof ChunkscopeError, String(err));
+      assert.ok(['io', 'usage', 'input'].includes(err.code), err.code);
+      assert.ok(err.message.includes('no-such-folder'), err.message);
+    });
+  });
+
+  describe('usage errors', () => {
+    for (const [label, opts] of [
+      ['workers 0', { workers: 0 }],
+      ['an unknown strategy', { strategy: 'sideways' as never }],
+      ['both chunkRows and chunkBytes', { chunkRows: 10, chunkBytes: 100 }],
+      ['chunkRows 0', { chunkRows: 0 }],
+      ['a negative chunkTimeout', { chunkTimeout: -1 }],
+    ] as const) {
+      it(`${label} → 'usage'`, async () => {
+        const data = tmp.write('u.csv', rowsCsv(5));
+        await expectFailure({ data, processor: identity, ...opts }, 'usage');
+      });
+    }
+  });
+
+  describe('chunk timeout is per chunk', () => {
+    it('chunks that each run 0.6 s under chunkTimeout 1 succeed even when queued behind each other on one worker', async () => {
+      const data = tmp.write('slowchunks.csv', rowsCsv(6));
+      const proc = writeProcessor(tmp, 'slowchunk.js', 'exports.processRow = (row) => { const t = Date.now(); while (Date.now() - t < 600) {} return Number(row.id); };\n');
+      const { rows } = await runToRowsLocal({ data, processor: proc, strategy: 'batches', workers: 1, chunkRows: 1, chunkTimeout: 1 });
+      assert.deepEqual(rows, [1, 2, 3, 4, 5, 6]);
+    });
+  });
+
   describe('cancellation', () => {
     it("aborting mid-run on 200k rows → 'cancelled', no out file, and the workers stop", async () => {
       const data = tmp.write('big.csv', rowsCsv(200_000, ' with some padding text'));
@@ -252,6 +311,60 @@ describe('errors: bad input and faults', function () {
       const proc = writeProcessor(tmp, 'marks.js', `exports.processRow = (row) => { require('fs').appendFileSync(${JSON.stringify(marker)}, 'x'); return row; };\n`);
       await expectFailure({ data, processor: proc, workers: 2 }, 'cancelled', { signal: AbortSignal.abort() });
       assert.equal(fs.existsSync(marker), false, 'no row was processed');
+    });
+  });
+
+  describe('more faults', () => {
+    it("aborting while setup() is still running → 'cancelled' promptly", async () => {
+      const data = tmp.write('d.csv', rowsCsv(100));
+      const proc = writeProcessor(tmp, 'slow-setup.js', 'exports.setup = async () => { await new Promise((r) => setTimeout(r, 8000)); };\nexports.processRow = (r) => r;\n');
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 300);
+      const started = Date.now();
+      await expectFailure({ data, processor: proc, workers: 2 }, 'cancelled', { signal: ac.signal });
+      assert.ok(Date.now() - started < 8000, 'did not wait for setup() to finish');
+    });
+
+    it("a worker that exits inside setup() → a clear error, no hang", async () => {
+      const data = tmp.write('d.csv', rowsCsv(100));
+      const proc = writeProcessor(tmp, 'exit-setup.js', 'exports.setup = () => { process.exit(3); };\nexports.processRow = (r) => r;\n');
+      const err = await expectFailure({ data, processor: proc, workers: 2 }, ['processor', 'worker']);
+      assert.match(err.message, /setup|load/i, err.message);
+    });
+
+    for (const [label, thrown, shown] of [
+      ['a string', "'plain string'", 'plain string'],
+      ['null', 'null', 'null'],
+      ['an object', "{ reason: 'odd' }", 'odd'],
+    ]) {
+      it(`a processor that throws ${label} (not an Error) → 'processor' with row and line`, async () => {
+        const data = tmp.write('d.csv', rowsCsv(20));
+        const proc = writeProcessor(tmp, 'throw-odd.js', `exports.processRow = (r) => { if (r.id === '5') throw ${thrown}; return r; };\n`);
+        const err = await expectFailure({ data, processor: proc, workers: 2 }, 'processor');
+        assert.equal(err.location?.row, 5);
+        assert.equal(err.location?.line, 6);
+        assert.ok(err.message.includes(shown), err.message);
+      });
+    }
+
+    it('onError skip with every row failing: all 3000 land in the errors file and the count', async () => {
+      const data = tmp.write('d.csv', rowsCsv(3000));
+      const proc = writeProcessor(tmp, 'all-throw.js', "exports.processRow = (r) => { throw new Error('no ' + r.id); };\n");
+      const out = tmp.path('all.ndjson');
+      const report = await runDataset({ data, processor: proc, workers: 2, chunkRows: 100, onError: 'skip', out });
+      assert.equal(report.summary.skippedRows, 3000);
+      assert.equal(fs.readFileSync(out, 'utf8'), '');
+      const lines = fs.readFileSync(`${out}.errors.ndjson`, 'utf8').split('\n').filter((l) => l);
+      assert.equal(lines.length, 3000);
+      lines.forEach((l, i) => assert.ok(l.includes(`no ${i + 1}"`), `line ${i + 1} in order: ${l}`));
+    });
+
+    it('a run after a crashed run works (the failed pool was torn down, nothing shared)', async () => {
+      const data = tmp.write('d.csv', rowsCsv(300));
+      const crash = writeProcessor(tmp, 'crash.js', "exports.processRow = (r) => { if (r.id === '100') process.exit(1); return r; };\n");
+      await expectFailure({ data, processor: crash, workers: 2, chunkRows: 10 }, 'worker');
+      const { rows } = await runToRowsLocal({ data, processor: identity, workers: 2, chunkRows: 10 });
+      assert.equal(rows.length, 300);
     });
   });
 

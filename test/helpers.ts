@@ -149,6 +149,87 @@ export function parseCsvReference(input: string, delimiter = ','): string[][] {
   return records;
 }
 
+/** Where each record of `input` starts (1-based physical line counting LF, byte offset in the file),
+ * and where the first record (the header) ends, including its line ending. Lines are only well
+ * defined without lone CRs, so `linesExact` says whether line numbers can be compared. */
+export function recordPositions(
+  input: string,
+  delimiter = ',',
+): { starts: { line: number; byte: number; afterBlank: boolean }[]; firstRecordEnd: number; linesExact: boolean } {
+  const bom = input.charCodeAt(0) === 0xfeff;
+  const text = bom ? input.slice(1) : input;
+  const records = parseCsvReference(input, delimiter);
+  // Re-scan with the same rules, noting start positions: records are found in order and blank lines
+  // are skipped, so the k-th non-blank record start found here is the k-th record.
+  const starts: { line: number; byte: number; afterBlank: boolean }[] = [];
+  let sawBlank = false;
+  let firstRecordEnd = -1;
+  let i = 0;
+  let line = 1;
+  let byte = bom ? 3 : 0;
+  const advance = (to: number) => {
+    for (; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) line++;
+      byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : c >= 0xdc00 && c <= 0xdfff ? 0 : 3;
+    }
+  };
+  let inQuotes = false;
+  let fieldStart = true;
+  let recordOpen = false;
+  for (let k = 0; k < text.length; k++) {
+    const ch = text[k];
+    if (!recordOpen) {
+      if (ch === '\n') {
+        sawBlank = true;
+        continue;
+      }
+      if (ch === '\r' && text[k + 1] === '\n') {
+        sawBlank = true;
+        k++;
+        continue;
+      }
+      advance(k);
+      starts.push({ line, byte, afterBlank: sawBlank });
+      sawBlank = false;
+      recordOpen = true;
+      fieldStart = true;
+    }
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[k + 1] === '"') k++;
+        else inQuotes = false;
+      }
+      continue;
+    }
+    if (fieldStart && ch === '"') {
+      inQuotes = true;
+      fieldStart = false;
+      continue;
+    }
+    fieldStart = false;
+    if (ch === delimiter) {
+      fieldStart = true;
+      continue;
+    }
+    if (ch === '\n' || (ch === '\r' && text[k + 1] === '\n')) {
+      const end = ch === '\n' ? k + 1 : k + 2;
+      if (firstRecordEnd < 0) {
+        advance(end);
+        firstRecordEnd = byte;
+      }
+      if (ch === '\r') k++;
+      recordOpen = false;
+    }
+  }
+  if (firstRecordEnd < 0) {
+    advance(text.length);
+    firstRecordEnd = byte;
+  }
+  if (starts.length !== records.length) throw new Error(`recordPositions: ${starts.length} starts for ${records.length} records`);
+  return { starts, firstRecordEnd, linesExact: !/\r(?!\n)/.test(text) };
+}
+
 /** csv.DictReader over the reference records: objects keyed by the header row, in order. */
 export function dictRowsReference(text: string, delimiter = ','): Record<string, string>[] {
   const records = parseCsvReference(text, delimiter);

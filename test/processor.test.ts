@@ -99,7 +99,103 @@ describe('processors', function () {
     });
   });
 
+  describe('module resolution', () => {
+    it('a .js processor can require a sibling module, a .ts processor can import a sibling .ts, an .mjs can import a .js', async () => {
+      const data = tmp.write('small.csv', 'v\n1\n2\n3\n');
+      const dir = tmp.subdir('procdir');
+      fs.writeFileSync(path.join(dir, 'util.js'), 'exports.sq = (x) => x * x;\n');
+      fs.writeFileSync(path.join(dir, 'tutil.ts'), 'export const cube = (x: number): number => x * x * x;\n');
+      fs.writeFileSync(path.join(dir, 'req.js'), "const { sq } = require('./util');\nexports.processRow = (r) => sq(Number(r.v));\n");
+      fs.writeFileSync(path.join(dir, 'imp.ts'), "import { cube } from './tutil';\nexport function processRow(r: { v: string }): number { return cube(Number(r.v)); }\n");
+      fs.writeFileSync(path.join(dir, 'imp.mjs'), "import { sq } from './util.js';\nexport function processRow(r) { return sq(Number(r.v)) + 1; }\n");
+      assert.deepEqual((await runToRows(tmp, { data, processor: path.join(dir, 'req.js'), workers: 2 })).rows, [1, 4, 9]);
+      assert.deepEqual((await runToRows(tmp, { data, processor: path.join(dir, 'imp.ts'), workers: 2 })).rows, [1, 8, 27]);
+      assert.deepEqual((await runToRows(tmp, { data, processor: path.join(dir, 'imp.mjs'), workers: 2 })).rows, [2, 5, 10]);
+    });
+  });
+
+  describe('result values', () => {
+    it('an async processRow never has its Promise written as {}: its values are awaited, or the run fails clearly', async () => {
+      const data = tmp.write('small.csv', 'v\n1\n2\n');
+      const proc = writeProcessor(tmp, 'async-row.js', 'exports.processRow = async (r) => { await null; return Number(r.v) * 10; };\n');
+      try {
+        const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
+        assert.deepEqual(rows, [10, 20], 'awaited values');
+      } catch (e) {
+        if (!(e instanceof ChunkscopeError)) throw e;
+        assert.equal(e.code, 'processor', e.message);
+      }
+    });
+
+    it("a result JSON cannot encode (BigInt) → 'processor' error naming the row, not a dead worker", async () => {
+      const data = tmp.write('small.csv', 'v\n1\n2\n3\n');
+      const proc = writeProcessor(tmp, 'bigint.js', "exports.processRow = (r) => (r.v === '2' ? BigInt(2) : 1);\n");
+      const err = await rejection(runDataset({ data, processor: proc, workers: 2, out: tmp.path('big.ndjson') }));
+      assert.ok(err instanceof ChunkscopeError, String(err));
+      assert.equal(err.code, 'processor', err.message);
+      assert.equal(err.location?.row, 2, err.message);
+    });
+
+    it('teardown() that throws does not fail the run; it is reported in warnings', async () => {
+      const data = tmp.write('small.csv', 'v\n1\n2\n');
+      const proc = writeProcessor(tmp, 'td.js', "exports.processRow = (r) => r.v;\nexports.teardown = () => { throw new Error('teardown broke'); };\n");
+      const { rows, report } = await runToRows(tmp, { data, processor: proc, workers: 2 });
+      assert.deepEqual(rows, ['1', '2']);
+      assert.ok(report.warnings.length >= 1 && report.warnings.every((w) => w.includes('teardown broke')), JSON.stringify(report.warnings));
+    });
+
+    it("processChunk that throws → 'processor' naming the chunk", async () => {
+      const data = tmp.write('small.csv', 'v\n1\n2\n3\n');
+      const proc = writeProcessor(tmp, 'pc-throw.js', "exports.processChunk = (rows) => { if (rows.some((r) => r.v === '2')) throw new Error('chunk boom'); return rows; };\n");
+      const err = await rejection(runDataset({ data, processor: proc, workers: 2, chunkRows: 1, strategy: 'batches' }));
+      assert.ok(err instanceof ChunkscopeError, String(err));
+      assert.equal(err.code, 'processor');
+      assert.equal(err.location?.chunk, 1, err.message);
+      assert.ok(err.message.includes('chunk boom'));
+    });
+
+    it('null, strings with newlines, nested objects and arrays are written as one JSON line each', async () => {
+      const data = tmp.write('vals.csv', 'k\n1\n2\n3\n4\n');
+      const proc = writeProcessor(
+        tmp,
+        'vals.js',
+        "exports.processRow = (row) => [null, 'two\\nlines \\u2028 é', { nested: { a: [1, 'x'] } }, [1, [2, 3]]][Number(row.k) - 1];\n",
+      );
+      const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2, chunkRows: 1 });
+      assert.deepEqual(rows, [null, 'two\nlines \u2028 é', { nested: { a: [1, 'x'] } }, [1, [2, 3]]]);
+    });
+  });
+
+  describe('independent runs', () => {
+    it('two runs at once in one process, different processors and strategies, each get their own right result', async () => {
+      const double = writeProcessor(tmp, 'double.js', 'exports.processRow = (r) => 2 * Number(r.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+      const count = writeProcessor(tmp, 'count.js', 'exports.processRow = () => 1;\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+      const [a, b] = await Promise.all([
+        runDataset({ data: numbers, processor: double, workers: 2, chunkRows: 300 }),
+        runDataset({ data: numbers, processor: count, workers: 2, chunkRows: 7, strategy: 'batches' }),
+      ]);
+      assert.equal(a.result, 2 * expectedSumV);
+      assert.equal(b.result, N);
+    });
+  });
+
   describe('combine / initial', () => {
+    it('a header-only file with combine and initial gives initial as the result', async () => {
+      const data = tmp.write('ho.csv', 'v\n');
+      const proc = writeProcessor(tmp, 'sum-ho.js', 'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+      const report = await runDataset({ data, processor: proc, workers: 2 });
+      assert.equal(report.hasResult, true);
+      assert.equal(report.result, 0);
+    });
+
+    it('rows for which processRow returns undefined do not enter the fold', async () => {
+      const proc = writeProcessor(tmp, 'count-pos.js', 'exports.processRow = (row) => (Number(row.v) > 0 ? 1 : undefined);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+      const report = await runDataset({ data: numbers, processor: proc, workers: 2, chunkRows: 97 });
+      let pos = 0;
+      for (let i = 1; i <= N; i++) if (((i * 7919) % 1000) - 300 > 0) pos++;
+      assert.equal(report.result, pos);
+    });
+
     for (const strategy of STRATEGIES) {
       it(`sum over 10,000 rows equals the direct sum (${strategy}, chunkRows 7, 2 workers)`, async () => {
         const proc = writeProcessor(tmp, 'sum.js', 'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
@@ -231,6 +327,40 @@ describe('processors', function () {
         assert.equal(sf, expectedSumF);
       });
     }
+
+    it('numeric columns hold exactly what Number() gives for the text (random doubles in every notation)', async () => {
+      const fc = (await import('fast-check')).default;
+      const textArb = fc
+        .tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 12 }))
+        .map(([d, form, k]) => [String(d), d.toFixed(Math.min(k, 100)), d.toExponential(k), String(d).toUpperCase()][form]);
+      const texts = fc.sample(textArb, { numRuns: 3000, seed: 42 }).filter((t) => Number.isFinite(Number(t)));
+      const data = tmp.write('doubles.csv', 'x,i\n' + texts.map((t, i) => `${t},${i}`).join('\n') + '\n');
+      const proc = writeProcessor(
+        tmp,
+        'exact.js',
+        "exports.options = { rowShape: 'columns' };\nexports.processChunk = (c) => { const out = []; const x = c.columns.x; if (!(x instanceof Float64Array)) throw new Error('x is not a Float64Array'); for (let i = 0; i < c.length; i++) out.push(Object.is(x[i], -0) ? '-0' : x[i]); return out; };\n",
+      );
+      for (const strategy of ['byte-range', 'shared-columns'] as const) {
+        const { rows } = await runToRows(tmp, { data, processor: proc, strategy, workers: 2, chunkRows: 500 });
+        assert.equal(rows.length, texts.length);
+        texts.forEach((t, i) => {
+          const n = Number(t);
+          assert.deepEqual(rows[i], Object.is(n, -0) ? '-0' : n, `${strategy}: text ${t} gave ${rows[i]}`);
+        });
+      }
+    });
+
+    it("a non-numeric value after the sampled rows of a numeric column is a 'data' error, never a silent NaN", async () => {
+      let s = 'v\n';
+      for (let i = 0; i < 30000; i++) s += `${i}\n`;
+      s += 'abc\n';
+      const data = tmp.write('late.csv', s);
+      const proc = writeProcessor(tmp, 'late.js', "exports.options = { rowShape: 'columns' };\nexports.processChunk = (c) => [c.length];\n");
+      const err = await rejection(runDataset({ data, processor: proc, workers: 2, chunkRows: 10000, out: tmp.path('late.ndjson') }));
+      assert.ok(err instanceof ChunkscopeError, String(err));
+      assert.equal(err.code, 'data');
+      assert.equal(err.location?.row, 30001, err.message);
+    });
 
     it('empty numeric fields are NaN in a Float64Array column', async () => {
       const data = tmp.write('nan.csv', 'x,y\n1,2\n,3\n4,\n');

@@ -2,6 +2,7 @@
 // with the file, on one clock. No speed assertions: only orderings, sums and identities.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { inspectDataset, runDataset, toChromeTrace } from '../src/engine';
 import type { ChunkRecord, RunReport } from '../src/engine';
 import { STRATEGIES, TempDir, assertPlainJson, dropUndefined, writeProcessor } from './helpers';
@@ -217,6 +218,36 @@ describe('per-chunk records, summary and trace', function () {
       });
     });
   }
+
+  it('defaults: byte-range with one worker per available core', async () => {
+    const report = await runDataset({ data, processor: proc });
+    assert.equal(report.summary.strategy, 'byte-range');
+    assert.equal(report.summary.workers, os.availableParallelism());
+    assert.equal(report.summary.rows, ROWS);
+  });
+
+  it('JSON Lines records: format jsonl, ranges tile the whole file, firstLine = firstRow', async () => {
+    let s = '';
+    for (let i = 1; i <= 500; i++) s += JSON.stringify({ i, s: `é ${i}\n東` }) + (i % 3 === 0 ? '\r\n' : '\n');
+    const file = tmp.write('recs.jsonl', s);
+    const fsize = fs.statSync(file).size;
+    const report = await runDataset({ data: file, processor: proc, strategy: 'byte-range', workers: 2, chunkBytes: 700 });
+    assert.equal(report.summary.format, 'jsonl');
+    assert.equal(report.summary.rows, 500);
+    assert.equal(report.summary.bytes, fsize);
+    const chunks = [...report.chunks].sort((a, b) => a.index - b.index);
+    assert.ok(chunks.length >= 8);
+    assert.equal(chunks[0].byteStart, 0);
+    for (let k = 1; k < chunks.length; k++) assert.equal(chunks[k].byteStart, chunks[k - 1].byteEnd);
+    assert.equal(chunks[chunks.length - 1].byteEnd, fsize);
+    let next = 1;
+    for (const c of chunks) {
+      assert.equal(c.firstRow, next);
+      if (c.rows > 0) assert.equal(c.firstLine, c.firstRow, `chunk ${c.index}`);
+      next += c.rows;
+    }
+    assert.equal(next - 1, 500);
+  });
 
   it('progress events arrive during a run and end at the full row count', async () => {
     const events: { rows: number; bytes: number; totalBytes: number; chunksDone: number }[] = [];

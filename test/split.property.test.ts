@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import fc from 'fast-check';
-import type { RunOptions } from '../src/engine';
+import type { RunOptions, RunReport } from '../src/engine';
 import {
   IDENTITY_PROCESSOR,
   STRATEGIES,
@@ -14,13 +14,14 @@ import {
   hasPython,
   parseCsvReference,
   pythonDictRows,
+  recordPositions,
   runToRows,
   writeProcessor,
 } from './helpers';
 
 // Shrinking re-runs the engine hundreds of times; do it only when asked (FC_SHRINK=1).
 const FC = { endOnFailure: !process.env.FC_SHRINK, verbose: 1 as const };
-const RUNS = Number(process.env.FC_RUNS || 20);
+const RUNS = Number(process.env.FC_RUNS || 30);
 
 const CHUNKINGS: Array<Pick<RunOptions, 'chunkBytes' | 'chunkRows'>> = [
   { chunkBytes: 1 },
@@ -31,7 +32,7 @@ const CHUNKINGS: Array<Pick<RunOptions, 'chunkBytes' | 'chunkRows'>> = [
   { chunkRows: 3 },
 ];
 
-const PIECES = ['', 'a', 'xyz', 'Hello world', '42', '-3.5', ',', '"', '""', '\n', '\r\n', 'é', '東京', '🙂', ' ', '\t', ';', '|'];
+const PIECES = ['', 'a', 'xyz', 'Hello world', '42', '-3.5', ',', '"', '""', '\n', '\r\n', '\r', '\nx,y\n', '\n\n', 'é', '東京', '🙂', ' ', '\t', ';', '|'];
 const pieceArb = fc.oneof(fc.constantFrom(...PIECES), fc.stringMatching(/^[A-Za-z0-9 .]{0,6}$/));
 /** A field value drawn from plain ASCII, empty, commas, quotes, LF/CRLF, multi-byte UTF-8 (mixed). */
 const valueArb = fc.array(pieceArb, { maxLength: 4 }).map((a) => a.join(''));
@@ -64,10 +65,13 @@ function csvDocArb(delimiter: string, opts: { quirks?: boolean; minCols?: number
         eols: fc.array(fc.constantFrom('\n', '\r\n'), { minLength: 8, maxLength: 8 }),
         bom: fc.boolean(),
         trailing: fc.boolean(),
+        blanks: fc.array(fc.nat(30), { maxLength: opts.header === false ? 0 : 2 }),
       })
-      .map(({ header, rows, eols, bom, trailing }) => {
+      .map(({ header, rows, eols, bom, trailing, blanks }) => {
         const lines = [header.map((h) => encodeField(h, delimiter)).join(delimiter), ...rows.map((r) => r.join(delimiter))];
         if (opts.header === false) lines.shift();
+        // Blank lines between records (never before the header): csv.DictReader skips them.
+        for (const b of blanks) if (lines.length > 1) lines.splice(1 + (b % (lines.length - 1)), 0, '');
         let text = bom ? '\ufeff' : '';
         lines.forEach((l, i) => {
           text += l;
@@ -78,7 +82,13 @@ function csvDocArb(delimiter: string, opts: { quirks?: boolean; minCols?: number
   });
 }
 
-const configArb = fc.record({ chunking: fc.constantFrom(...CHUNKINGS), workers: fc.constantFrom(1, 2) });
+// Ranges that are small but longer than a field fragment (7, 64 bytes, 1-3 rows) are where a wrong
+// guess of a range's start must be caught, so they are drawn more often.
+const chunkingArb = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(CHUNKINGS[0], CHUNKINGS[1]) },
+  { weight: 3, arbitrary: fc.constantFrom(CHUNKINGS[2], CHUNKINGS[3], CHUNKINGS[4], CHUNKINGS[5]) },
+);
+const configArb = fc.record({ chunking: chunkingArb, workers: fc.constantFrom(1, 2) });
 
 describe('splitting: every strategy x chunk size x workers equals a sequential parse', function () {
   this.timeout(10 * 60 * 1000);
@@ -90,12 +100,47 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
   });
   after(() => tmp.dispose());
 
-  async function checkCsv(doc: CsvDoc, ext: string, extra: Partial<RunOptions>): Promise<void> {
+  async function checkCsv(doc: CsvDoc, ext: string, extra: Partial<RunOptions>, linesAfterBlanks = false): Promise<void> {
     const expected = dictRowsReference(doc.text, doc.delimiter);
     const data = tmp.write(`data${ext}`, doc.text);
-    const { rows } = await runToRows(tmp, { data, processor: identity, ...extra });
-    assert.deepEqual(rows, expected, `options ${JSON.stringify(extra)}\nCSV: ${JSON.stringify(doc.text)}`);
+    const { rows, report } = await runToRows(tmp, { data, processor: identity, ...extra });
+    const where = `options ${JSON.stringify(extra)}\nCSV: ${JSON.stringify(doc.text)}`;
+    assert.deepEqual(rows, expected, where);
+    checkRecords(report, doc, true, fs.statSync(data).size, where, linesAfterBlanks);
     fs.rmSync(data);
+  }
+
+  /** The chunk records agree with the reference: rows, first rows, first lines, byte ranges. */
+  function checkRecords(report: RunReport, doc: CsvDoc, header: boolean, size: number, where: string, linesAfterBlanks = false): void {
+    const pos = recordPositions(doc.text, doc.delimiter);
+    const starts = header ? pos.starts.slice(1) : pos.starts;
+    // The data section starts after the header's line ending; blank lines between the header and the
+    // first row may count on either side, so any start in that gap is accepted.
+    const minStart = header ? pos.firstRecordEnd : doc.text.startsWith('\ufeff') ? 3 : 0;
+    const maxStart = starts.length > 0 ? starts[0].byte : size;
+    const dataStart = size - report.summary.bytes;
+    const chunks = [...report.chunks].sort((a, b) => a.index - b.index);
+    assert.equal(report.summary.rows, starts.length, `summary.rows; ${where}`);
+    assert.ok(minStart <= dataStart && dataStart <= maxStart, `summary.bytes ${report.summary.bytes}: data must start in [${minStart}, ${maxStart}]; ${where}`);
+    let next = 1;
+    for (const c of chunks) {
+      const at = `chunk ${JSON.stringify(c)}; ${where}`;
+      assert.equal(c.firstRow, next, `firstRow; ${at}`);
+      next += c.rows;
+      assert.equal(c.bytes, c.byteEnd - c.byteStart, `bytes; ${at}`);
+      if (c.rows > 0) {
+        const first = starts[c.firstRow - 1];
+        assert.ok(c.byteStart <= first.byte && first.byte < c.byteEnd, `the first row (byte ${first.byte}) lies in the byte range; ${at}`);
+        // firstLine after skipped blank lines has its own test below, so that its failure stays distinct.
+        if (pos.linesExact && (linesAfterBlanks || !first.afterBlank)) assert.equal(c.firstLine, first.line, `firstLine; ${at}`);
+      }
+    }
+    assert.equal(next - 1, starts.length, `rows sum; ${where}`);
+    if (chunks.length > 0) {
+      assert.equal(chunks[0].byteStart, dataStart, `first chunk starts where the data starts; ${where}`);
+      for (let k = 1; k < chunks.length; k++) assert.equal(chunks[k].byteStart, chunks[k - 1].byteEnd, `ranges tile; ${where}`);
+      assert.equal(chunks[chunks.length - 1].byteEnd, size, `last chunk ends at the end of the file; ${where}`);
+    }
   }
 
   describe('the oracles agree with each other', () => {
@@ -139,6 +184,27 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     });
   }
 
+  it('every strategy: a chunk whose first row follows blank lines reports that row\'s line as firstLine', async () => {
+    const blanky = fc
+      .tuple(csvDocArb(','), fc.array(fc.nat(40), { minLength: 1, maxLength: 3 }))
+      .filter(([doc]) => dictRowsReference(doc.text).length >= 2)
+      .map(([doc, at]) => {
+        // Put blank lines before some rows (after the line ending of the record before them).
+        const pos = recordPositions(doc.text);
+        const bytes = Buffer.from(doc.text);
+        const cuts = [...new Set(at.map((a) => pos.starts[2 + (a % (pos.starts.length - 2 || 1))]?.byte).filter((b) => b !== undefined))].sort((x, y) => y - x);
+        let buf = bytes;
+        for (const b of cuts) buf = Buffer.concat([buf.subarray(0, b), Buffer.from('\n'), buf.subarray(b)]);
+        return { text: buf.toString(), delimiter: ',' };
+      });
+    await fc.assert(
+      fc.asyncProperty(blanky, fc.constantFrom(...STRATEGIES), configArb, async (doc, strategy, cfg) => {
+        await checkCsv(doc, '.csv', { strategy, workers: cfg.workers, ...cfg.chunking }, true);
+      }),
+      { numRuns: RUNS, ...FC },
+    );
+  });
+
   it('every strategy: Python csv quirks (quote inside a field, text after a closing quote) give the reference rows', async () => {
     await fc.assert(
       fc.asyncProperty(csvDocArb(',', { quirks: true }), fc.constantFrom(...STRATEGIES), configArb, async (doc, strategy, cfg) => {
@@ -176,8 +242,10 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
           const expected = parseCsvReference(doc.text);
           const data = tmp.write('nohdr.csv', doc.text);
           const opts = { strategy, workers: cfg.workers, header: false, ...cfg.chunking };
-          const { rows } = await runToRows(tmp, { data, processor: identity, ...opts });
-          assert.deepEqual(rows, expected, `options ${JSON.stringify(opts)}\nCSV: ${JSON.stringify(doc.text)}`);
+          const { rows, report } = await runToRows(tmp, { data, processor: identity, ...opts });
+          const where = `options ${JSON.stringify(opts)}\nCSV: ${JSON.stringify(doc.text)}`;
+          assert.deepEqual(rows, expected, where);
+          checkRecords(report, doc, false, fs.statSync(data).size, where);
           fs.rmSync(data);
         },
       ),
@@ -242,6 +310,40 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
           });
         }
       }
+    }
+  });
+
+  describe('long quoted fields full of fake rows', () => {
+    // One quoted field holds 400 lines that each look like a valid 3-field row, spanning many
+    // ranges: every range that starts inside it must be recognised as a wrong guess.
+    let fake = '';
+    for (let i = 0; i < 400; i++) fake += `${i},""q${i}"",${i}\n`;
+    const TEXT = `a,b,c\n1,"${fake}",x\n2,y,z\n3,"${fake}\r\n",w\n4,v,u`;
+
+    it('the reference parser sees 4 rows', () => {
+      assert.equal(dictRowsReference(TEXT).length, 4);
+    });
+
+    for (const strategy of STRATEGIES) {
+      for (const chunkBytes of [7, 64, 1000]) {
+        it(`${strategy}, chunkBytes ${chunkBytes}, 2 workers`, async () => {
+          await checkCsv({ text: TEXT, delimiter: ',' }, '.csv', { strategy, workers: 2, chunkBytes });
+        });
+      }
+    }
+  });
+
+  it('duplicate header names: the last column wins, as in csv.DictReader', async function () {
+    const TEXT = 'a,b,a\n1,2,3\n4,5,6\n';
+    if (hasPython()) {
+      const file = tmp.write('dup-py.csv', TEXT);
+      assert.deepEqual(pythonDictRows(file), [
+        { a: '3', b: '2' },
+        { a: '6', b: '5' },
+      ]);
+    }
+    for (const strategy of STRATEGIES) {
+      await checkCsv({ text: TEXT, delimiter: ',' }, '.csv', { strategy, workers: 2, chunkBytes: 4 });
     }
   });
 

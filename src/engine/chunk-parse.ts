@@ -18,6 +18,8 @@ export interface ParsedChunk {
   end: number;
   count: number;
   lines: number;
+  /** Line feeds between the chunk's start and its first record. */
+  leadingLines: number;
   rows: unknown[] | ColumnarChunk;
   readMs: number;
   errors: WorkerRowError[];
@@ -128,7 +130,8 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<
     stop = scan.stop;
   }
   const end = base + from + byteOffsetOf(text, stop, asciiOnly);
-  return { start: base + from, end, count: starts.length, lines: countLines(text, 0, stop), rows, errors, fatal, skippedRecords, locate };
+  const leadingLines = starts.length > 0 ? countLines(text, 0, starts[0]) : 0;
+  return { start: base + from, end, count: starts.length, lines: countLines(text, 0, stop), leadingLines, rows, errors, fatal, skippedRecords, locate };
 }
 
 /** The columnar fast path: numbers parsed from bytes, text columns decoded only when read. */
@@ -185,6 +188,7 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
     end: base + scan.stop,
     count: scan.length,
     lines: countLineFeeds(buffer, from, scan.stop),
+    leadingLines: scan.length > 0 ? countLineFeeds(buffer, from, scan.recordStarts[0]) : 0,
     rows: { length: scan.length, names: config.header, columns },
     errors,
     fatal,
@@ -228,7 +232,7 @@ function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: Wor
 }
 
 function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
-  return { start: at, end: at, count: 0, lines: 0, rows: [], errors: [], locate: () => ({ byteOffset: at, linesBefore: 0 }) };
+  return { start: at, end: at, count: 0, lines: 0, leadingLines: 0, rows: [], errors: [], locate: () => ({ byteOffset: at, linesBefore: 0 }) };
 }
 
 export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: ReadRange): ParsedChunk {
@@ -256,6 +260,7 @@ export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: Rea
         end: task.byteEnd,
         count: 1,
         lines: task.lines,
+        leadingLines: 0,
         rows: [task.row],
         readMs: 0,
         errors: [],

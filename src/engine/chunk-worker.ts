@@ -1,6 +1,7 @@
 // The worker-thread entry that piscina runs: loads the processor once, then for each task reads
 // (byte-range), parses, runs the user's function, folds or encodes results, and reports timings.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { threadId, workerData } from 'node:worker_threads';
 import { epochNow } from './clock';
 import { loadProcessor, type Processor } from './processor-load';
@@ -19,7 +20,8 @@ const ctx: ProcessorContext = { workerId: threadId, header: config.header, file:
 
 function errorOf(error: unknown): { message: string; stack?: string } {
   if (error instanceof Error) return { message: error.message, stack: error.stack };
-  return { message: String(error) };
+  // Something other than an Error was thrown: show what it was, not "[object Object]".
+  return { message: `a non-Error value was thrown: ${inspect(error, { depth: 3, breakLength: Infinity })}` };
 }
 
 function waitForAll(barrier: SharedArrayBuffer, workers: number, timeoutMs: number): number {
@@ -124,6 +126,7 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
       speculative: task.kind === 'range' && task.speculative,
       records: parsed.count,
       lines: parsed.lines,
+      leadingLines: parsed.leadingLines,
       startedAt,
       readMs: parsed.readMs,
       parseMs: afterParse - startedAt - parsed.readMs,
@@ -134,10 +137,10 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
       errors: parsed.errors,
       fatal: parsed.fatal,
     };
-    if (!result.fatal) compute(task, parsed, result);
+    const computed = result.fatal ? undefined : await compute(task, parsed, result);
     const afterCompute = epochNow();
     result.computeMs = afterCompute - afterParse;
-    if (!result.fatal) encode(task, result);
+    if (computed && !result.fatal) encode(task, parsed, computed, result);
     result.finishedAt = epochNow();
     result.encodeMs = result.finishedAt - afterCompute;
     return result;
@@ -146,63 +149,92 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   }
 }
 
-// Results between compute and encode live here, so compute time and encode time are measured apart.
-let pendingValues: unknown[] = [];
+/** Results of a chunk, each with the record it came from (undefined for processChunk values). */
+interface Computed {
+  values: unknown[];
+  records: number[] | undefined;
+}
 
-function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult): void {
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult): Promise<Computed> {
   const p = processor!;
   const stopOnError = task.plan.onError === 'stop';
   ctx.chunk = task.chunk;
-  const values: unknown[] = [];
   const rows = parsed.rows;
+  const fail = (error: unknown, record: number | undefined, data: unknown): boolean => {
+    const failure = processorError(error, parsed, record, data);
+    if (stopOnError) result.fatal = failure;
+    else result.errors.push(failure);
+    return stopOnError;
+  };
+  let computed: Computed;
   if (p.processChunk) {
+    computed = { values: [], records: undefined };
+    const skipped = parsed.skippedRecords;
+    const input = skipped && Array.isArray(rows) ? rows.filter((_, i) => !skipped.has(i)) : rows;
     try {
-      const skipped = parsed.skippedRecords;
-      const input = skipped && Array.isArray(rows) ? rows.filter((_, i) => !skipped.has(i)) : rows;
-      const out = p.processChunk(input, ctx);
+      let out = p.processChunk(input, ctx);
+      if (isThenable(out)) out = await out;
       if (out !== undefined && out !== null) {
         if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new Error('processChunk must return an array of values');
-        for (let i = 0; i < (out as unknown[]).length; i++) values.push((out as unknown[])[i]);
+        const list = out as ArrayLike<unknown>;
+        for (let i = 0; i < list.length; i++) computed.values.push(list[i]);
       }
     } catch (error) {
-      const failure = processorError(error, parsed, undefined, undefined);
-      if (stopOnError) result.fatal = failure;
-      else {
-        result.errors.push({ ...failure, data: Array.isArray(rows) ? rows : undefined });
-        values.length = 0;
-      }
+      fail(error, undefined, Array.isArray(rows) ? rows : undefined);
+      computed.values.length = 0;
     }
   } else {
     const processRow = p.processRow!;
     const list = rows as unknown[];
     const skipped = parsed.skippedRecords;
+    const values: unknown[] = [];
+    const records: number[] = [];
+    let async = false;
     for (let i = 0; i < list.length; i++) {
       if (skipped !== undefined && skipped.has(i)) continue;
       try {
-        values.push(processRow(list[i], ctx));
+        const value = processRow(list[i], ctx);
+        if (!async && isThenable(value)) async = true;
+        values.push(value);
+        records.push(i);
       } catch (error) {
-        const failure = processorError(error, parsed, i, list[i]);
-        if (stopOnError) {
-          result.fatal = failure;
-          break;
-        }
-        result.errors.push(failure);
+        if (fail(error, i, list[i])) break;
+      }
+    }
+    computed = { values, records };
+    // An async processRow: wait for every row, keeping failures attached to their rows.
+    if (async && !result.fatal) {
+      const settled = await Promise.allSettled(values);
+      computed = { values: [], records: [] };
+      for (let k = 0; k < settled.length; k++) {
+        const outcome = settled[k];
+        if (outcome.status === 'fulfilled') {
+          computed.values.push(outcome.value);
+          computed.records!.push(records[k]);
+        } else if (fail(outcome.reason, records[k], list[records[k]])) break;
       }
     }
   }
   if (task.plan.fold && !result.fatal) {
-    result.partial = fold(values, false);
+    try {
+      result.partial = fold(computed.values, false);
+    } catch (error) {
+      // A failed fold loses the chunk's total, so it always stops the run.
+      result.fatal = processorError(error, parsed, undefined, undefined);
+      result.fatal.message = `combine() threw: ${result.fatal.message}`;
+    }
     result.hasPartial = result.partial !== undefined;
-    pendingValues = [];
-  } else {
-    pendingValues = values;
   }
+  return computed;
 }
 
-function encode(task: ChunkTask, result: ChunkResult): void {
-  const values = pendingValues;
-  pendingValues = [];
+function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result: ChunkResult): void {
   if (!task.plan.encode) return;
+  const { values, records } = computed;
   // Joining an array of lines is about twice as fast as growing one string with +=.
   const lines: string[] = [];
   for (let i = 0; i < values.length; i++) {
@@ -213,7 +245,19 @@ function encode(task: ChunkTask, result: ChunkResult): void {
       lines.push(String(value));
       continue;
     }
-    const line = JSON.stringify(value);
+    let line: string | undefined;
+    try {
+      line = JSON.stringify(value);
+    } catch (error) {
+      const record = records?.[i];
+      const failure = processorError(new Error(`the result cannot be written as JSON: ${errorOf(error).message}`), parsed, record, undefined);
+      if (task.plan.onError === 'stop') {
+        result.fatal = failure;
+        return;
+      }
+      result.errors.push(failure);
+      continue;
+    }
     if (line !== undefined) lines.push(line);
   }
   lines.push('');

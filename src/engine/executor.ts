@@ -89,6 +89,8 @@ class Run {
   private foldChain: Promise<void> = Promise.resolve();
   private inFlight = new Map<number, PlannedChunk>();
   private lastProgress = 0;
+  /** This run's own peak: process-lifetime maxRSS would include whatever ran before in this process. */
+  private peakRss = process.memoryUsage.rss();
   private processingStart = 0;
 
   constructor(
@@ -251,6 +253,9 @@ class Run {
 
   private workerFailure(error: Error & { code?: string }, planned: PlannedChunk): ChunkscopeError {
     const span = `chunk ${planned.task.chunk} (bytes ${planned.byteStart}–${planned.byteEnd} of ${this.info.path})`;
+    if (error.name === 'DataCloneError') {
+      return new ChunkscopeError('processor', `A result of ${span} cannot be sent between threads (${error.message}); return plain data (numbers, strings, arrays, objects).`);
+    }
     const why = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (${error.message})` : `died: ${error.message}`;
     return new ChunkscopeError('worker', `A worker running ${span} ${why}. The run was stopped; no partial output was kept.`);
   }
@@ -298,7 +303,7 @@ class Run {
     if (task.kind !== 'range' || !result.speculative) return { result, repaired: false };
     const trueStart = this.expectedStart;
     if (trueStart >= task.limit) {
-      return { result: { ...result, start: trueStart, end: trueStart, records: 0, lines: 0, output: '', partial: undefined, hasPartial: false, errors: [], fatal: undefined }, repaired: result.start !== task.limit };
+      return { result: { ...result, start: trueStart, end: trueStart, records: 0, lines: 0, leadingLines: 0, output: '', partial: undefined, hasPartial: false, errors: [], fatal: undefined }, repaired: result.start !== task.limit };
     }
     if (result.start === trueStart) return { result, repaired: false };
     const again: ChunkResult = await this.pool.run({ ...task, start: trueStart, speculative: false }, { signal: this.abort.signal }).catch((error: Error) => {
@@ -353,7 +358,7 @@ class Run {
       workerId: result.workerId,
       rows: result.records,
       firstRow,
-      firstLine,
+      firstLine: firstLine + result.leadingLines,
       bytes: result.end - result.start,
       byteStart: result.start,
       byteEnd: result.end,
@@ -375,6 +380,7 @@ class Run {
     this.linesSoFar += result.lines;
     this.bytesSoFar += result.end - result.start;
     this.expectedStart = Math.max(result.end, this.expectedStart);
+    this.samplePeakRss();
     this.progress(false);
   }
 
@@ -398,7 +404,13 @@ class Run {
     return this.foldAcc;
   }
 
+  private samplePeakRss(): void {
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peakRss) this.peakRss = rss;
+  }
+
   private watch(): void {
+    this.samplePeakRss();
     const timeout = this.opts.chunkTimeoutMs;
     if (timeout > 0 && !this.failure) {
       const status = new Float64Array(this.config.status);
@@ -449,7 +461,7 @@ class Run {
       wallMs: end - this.startedAtEpochMs,
       startupMs: this.mainPhases.find((p) => p.name.startsWith('startup'))?.end ?? 0,
       processingMs: processingEnd - this.processingStart,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: Math.max(this.peakRss, process.memoryUsage.rss()),
       startedAtEpochMs: this.startedAtEpochMs,
       errorsFile: this.errorsOut?.finalPath,
     });

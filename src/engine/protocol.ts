@@ -129,6 +129,8 @@ export interface ChunkResult {
   speculative: boolean;
   records: number;
   lines: number;
+  /** Line feeds before the first record (blank lines that open the chunk). */
+  leadingLines: number;
   startedAt: number;
   readMs: number;
   parseMs: number;
