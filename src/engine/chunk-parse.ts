@@ -28,7 +28,7 @@ export interface ParsedChunk {
   locate(record: number): { byteOffset: number; linesBefore: number };
 }
 
-type ReadRange = (start: number, length: number) => Uint8Array;
+type ReadRange = (start: number, length: number, reuse: boolean) => Uint8Array;
 
 interface Source {
   buffer: Uint8Array;
@@ -213,7 +213,7 @@ function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: Wor
     const readFrom = task.speculative ? task.start - 1 : task.start;
     const length = Math.min(config.fileSize - readFrom, task.limit - readFrom + slack);
     const t0 = epochNow();
-    const buffer = readRange(readFrom, length);
+    const buffer = readRange(readFrom, length, task.plan.rowShape !== 'columns');
     readMs += epochNow() - t0;
     const atEof = readFrom + buffer.length >= config.fileSize;
     let from = 0;

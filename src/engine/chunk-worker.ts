@@ -93,16 +93,25 @@ function fold(values: unknown[], includeInitial: boolean): unknown {
   return acc;
 }
 
-function readRange(start: number, length: number): Uint8Array {
+// Text rows are decoded out of the read buffer before user code runs, so one buffer per worker
+// can be reused; columnar chunks keep pointing into their bytes (text columns decode lazily), so
+// they get a buffer of their own.
+let readBuffer = Buffer.alloc(0);
+
+function readRange(start: number, length: number, reuse: boolean): Uint8Array {
   if (fd < 0) fd = openSync(config.file, 'r');
-  const buffer = Buffer.allocUnsafe(length);
+  let buffer: Buffer;
+  if (reuse) {
+    if (readBuffer.length < length) readBuffer = Buffer.allocUnsafe(Math.max(length, readBuffer.length * 2));
+    buffer = readBuffer;
+  } else buffer = Buffer.allocUnsafe(length);
   let filled = 0;
   while (filled < length) {
     const n = readSync(fd, buffer, filled, length - filled, start + filled);
     if (n === 0) break;
     filled += n;
   }
-  return filled === length ? buffer : buffer.subarray(0, filled);
+  return buffer.subarray(0, filled);
 }
 
 function processorError(error: unknown, parsed: ParsedChunk, record: number | undefined, data: unknown): WorkerRowError {
