@@ -26,10 +26,44 @@ const runner = mocha.run();
 runner.on('pass', () => totals.passed++);
 runner.on('fail', () => totals.failed++);
 runner.on('pending', () => totals.pending++);
-runner.on('end', () => {
+runner.on('end', async () => {
+  // Then the real-VS-Code suites (scripts/vscode-host/): the extension-host suite through
+  // @vscode/test-electron's runTests, and the UI suite in Chromium. Each prepares the cached host
+  // first (a minute or two the first time on a machine, about a second after that) and reports its
+  // counts in a summary file. CHUNKSCOPE_SKIP_HOST_TESTS=1 runs the unit suites only.
+  if (!process.env.CHUNKSCOPE_SKIP_HOST_TESTS) {
+    for (const script of ['run-host-tests.mjs', 'run-ui-tests.mjs']) await runHostSuite(script);
+  }
   const skipped = totals.pending ? `, ${totals.pending} skipped` : '';
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${skipped}`);
   process.exitCode = totals.failed > 0 || totals.passed === 0 ? 1 : 0;
   // Worker pools left open by a failed test must not keep CI waiting.
   setTimeout(() => process.exit(process.exitCode), 2000).unref();
 });
+
+async function runHostSuite(script) {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync, existsSync } = await import('node:fs');
+  const os = await import('node:os');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-suite-'));
+  const summaryFile = path.join(dir, 'summary.json');
+  const started = Date.now();
+  console.log(`\n── ${script} ──`);
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts/vscode-host', script)], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, CHUNKSCOPE_SUITE_SUMMARY: summaryFile },
+    });
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+    child.on('error', () => resolve(1));
+  });
+  const s = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : { passed: 0, failed: 1, pending: 0 };
+  rmSync(dir, { recursive: true, force: true });
+  // A suite that crashed without failing a test still counts as one failure.
+  const failed = s.failed || (code !== 0 ? 1 : 0);
+  totals.passed += s.passed;
+  totals.failed += failed;
+  totals.pending += s.pending ?? 0;
+  console.log(`${script}: ${s.passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}

@@ -1,0 +1,223 @@
+// What a user does in VS Code, driven through the real workbench in Chromium: the command palette
+// run on the active editor's CSV (progress, summary, status bar, notification buttons), the
+// processor quick pick with the last-used processor first, "Run on This File" from the Explorer
+// context menu, "New Processor", Cancel, and a throwing TypeScript processor. Screenshots of the
+// main states go to test-artifacts/ui/; the summary one is also copied to media/screenshots/ for
+// the README.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, Workbench, makeWorkspace, removeWorkspace, tripsCsv, waitForFile } from './workbench';
+
+const FARE_PER_KM = `// Fare per kilometre for each trip.
+exports.processRow = (row) => ({ id: Number(row.id), perKm: Number(row.fare) / Number(row.distance) });
+`;
+
+// About 4 ms of busy work per row: 6,000 rows keep 2 workers busy for ~12 s, long enough to watch
+// the progress notification and press Cancel.
+const SLOW = `exports.processRow = (row) => {
+  const until = Date.now() + 4;
+  while (Date.now() < until);
+  return { id: Number(row.id) };
+};
+`;
+
+// Types and blank lines before the throw, so a wrong (unmapped) line number would show.
+const THROWS_TS = `// Throws on trip 37: the error must point at line 11 of this .ts file.
+interface Trip {
+  id: string;
+  city: string;
+  fare: string;
+  distance: string;
+}
+
+export function processRow(row: Trip): number {
+  if (row.id === '37') {
+    throw new Error('no fare for trip ' + row.id);
+  }
+  return Number(row.fare);
+}
+`;
+const THROW_LINE = 11;
+
+describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
+  let wb: Workbench;
+  let ws: string;
+  const out = (name: string) => path.join(ws, '.chunkscope', name);
+
+  before(async function () {
+    ws = makeWorkspace('trips-demo', {
+      // Small chunks, so even these small files give live progress.
+      '.vscode/settings.json': JSON.stringify({ 'chunkscope.chunkBytes': 4096 }),
+      'trips.csv': tripsCsv(300),
+      'long-trips.csv': tripsCsv(6000),
+      'fare-per-km.js': FARE_PER_KM,
+      'slow.js': SLOW,
+      'throws.ts': THROWS_TS,
+    });
+    wb = await Workbench.open({ folder: ws, linkExtensionFrom: ROOT });
+    await wb.waitForExplorer('trips.csv');
+  });
+
+  after(async function () {
+    await wb?.close();
+    removeWorkspace(ws);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+    await wb?.page.keyboard.press('Escape');
+  });
+
+  it('runs from the command palette on the active editor’s CSV: progress, summary, status bar, notification', async function () {
+    await wb.openFromExplorer('trips.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset', () => wb.screenshot('command-palette').then(() => undefined));
+    const items = await wb.quickPickTexts('fare-per-km.js');
+    assert.ok(items.some((t) => t.includes('slow.js')) && items.some((t) => t.includes('throws.ts')), items.join(' | '));
+    assert.ok(items.some((t) => t.includes('Browse')), 'Browse… is offered');
+    await wb.screenshot('processor-quick-pick');
+    await wb.pick('fare-per-km.js');
+
+    const done = wb.toast(/Chunkscope: 300 rows in/);
+    await done.waitFor({ state: 'visible' });
+    assert.ok(await done.locator('.monaco-button', { hasText: 'Open Results' }).isVisible());
+    assert.ok(await done.locator('.monaco-button', { hasText: 'Show Report' }).isVisible());
+    await wb.statusItem(/rows\/s/).waitFor({ state: 'visible' });
+
+    const results = out('trips.fare-per-km.results.ndjson');
+    await waitForFile(results);
+    const lines = fs.readFileSync(results, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 300);
+    assert.deepEqual(JSON.parse(lines[0]), { id: 1, perKm: 6.25 / 1.5 });
+
+    // The summary in the "Chunkscope" output channel (clicking the status bar item shows it).
+    await wb.statusItem(/rows\/s/).click();
+    const text = await wb.panelText('throughput');
+    for (const label of ['dataset', 'processor', 'rows', 'wall time', 'throughput', 'workers', 'results', 'timings']) {
+      assert.match(text, new RegExp(`^${label}\\s`, 'm'), `summary line "${label}" in\n${text}`);
+    }
+    assert.match(text, /^rows\s+300$/m);
+    assert.match(text, /^chunks\s+\d+, 4\.0 KB per chunk$/m, 'the workspace setting chunkscope.chunkBytes is used');
+    const shot = await wb.screenshot('run-summary');
+    // The README's picture: written when missing or when asked for, so test runs don't keep changing a committed file.
+    const readmeShot = path.join(ROOT, 'media', 'screenshots', 'run-summary.png');
+    if (!fs.existsSync(readmeShot) || process.env.CHUNKSCOPE_UPDATE_SCREENSHOTS) {
+      fs.mkdirSync(path.dirname(readmeShot), { recursive: true });
+      fs.copyFileSync(shot, readmeShot);
+    }
+
+    await wb.clickToastButton(done, 'Open Results');
+    await wb.activeTab('trips.fare-per-km.results.ndjson').waitFor();
+  });
+
+  it('offers the last-used processor first, and "Show Report" opens the timings', async function () {
+    await wb.clearNotifications();
+    await wb.openFromExplorer('trips.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    const items = await wb.quickPickTexts('slow.js');
+    assert.match(items[0], /fare-per-km\.js/, `first item: ${items[0]}`);
+    assert.match(items[0], /last used/);
+    await wb.page.keyboard.press('Enter'); // the first item
+    const done = wb.toast(/Chunkscope: 300 rows in/);
+    await done.waitFor({ state: 'visible' });
+    await wb.clickToastButton(done, 'Show Report');
+    await wb.activeTab('trips.fare-per-km.timings.json').waitFor();
+    const report = JSON.parse(fs.readFileSync(out('trips.fare-per-km.timings.json'), 'utf8'));
+    assert.equal(report.summary.rows, 300);
+  });
+
+  it('"Run on This File" from the Explorer context menu runs on the clicked file', async function () {
+    await wb.clearNotifications();
+    await wb.closeAllEditors();
+    fs.rmSync(path.join(ws, '.chunkscope'), { recursive: true, force: true });
+    await wb.explorerRow('trips.csv').click({ button: 'right' });
+    const menu = wb.page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ state: 'visible' });
+    const labels = await menu.locator('.action-label').allInnerTexts();
+    assert.ok(labels.includes('New Processor'), labels.join(' | '));
+    await wb.screenshot('explorer-context-menu');
+    await menu.locator('.action-item', { hasText: 'Run on This File' }).click();
+    await wb.quickPickTexts('fare-per-km.js');
+    await wb.page.keyboard.press('Enter');
+    await wb.toast(/Chunkscope: 300 rows in/).waitFor({ state: 'visible' });
+    await waitForFile(out('trips.fare-per-km.results.ndjson'));
+    // Explorer runs never open the dataset.
+    assert.equal(await wb.page.locator('.tabs-container .tab', { hasText: 'trips.csv' }).count(), 0);
+  });
+
+  it('"New Processor" writes a typed TypeScript processor from the dataset’s header', async function () {
+    await wb.clearNotifications();
+    await wb.openFromExplorer('trips.csv');
+    await wb.runCommand('Chunkscope: New Processor');
+    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    assert.equal(await input.inputValue(), 'trips');
+    await wb.page.keyboard.press('Enter');
+    await wb.activeTab('trips.ts').waitFor();
+    const created = path.join(ws, 'processors', 'trips.ts');
+    await waitForFile(created);
+    const source = fs.readFileSync(created, 'utf8');
+    for (const f of ['id', 'city', 'fare', 'distance']) assert.ok(source.includes(`"${f}": string;`), source);
+    // The editor shows the new file with the cursor in processRow's body, where the user starts typing.
+    const text = await wb.editorText('export function processRow');
+    assert.match(text, /processRow\(row: Row, ctx: Context\)/);
+    const bodyLine = source.split('\n').findIndex((l) => l.startsWith('export function processRow')) + 2;
+    assert.equal((await wb.cursor()).line, bodyLine);
+    await wb.screenshot('new-processor');
+  });
+
+  it('shows live rows/s with Cancel; Cancel stops the run and leaves no partial output', async function () {
+    await wb.clearNotifications();
+    await wb.closeAllEditors();
+    fs.rmSync(path.join(ws, '.chunkscope'), { recursive: true, force: true });
+    await wb.openFromExplorer('long-trips.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await wb.pick('slow.js');
+    const progress = wb.toast('Chunkscope: slow.js on long-trips.csv');
+    await progress.filter({ hasText: /[1-9][\d.]*K? rows\/s · [1-9][\d,]* rows · \d+%/ }).waitFor({ state: 'visible' });
+    await wb.screenshot('progress');
+    assert.ok(fs.existsSync(path.join(ws, '.chunkscope')), 'the run has started writing');
+    const cancelledAt = Date.now();
+    await wb.clickToastButton(progress, 'Cancel');
+    await wb.toast('Run cancelled; partial output removed').waitFor({ state: 'visible', timeout: 15_000 });
+    const stopMs = Date.now() - cancelledAt;
+    assert.ok(stopMs < 10_000, `stopped ${stopMs} ms after Cancel`);
+    const left = fs.readdirSync(path.join(ws, '.chunkscope'));
+    assert.deepEqual(left, [], `left behind: ${left.join(', ')}`);
+  });
+
+  it('a throwing processor: an error naming the row and line, "Open Processor" at the throwing .ts line, "Open Dataset at Row"', async function () {
+    await wb.clearNotifications();
+    await wb.closeAllEditors();
+    await wb.openFromExplorer('trips.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await wb.pick('throws.ts');
+    const error = wb.toast(/Processor failed/);
+    await error.waitFor({ state: 'visible' });
+    const message = await error.innerText();
+    assert.match(message, /row 37/);
+    assert.match(message, /line 38 of the dataset/);
+    assert.match(message, new RegExp(`throws\\.ts:${THROW_LINE}\\b`));
+    assert.match(message, /no fare for trip 37/);
+    await wb.toast('Chunkscope: throws.ts on trips.csv').waitFor({ state: 'detached' });
+    await wb.screenshot('processor-error');
+    await wb.clickToastButton(error, 'Open Processor');
+    await wb.activeTab('throws.ts').waitFor();
+    assert.equal((await wb.cursor()).line, THROW_LINE);
+
+    // Again (throws.ts is now first in the quick pick), this time to the dataset's row.
+    await wb.clearNotifications();
+    await wb.openFromExplorer('trips.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    const items = await wb.quickPickTexts('throws.ts');
+    assert.match(items[0], /throws\.ts/);
+    await wb.page.keyboard.press('Enter');
+    const again = wb.toast(/Processor failed/);
+    await again.waitFor({ state: 'visible' });
+    await wb.clickToastButton(again, 'Open Dataset at Row');
+    await wb.activeTab('trips.csv').waitFor();
+    await wb.page.waitForFunction(() => /Ln 38,/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''));
+    assert.equal((await wb.cursor()).line, 38);
+    assert.ok(!fs.existsSync(path.join(ws, '.chunkscope', 'trips.throws.results.ndjson')), 'no partial results');
+  });
+});

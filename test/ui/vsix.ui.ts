@@ -1,0 +1,83 @@
+// The packaged artifact, not the source tree: `npm run package` builds chunkscope.vsix, which is
+// installed into a fresh extensions dir with code-server's `--install-extension` and then used from
+// the command palette on a dataset.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT, Workbench, makeWorkspace, removeWorkspace, waitForFile } from './workbench';
+
+const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ entryJs(): string }>;
+
+/** Entry names of a zip file (the .vsix), read with Python's zipfile (no extra npm package). */
+function zipEntries(file: string): string[] {
+  const out = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', file], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+describe('The packaged extension (.vsix)', function () {
+  const vsix = path.join(ROOT, 'chunkscope.vsix');
+  let temp: string;
+  let ws: string | undefined;
+  let wb: Workbench | undefined;
+
+  before(function () {
+    this.timeout(240_000);
+    temp = fs.mkdtempSync(path.join(os.tmpdir(), 'chunkscope-vsix-'));
+  });
+
+  after(async function () {
+    await wb?.close();
+    removeWorkspace(ws);
+    if (temp) fs.rmSync(temp, { recursive: true, force: true });
+  });
+
+  it('`npm run package` produces chunkscope.vsix with the bundles and runtime packages only', function () {
+    this.timeout(240_000);
+    fs.rmSync(vsix, { force: true });
+    execFileSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    assert.ok(fs.existsSync(vsix), `${vsix} written`);
+    const entries = zipEntries(vsix);
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/chunk-worker.js', 'extension/node_modules/piscina/package.json', 'extension/node_modules/esbuild/package.json']) {
+      assert.ok(entries.includes(needed), `${needed} is in the .vsix`);
+    }
+    const unwanted = entries.filter((e) => /^extension\/(src|test|out|bench)\//.test(e) || /node_modules\/(mocha|typescript|playwright-core|@vscode\/test-electron)\//.test(e));
+    assert.deepEqual(unwanted, [], 'no sources, tests or dev dependencies');
+    assert.ok(fs.statSync(vsix).size < 30 * 1024 * 1024, `${fs.statSync(vsix).size} bytes`);
+  });
+
+  it('installs with --install-extension and runs a dataset from the command palette', async function () {
+    this.timeout(180_000);
+    assert.ok(fs.existsSync(vsix), 'the previous test built the .vsix');
+    const { entryJs } = await importEsm(path.join(ROOT, 'scripts', 'vscode-host', 'paths.mjs'));
+    const extensionsDir = path.join(temp, 'extensions');
+    const userDataDir = path.join(temp, 'user-data');
+    const log = execFileSync(
+      process.execPath,
+      [entryJs(), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix],
+      { encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }) }, timeout: 120_000 },
+    );
+    assert.match(log, /successfully installed/i);
+    const installed = fs.readdirSync(extensionsDir).find((d) => d.startsWith('chunkscope.chunkscope-'));
+    assert.ok(installed, `installed in ${extensionsDir}: ${fs.readdirSync(extensionsDir).join(', ')}`);
+    assert.ok(!fs.lstatSync(path.join(extensionsDir, installed)).isSymbolicLink(), 'a real copy, not a link to the sources');
+
+    ws = makeWorkspace('vsix-check', {
+      'sales.csv': 'region,amount\nnorth,10\nsouth,20\nnorth,30\n',
+      'total.js': 'exports.processRow = (row) => Number(row.amount);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
+    });
+    wb = await Workbench.open({ folder: ws, extensionsDir, userDataDir });
+    await wb.waitForExplorer('sales.csv');
+    await wb.openFromExplorer('sales.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await wb.pick('total.js');
+    await wb.toast(/Chunkscope: 3 rows in/).waitFor({ state: 'visible' });
+    const results = path.join(ws, '.chunkscope', 'sales.total.results.ndjson');
+    await waitForFile(results);
+    assert.equal(fs.readFileSync(results, 'utf8').trim(), '60');
+    // Nothing links this checkout into the host: the extension that ran is the installed copy.
+    const timings = JSON.parse(fs.readFileSync(path.join(ws, '.chunkscope', 'sales.total.timings.json'), 'utf8'));
+    assert.equal(timings.summary.rows, 3);
+  });
+});
