@@ -263,7 +263,7 @@ describe('extension logic', () => {
         data: '/w/sales.csv', processor: '/w/p.ts', format: 'csv', strategy: 'byte-range', workers: 2, chunkBytes: 1 << 20,
         rows: 1_234_567, bytes: 50 * 1024 * 1024, chunks: 50, repairedChunks: 1, skippedRows: 0,
         wallMs: 1000, startupMs: 100, processingMs: 900, rowsPerSecond: 1_234_567, mbPerSecond: 50,
-        readMs: 1, parseMs: 1, computeMs: 1, encodeMs: 1, overheadShare: 0.125,
+        readMs: 1, parseMs: 1, computeMs: 1, encodeMs: 1, overheadShare: 0.125, idleShare: 0.02,
         workerSummaries: [
           { workerId: 2, chunks: 25, rows: 600_000, busyMs: 800, busyShare: 0.89 },
           { workerId: 1, chunks: 25, rows: 634_567, busyMs: 850, busyShare: 0.944 },

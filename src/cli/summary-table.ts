@@ -16,7 +16,7 @@ export function formatSummary(report: RunReport, files: { timings?: string; trac
     ['wall time', `${fmt(s.wallMs / 1000, 3)} s (start-up ${fmt(s.startupMs, 0)} ms, processing ${fmt(s.processingMs / 1000, 3)} s)`],
     ['throughput', `${fmt(s.rowsPerSecond)} rows/s, ${fmt(s.mbPerSecond, 1)} MB/s`],
     ['worker time', `read ${share(s.readMs)}, parse ${share(s.parseMs)}, compute ${share(s.computeMs)}, encode ${share(s.encodeMs)}`],
-    ['overhead', `${pct(s.overheadShare)} of worker time is neither read, parse nor your code`],
+    ['overhead', `${pct(s.overheadShare)} of worker time is neither read, parse nor your code (${pct(s.idleShare)} outside any chunk: waiting, dispatch, hand-off)`],
     ['busy', s.workerSummaries.map((w) => `worker ${w.workerId} ${pct(w.busyShare)}`).join(', ')],
     ['peak memory', `${fmt(s.peakRssBytes / 2 ** 20)} MiB RSS`],
   ];

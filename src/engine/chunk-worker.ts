@@ -147,6 +147,8 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
       fatal: parsed.fatal,
     };
     const computed = result.fatal ? undefined : await compute(task, parsed, result);
+    // The rows are garbage from here on; dropping them now keeps the next scavenge from copying them.
+    (parsed as { rows: unknown }).rows = undefined;
     const afterCompute = epochNow();
     result.computeMs = afterCompute - afterParse;
     if (computed && !result.fatal) encode(task, parsed, computed, result);

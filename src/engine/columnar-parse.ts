@@ -73,6 +73,22 @@ function slowParse(buf: Uint8Array, s: number, e: number): number {
   return parseTextNumber(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('utf8'));
 }
 
+// A plain function, not a closure: locals a closure captures live in a heap context, and the hot
+// loop below would then load and store them through memory instead of registers.
+function scanResult(
+  length: number,
+  numeric: (Float64Array | null)[],
+  spanStart: (Int32Array | null)[],
+  spanEnd: (Int32Array | null)[],
+  recordStarts: Int32Array,
+  problems: ColumnarScan['problems'],
+  stop: number,
+  incomplete: boolean,
+  unterminatedQuoteAt?: number,
+): ColumnarScan {
+  return { length, numeric, spanStart, spanEnd, recordStarts, stop, incomplete, unterminatedQuoteAt, problems };
+}
+
 /**
  * Scans records starting in [start, limit) of `buf` (bytes up to `end` are available; `atEof`
  * says `end` is the end of the file). `numericColumns[c]` marks the columns parsed as numbers.
@@ -95,18 +111,6 @@ export function scanColumns(
   const problems: ColumnarScan['problems'] = [];
   let length = 0;
   let i = start;
-  const result = (stop: number, incomplete: boolean, unterminatedQuoteAt?: number): ColumnarScan => ({
-    length,
-    numeric,
-    spanStart,
-    spanEnd,
-    recordStarts,
-    stop,
-    incomplete,
-    unterminatedQuoteAt,
-    problems,
-  });
-
   while (i < end && i < limit) {
     const recordStart = i;
     let c = buf[i];
@@ -120,7 +124,7 @@ export function scanColumns(
           i += 2;
           continue;
         }
-      } else if (!atEof) return result(recordStart, true);
+      } else if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
     }
     if (length === capacity) {
       capacity *= 2;
@@ -145,10 +149,10 @@ export function scanColumns(
         for (;;) {
           while (i < end && buf[i] !== QUOTE) i++;
           if (i >= end) {
-            if (atEof) return result(recordStart, false, recordStart);
-            return result(recordStart, true);
+            if (atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, false, recordStart);
+            return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
           }
-          if (i + 1 >= end && !atEof) return result(recordStart, true);
+          if (i + 1 >= end && !atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
           if (buf[i + 1] === QUOTE) {
             i += 2;
             continue;
@@ -160,41 +164,43 @@ export function scanColumns(
       const num = field < width ? numeric[field] : null;
       let value = NaN;
       if (num && !quoted) {
-        // One pass: digits are accumulated while the field's end is searched.
-        let mantissa = 0;
-        let exponent = 0;
-        let significant = 0;
-        let digits = 0;
-        let dot = false;
+        // One pass: digits are accumulated while the field's end is searched. Reading past the
+        // buffer yields undefined, which fails every test below, so the loop needs no bounds check.
         let negative = false;
-        let simple = true;
-        if (i < end && buf[i] === 45) {
+        if (buf[i] === 45) {
           negative = true;
           i++;
         }
-        for (; i < end; i++) {
+        const digitsStart = i;
+        let mantissa = 0;
+        let dotAt = -1;
+        for (;;) {
           c = buf[i];
-          if (c >= 48 && c <= 57) {
-            digits++;
-            if (significant === 15) simple = false;
-            else {
-              if (mantissa !== 0 || c !== 48) significant++;
-              mantissa = mantissa * 10 + (c - 48);
-              if (dot) exponent--;
-            }
-          } else if (c === 46 && !dot) dot = true;
-          else break;
+          const digit = c - 48;
+          if (digit >= 0 && digit <= 9) {
+            mantissa = mantissa * 10 + digit;
+            i++;
+          } else if (c === 46 && dotAt < 0) {
+            dotAt = i;
+            i++;
+          } else break;
         }
-        while (i < end) {
-          c = buf[i];
-          if (c === delimiter || c === LF || c === CR) break;
-          simple = false;
-          i++;
-        }
-        if (simple && digits > 0 && exponent >= -22) {
-          value = exponent === 0 ? mantissa : mantissa / POW10[-exponent];
+        const digits = i - digitsStart - (dotAt < 0 ? 0 : 1);
+        const fraction = dotAt < 0 ? 0 : i - dotAt - 1;
+        c = buf[i];
+        const fieldEnds = i >= end || c === delimiter || c === LF || c === CR;
+        // Exact when the digits fit in 2^53 and the power of ten is exactly representable.
+        if (fieldEnds && digits > 0 && mantissa <= 9007199254740991 && fraction <= 22) {
+          value = fraction === 0 ? mantissa : mantissa / POW10[fraction];
           if (negative) value = -value;
-        } else value = parseDecimal(buf, fieldStart, i);
+        } else {
+          while (i < end) {
+            c = buf[i];
+            if (c === delimiter || c === LF || c === CR) break;
+            i++;
+          }
+          value = parseDecimal(buf, fieldStart, i);
+        }
       } else {
         while (i < end) {
           c = buf[i];
@@ -216,7 +222,7 @@ export function scanColumns(
       }
       field++;
       if (i >= end) {
-        if (!atEof) return result(recordStart, true);
+        if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
         break;
       }
       c = buf[i];
@@ -232,7 +238,7 @@ export function scanColumns(
         i += buf[i + 1] === LF ? 2 : 1;
         break;
       }
-      if (!atEof) return result(recordStart, true);
+      if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
       i++;
       break;
     }
@@ -241,7 +247,7 @@ export function scanColumns(
     }
     length++;
   }
-  return result(i, false);
+  return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, i, false);
 }
 
 /** Decodes a text field's byte span with exactly the record scanner's rules (unquoting, doubled quotes). */

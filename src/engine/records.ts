@@ -69,6 +69,7 @@ export function summarize(input: SummaryInput): RunSummary {
     computeMs,
     encodeMs,
     overheadShare: workerTime > 0 ? Math.min(1, Math.max(0, 1 - useful / workerTime)) : 0,
+    idleShare: workerTime > 0 ? Math.min(1, Math.max(0, 1 - workerSummaries.reduce((n, w) => n + w.busyMs, 0) / workerTime)) : 0,
     workerSummaries,
     peakRssBytes: input.peakRssBytes,
     out: opts.out,

@@ -126,6 +126,8 @@ export interface RunSummary {
   encodeMs: number;
   /** Share of total worker-thread time (workers × processingMs) that is neither read, parse nor user compute. */
   overheadShare: number;
+  /** Part of that overhead spent outside any chunk: waiting for work, dispatch, result hand-off. */
+  idleShare: number;
   workerSummaries: WorkerSummary[];
   peakRssBytes: number;
   out?: string;
