@@ -189,7 +189,7 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
     count: scan.length,
     lines: countLineFeeds(buffer, from, scan.stop),
     leadingLines: scan.length > 0 ? countLineFeeds(buffer, from, scan.recordStarts[0]) : 0,
-    rows: { length: scan.length, names: config.header, columns },
+    rows: { length: scan.length, names: config.header, numeric: config.header.filter((_, c) => plan.numericColumns[c]), columns },
     errors,
     fatal,
     locate,

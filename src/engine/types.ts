@@ -164,6 +164,8 @@ export interface ProcessorContext {
 export interface ColumnarChunk {
   length: number;
   names: string[];
+  /** Names of the columns that arrive as Float64Array: iterate these to stay on the fast path. */
+  numeric: string[];
   /** Numeric columns as Float64Array (NaN for empty fields); others as string arrays, built on first access. */
   columns: Record<string, Float64Array | string[]>;
 }
