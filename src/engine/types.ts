@@ -174,3 +174,20 @@ export interface ProcessorOptions {
   rowShape?: RowShape;
   types?: TypeMode;
 }
+
+/** A plain-words diagnosis of a run, computed from its timing records (diagnosis.ts). */
+export interface Finding {
+  /** Stable identifier, e.g. 'main-thread-bottleneck', 'chunks-too-small', 'straggler', 'uneven-workers', 'throughput-decline'. */
+  id: string;
+  severity: 'info' | 'warning';
+  /** One sentence: what happened. */
+  title: string;
+  /** The numbers behind it, in words ("workers were idle 38 % of the time waiting for …"). */
+  detail: string;
+  /** What to try, concretely ("use --strategy byte-range", "try --chunk-rows 5000 or more"). */
+  suggestion?: string;
+  /** The figures the finding rests on, for tests and the UI. */
+  numbers: Record<string, number>;
+  /** Chunks the finding points at (e.g. the straggler), by index. */
+  chunks?: number[];
+}
