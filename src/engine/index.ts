@@ -6,3 +6,4 @@ export { resolveRunOptions, DEFAULTS } from './options';
 export { inspectDataset } from './dataset';
 export { toChromeTrace } from './trace';
 export { scanProcessorSource } from './processor-scan';
+export { diagnose } from './diagnosis';
