@@ -1,5 +1,5 @@
 // The end-of-run summary as a small plain-text table.
-import type { RunReport } from '../engine';
+import { diagnose, type RunReport } from '../engine';
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
@@ -26,5 +26,9 @@ export function formatSummary(report: RunReport, files: { timings?: string; trac
   if (files.trace) rows.push(['trace', `${files.trace} (open in https://ui.perfetto.dev or chrome://tracing)`]);
   for (const warning of report.warnings) rows.push(['warning', warning]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  const table = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  const findings = diagnose(report);
+  if (findings.length === 0) return table;
+  const lines = findings.map((f) => `  ${f.severity === 'warning' ? '!' : '-'} ${f.title} ${f.detail}${f.suggestion ? `\n    → ${f.suggestion}` : ''}`);
+  return `${table}\n\ndiagnosis\n${lines.join('\n')}`;
 }
