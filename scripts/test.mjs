@@ -4,11 +4,24 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { CHROMIUM } from './vscode-host/paths.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
+
+// The report suite (test/report.test.ts) is a unit suite that drives Debian's Chromium, so on a
+// fresh machine Chromium must be installed before the unit phase: the host preparation does that
+// (apt-get; idempotent, about a second when everything is in place). If it cannot, the report
+// suite fails saying what is missing.
+if (!existsSync(CHROMIUM)) {
+  try {
+    execFileSync(process.execPath, [path.join(root, 'scripts/vscode-host/prepare.mjs')], { stdio: 'inherit', cwd: root });
+  } catch (err) {
+    console.error(`Could not prepare Chromium for the report tests: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 const Mocha = require('mocha');
 const grep = process.env.CHUNKSCOPE_TEST_GREP;

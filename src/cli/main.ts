@@ -1,11 +1,14 @@
 // The `chunkscope` command. A face on the engine: parses arguments, shows progress and a summary,
 // writes timings/trace files, and maps failures to exit codes (0 ok, 1 run failed, 2 usage).
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChunkscopeError, runDataset, toChromeTrace, type RunOptions, type RunReport } from '../engine';
 import { writeFileAtomic } from '../engine/output';
+import { readReportFile, renderStandaloneReport } from '../../webview/page';
 import { formatSummary } from './summary-table';
 
 const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
+       chunkscope report TIMINGS.json [-o report.html]
 
 Runs your processor over DATA (CSV, TSV or JSON Lines) on a pool of worker threads, in chunks,
 and records what every chunk cost.
@@ -19,6 +22,7 @@ Options:
   --out FILE              results as JSON Lines in input row order (or the combined result)
   --timings FILE          the run report: summary and one record per chunk (JSON)
   --trace FILE            Chrome Trace Event JSON (open in Perfetto or chrome://tracing)
+  --report FILE           the run report as one self-contained HTML file (opens offline)
   --on-error stop|skip    stop at the first failing row (default), or skip it and go on
   --chunk-timeout SECS    fail the run when one chunk runs longer than this
   --delimiter C           field delimiter (default: , or tab for .tsv)
@@ -28,6 +32,9 @@ Options:
   --max-worker-memory MB  heap limit per worker
   --json                  print the summary as JSON
   -h, --help              this help
+
+report: writes the HTML report (timeline, summary, diagnosis) of a timings file written by
+--timings or by the VS Code extension. -o/--output FILE (default: NAME.report.html beside NAME.timings.json).
 
 Exit codes: 0 ok, 1 the run failed, 2 usage error.`;
 
@@ -55,6 +62,8 @@ function parse(argv: string[]) {
         out: { type: 'string' },
         timings: { type: 'string' },
         trace: { type: 'string' },
+        report: { type: 'string' },
+        output: { type: 'string', short: 'o' },
         'on-error': { type: 'string' },
         'chunk-timeout': { type: 'string' },
         delimiter: { type: 'string' },
@@ -79,7 +88,9 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command === undefined && !values.help ? 2 : 0;
   }
+  if (command === 'report') return writeReportCommand(data, extra, values.output);
   if (command !== 'run') throw new UsageError(`Unknown command "${command}"`);
+  if (values.output !== undefined) throw new UsageError('-o/--output belongs to "chunkscope report"; use --out for results');
   if (!data) throw new UsageError('Missing DATA: the dataset file to process');
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
   if (!values.processor) throw new UsageError('Missing --processor FILE');
@@ -123,13 +134,31 @@ async function run(argv: string[]): Promise<number> {
   }
   if (values.timings) writeFileAtomic(values.timings, JSON.stringify(report, null, 1));
   if (values.trace) writeFileAtomic(values.trace, JSON.stringify(toChromeTrace(report)));
+  if (values.report) writeFileAtomic(values.report, renderStandaloneReport(report, { source: values.timings ? path.basename(values.timings) : undefined }));
   if (values.json) {
     const json: Record<string, unknown> = { summary: report.summary, errors: report.errors, warnings: report.warnings };
     if (report.hasResult) json.result = report.result;
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     process.stdout.write(formatSummary(report, { timings: values.timings, trace: values.trace }) + '\n');
+    if (values.report) process.stdout.write(`${'report'.padEnd(11)}  ${values.report} (open in any browser)\n`);
   }
+  return 0;
+}
+
+/** `chunkscope report TIMINGS.json -o report.html` */
+function writeReportCommand(timings: string | undefined, extra: string[], output: string | undefined): number {
+  if (!timings) throw new UsageError('Missing TIMINGS.json: a timings file written by "chunkscope run --timings"');
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
+  const out = output ?? timings.replace(/(\.timings)?\.json$/i, '') + '.report.html';
+  let report: RunReport;
+  try {
+    report = readReportFile(timings);
+  } catch (err) {
+    throw new ChunkscopeError('input', (err as Error).message);
+  }
+  writeFileAtomic(out, renderStandaloneReport(report, { source: path.basename(timings) }));
+  process.stdout.write(`Report: ${out}\n`);
   return 0;
 }
 

@@ -1,7 +1,19 @@
-// The "Show Report" action. For now it opens the timings JSON (the whole RunReport); the webview
-// report replaces this one function later, so every caller goes through it.
+// The "Show Report" action: opens the run report (webview/) in a webview panel. Every caller goes
+// through this one function.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ReportPanel } from './reportPanel';
+
+/** The extension's folder: from VS Code when it knows us, else from the bundle's place (dist/). */
+function extensionUri(): vscode.Uri {
+  const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'chunkscope' && e.packageJSON?.publisher === 'chunkscope');
+  return ext?.extensionUri ?? vscode.Uri.file(path.resolve(__dirname, '..'));
+}
 
 export async function showReport(reportPath: string): Promise<void> {
-  await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(reportPath));
+  try {
+    await ReportPanel.show(extensionUri(), reportPath);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Chunkscope: could not show the report: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -1,0 +1,433 @@
+// The standalone HTML report in Debian's Chromium (playwright-core, no browser download): a real run
+// (2 workers, ~50 chunks) → timings JSON → `chunkscope report` → the page. Checks what the renderer
+// laid out (through the read-only window.__chunkscopeReport hook) against the run's records.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { diagnose, runDataset, type ChunkRecord, type RunReport } from '../src/engine';
+import { formatInt, formatMs } from '../webview/format';
+import { buildPageData, renderReportHtml, renderStandaloneReport } from '../webview/page';
+import { ROOT, TempDir, writeProcessor } from './helpers';
+
+const CHROMIUM = process.env.CHUNKSCOPE_CHROMIUM || '/usr/bin/chromium';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
+const README_SHOT = path.join(ROOT, 'media', 'screenshots', 'report-timeline.png');
+
+interface Hook {
+  ready: boolean;
+  lanes: { label: string; workerId: number | null; chunks: number; y: number; h: number }[];
+  barCount: number;
+  chunkCount: number;
+  view: { start: number; end: number };
+  fullView: { start: number; end: number };
+  frame: { barsDrawn: number; barsMerged: number; runs: number; ms: number; frames: number };
+  stragglers: number[];
+  tooltip: string | null;
+  selected: number | null;
+  findings: number;
+}
+
+async function launch(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node scripts/vscode-host/prepare.mjs (installs Debian's chromium)`);
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-features=Translate', '--disable-background-networking', '--disable-extensions'],
+  });
+}
+
+const hook = (page: Page): Promise<Hook> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport)) as Hook);
+const barRect = (page: Page, index: number) =>
+  page.evaluate((i) => (window as unknown as { __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null } }).__chunkscopeReport.barRect(i), index);
+
+describe('standalone HTML report in Chromium', function () {
+  this.timeout(120_000);
+  let tmp: TempDir;
+  let report: RunReport;
+  let html: string;
+  let timingsName: string;
+  let browser: Browser;
+  let page: Page;
+  const consoleProblems: string[] = [];
+  const requests: string[] = [];
+
+  before(async function () {
+    tmp = new TempDir('chunkscope-report-');
+    let csv = 'id,x1,x2,label\n';
+    for (let i = 1; i <= 6000; i++) csv += `${i},${(i * 0.37) % 10},${(i * 1.3) % 7},"row ${i}"\n`;
+    const data = tmp.write('trips.csv', csv);
+    // A little work per row, and one slow row so there is a straggler.
+    const proc = writeProcessor(
+      tmp,
+      'work.js',
+      `exports.processRow = (row) => { let s = 0; if (row.id === '4321') { const t = Date.now(); while (Date.now() - t < 25); } for (let i = 0; i < 300; i++) s += Math.sqrt(i + Number(row.x1)); return s; };\n`,
+    );
+    report = await runDataset({ data, processor: proc, workers: 2, chunkRows: 120, strategy: 'byte-range' });
+    assert.ok(report.chunks.length >= 30 && report.chunks.length <= 80, `expected about 50 chunks, got ${report.chunks.length}`);
+    const timings = path.join(tmp.dir, 'trips.timings.json');
+    fs.writeFileSync(timings, JSON.stringify(report, null, 1));
+    timingsName = path.basename(timings);
+    html = path.join(tmp.dir, 'report.html');
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/chunkscope.js'), 'report', timings, '-o', html], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, `chunkscope report failed: ${cli.stderr}`);
+    assert.match(cli.stdout, /Report: /);
+
+    browser = await launch();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(html).href);
+    await page.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+  });
+
+  after(async function () {
+    await browser?.close().catch(() => undefined);
+    tmp?.dispose();
+  });
+
+  it('writes one self-contained file with a strict Content-Security-Policy and the data inlined', function () {
+    // The markup around the inlined app (the bundle's own template strings are not markup).
+    const text = fs.readFileSync(html, 'utf8').replace(/(<script[^>]*>)[\s\S]*?<\/script>/g, '$1</script>');
+    assert.match(text, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+    assert.doesNotMatch(text, /<script[^>]+src=/i, 'no external scripts');
+    assert.doesNotMatch(text, /<link[^>]+href=/i, 'no external stylesheets');
+    assert.match(text, /id="chunkscope-data"/);
+  });
+
+  it('lays out one lane per worker plus one for the main thread', async function () {
+    const h = await hook(page);
+    const workers = [...new Set(report.chunks.map((c) => c.workerId))].sort((a, b) => a - b);
+    assert.equal(report.summary.workers, 2);
+    assert.equal(h.lanes.length, report.summary.workers + 1);
+    assert.deepEqual(h.lanes[0], { ...h.lanes[0], label: 'main thread', workerId: null });
+    assert.deepEqual(
+      h.lanes.slice(1).map((l) => l.workerId),
+      report.summary.workerSummaries.map((w) => w.workerId).sort((a, b) => a - b),
+    );
+    for (const w of workers) {
+      const lane = h.lanes.find((l) => l.workerId === w)!;
+      assert.equal(lane.chunks, report.chunks.filter((c) => c.workerId === w).length, `chunks on worker ${w}`);
+    }
+  });
+
+  it('draws one bar per chunk', async function () {
+    const h = await hook(page);
+    assert.equal(h.chunkCount, report.chunks.length);
+    assert.equal(h.barCount, report.chunks.length);
+    // At the full view every chunk is drawn, alone or inside a merged run of sub-pixel bars.
+    assert.equal(h.frame.barsDrawn + h.frame.barsMerged, report.chunks.length);
+    // Every bar lies in its worker's lane.
+    for (const c of report.chunks) {
+      const r = (await barRect(page, c.index))!;
+      const lane = h.lanes.find((l) => l.workerId === c.workerId)!;
+      const canvasTop = await page.evaluate(() => document.querySelector('.timeline-canvas')!.getBoundingClientRect().top);
+      assert.ok(r.y >= canvasTop + lane.y && r.y + r.h <= canvasTop + lane.y + lane.h, `chunk ${c.index} in lane of worker ${c.workerId}`);
+    }
+  });
+
+  it('marks the chunks slower than the 95th percentile as stragglers, including the slow row', async function () {
+    const h = await hook(page);
+    const slow = report.chunks.find((c) => c.firstRow <= 4321 && 4321 < c.firstRow + c.rows)!;
+    assert.ok(h.stragglers.includes(slow.index), `chunk ${slow.index} (row 4321) is a straggler: ${h.stragglers.join(', ')}`);
+    const dur = (c: ChunkRecord) => c.finishedAt - c.startedAt;
+    const sorted = report.chunks.map(dur).sort((a, b) => a - b);
+    assert.ok(h.stragglers.length <= Math.ceil(sorted.length * 0.05) + 1);
+  });
+
+  it("shows the hovered chunk's record in the tooltip", async function () {
+    const pick = [report.chunks[0], report.chunks[Math.floor(report.chunks.length / 2)], report.chunks[report.chunks.length - 1]];
+    for (const c of pick) {
+      const r = (await barRect(page, c.index))!;
+      await page.mouse.move(r.x + Math.max(1, r.w / 2), r.y + r.h / 2);
+      await page.waitForFunction(
+        (i) => ((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip ?? '').startsWith(`Chunk ${i} `),
+        c.index,
+      );
+      const text = (await hook(page)).tooltip!;
+      const visible = await page.locator('.tooltip').innerText();
+      assert.equal(text, visible);
+      assert.ok(text.startsWith(`Chunk ${c.index} · worker ${c.workerId}`), text);
+      for (const expected of [
+        `rows ${formatInt(c.rows)}`,
+        `rows ${formatInt(c.firstRow)}–${formatInt(c.firstRow + c.rows - 1)}`,
+        `line ${formatInt(c.firstLine)}`,
+        `bytes ${formatInt(c.byteStart)}–${formatInt(c.byteEnd)}`,
+        `read ${formatMs(c.readMs)}`,
+        `parse ${formatMs(c.parseMs)}`,
+        `compute ${formatMs(c.computeMs)}`,
+        `encode ${formatMs(c.encodeMs)}`,
+        `queue wait ${formatMs(c.queueWaitMs)}`,
+        `return trip ${formatMs(c.returnMs)}`,
+        `took ${formatMs(c.finishedAt - c.startedAt)}`,
+      ]) {
+        assert.ok(text.includes(expected), `tooltip of chunk ${c.index} should include "${expected}":\n${text}`);
+      }
+    }
+    await page.mouse.move(5, 5);
+    await page.waitForFunction(() => (window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip === null);
+  });
+
+  it('zooms with the wheel around the pointer and pans by dragging', async function () {
+    const before = (await hook(page)).view;
+    const box = (await page.locator('.timeline-canvas').boundingBox())!;
+    const label = await page.locator('.toolbar .range').innerText();
+    const x = box.x + box.width * 0.6;
+    const y = box.y + 60;
+    await page.mouse.move(x, y);
+    await page.mouse.wheel(0, -600);
+    await page.waitForFunction((span) => {
+      const v = (window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.view;
+      return v.end - v.start < span * 0.8;
+    }, before.end - before.start);
+    const zoomed = (await hook(page)).view;
+    assert.ok(zoomed.start > before.start && zoomed.end < before.end, 'zoomed in around the pointer, inside the old range');
+    assert.notEqual(await page.locator('.toolbar .range').innerText(), label);
+
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 120, y, { steps: 5 });
+    await page.mouse.up();
+    const panned = (await hook(page)).view;
+    assert.ok(panned.start < zoomed.start, 'dragging right shows earlier time');
+    assert.ok(Math.abs(panned.end - panned.start - (zoomed.end - zoomed.start)) < 1e-6, 'panning keeps the zoom');
+
+    await page.locator('#fit').click();
+    const fit = (await hook(page)).view;
+    assert.deepEqual(fit, (await hook(page)).fullView);
+  });
+
+  it('selects a chunk on click', async function () {
+    const c = report.chunks[3];
+    const r = (await barRect(page, c.index))!;
+    await page.mouse.click(r.x + Math.max(1, r.w / 2), r.y + r.h / 2);
+    assert.equal((await hook(page)).selected, c.index);
+    assert.match(await page.locator('.selection').innerText(), new RegExp(`^Chunk ${c.index} · worker ${c.workerId}`));
+  });
+
+  it('shows the summary tiles, the worker-time split, the histogram and the diagnosis', async function () {
+    const s = report.summary;
+    assert.equal(await page.locator('[data-tile="rows"] .value').innerText(), formatInt(s.rows));
+    assert.equal(await page.locator('[data-tile="workers"] .value').innerText(), '2');
+    assert.equal(await page.locator('[data-tile="strategy"] .value').innerText(), 'byte-range');
+    assert.equal(await page.locator('[data-tile="chunk"] .value').innerText(), '120 rows');
+    assert.equal(await page.locator('[data-tile="busy"] .busy-row').count(), 2);
+    assert.equal(await page.locator('.stacked > div').count(), 6);
+    assert.ok((await page.locator('.histogram-canvas').boundingBox())!.height > 100);
+    const diagnosis = await page.locator('[data-section="diagnosis"]').innerText();
+    assert.match(diagnosis, /^Diagnosis/);
+    const h = await hook(page);
+    assert.equal(await page.locator('.finding').count(), h.findings);
+  });
+
+  it('exports the timings JSON as a download', async function () {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-timings').click()]);
+    const file = path.join(tmp.dir, 'downloaded.json');
+    await download.saveAs(file);
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), JSON.parse(JSON.stringify(report)));
+    assert.equal(download.suggestedFilename(), timingsName);
+  });
+
+  it('exports the timeline as a PNG', async function () {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-png').click()]);
+    const file = path.join(tmp.dir, 'timeline.png');
+    await download.saveAs(file);
+    assert.deepEqual([...fs.readFileSync(file).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  it('made no network request other than the file itself and logged no errors or warnings', async function () {
+    const network = requests.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(network, [pathToFileURL(html).href]);
+    assert.deepEqual(consoleProblems, []);
+  });
+
+  it('saves a screenshot of the report', async function () {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const c = report.chunks[Math.floor(report.chunks.length / 3)];
+    const r = (await barRect(page, c.index))!;
+    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+    await page.waitForFunction(() => (window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip !== null);
+    const shot = path.join(ARTIFACTS, 'timeline.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    await page.locator('[data-section="timeline"]').screenshot({ path: path.join(ARTIFACTS, 'timeline-section.png') });
+    assert.ok(fs.statSync(shot).size > 10_000);
+    if (!fs.existsSync(README_SHOT) || process.env.CHUNKSCOPE_UPDATE_SCREENSHOTS === '1') {
+      fs.mkdirSync(path.dirname(README_SHOT), { recursive: true });
+      fs.copyFileSync(shot, README_SHOT);
+    }
+  });
+
+  describe('diagnosis', function () {
+    it('shows the straggler finding of a run with one slow row, and its chunk link selects the chunk', async function () {
+      let csv = 'id,x\n';
+      for (let i = 1; i <= 2000; i++) csv += `${i},${i % 7}\n`;
+      const data = tmp.write('straggler.csv', csv);
+      const proc = writeProcessor(tmp, 'slow-row.js', `exports.processRow = (row) => { if (row.id === '1500') { const t = Date.now(); while (Date.now() - t < 700); } return Number(row.x); };\n`);
+      const run = await runDataset({ data, processor: proc, workers: 2, chunkRows: 50 });
+      const expected = diagnose(run);
+      const straggler = expected.find((f) => f.id === 'straggler');
+      assert.ok(straggler, `the engine finds the straggler: ${JSON.stringify(expected.map((f) => f.id))}`);
+      const file = path.join(tmp.dir, 'straggler.html');
+      fs.writeFileSync(file, renderStandaloneReport(run, { source: 'straggler.timings.json' }));
+      const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      p.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : undefined));
+      await p.goto(pathToFileURL(file).href);
+      await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+      assert.deepEqual(await p.locator('.finding .title').allInnerTexts(), expected.map((f) => f.title));
+      const item = p.locator('[data-finding="straggler"]');
+      assert.equal(await item.locator('.detail').innerText(), straggler.detail);
+      if (straggler.suggestion) assert.equal(await item.locator('.suggestion').innerText(), `Try: ${straggler.suggestion}`);
+      const k = straggler.chunks![0];
+      await item.locator('.chunks button', { hasText: new RegExp(`^${k}$`) }).click();
+      assert.equal((await hook(p)).selected, k);
+      assert.ok((await hook(p)).stragglers.includes(k), 'the timeline marks it too');
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await p.screenshot({ path: path.join(ARTIFACTS, 'diagnosis-straggler.png'), fullPage: true });
+      assert.deepEqual(problems, []);
+      await p.close();
+    });
+  });
+
+  describe('as a VS Code webview (strict CSP, script from media/, state restored)', function () {
+    // What VS Code's webview gives the page, faked: acquireVsCodeApi with getState/setState/postMessage.
+    const fakeApi = (initial: unknown) => {
+      const w = window as unknown as Record<string, unknown>;
+      w.__posted = [];
+      w.__state = initial;
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => (w.__posted as unknown[]).push(m),
+        getState: () => w.__state,
+        setState: (s: unknown) => (w.__state = s),
+      });
+    };
+    let file: string;
+
+    before(function () {
+      const mediaUrl = pathToFileURL(path.join(ROOT, 'media', 'report.js')).href;
+      file = path.join(tmp.dir, 'webview.html');
+      fs.writeFileSync(file, renderReportHtml(buildPageData(report, { source: 'trips.timings.json' }), { kind: 'webview', scriptUri: mediaUrl, cspSource: 'file:', nonce: 'testnonce123' }));
+    });
+
+    it('runs under the nonce CSP, posts exports to the extension and restores its view when shown again', async function () {
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, /script-src 'nonce-testnonce123';/);
+      assert.match(text, /<script nonce="testnonce123" src="file:/);
+      assert.doesNotMatch(text, /https?:\/\//);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      const open = async (state: unknown) => {
+        const p = await context.newPage();
+        p.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? problems.push(m.text()) : undefined));
+        p.on('pageerror', (e) => problems.push(e.message));
+        await p.addInitScript(fakeApi, state);
+        await p.goto(pathToFileURL(file).href);
+        await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+        return p;
+      };
+      const first = await open(undefined);
+      assert.equal(await first.evaluate(() => (window as unknown as { __chunkscopeReport: { host: string } }).__chunkscopeReport.host), 'vscode');
+      // Zoom and select, then read what the page saved with setState.
+      const box = (await first.locator('.timeline-canvas').boundingBox())!;
+      await first.mouse.move(box.x + box.width * 0.7, box.y + 60);
+      await first.mouse.wheel(0, -500);
+      const c = report.chunks[5];
+      await first.locator('#fit').click();
+      const r = (await barRect(first, c.index))!;
+      await first.mouse.click(r.x + Math.max(1, r.w / 2), r.y + r.h / 2);
+      await first.mouse.move(box.x + box.width * 0.7, box.y + 60);
+      await first.mouse.wheel(0, -500);
+      await first.waitForTimeout(400);
+      const view = (await hook(first)).view;
+      const state = await first.evaluate(() => (window as unknown as { __state: unknown }).__state);
+      assert.deepEqual(state, { view, selected: c.index, hist: 'duration' });
+      assert.ok((await first.locator('#open-at-row').innerText()).includes(`Open at row ${formatInt(c.firstRow)}`));
+      await first.locator('#open-at-row').click();
+      await first.locator('#export-png').click();
+      await first.locator('#export-timings').click();
+      const posted = (await first.evaluate(() => (window as unknown as { __posted: Record<string, unknown>[] }).__posted)) as Record<string, unknown>[];
+      assert.deepEqual(posted[0], { type: 'openAtRow', line: c.firstLine, row: c.firstRow });
+      assert.equal(posted[1].type, 'export');
+      assert.equal(posted[1].kind, 'png');
+      assert.match(String(posted[1].dataUrl), /^data:image\/png;base64,/);
+      assert.deepEqual(posted[2], { type: 'export', kind: 'timings', fileName: 'trips.timings.json' });
+      await first.close();
+
+      // Hidden and shown again (retainContextWhenHidden: false): a fresh page with the saved state.
+      const second = await open(state);
+      const restored = await hook(second);
+      assert.deepEqual(restored.view, view);
+      assert.equal(restored.selected, c.index);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  });
+
+  describe('100,000 chunks', function () {
+    let big: Page;
+    before(async function () {
+      // A synthetic run: 8 workers, 100,000 back-to-back chunks of 0.3–1.3 ms with small gaps.
+      const workers = 8;
+      const chunks: ChunkRecord[] = [];
+      const clock = new Array<number>(workers).fill(5);
+      let seed = 7;
+      const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      for (let i = 0; i < 100_000; i++) {
+        const w = i % workers;
+        const dur = 0.3 + rnd();
+        const startedAt = clock[w] + rnd() * 0.05;
+        const finishedAt = startedAt + dur;
+        clock[w] = finishedAt;
+        chunks.push({
+          index: i, workerId: w + 1, rows: 100, firstRow: i * 100 + 1, firstLine: i * 100 + 2, bytes: 4000, byteStart: i * 4000, byteEnd: (i + 1) * 4000,
+          submittedAt: startedAt - 0.2, startedAt, finishedAt, receivedAt: finishedAt + 0.05,
+          readMs: dur * 0.1, parseMs: dur * 0.3, computeMs: dur * 0.5, encodeMs: dur * 0.05, queueWaitMs: 0.2, returnMs: 0.05,
+          repaired: false, skipped: 0, resultBytes: 100,
+        });
+      }
+      const end = Math.max(...clock) + 1;
+      const synthetic: RunReport = {
+        ...report,
+        summary: {
+          ...report.summary, workers, chunks: chunks.length, rows: 10_000_000, processingMs: end - 5, wallMs: end,
+          workerSummaries: Array.from({ length: workers }, (_, w) => ({ workerId: w + 1, chunks: chunks.length / workers, rows: 1_250_000, busyMs: end * 0.9, busyShare: 0.9 })),
+        },
+        chunks,
+        mainPhases: [{ name: 'startup', start: 0, end: 5 }],
+      };
+      const file = path.join(tmp.dir, 'big.html');
+      fs.writeFileSync(file, renderStandaloneReport(synthetic, { source: 'big.timings.json' }));
+      big = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await big.goto(pathToFileURL(file).href);
+      await big.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true, undefined, { timeout: 60_000 });
+    });
+
+    it('draws every chunk, merging sub-pixel bars into runs, and zooms in to single bars', async function () {
+      const h = await hook(big);
+      assert.equal(h.barCount, 100_000);
+      assert.equal(h.lanes.length, 9);
+      assert.equal(h.frame.barsDrawn + h.frame.barsMerged, 100_000);
+      assert.ok(h.frame.runs < 20_000, `merged into ${h.frame.runs} runs`);
+      const times: number[] = [];
+      for (let k = 0; k < 5; k++) times.push(await big.evaluate(() => (window as unknown as { __chunkscopeReport: { redraw(): number } }).__chunkscopeReport.redraw()));
+      const box = (await big.locator('.timeline-canvas').boundingBox())!;
+      await big.mouse.move(box.x + box.width / 2, box.y + 80);
+      for (let k = 0; k < 12; k++) await big.mouse.wheel(0, -800);
+      await big.waitForFunction(() => {
+        const v = (window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.view;
+        return v.end - v.start < 60;
+      });
+      await big.waitForTimeout(100);
+      const zoomed = await hook(big);
+      assert.ok(zoomed.frame.barsDrawn > 0 && zoomed.frame.barsDrawn + zoomed.frame.barsMerged < 2000, JSON.stringify(zoomed.frame));
+      console.log(`      100,000 chunks: full-view frame ${Math.min(...times).toFixed(1)} ms (best of 5), zoomed frame ${zoomed.frame.ms.toFixed(1)} ms`);
+    });
+  });
+});

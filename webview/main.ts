@@ -1,0 +1,411 @@
+// The report app (bundled by esbuild into media/report.js as an IIFE). Reads the embedded page data,
+// renders summary tiles, the worker-time split, the canvas timeline with its tooltip, the duration
+// histogram, the diagnosis and the export buttons. Runs the same in a VS Code webview and as a
+// standalone file; see host.ts for the differences.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { toChromeTrace } from '../src/engine/trace';
+import type { ChunkRecord, Finding } from '../src/engine/types';
+import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
+import { HistogramView, type HistogramMode } from './histogram';
+import { detectHost, type Host } from './host';
+import { buildModel, describeChunk, workerTimeSplit, type Model, type PageData } from './model';
+import { Timeline, type View } from './timeline';
+
+interface SavedState {
+  view?: View;
+  /** chunk.index of the selected chunk. */
+  selected?: number;
+  hist?: HistogramMode;
+}
+
+/** What tests may read from the page (read-only). */
+export interface ReportTestHook {
+  readonly ready: boolean;
+  readonly host: 'vscode' | 'standalone';
+  readonly lanes: { label: string; workerId: number | null; chunks: number; y: number; h: number }[];
+  readonly barCount: number;
+  readonly chunkCount: number;
+  readonly view: View;
+  readonly fullView: View;
+  readonly frame: { barsDrawn: number; barsMerged: number; runs: number; ms: number; frames: number };
+  readonly stragglers: number[];
+  readonly tooltip: string | null;
+  readonly selected: number | null;
+  readonly findings: number;
+  /** The bar of the chunk with this index, in client (viewport) coordinates. */
+  barRect(chunkIndex: number): { x: number; y: number; w: number; h: number } | null;
+  /** Redraws synchronously and returns the frame time in ms (for the bench). */
+  redraw(): number;
+}
+
+type Child = Node | string | null | undefined | false;
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Record<string, string>, ...children: Child[]): HTMLElementTagNameMap[K];
+function h(tag: string, props?: Record<string, string>, ...children: Child[]): HTMLElement;
+function h(tag: string, props: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+function button(label: string, onClick: () => void, opts: { secondary?: boolean; title?: string; id?: string } = {}): HTMLElement {
+  const b = h('vscode-button', { ...(opts.title ? { title: opts.title } : {}), ...(opts.id ? { id: opts.id } : {}) }, label);
+  if (opts.secondary) b.setAttribute('secondary', '');
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function basename(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
+}
+
+function tile(label: string, value: string, note?: string, extra: { wide?: boolean; id?: string } = {}): HTMLElement {
+  return h(
+    'div',
+    { class: `tile${extra.wide ? ' wide' : ''}`, ...(extra.id ? { 'data-tile': extra.id } : {}) },
+    h('div', { class: 'label', text: label }),
+    h('div', { class: 'value', text: value, title: value }),
+    note ? h('div', { class: 'note', text: note, title: note }) : null,
+  );
+}
+
+function readData(): PageData {
+  const el = document.getElementById('chunkscope-data');
+  if (!el?.textContent) throw new Error('No report data in this page');
+  return JSON.parse(el.textContent) as PageData;
+}
+
+function summaryTiles(model: Model): HTMLElement {
+  const s = model.report.summary;
+  const chunkSize = s.chunkRows ? `${formatInt(s.chunkRows)} rows` : s.chunkBytes ? formatBytes(s.chunkBytes) : 'automatic';
+  const meanRows = s.chunks ? s.rows / s.chunks : 0;
+  const busy = h('div', { class: 'tile wide', 'data-tile': 'busy' }, h('div', { class: 'label', text: 'Busy share per worker' }));
+  for (const w of [...s.workerSummaries].sort((a, b) => a.workerId - b.workerId)) {
+    const fill = h('div');
+    fill.style.width = `${Math.min(100, w.busyShare * 100).toFixed(1)}%`;
+    busy.append(
+      h(
+        'div',
+        { class: 'busy-row', title: `worker ${w.workerId}: ${w.chunks} chunks, ${formatInt(w.rows)} rows, busy ${formatMs(w.busyMs)}` },
+        h('span', { text: `worker ${w.workerId}` }),
+        h('div', { class: 'meter' }, fill),
+        h('span', { text: formatPercent(w.busyShare) }),
+      ),
+    );
+  }
+  return h(
+    'section',
+    { class: 'tiles', 'aria-label': 'Summary' },
+    tile('Wall time', formatMs(s.wallMs), `processing ${formatMs(s.processingMs)} · start-up ${formatMs(s.startupMs)}`, { id: 'wall' }),
+    tile('Rows', formatInt(s.rows), `${formatInt(s.chunks)} chunks${s.repairedChunks ? ` · ${s.repairedChunks} re-parsed` : ''}`, { id: 'rows' }),
+    tile('Rows/s', formatCompact(s.rowsPerSecond), 'over the processing phase', { id: 'rps' }),
+    tile('MB/s', s.mbPerSecond.toFixed(s.mbPerSecond >= 100 ? 0 : 1), formatBytes(s.bytes), { id: 'mbps' }),
+    tile('Workers', String(s.workers), `${s.cpus} CPUs · Node ${s.nodeVersion}`, { id: 'workers' }),
+    tile('Strategy', s.strategy, s.format.toUpperCase(), { id: 'strategy' }),
+    tile('Chunk size', chunkSize, `${formatCompact(meanRows)} rows per chunk on average`, { id: 'chunk' }),
+    tile('Overhead', formatPercent(s.overheadShare), `idle ${formatPercent(s.idleShare)} of worker time`, { id: 'overhead' }),
+    busy,
+  );
+}
+
+function timeSplit(model: Model): HTMLElement {
+  const parts = workerTimeSplit(model.report);
+  const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': 'Where worker time went' });
+  const legend = h('div', { class: 'legend' });
+  for (const p of parts) {
+    const seg = h('div', { class: `sw-${p.key}`, title: `${p.label}: ${formatMs(p.ms)} (${formatPercent(p.share)})` });
+    seg.style.width = `${(p.share * 100).toFixed(3)}%`;
+    bar.append(seg);
+    legend.append(h('span', { class: 'key' }, h('span', { class: `swatch sw-${p.key}` }), `${p.label} ${formatPercent(p.share)}`, h('span', { class: 'muted', text: ` (${formatMs(p.ms)})` })));
+  }
+  return h(
+    'section',
+    { 'data-section': 'split' },
+    h('h2', { text: 'Where worker time went' }),
+    h('div', { class: 'sub', text: `All worker threads × the processing wall time (${formatMs(model.report.summary.processingMs)}).` }),
+    bar,
+    legend,
+  );
+}
+
+function findingsSection(findings: Finding[] | null, onChunk: (index: number) => void): HTMLElement {
+  const list = h('ul', { class: 'findings' });
+  if (findings === null) {
+    list.append(h('li', { class: 'muted', text: 'This build of Chunkscope has no diagnosis.' }));
+  } else if (findings.length === 0) {
+    list.append(h('li', { class: 'muted', text: 'No problems found: nothing in the timing records points at a bottleneck.' }));
+  }
+  for (const f of findings ?? []) {
+    const numbers = Object.entries(f.numbers ?? {})
+      .map(([k, v]) => `${k} ${Number.isInteger(v) ? formatInt(v) : Number(v.toPrecision(4))}`)
+      .join(' · ');
+    const chunks = f.chunks?.length
+      ? h(
+          'div',
+          { class: 'chunks' },
+          h('span', { class: 'muted', text: 'chunks:' }),
+          ...f.chunks.slice(0, 12).map((k) => {
+            const b = h('button', { class: 'link', type: 'button', text: String(k), title: `Show chunk ${k} in the timeline` });
+            b.addEventListener('click', () => onChunk(k));
+            return b;
+          }),
+          f.chunks.length > 12 ? h('span', { class: 'muted', text: `and ${f.chunks.length - 12} more` }) : null,
+        )
+      : null;
+    list.append(
+      h(
+        'li',
+        { class: `finding ${f.severity}`, 'data-finding': f.id },
+        h('div', { class: 'title', text: f.title }),
+        h('div', { class: 'detail', text: f.detail }),
+        f.suggestion ? h('div', { class: 'suggestion', text: `Try: ${f.suggestion}` }) : null,
+        numbers ? h('div', { class: 'numbers', text: numbers }) : null,
+        chunks,
+      ),
+    );
+  }
+  return h('div', { 'data-section': 'diagnosis' }, h('h2', { text: 'Diagnosis' }), list);
+}
+
+function timelineLegend(): HTMLElement {
+  const key = (cls: string, label: string) => h('span', { class: 'key' }, h('span', { class: `swatch ${cls}` }), label);
+  return h(
+    'div',
+    { class: 'legend' },
+    key('sw-read', 'read'),
+    key('sw-parse', 'parse'),
+    key('sw-compute', 'compute'),
+    key('sw-encode', 'encode'),
+    key('sw-other', 'in-task hand-off'),
+    key('sw-wait', 'queue wait'),
+    key('sw-return', 'return trip'),
+    key('sw-main', 'main thread phase'),
+    key('sw-result', 'result received'),
+    key('sw-straggler', 'straggler (> p95)'),
+  );
+}
+
+function start(): void {
+  const app = document.getElementById('app')!;
+  const host: Host = detectHost();
+  const data = readData();
+  const report = data.report;
+  const model = buildModel(report);
+  const saved = host.getState<SavedState>() ?? {};
+  const s = report.summary;
+  const chunks = report.chunks;
+  const stem = data.source ? data.source.replace(/(\.timings)?\.json$/i, '') : basename(s.data).replace(/\.[^.]+$/, '');
+
+  // ── header and exports
+  const status = h('span', { class: 'status', role: 'status' });
+  let timeline: Timeline;
+  const exportsBar = h(
+    'div',
+    { class: 'actions' },
+    status,
+    button('Timings JSON', () => void host.save('timings', `${stem}.timings.json`, () => JSON.stringify(report, null, 1)), { secondary: true, id: 'export-timings', title: 'Save the run report (summary and one record per chunk) as JSON' }),
+    button('Chrome trace', () => void host.save('trace', `${stem}.trace.json`, () => JSON.stringify(toChromeTrace(report))), { secondary: true, id: 'export-trace', title: 'Save a Chrome Trace Event file (opens in Perfetto)' }),
+    button('Timeline PNG', () => void host.save('png', `${stem}.timeline.png`, () => (host.kind === 'vscode' ? timeline.toDataURL() : timeline.toBlob())), { secondary: true, id: 'export-png', title: 'Save the timeline as it is shown now' }),
+  );
+  host.onMessage((m) => {
+    if (m?.type === 'exported') status.textContent = `Saved ${basename(m.path)}`;
+    else if (m?.type === 'exportFailed') status.textContent = m.message;
+  });
+  const when = new Date(s.startedAtEpochMs);
+  app.replaceChildren(
+    h(
+      'header',
+      { class: 'top' },
+      h(
+        'div',
+        {},
+        h('h1', { text: `${basename(s.processor)} on ${basename(s.data)}` }),
+        h('div', { class: 'sub', text: `${s.strategy} · ${s.workers} workers · ${formatInt(s.chunks)} chunks · ${Number.isNaN(when.getTime()) ? '' : when.toLocaleString()}` }),
+      ),
+      exportsBar,
+    ),
+  );
+  if (report.warnings?.length) app.append(h('ul', { class: 'warnings' }, ...report.warnings.map((w) => h('li', { text: w }))));
+  if (report.errors?.length) app.append(h('ul', { class: 'warnings' }, h('li', { text: `${report.errors.length} rows failed and were skipped (see the errors file).` })));
+  app.append(summaryTiles(model), timeSplit(model));
+
+  // ── timeline
+  const range = h('span', { class: 'range' });
+  const box = h('div', { class: 'timeline-box' });
+  const tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
+  tooltip.hidden = true;
+  const selection = h('div', { class: 'selection' });
+  app.append(
+    h(
+      'section',
+      { 'data-section': 'timeline' },
+      h('h2', { text: 'Timeline' }),
+      h(
+        'div',
+        { class: 'toolbar' },
+        button('Fit', () => timeline.fit(), { secondary: true, id: 'fit', title: 'Show the whole run (double-click or 0)' }),
+        range,
+        h('span', { class: 'hint', text: 'wheel: zoom · drag: pan · click: select · double-click: fit' }),
+      ),
+      box,
+      timelineLegend(),
+      selection,
+    ),
+    tooltip,
+  );
+  const savedSelected = saved.selected !== undefined ? model.byIndex.get(saved.selected) : undefined;
+  timeline = new Timeline(box, model, saved.view);
+  if (savedSelected !== undefined) timeline.selected = savedSelected;
+
+  let saveTimer = 0;
+  const persist = () => {
+    clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(() => {
+      const sel = timeline.selected >= 0 ? chunks[timeline.selected].index : undefined;
+      host.setState({ view: timeline.view, selected: sel, hist: histogramView.mode } satisfies SavedState);
+    }, 150);
+  };
+  const showRange = (v: View) => {
+    range.textContent = `${formatMs(Math.max(0, v.start))} – ${formatMs(v.end)} (${formatMs(v.end - v.start)} shown)`;
+  };
+  showRange(timeline.view);
+  timeline.on('view', (v) => {
+    showRange(v);
+    persist();
+  });
+  timeline.on('hover', (i, ev) => {
+    if (i < 0 || !ev) {
+      tooltip.hidden = true;
+      return;
+    }
+    const lines = describeChunk(chunks[i], { straggler: model.stragglers.has(i), p95: model.p95 });
+    tooltip.replaceChildren(h('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
+    tooltip.hidden = false;
+    const pad = 14;
+    const r = tooltip.getBoundingClientRect();
+    const x = ev.clientX + pad + r.width > window.innerWidth ? ev.clientX - pad - r.width : ev.clientX + pad;
+    const y = ev.clientY + pad + r.height > window.innerHeight ? ev.clientY - pad - r.height : ev.clientY + pad;
+    tooltip.style.left = `${Math.max(0, x)}px`;
+    tooltip.style.top = `${Math.max(0, y)}px`;
+  });
+  const showSelection = (i: number) => {
+    if (i < 0) {
+      selection.replaceChildren(h('span', { class: 'muted', text: 'Click a chunk to select it.' }));
+      return;
+    }
+    const c: ChunkRecord = chunks[i];
+    const parts: Child[] = [h('span', { class: 'text', text: describeChunk(c, { straggler: model.stragglers.has(i), p95: model.p95 }).join('\n') })];
+    if (host.openAtRow && c.rows > 0) parts.push(button(`Open at row ${formatInt(c.firstRow)}`, () => host.openAtRow!(c.firstLine, c.firstRow), { id: 'open-at-row', title: `Open the dataset at line ${c.firstLine}` }));
+    selection.replaceChildren(...parts.filter((p): p is Node => p instanceof Node));
+  };
+  showSelection(timeline.selected);
+  timeline.on('select', (i) => {
+    showSelection(i);
+    persist();
+  });
+
+  // ── distribution and diagnosis
+  const histBox = h('div', { class: 'hist-box' });
+  const modeButtons = h('span', { class: 'seg' });
+  const setMode = (m: HistogramMode) => {
+    histogramView.setMode(m);
+    for (const b of Array.from(modeButtons.children)) b.toggleAttribute('secondary', b.getAttribute('data-mode') !== m);
+    histTitle.textContent = m === 'duration' ? 'Chunk durations' : 'Rows/s per chunk';
+    persist();
+  };
+  for (const [m, label] of [
+    ['duration', 'Duration'],
+    ['rate', 'Rows/s'],
+  ] as const) {
+    const b = button(label, () => setMode(m), { secondary: true });
+    b.setAttribute('data-mode', m);
+    modeButtons.append(b);
+  }
+  const histTitle = h('h2', { text: 'Chunk durations' });
+  const findings = data.findings;
+  app.append(
+    h(
+      'section',
+      { class: 'cols' },
+      h(
+        'div',
+        { 'data-section': 'histogram' },
+        h('div', { class: 'toolbar' }, histTitle, modeButtons),
+        histBox,
+        h('div', { class: 'sub', text: `p50 ${formatMs(model.p50)} · p95 ${formatMs(model.p95)} · ${model.stragglers.size} stragglers above p95` }),
+      ),
+      findingsSection(findings, (k) => {
+        const i = model.byIndex.get(k);
+        if (i !== undefined) {
+          timeline.reveal(i);
+          timeline.canvas.scrollIntoView({ block: 'nearest' });
+        }
+      }),
+    ),
+  );
+  const histogramView = new HistogramView(histBox, model);
+  setMode(saved.hist ?? 'duration');
+
+  // ── theme changes: VS Code swaps body classes, a browser flips prefers-color-scheme.
+  const recolor = () => {
+    timeline.readColors();
+    histogramView.draw();
+  };
+  new MutationObserver(recolor).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', recolor);
+
+  const hook: ReportTestHook = {
+    ready: true,
+    host: host.kind,
+    get lanes() {
+      return model.lanes.map((l, i) => ({ label: l.label, workerId: l.workerId, chunks: l.bars.length, ...timeline.laneBox(i) }));
+    },
+    get barCount() {
+      return model.lanes.reduce((n, l) => n + l.bars.length, 0);
+    },
+    chunkCount: chunks.length,
+    get view() {
+      return { ...timeline.view };
+    },
+    get fullView() {
+      return timeline.fullView();
+    },
+    get frame() {
+      return { ...timeline.stats, frames: timeline.frames };
+    },
+    get stragglers() {
+      return [...model.stragglers].map((i) => chunks[i].index).sort((a, b) => a - b);
+    },
+    get tooltip() {
+      return tooltip.hidden ? null : tooltip.innerText;
+    },
+    get selected() {
+      return timeline.selected >= 0 ? chunks[timeline.selected].index : null;
+    },
+    findings: findings?.length ?? 0,
+    barRect(chunkIndex) {
+      const i = model.byIndex.get(chunkIndex);
+      const r = i === undefined ? null : timeline.barRect(i);
+      if (!r) return null;
+      const c = timeline.canvas.getBoundingClientRect();
+      return { x: r.x + c.left, y: r.y + c.top, w: r.w, h: r.h };
+    },
+    redraw() {
+      timeline.drawNow();
+      return timeline.stats.ms;
+    },
+  };
+  Object.defineProperty(window, '__chunkscopeReport', { value: Object.freeze(hook), configurable: false, writable: false });
+}
+
+try {
+  start();
+} catch (err) {
+  const app = document.getElementById('app');
+  if (app) app.textContent = `Could not show the report: ${err instanceof Error ? err.message : String(err)}`;
+  throw err;
+}

@@ -1,0 +1,126 @@
+// Node side of the report: builds the page's data (the run report plus the engine's diagnosis) and
+// renders the whole HTML document, for two homes:
+//  - standalone: one self-contained file, the bundled app (media/report.js) and the data inlined,
+//    a Content-Security-Policy that allows nothing remote, light and dark fallback colours;
+//  - VS Code webview: a strict CSP with a nonce, the app loaded from media/ through asWebviewUri,
+//    colours from the theme's variables.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { diagnose } from '../src/engine';
+import type { Finding, RunReport } from '../src/engine/types';
+import type { PageData } from './model';
+import { STANDALONE_THEME_CSS, REPORT_CSS } from './styles';
+
+export type { PageData };
+
+/** The engine's plain-words diagnosis; a failure to compute it becomes a finding saying so. */
+export function diagnoseReport(report: RunReport): Finding[] | null {
+  try {
+    return diagnose(report);
+  } catch (err) {
+    return [
+      {
+        id: 'diagnosis-failed',
+        severity: 'info',
+        title: 'The diagnosis could not be computed for this report.',
+        detail: err instanceof Error ? err.message : String(err),
+        numbers: {},
+      },
+    ];
+  }
+}
+
+export function buildPageData(report: RunReport, opts: { source?: string } = {}): PageData {
+  return { report, findings: diagnoseReport(report), source: opts.source, generatedAt: new Date().toISOString() };
+}
+
+/** Reads a timings file (the RunReport JSON written by --timings or the extension) and checks its shape. */
+export function readReportFile(file: string): RunReport {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file} is not a timings file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const r = parsed as Partial<RunReport> | null;
+  if (!r || typeof r !== 'object' || !r.summary || !Array.isArray(r.chunks)) {
+    throw new Error(`${file} is not a timings file (expected "summary" and "chunks", as written by --timings)`);
+  }
+  return { errors: [], mainPhases: [], warnings: [], hasResult: false, ...r } as RunReport;
+}
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64').replace(/[+/=]/g, (ch) => ({ '+': 'A', '/': 'B', '=': '' })[ch] ?? '');
+}
+
+/** JSON that is safe inside a <script type="application/json"> block. */
+export function embedJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}
+
+export type ReportHost =
+  | { kind: 'standalone'; /** The bundled app (media/report.js) as text. */ script: string }
+  | { kind: 'webview'; /** webview.asWebviewUri(media/report.js). */ scriptUri: string; /** webview.cspSource. */ cspSource: string; nonce?: string };
+
+export function renderReportHtml(data: PageData, host: ReportHost): string {
+  const nonce = host.kind === 'webview' && host.nonce ? host.nonce : makeNonce();
+  const s = data.report.summary;
+  const title = `Chunkscope report · ${path.basename(s.processor)} on ${path.basename(s.data)}`;
+  const csp =
+    host.kind === 'webview'
+      ? `default-src 'none'; img-src ${host.cspSource} data: blob:; style-src ${host.cspSource} 'nonce-${nonce}'; font-src ${host.cspSource}; script-src 'nonce-${nonce}';`
+      : `default-src 'none'; img-src data: blob:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none';`;
+  const script =
+    host.kind === 'webview'
+      ? `<script nonce="${nonce}" src="${escapeHtml(host.scriptUri)}"></script>`
+      : // "</script" cannot appear in the bundle's code except inside strings, where "<\/script" means the same.
+        `<script nonce="${nonce}">${host.script.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${host.kind === 'standalone' ? '<meta name="color-scheme" content="light dark">\n' : ''}<title>${escapeHtml(title)}</title>
+<style nonce="${nonce}">
+${host.kind === 'standalone' ? STANDALONE_THEME_CSS : ''}
+${REPORT_CSS}
+</style>
+</head>
+<body class="${host.kind === 'standalone' ? 'standalone' : 'in-vscode'}">
+<div id="app" data-host="${host.kind}"><p class="loading">Loading the report…</p></div>
+<script type="application/json" id="chunkscope-data">${embedJson(data)}</script>
+${script}
+</body>
+</html>
+`;
+}
+
+/** media/report.js, found from wherever this code runs (dist/, out/src/…, out/webview/). */
+export function findMediaFile(name = 'report.js', from = __dirname): string {
+  let dir = from;
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'media', name);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error(`media/${name} not found: build the report UI first (node scripts/build.mjs)`);
+}
+
+/** The whole self-contained report for a run: what `chunkscope report` and `run --report` write. */
+export function renderStandaloneReport(report: RunReport, opts: { source?: string } = {}): string {
+  const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  return renderReportHtml(buildPageData(report, opts), { kind: 'standalone', script });
+}

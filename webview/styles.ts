@@ -1,0 +1,168 @@
+// The report's CSS. Everything is coloured through VS Code's theme variables (`--vscode-*`); the
+// standalone file defines those variables itself, light by default and dark for
+// prefers-color-scheme: dark, so one stylesheet serves both homes.
+
+export const STANDALONE_THEME_CSS = `
+:root {
+  --vscode-font-family: system-ui, -apple-system, "Segoe UI", Ubuntu, sans-serif;
+  --vscode-font-size: 13px;
+  --vscode-editor-font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace;
+  --vscode-foreground: #3b3b3b;
+  --vscode-descriptionForeground: #6f6f6f;
+  --vscode-editor-background: #ffffff;
+  --vscode-sideBar-background: #f8f8f8;
+  --vscode-widget-border: #e0e0e0;
+  --vscode-panel-border: #e5e5e5;
+  --vscode-focusBorder: #005fb8;
+  --vscode-textLink-foreground: #005fb8;
+  --vscode-editorHoverWidget-background: #f8f8f8;
+  --vscode-editorHoverWidget-foreground: #3b3b3b;
+  --vscode-editorHoverWidget-border: #c8c8c8;
+  --vscode-button-background: #005fb8;
+  --vscode-button-foreground: #ffffff;
+  --vscode-button-hoverBackground: #0258a8;
+  --vscode-button-border: rgba(0, 0, 0, 0.1);
+  --vscode-button-secondaryBackground: #e5e5e5;
+  --vscode-button-secondaryForeground: #3b3b3b;
+  --vscode-button-secondaryHoverBackground: #cccccc;
+  --vscode-charts-foreground: #616161;
+  --vscode-charts-lines: rgba(97, 97, 97, 0.5);
+  --vscode-charts-red: #e51400;
+  --vscode-charts-blue: #1a85ff;
+  --vscode-charts-yellow: #bf8803;
+  --vscode-charts-orange: #d18616;
+  --vscode-charts-green: #388a34;
+  --vscode-charts-purple: #652d90;
+  --vscode-editorWarning-foreground: #bf8803;
+  --vscode-editorInfo-foreground: #1a85ff;
+  --vscode-terminal-ansiCyan: #0598bc;
+  --vscode-disabledForeground: rgba(97, 97, 97, 0.5);
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --vscode-foreground: #cccccc;
+    --vscode-descriptionForeground: #9d9d9d;
+    --vscode-editor-background: #1f1f1f;
+    --vscode-sideBar-background: #181818;
+    --vscode-widget-border: #313131;
+    --vscode-panel-border: #2b2b2b;
+    --vscode-focusBorder: #0078d4;
+    --vscode-textLink-foreground: #4daafc;
+    --vscode-editorHoverWidget-background: #202020;
+    --vscode-editorHoverWidget-foreground: #cccccc;
+    --vscode-editorHoverWidget-border: #454545;
+    --vscode-button-background: #0078d4;
+    --vscode-button-foreground: #ffffff;
+    --vscode-button-hoverBackground: #026ec1;
+    --vscode-button-border: rgba(255, 255, 255, 0.07);
+    --vscode-button-secondaryBackground: #313131;
+    --vscode-button-secondaryForeground: #cccccc;
+    --vscode-button-secondaryHoverBackground: #3c3c3c;
+    --vscode-charts-foreground: #cccccc;
+    --vscode-charts-lines: rgba(204, 204, 204, 0.5);
+    --vscode-charts-red: #f14c4c;
+    --vscode-charts-blue: #3794ff;
+    --vscode-charts-yellow: #cca700;
+    --vscode-charts-orange: #d18616;
+    --vscode-charts-green: #89d185;
+    --vscode-charts-purple: #b180d7;
+    --vscode-editorWarning-foreground: #cca700;
+    --vscode-editorInfo-foreground: #3794ff;
+    --vscode-terminal-ansiCyan: #29b8db;
+    --vscode-disabledForeground: rgba(204, 204, 204, 0.5);
+  }
+}
+`;
+
+export const REPORT_CSS = `
+:root {
+  --cs-bg: var(--vscode-editor-background);
+  --cs-fg: var(--vscode-foreground);
+  --cs-muted: var(--vscode-descriptionForeground);
+  --cs-border: var(--vscode-widget-border, var(--vscode-panel-border));
+  --cs-read: var(--vscode-charts-blue);
+  --cs-parse: var(--vscode-charts-purple);
+  --cs-compute: var(--vscode-charts-green);
+  --cs-encode: var(--vscode-charts-yellow);
+  --cs-other: var(--vscode-disabledForeground);
+  --cs-idle: rgba(128, 128, 128, 0.18);
+  --cs-wait: var(--vscode-charts-orange);
+  --cs-return: var(--vscode-terminal-ansiCyan);
+  --cs-straggler: var(--vscode-charts-red);
+  --cs-select: var(--vscode-focusBorder);
+  --cs-main: var(--vscode-charts-purple);
+  --cs-result: var(--vscode-terminal-ansiCyan);
+  --cs-grid: rgba(128, 128, 128, 0.22);
+  --cs-lane-bg: rgba(128, 128, 128, 0.07);
+}
+* { box-sizing: border-box; }
+html, body { margin: 0; padding: 0; }
+body {
+  background: var(--vscode-editor-background);
+  color: var(--vscode-foreground);
+  font-family: var(--vscode-font-family);
+  font-size: var(--vscode-font-size, 13px);
+  line-height: 1.4;
+}
+#app { padding: 16px 20px 40px; max-width: 1600px; margin: 0 auto; }
+h1 { font-size: 1.45em; font-weight: 600; margin: 0 0 2px; }
+h2 { font-size: 1.05em; font-weight: 600; margin: 0 0 8px; }
+.sub, .muted { color: var(--vscode-descriptionForeground); }
+header.top { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; justify-content: space-between; margin-bottom: 16px; }
+.actions { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+.actions .status { color: var(--vscode-descriptionForeground); font-size: 0.9em; margin-right: 6px; }
+section { margin: 0 0 22px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(128px, 1fr)); gap: 8px; }
+.tile { border: 1px solid var(--cs-border); border-radius: 4px; padding: 8px 10px; min-width: 0; }
+.tile .label { color: var(--vscode-descriptionForeground); font-size: 0.85em; }
+.tile .value { font-size: 1.35em; font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-variant-numeric: tabular-nums; }
+.tile .note { color: var(--vscode-descriptionForeground); font-size: 0.8em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.tile.wide { grid-column: span 2; }
+.busy-row { display: grid; grid-template-columns: max-content 1fr 3.2em; white-space: nowrap; gap: 6px; align-items: center; font-size: 0.85em; font-variant-numeric: tabular-nums; }
+.meter { height: 7px; background: var(--cs-idle); border-radius: 2px; overflow: hidden; }
+.meter > div { height: 100%; background: var(--cs-compute); }
+.stacked { display: flex; height: 22px; border-radius: 3px; overflow: hidden; border: 1px solid var(--cs-border); }
+.stacked > div { height: 100%; min-width: 0; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin-top: 6px; font-size: 0.9em; }
+.legend .key { display: inline-flex; gap: 6px; align-items: center; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; }
+.sw-read { background: var(--cs-read); } .sw-parse { background: var(--cs-parse); }
+.sw-compute { background: var(--cs-compute); } .sw-encode { background: var(--cs-encode); }
+.sw-handoff, .sw-other { background: var(--cs-other); } .sw-idle { background: var(--cs-idle); }
+.sw-wait { background: var(--cs-wait); height: 3px; } .sw-return { background: var(--cs-return); height: 3px; }
+.sw-straggler { background: var(--cs-straggler); } .sw-result { background: var(--cs-result); width: 2px; }
+.sw-main { background: var(--cs-main); }
+.toolbar { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; margin-bottom: 6px; }
+.toolbar .range { font-variant-numeric: tabular-nums; color: var(--vscode-descriptionForeground); }
+.toolbar .hint { color: var(--vscode-descriptionForeground); font-size: 0.85em; margin-left: auto; }
+.timeline-box { position: relative; border: 1px solid var(--cs-border); border-radius: 4px; overflow: hidden; }
+.timeline-canvas { display: block; cursor: crosshair; outline: none; }
+.timeline-canvas.dragging { cursor: grabbing; }
+.timeline-canvas:focus-visible { box-shadow: inset 0 0 0 1px var(--vscode-focusBorder); }
+.tooltip {
+  position: fixed; z-index: 10; pointer-events: none; max-width: 460px;
+  background: var(--vscode-editorHoverWidget-background); color: var(--vscode-editorHoverWidget-foreground);
+  border: 1px solid var(--vscode-editorHoverWidget-border); border-radius: 3px; padding: 6px 8px;
+  font-size: 12px; white-space: pre-line; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.25); font-variant-numeric: tabular-nums;
+}
+.tooltip[hidden] { display: none; }
+.tooltip .first { font-weight: 600; }
+.selection { margin-top: 8px; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; min-height: 28px; font-variant-numeric: tabular-nums; }
+.selection .text { white-space: pre-line; font-size: 0.92em; }
+.cols { display: grid; grid-template-columns: minmax(280px, 1fr) minmax(280px, 1fr); gap: 24px; }
+@media (max-width: 760px) { .cols { grid-template-columns: 1fr; } .tile.wide { grid-column: span 1; } }
+.hist-box { border: 1px solid var(--cs-border); border-radius: 4px; overflow: hidden; }
+.histogram-canvas { display: block; }
+.seg { display: inline-flex; gap: 4px; }
+.findings { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
+.finding { border: 1px solid var(--cs-border); border-left: 3px solid var(--vscode-editorInfo-foreground); border-radius: 3px; padding: 8px 10px; }
+.finding.warning { border-left-color: var(--vscode-editorWarning-foreground); }
+.finding .title { font-weight: 600; }
+.finding .detail { margin-top: 2px; }
+.finding .suggestion { margin-top: 4px; }
+.finding .numbers { margin-top: 4px; color: var(--vscode-descriptionForeground); font-size: 0.85em; font-family: var(--vscode-editor-font-family); }
+.finding .chunks { margin-top: 4px; display: flex; flex-wrap: wrap; gap: 4px; }
+a.link, button.link { color: var(--vscode-textLink-foreground); background: none; border: none; padding: 0; font: inherit; cursor: pointer; text-decoration: underline; }
+.warnings { margin: 0 0 16px; padding-left: 18px; color: var(--vscode-editorWarning-foreground); }
+.loading { color: var(--vscode-descriptionForeground); }
+`;
