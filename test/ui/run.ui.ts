@@ -110,7 +110,7 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     await wb.activeTab('trips.fare-per-km.results.ndjson').waitFor();
   });
 
-  it('offers the last-used processor first, and "Show Report" opens the timings', async function () {
+  it('offers the last-used processor first, and "Show Report" opens the report panel with the run\'s timeline', async function () {
     await wb.clearNotifications();
     await wb.openFromExplorer('trips.csv');
     await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
@@ -121,9 +121,30 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     const done = wb.toast(/Chunkscope: 300 rows in/);
     await done.waitFor({ state: 'visible' });
     await wb.clickToastButton(done, 'Show Report');
-    await wb.activeTab('trips.fare-per-km.timings.json').waitFor();
+    await wb.activeTab('Report: trips.csv').waitFor();
     const report = JSON.parse(fs.readFileSync(out('trips.fare-per-km.timings.json'), 'utf8'));
     assert.equal(report.summary.rows, 300);
+    // The webview's document lives in nested iframes: find the one that rendered the report.
+    type Layout = { ready: boolean; host: string; chunkCount: number; barCount: number; lanes: unknown[] };
+    let layout: Layout | undefined;
+    for (let attempt = 0; attempt < 100 && !layout?.ready; attempt++) {
+      for (const frame of wb.page.frames()) {
+        const found = await frame
+          .evaluate(() => {
+            const hook = (window as unknown as { __chunkscopeReport?: Layout }).__chunkscopeReport;
+            return hook ? (JSON.parse(JSON.stringify(hook)) as Layout) : undefined;
+          })
+          .catch(() => undefined);
+        if (found?.ready) layout = found;
+      }
+      if (!layout?.ready) await wb.page.waitForTimeout(200);
+    }
+    assert.ok(layout?.ready, 'the report rendered inside the webview');
+    assert.equal(layout.host, 'vscode', 'rendered as a VS Code webview, not the standalone page');
+    assert.equal(layout.chunkCount, report.chunks.length, 'every chunk record reached the webview');
+    assert.equal(layout.barCount, report.chunks.length, 'one bar per chunk');
+    assert.equal(layout.lanes.length, report.summary.workerSummaries.length + 1, 'a lane per worker plus the main thread');
+    await wb.screenshot('report-panel');
   });
 
   it('"Run on This File" from the Explorer context menu runs on the clicked file', async function () {
