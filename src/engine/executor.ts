@@ -18,6 +18,8 @@ import type { ChunkRecord, ProgressEvent, RowErrorInfo, RunOptions, RunReport } 
 export interface RunHooks {
   signal?: AbortSignal;
   onProgress?: (progress: ProgressEvent) => void;
+  /** Called with each chunk's record as soon as it is final (in input order): the live view's feed. */
+  onChunk?: (record: ChunkRecord) => void;
 }
 
 const WORKER_FILE = path.join(__dirname, 'chunk-worker.js');
@@ -376,6 +378,7 @@ class Run {
       skipped: result.errors.reduce((n, e) => n + (e.record === undefined ? result.records : 1), 0),
       resultBytes: result.output?.length ?? 0,
     });
+    this.hooks.onChunk?.(this.records[this.records.length - 1]);
     this.rowsSoFar += result.records;
     this.linesSoFar += result.lines;
     this.bytesSoFar += result.end - result.start;

@@ -1,7 +1,7 @@
 // The engine's public API: everything a face (CLI, extension, tests, bench) needs.
 export * from './types';
 export { ChunkscopeError, describeLocation } from './errors';
-export { runDataset } from './executor';
+export { runDataset, type RunHooks } from './executor';
 export { resolveRunOptions, DEFAULTS } from './options';
 export { inspectDataset } from './dataset';
 export { toChromeTrace } from './trace';
