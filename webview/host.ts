@@ -14,10 +14,30 @@ export type ExportKind = 'timings' | 'trace' | 'png';
 export type ToExtension =
   | { type: 'export'; kind: 'timings' | 'trace'; fileName: string }
   | { type: 'export'; kind: 'png'; fileName: string; dataUrl: string }
-  | { type: 'openAtRow'; line: number; row: number };
+  | { type: 'openAtRow'; line: number; row: number }
+  /** The live view has loaded (first time or shown again): send every record so far. */
+  | { type: 'liveReady' }
+  /** The live view's Cancel button: abort the run. */
+  | { type: 'cancel' };
+
+/** Progress of a live run, as the engine reports it. */
+export interface LiveProgress {
+  rows: number;
+  bytes: number;
+  totalBytes: number;
+  chunksDone: number;
+  elapsedMs: number;
+  rowsPerSecond: number;
+}
 
 /** Messages the extension sends back. */
-export type ToWebview = { type: 'exported'; path: string } | { type: 'exportFailed'; message: string };
+export type ToWebview =
+  | { type: 'exported'; path: string }
+  | { type: 'exportFailed'; message: string }
+  /** A batch of final chunk records (input order) and the latest progress; `reset` = all records so far. */
+  | { type: 'live'; records: import('../src/engine/types').ChunkRecord[]; progress?: LiveProgress; reset?: boolean }
+  /** The run ended without a report (cancelled or failed); a finished run reloads as the full report. */
+  | { type: 'liveEnd'; outcome: 'cancelled' | 'failed'; message: string };
 
 export interface Host {
   kind: 'vscode' | 'standalone';
@@ -27,6 +47,8 @@ export interface Host {
   save(kind: ExportKind, fileName: string, content: () => string | Promise<Blob | null>): Promise<void>;
   /** VS Code only: opens the dataset at a physical line. */
   openAtRow?(line: number, row: number): void;
+  /** VS Code only: posts a message to the extension. */
+  post?(message: ToExtension): void;
   onMessage(fn: (m: ToWebview) => void): void;
 }
 
@@ -47,6 +69,7 @@ export function detectHost(): Host {
         }
       },
       openAtRow: (line, row) => api.postMessage({ type: 'openAtRow', line, row } satisfies ToExtension),
+      post: (message) => api.postMessage(message),
       onMessage: (fn) => window.addEventListener('message', (ev) => fn(ev.data as ToWebview)),
     };
   }

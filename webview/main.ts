@@ -8,7 +8,8 @@ import type { ChunkRecord, Finding } from '../src/engine/types';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
 import { HistogramView, type HistogramMode } from './histogram';
 import { detectHost, type Host } from './host';
-import { buildModel, describeChunk, workerTimeSplit, type Model, type PageData } from './model';
+import { LiveModel } from './live';
+import { buildModel, describeChunk, workerTimeSplit, type LivePageData, type Model, type PageData } from './model';
 import { Timeline, type View } from './timeline';
 
 interface SavedState {
@@ -73,10 +74,164 @@ function tile(label: string, value: string, note?: string, extra: { wide?: boole
   );
 }
 
-function readData(): PageData {
+function readData(): PageData | LivePageData {
   const el = document.getElementById('chunkscope-data');
   if (!el?.textContent) throw new Error('No report data in this page');
-  return JSON.parse(el.textContent) as PageData;
+  return JSON.parse(el.textContent) as PageData | LivePageData;
+}
+
+/** What tests may read from the live page (read-only). */
+export interface LiveTestHook {
+  readonly ready: boolean;
+  readonly live: true;
+  readonly host: 'vscode' | 'standalone';
+  /** Records received so far. */
+  readonly chunkCount: number;
+  /** Bars in the timeline's model (updated on the next animation frame after a batch). */
+  readonly barCount: number;
+  readonly lanes: { label: string; workerId: number | null; chunks: number }[];
+  /** Messages with records received (about ten a second while chunks complete). */
+  readonly batches: number;
+  readonly progress: { rows: number; bytes: number; totalBytes: number; rowsPerSecond: number } | null;
+  /** null while running, else 'cancelled' | 'failed'. */
+  readonly ended: string | null;
+  readonly frames: number;
+}
+
+/**
+ * The live view in VS Code while a run is going: progress, Cancel, and the timeline filling in.
+ * Batches of records append to the model; the page redraws once on the next animation frame,
+ * however many records came. When the run finishes the extension replaces the page with the report.
+ */
+function startLive(data: LivePageData): void {
+  const app = document.getElementById('app')!;
+  const host = detectHost();
+  const info = data.live;
+  const live = new LiveModel(info);
+  let progress: LiveTestHook['progress'] = null;
+  let ended: string | null = null;
+  let batches = 0;
+
+  const bar = h('div');
+  bar.style.width = '0%';
+  const meter = h('div', { class: 'meter live-meter', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar);
+  const rowsText = h('span', { class: 'value', 'data-live': 'rows', text: '0 rows' });
+  const rateText = h('span', { class: 'value', 'data-live': 'rate', text: '– rows/s' });
+  const percentText = h('span', { class: 'value', 'data-live': 'percent', text: '0 % of bytes' });
+  const chunksText = h('span', { class: 'muted', 'data-live': 'chunks', text: '0 chunks' });
+  const status = h('span', { class: 'status', role: 'status', text: 'Running…' });
+  const cancel = button(
+    'Cancel',
+    () => {
+      cancel.setAttribute('disabled', '');
+      status.textContent = 'Cancelling…';
+      host.post?.({ type: 'cancel' });
+    },
+    { id: 'cancel-run', title: 'Stop the run (partial output is removed)' },
+  );
+  if (!host.post) cancel.hidden = true;
+  const box = h('div', { class: 'timeline-box' });
+  const tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
+  tooltip.hidden = true;
+  app.replaceChildren(
+    h(
+      'header',
+      { class: 'top' },
+      h(
+        'div',
+        {},
+        h('h1', { text: `${basename(info.processor)} on ${basename(info.data)}` }),
+        h('div', { class: 'sub', text: `Live run · ${info.strategy} · ${info.workers > 0 ? `${info.workers} workers` : 'automatic workers'}` }),
+      ),
+      h('div', { class: 'actions' }, status, cancel),
+    ),
+    h('section', { class: 'live-progress', 'aria-label': 'Progress' }, h('div', { class: 'live-numbers' }, rowsText, rateText, percentText, chunksText), meter),
+    h('section', { 'data-section': 'timeline' }, h('h2', { text: 'Timeline (chunks appear as they complete)' }), box),
+    tooltip,
+  );
+  const timeline = new Timeline(box, live.toModel());
+  timeline.on('hover', (i, ev) => {
+    if (i < 0 || !ev || !live.chunks[i]) {
+      tooltip.hidden = true;
+      return;
+    }
+    const lines = describeChunk(live.chunks[i]);
+    tooltip.replaceChildren(h('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
+    tooltip.hidden = false;
+    tooltip.style.left = `${ev.clientX + 14}px`;
+    tooltip.style.top = `${ev.clientY + 14}px`;
+  });
+
+  let model = timeline.model;
+  let frame = 0;
+  let frames = 0;
+  const paint = () => {
+    frame = 0;
+    frames++;
+    model = live.toModel();
+    timeline.setModel(model);
+    if (progress) {
+      const pct = progress.totalBytes > 0 ? Math.min(100, (progress.bytes / progress.totalBytes) * 100) : 0;
+      bar.style.width = `${pct.toFixed(1)}%`;
+      meter.setAttribute('aria-valuenow', pct.toFixed(0));
+      rowsText.textContent = `${formatInt(progress.rows)} rows`;
+      rateText.textContent = `${formatCompact(progress.rowsPerSecond)} rows/s`;
+      percentText.textContent = `${Math.floor(pct)} % of bytes`;
+    }
+    chunksText.textContent = `${formatInt(live.count)} chunks`;
+  };
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(paint);
+  };
+
+  host.onMessage((m) => {
+    if (m?.type === 'live') {
+      batches++;
+      if (m.reset) live.clear();
+      live.append(m.records);
+      if (m.progress) {
+        progress = m.progress;
+        live.extendTo(m.progress.elapsedMs);
+      }
+      schedule();
+    } else if (m?.type === 'liveEnd') {
+      ended = m.outcome;
+      status.textContent = m.message;
+      status.classList.add(m.outcome);
+      cancel.hidden = true;
+      schedule();
+    }
+  });
+  // Tells the extension the page is listening: it answers with every record so far.
+  host.post?.({ type: 'liveReady' });
+
+  const hook: LiveTestHook = {
+    ready: true,
+    live: true,
+    host: host.kind,
+    get chunkCount() {
+      return live.count;
+    },
+    get barCount() {
+      return model.lanes.reduce((n, l) => n + l.bars.length, 0);
+    },
+    get lanes() {
+      return model.lanes.map((l) => ({ label: l.label, workerId: l.workerId, chunks: l.bars.length }));
+    },
+    get batches() {
+      return batches;
+    },
+    get progress() {
+      return progress ? { ...progress } : null;
+    },
+    get ended() {
+      return ended;
+    },
+    get frames() {
+      return frames;
+    },
+  };
+  Object.defineProperty(window, '__chunkscopeReport', { value: Object.freeze(hook), configurable: false, writable: false });
 }
 
 function summaryTiles(model: Model): HTMLElement {
@@ -191,8 +346,13 @@ function timelineLegend(): HTMLElement {
 
 function start(): void {
   const app = document.getElementById('app')!;
+  const pageData = readData();
+  if (pageData.live) {
+    startLive(pageData);
+    return;
+  }
+  const data: PageData = pageData;
   const host: Host = detectHost();
-  const data = readData();
   const report = data.report;
   const model = buildModel(report);
   const saved = host.getState<SavedState>() ?? {};

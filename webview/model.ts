@@ -5,6 +5,7 @@ import { formatInt, formatMs } from './format';
 
 /** What the page embeds: the whole run report plus the engine's diagnosis (when available). */
 export interface PageData {
+  live?: undefined;
   report: RunReport;
   /** null when this build of the engine has no diagnosis. */
   findings: Finding[] | null;
@@ -41,6 +42,8 @@ export interface Model {
   tMax: number;
   /** chunk.index → array index. */
   byIndex: Map<number, number>;
+  /** receivedAt of every chunk, sorted (the live model keeps it; otherwise the timeline computes it). */
+  received?: Float64Array;
 }
 
 export function quantile(sorted: ArrayLike<number>, q: number): number {
@@ -187,4 +190,10 @@ export function describeChunk(c: ChunkRecord, opts: { straggler?: boolean; p95?:
   if (c.skipped) lines.push(`${formatInt(c.skipped)} rows skipped after errors`);
   if (opts.straggler) lines.push(`straggler: slower than the 95th percentile (${formatMs(opts.p95 ?? 0)})`);
   return lines;
+}
+
+/** What the live page embeds while a run is going: no report yet, the records come as messages. */
+export interface LivePageData {
+  live: import('./live').LiveInfo;
+  generatedAt: string;
 }

@@ -9,10 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diagnose } from '../src/engine';
 import type { Finding, RunReport } from '../src/engine/types';
-import type { PageData } from './model';
+import type { LivePageData, PageData } from './model';
 import { STANDALONE_THEME_CSS, REPORT_CSS } from './styles';
 
-export type { PageData };
+export type { LivePageData, PageData };
 
 /** The engine's plain-words diagnosis; a failure to compute it becomes a finding saying so. */
 export function diagnoseReport(report: RunReport): Finding[] | null {
@@ -72,10 +72,10 @@ export type ReportHost =
   | { kind: 'standalone'; /** The bundled app (media/report.js) as text. */ script: string }
   | { kind: 'webview'; /** webview.asWebviewUri(media/report.js). */ scriptUri: string; /** webview.cspSource. */ cspSource: string; nonce?: string };
 
-export function renderReportHtml(data: PageData, host: ReportHost): string {
+export function renderReportHtml(data: PageData | LivePageData, host: ReportHost): string {
   const nonce = host.kind === 'webview' && host.nonce ? host.nonce : makeNonce();
-  const s = data.report.summary;
-  const title = `Chunkscope report · ${path.basename(s.processor)} on ${path.basename(s.data)}`;
+  const s = data.live ?? data.report.summary;
+  const title = `Chunkscope ${data.live ? 'live run' : 'report'} · ${path.basename(s.processor)} on ${path.basename(s.data)}`;
   const csp =
     host.kind === 'webview'
       ? `default-src 'none'; img-src ${host.cspSource} data: blob:; style-src ${host.cspSource} 'nonce-${nonce}'; font-src ${host.cspSource}; script-src 'nonce-${nonce}';`

@@ -164,5 +164,10 @@ section { margin: 0 0 22px; }
 .finding .chunks { margin-top: 4px; display: flex; flex-wrap: wrap; gap: 4px; }
 a.link, button.link { color: var(--vscode-textLink-foreground); background: none; border: none; padding: 0; font: inherit; cursor: pointer; text-decoration: underline; }
 .warnings { margin: 0 0 16px; padding-left: 18px; color: var(--vscode-editorWarning-foreground); }
+.live-progress { margin: 12px 0 18px; }
+.live-numbers { display: flex; gap: 18px; align-items: baseline; flex-wrap: wrap; margin-bottom: 6px; }
+.live-numbers .value { font-size: 1.25em; font-variant-numeric: tabular-nums; }
+.live-meter { height: 8px; }
+.status.failed { color: var(--vscode-errorForeground, #f14c4c); }
 .loading { color: var(--vscode-descriptionForeground); }
 `;

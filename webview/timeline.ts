@@ -50,7 +50,7 @@ export class Timeline {
   private cssHeight = 0;
   private pending = 0;
   private drag: { x: number; start: number; end: number; moved: boolean } | undefined;
-  private readonly received: Float64Array;
+  private received: Float64Array;
   private readonly listeners = {
     hover: [] as ((index: number, ev: MouseEvent | undefined) => void)[],
     select: [] as ((index: number) => void)[],
@@ -59,7 +59,7 @@ export class Timeline {
 
   constructor(
     private readonly container: HTMLElement,
-    readonly model: Model,
+    public model: Model,
     initial?: View,
   ) {
     this.canvas = document.createElement('canvas');
@@ -71,12 +71,27 @@ export class Timeline {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) throw new Error('This browser has no 2D canvas');
     this.ctx = ctx;
-    this.received = Float64Array.from(model.report.chunks, (c) => c.receivedAt).sort();
+    this.received = model.received ?? Float64Array.from(model.report.chunks, (c) => c.receivedAt).sort();
     this.view = initial && initial.end > initial.start ? { ...initial } : this.fullView();
     this.readColors();
     this.resize();
     new ResizeObserver(() => this.resize()).observe(container);
     this.bindEvents();
+  }
+
+  /**
+   * Swaps in a newer model (the live view, once per animation frame with new records). A view that
+   * showed the whole run keeps showing the whole run; a zoomed view stays where it is.
+   */
+  setModel(model: Model): void {
+    const before = this.fullView();
+    const following = this.view.start <= before.start + 1e-9 && this.view.end >= before.end - 1e-9;
+    this.model = model;
+    this.received = model.received ?? Float64Array.from(model.report.chunks, (c) => c.receivedAt).sort();
+    this.canvas.setAttribute('aria-label', `Timeline of ${model.report.chunks.length} chunks on ${model.lanes.length - 1} workers`);
+    if (following) this.view = this.fullView();
+    this.resize();
+    this.requestDraw();
   }
 
   on<K extends keyof Timeline['listeners']>(kind: K, fn: Timeline['listeners'][K][number]): void {

@@ -14,6 +14,14 @@ export function readSettings(scope: vscode.Uri): ChunkscopeSettings {
   };
 }
 
+export type OpenReport = 'live' | 'afterRun' | 'never';
+
+/** `chunkscope.openReport`: when the report panel opens by itself (anything unknown → "live"). */
+export function readOpenReport(scope: vscode.Uri): OpenReport {
+  const v = vscode.workspace.getConfiguration('chunkscope', scope).get<unknown>('openReport');
+  return v === 'afterRun' || v === 'never' ? v : 'live';
+}
+
 /** The folder containing the file, else the first folder, else undefined (no folder open). */
 export function workspaceFolderFor(uri: vscode.Uri): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { ReportPanel } from './reportPanel';
 
 /** The extension's folder: from VS Code when it knows us, else from the bundle's place (dist/). */
-function extensionUri(): vscode.Uri {
+export function extensionUri(): vscode.Uri {
   const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'chunkscope' && e.packageJSON?.publisher === 'chunkscope');
   return ext?.extensionUri ?? vscode.Uri.file(path.resolve(__dirname, '..'));
 }

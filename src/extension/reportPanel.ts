@@ -3,15 +3,37 @@
 // localResourceRoots limited to media/. The context is not retained while hidden; the app keeps its
 // view (zoom, selection, histogram mode) with vscode.setState and restores it when shown again.
 // Exports are written by the extension after a save dialog; "Open at row" opens the dataset.
+// While a run is going the panel shows the live view: the extension collects the engine's chunk
+// records and posts them in one message every ~100 ms (never one per chunk); the page appends them
+// and redraws once per animation frame. When the run ends the panel becomes the full report.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { toChromeTrace, type RunReport } from '../engine';
-import { buildPageData, makeNonce, readReportFile, renderReportHtml } from '../../webview/page';
-import type { ToExtension, ToWebview } from '../../webview/host';
+import { toChromeTrace, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
+import { buildPageData, makeNonce, readReportFile, renderReportHtml, type LivePageData, type PageData } from '../../webview/page';
+import type { LiveProgress, ToExtension, ToWebview } from '../../webview/host';
+import type { LiveInfo } from '../../webview/live';
 import { openDatasetAtLine } from './openLocations';
 
 export const REPORT_VIEW_TYPE = 'chunkscope.report';
+
+/** How often the live view gets a batch of records: about ten messages a second. */
+export const LIVE_BATCH_MS = 100;
+
+interface LiveRun {
+  info: LiveInfo;
+  /** Every record so far (the page may reload when hidden and shown again: it gets them all then). */
+  records: ChunkRecord[];
+  /** records[0..sent) have been posted to the page now showing. */
+  sent: number;
+  progress?: LiveProgress;
+  progressSent: boolean;
+  /** The page has loaded and asked for records. */
+  ready: boolean;
+  timer?: ReturnType<typeof setInterval>;
+  onCancel: () => void;
+  ended?: { outcome: 'cancelled' | 'failed'; message: string };
+}
 
 export class ReportPanel {
   /** One panel per timings file: showing a report again reveals its panel. */
@@ -38,30 +60,142 @@ export class ReportPanel {
     return instance;
   }
 
+  /**
+   * Opens (or reuses) the panel for a run's timings file in the live state, without taking the focus.
+   * Feed it with addRecord / setProgress; end it with finish (the report) or endLive.
+   */
+  static live(extensionUri: vscode.Uri, reportPath: string, info: LiveInfo, onCancel: () => void): ReportPanel {
+    const key = path.resolve(reportPath);
+    const run: LiveRun = { info, records: [], sent: 0, progressSent: true, ready: false, onCancel };
+    const existing = ReportPanel.panels.get(key);
+    if (existing) {
+      existing.startLive(run);
+      existing.panel.reveal(undefined, true);
+      return existing;
+    }
+    const media = vscode.Uri.joinPath(extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel(
+      REPORT_VIEW_TYPE,
+      `Report: ${path.basename(info.data)}`,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false, enableFindWidget: true },
+    );
+    const instance = new ReportPanel(panel, media, key, undefined, run);
+    ReportPanel.panels.set(key, instance);
+    return instance;
+  }
+
   private readonly disposables: vscode.Disposable[] = [];
+  private liveRun: LiveRun | undefined;
+  private disposed = false;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly media: vscode.Uri,
     private readonly reportPath: string,
-    private report: RunReport,
+    private report: RunReport | undefined,
+    live?: LiveRun,
   ) {
-    this.render();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: ToExtension) => void this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
+      // A hidden webview is torn down (no retained context): it asks for the records again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible && this.liveRun) this.liveRun.ready = false;
+      }),
     );
+    if (live) this.startLive(live);
+    else this.render();
   }
 
   update(report: RunReport): void {
+    this.stopLive();
     this.report = report;
     this.render();
   }
 
-  private render(): void {
+  /** True while the panel shows a run that has not ended. */
+  get isLive(): boolean {
+    return this.liveRun !== undefined && !this.liveRun.ended;
+  }
+
+  /** The engine's onChunk: only an array push (the batch timer does the rest). */
+  addRecord(record: ChunkRecord): void {
+    this.liveRun?.records.push(record);
+  }
+
+  setProgress(p: ProgressEvent): void {
+    const run = this.liveRun;
+    if (!run || run.ended) return;
+    run.progress = { rows: p.rows, bytes: p.bytes, totalBytes: p.totalBytes, chunksDone: p.chunksDone, elapsedMs: p.elapsedMs, rowsPerSecond: p.rowsPerSecond };
+    run.progressSent = false;
+  }
+
+  /** The run finished: the panel becomes its full report. */
+  finish(report: RunReport): void {
+    if (this.disposed) return;
+    this.update(report);
+  }
+
+  /** The run was cancelled or failed: the live view says so and keeps what it showed. */
+  endLive(outcome: 'cancelled' | 'failed', message: string): void {
+    const run = this.liveRun;
+    if (!run || this.disposed) return;
+    this.flush();
+    if (run.timer) clearInterval(run.timer);
+    run.timer = undefined;
+    run.ended = { outcome, message };
+    if (run.ready) this.post({ type: 'liveEnd', ...run.ended });
+  }
+
+  private startLive(run: LiveRun): void {
+    this.stopLive();
+    this.report = undefined;
+    this.liveRun = run;
+    run.timer = setInterval(() => this.flush(), LIVE_BATCH_MS);
+    this.renderLive(run);
+  }
+
+  private stopLive(): void {
+    if (this.liveRun?.timer) clearInterval(this.liveRun.timer);
+    this.liveRun = undefined;
+  }
+
+  /** One message with every record since the last one, and the latest progress. */
+  private flush(): void {
+    const run = this.liveRun;
+    if (!run || !run.ready || run.ended || this.disposed) return;
+    if (run.sent === run.records.length && run.progressSent) return;
+    const records = run.records.slice(run.sent);
+    run.sent = run.records.length;
+    run.progressSent = true;
+    this.post({ type: 'live', records, progress: run.progress });
+  }
+
+  private onLiveReady(): void {
+    const run = this.liveRun;
+    if (!run) return;
+    run.ready = true;
+    run.sent = run.records.length;
+    run.progressSent = true;
+    this.post({ type: 'live', reset: true, records: run.records.slice(), progress: run.progress });
+    if (run.ended) this.post({ type: 'liveEnd', ...run.ended });
+  }
+
+  private renderLive(run: LiveRun): void {
     const webview = this.panel.webview;
-    const data = buildPageData(this.report, { source: path.basename(this.reportPath) });
-    webview.html = renderReportHtml(data, {
+    const data: LivePageData = { live: run.info, generatedAt: new Date().toISOString() };
+    webview.html = this.html(data);
+  }
+
+  private render(): void {
+    if (!this.report) return;
+    this.panel.webview.html = this.html(buildPageData(this.report, { source: path.basename(this.reportPath) }));
+  }
+
+  private html(data: PageData | LivePageData): string {
+    const webview = this.panel.webview;
+    return renderReportHtml(data, {
       kind: 'webview',
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'report.js')).toString(),
       cspSource: webview.cspSource,
@@ -74,6 +208,12 @@ export class ReportPanel {
   }
 
   private async onMessage(m: ToExtension): Promise<void> {
+    if (m?.type === 'liveReady') return this.onLiveReady();
+    if (m?.type === 'cancel') {
+      if (this.isLive) this.liveRun!.onCancel();
+      return;
+    }
+    if (!this.report) return;
     try {
       if (m?.type === 'openAtRow' && Number.isInteger(m.line) && m.line > 0) {
         await openDatasetAtLine(this.report.summary.data, m.line);
@@ -103,7 +243,9 @@ export class ReportPanel {
   }
 
   dispose(): void {
-    ReportPanel.panels.delete(this.reportPath);
+    this.disposed = true;
+    this.stopLive();
+    if (ReportPanel.panels.get(this.reportPath) === this) ReportPanel.panels.delete(this.reportPath);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

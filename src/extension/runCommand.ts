@@ -3,12 +3,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runDataset, type ProgressEvent, type RunReport } from '../engine';
-import { readSettings, workspaceFolderFor } from './config';
+import { runDataset, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
+import { readOpenReport, readSettings, workspaceFolderFor } from './config';
 import { openDatasetAtLine, openProcessorAt, openResults } from './openLocations';
 import { pickDataset, saveIfDirty } from './pickDataset';
 import { pickProcessor } from './pickProcessor';
-import { showReport } from './report';
+import { extensionUri, showReport } from './report';
+import { ReportPanel } from './reportPanel';
 import { ensureTrusted } from './trust';
 import type { Ui } from './ui';
 import { bytePercent, formatCompact, formatInteger } from './logic/format';
@@ -48,8 +49,22 @@ export class RunCommand implements vscode.Disposable {
 
     const controller = new AbortController();
     this.running = controller;
+    const openReport = readOpenReport(dataset);
+    let live: ReportPanel | undefined;
     try {
       await fs.mkdir(files.folder, { recursive: true });
+      if (openReport === 'live') {
+        try {
+          live = ReportPanel.live(
+            extensionUri(),
+            files.timings,
+            { processor: processor.fsPath, data: dataset.fsPath, strategy: options.strategy ?? 'byte-range', workers: options.workers ?? 0, startedAtEpochMs: Date.now() },
+            () => controller.abort(),
+          );
+        } catch (err) {
+          this.ui.log(`Could not open the live report: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
       const report = await vscode.window.withProgress<RunReport>(
         {
           location: vscode.ProgressLocation.Notification,
@@ -62,6 +77,7 @@ export class RunCommand implements vscode.Disposable {
           let reported = 0;
           let lastMessageAt = 0;
           const onProgress = (p: ProgressEvent) => {
+            live?.setProgress(p);
             const percent = bytePercent(p.bytes, p.totalBytes);
             const now = Date.now();
             if (now - lastMessageAt < PROGRESS_INTERVAL_MS && percent < 100) return;
@@ -72,12 +88,15 @@ export class RunCommand implements vscode.Disposable {
             });
             reported = Math.max(reported, percent);
           };
-          return runDataset(options, { signal: controller.signal, onProgress });
+          // The live panel only collects records here; its timer posts them in batches.
+          const onChunk = live ? (record: ChunkRecord) => live!.addRecord(record) : undefined;
+          return runDataset(options, { signal: controller.signal, onProgress, onChunk });
         },
       );
-      await this.finished(report, files);
+      await this.finished(report, files, openReport, live);
     } catch (err) {
-      this.failed(err, processor.fsPath, dataset.fsPath, controller.signal.aborted);
+      const outcome = this.failed(err, processor.fsPath, dataset.fsPath, controller.signal.aborted);
+      live?.endLive(outcome.kind, outcome.message);
     } finally {
       this.running = undefined;
     }
@@ -88,7 +107,7 @@ export class RunCommand implements vscode.Disposable {
     this.running?.abort();
   }
 
-  private async finished(report: RunReport, files: { results: string; timings: string }): Promise<void> {
+  private async finished(report: RunReport, files: { results: string; timings: string }, openReport: string, live: ReportPanel | undefined): Promise<void> {
     let timings: string | undefined = files.timings;
     try {
       await fs.writeFile(files.timings, JSON.stringify(report, null, 2));
@@ -98,6 +117,9 @@ export class RunCommand implements vscode.Disposable {
     }
     const results = report.summary.out ?? files.results;
     this.ui.showRun(report, { results, ...(timings ? { timings } : {}) });
+    // The live panel becomes the full report; "afterRun" opens it now.
+    live?.finish(report);
+    if (openReport === 'afterRun' && timings) void showReport(timings);
 
     // Not awaited: the command is done; the buttons stay usable while the toast lives.
     const openResultsAction = 'Open Results';
@@ -109,13 +131,15 @@ export class RunCommand implements vscode.Disposable {
     });
   }
 
-  private failed(err: unknown, processorPath: string, datasetPath: string, aborted: boolean): void {
+  /** Reports a failed or cancelled run; returns what the live panel should say. */
+  private failed(err: unknown, processorPath: string, datasetPath: string, aborted: boolean): { kind: 'cancelled' | 'failed'; message: string } {
     const failure = classifyRunError(err, processorPath, aborted);
     if (failure.kind === 'cancelled') {
       this.ui.log('Run cancelled; partial output removed.');
       void vscode.window.showInformationMessage('Run cancelled; partial output removed');
-      return;
+      return { kind: 'cancelled', message: 'Run cancelled; partial output removed.' };
     }
+    const result = { kind: 'failed' as const, message: `Run failed: ${failure.message}` };
     // Full detail (engine message, worker stack) goes to the output; the toast stays one line.
     this.ui.log(`Run failed: ${failure.message}`);
     const stack = failure.kind === 'located' ? failure.location.stack : undefined;
@@ -131,7 +155,7 @@ export class RunCommand implements vscode.Disposable {
         if (c === show) this.ui.output.show(true);
         else if (c === open) await openProcessorAt(processorPath, frame?.line, frame?.column).catch(() => undefined);
       });
-      return;
+      return result;
     }
 
     const openProcessor = 'Open Processor';
@@ -149,5 +173,6 @@ export class RunCommand implements vscode.Disposable {
         void vscode.window.showErrorMessage(`Chunkscope: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
+    return result;
   }
 }

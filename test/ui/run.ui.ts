@@ -6,7 +6,9 @@
 // the README.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
 import { ROOT, Workbench, makeWorkspace, removeWorkspace, tripsCsv, waitForFile } from './workbench';
 
 const FARE_PER_KM = `// Fare per kilometre for each trip.
@@ -21,6 +23,15 @@ const SLOW = `exports.processRow = (row) => {
   return { id: Number(row.id) };
 };
 `;
+
+// About 1 ms of busy work per row; LIVE_ROWS keep every worker busy for ~4 s: the live report test.
+const LIVE = `exports.processRow = (row) => {
+  const until = performance.now() + 1;
+  while (performance.now() < until);
+  return { id: Number(row.id) };
+};
+`;
+const LIVE_ROWS = 4000 * Math.min(4, Math.max(1, os.availableParallelism()));
 
 // Types and blank lines before the throw, so a wrong (unmapped) line number would show.
 const THROWS_TS = `// Throws on trip 37: the error must point at line 11 of this .ts file.
@@ -53,6 +64,8 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
       'long-trips.csv': tripsCsv(6000),
       'fare-per-km.js': FARE_PER_KM,
       'slow.js': SLOW,
+      'live.js': LIVE,
+      'live-trips.csv': tripsCsv(LIVE_ROWS),
       'throws.ts': THROWS_TS,
     });
     wb = await Workbench.open({ folder: ws, linkExtensionFrom: ROOT });
@@ -162,8 +175,8 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     await wb.page.keyboard.press('Enter');
     await wb.toast(/Chunkscope: 300 rows in/).waitFor({ state: 'visible' });
     await waitForFile(out('trips.fare-per-km.results.ndjson'));
-    // Explorer runs never open the dataset.
-    assert.equal(await wb.page.locator('.tabs-container .tab', { hasText: 'trips.csv' }).count(), 0);
+    // Explorer runs never open the dataset (the run's report panel, "Report: trips.csv", is not the dataset).
+    assert.equal(await wb.page.locator('.tabs-container .tab', { hasText: 'trips.csv', hasNotText: 'Report:' }).count(), 0);
   });
 
   it('"New Processor" writes a typed TypeScript processor from the dataset’s header', async function () {
@@ -205,6 +218,78 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     assert.ok(stopMs < 10_000, `stopped ${stopMs} ms after Cancel`);
     const left = fs.readdirSync(path.join(ws, '.chunkscope'));
     assert.deepEqual(left, [], `left behind: ${left.join(', ')}`);
+  });
+
+  it('the report panel is live during a run (progress, bars growing, then the full report) and its Cancel stops a run', async function () {
+    type Hook = { ready: boolean; live?: boolean; host: string; barCount: number; chunkCount: number; ended?: string | null; progress?: { rows: number } | null };
+    // The webview's document lives in nested iframes: the frame exposing the hook that matches.
+    const findHook = async (want: (h: Hook) => boolean, timeoutMs = 20_000): Promise<{ frame: Frame; hook: Hook }> => {
+      const until = Date.now() + timeoutMs;
+      let seen: Hook[] = [];
+      while (Date.now() < until) {
+        seen = [];
+        for (const frame of wb.page.frames()) {
+          const hook = await frame
+            .evaluate(() => {
+              const h = (window as unknown as { __chunkscopeReport?: Hook }).__chunkscopeReport;
+              return h ? (JSON.parse(JSON.stringify(h)) as Hook) : undefined;
+            })
+            .catch(() => undefined);
+          if (!hook) continue;
+          seen.push(hook);
+          if (want(hook)) return { frame, hook };
+        }
+        await wb.page.waitForTimeout(50);
+      }
+      throw new Error(`no report frame as expected; seen: ${JSON.stringify(seen)}`);
+    };
+    const results = out('live-trips.live.results.ndjson');
+    const timings = out('live-trips.live.timings.json');
+
+    await wb.clearNotifications();
+    await wb.closeAllEditors();
+    fs.rmSync(path.join(ws, '.chunkscope'), { recursive: true, force: true });
+    await wb.openFromExplorer('live-trips.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await wb.pick('live.js');
+    const startedAt = Date.now();
+
+    // While the run is going: the live panel (default chunkscope.openReport "live") fills in.
+    const first = await findHook((h) => h.live === true && h.barCount > 0 && !h.ended);
+    assert.equal(first.hook.host, 'vscode');
+    assert.ok(!fs.existsSync(timings), 'the first bars came before the run ended');
+    const second = await findHook((h) => h.live === true && h.barCount > first.hook.barCount && !h.ended);
+    assert.ok(!fs.existsSync(timings), `the bar count grew (${first.hook.barCount} → ${second.hook.barCount}) before the run ended`);
+    assert.ok((second.hook.progress?.rows ?? 0) > 0, 'progress reached the panel');
+    assert.ok(await second.frame.locator('#cancel-run').isVisible(), 'Cancel is shown while running');
+    await wb.activeTab('Report: live-trips.csv').waitFor();
+    await wb.screenshot('report-live');
+
+    // At the end: the panel is the full report, one bar per chunk record in the timings file.
+    await wb.toast(/Chunkscope: [\d,]+ rows in/).waitFor({ state: 'visible', timeout: 60_000 });
+    const runMs = Date.now() - startedAt;
+    await waitForFile(timings);
+    const report = JSON.parse(fs.readFileSync(timings, 'utf8'));
+    assert.equal(report.summary.rows, LIVE_ROWS);
+    const full = await findHook((h) => h.ready && !h.live);
+    assert.equal(full.hook.chunkCount, report.chunks.length);
+    assert.equal(full.hook.barCount, report.chunks.length, `bars at the end = chunk records (run took ${runMs} ms)`);
+
+    // Again, and Cancel in the panel: the run stops, the toast says so, no results file.
+    await wb.clearNotifications();
+    fs.rmSync(path.join(ws, '.chunkscope'), { recursive: true, force: true });
+    await wb.openFromExplorer('live-trips.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    const items = await wb.quickPickTexts('live.js');
+    assert.match(items[0], /live\.js/);
+    await wb.page.keyboard.press('Enter');
+    const running = await findHook((h) => h.live === true && h.barCount > 0 && !h.ended);
+    await running.frame.locator('#cancel-run').click();
+    await wb.toast('Run cancelled; partial output removed').waitFor({ state: 'visible', timeout: 15_000 });
+    const ended = await findHook((h) => h.live === true && h.ended === 'cancelled', 5_000);
+    assert.ok(ended.hook.barCount > 0, 'the cancelled run keeps the bars it showed');
+    assert.ok(!fs.existsSync(results), 'no results file after Cancel');
+    assert.ok(!fs.existsSync(timings), 'no timings file after Cancel');
   });
 
   it('a throwing processor: an error naming the row and line, "Open Processor" at the throwing .ts line, "Open Dataset at Row"', async function () {
