@@ -173,12 +173,12 @@ class Run {
     for (const r of done) {
       if (r.error) {
         const what = kind === 'init' ? 'could not start the processor' : 'teardown() failed';
-        const stack = r.error.stack && !r.error.stack.includes(r.error.message) ? `\n${r.error.stack}` : r.error.stack ? `\n${r.error.stack}` : '';
         if (kind === 'teardown') {
           this.warnings.push(`Worker ${r.workerId}: ${what}: ${r.error.message}`);
           continue;
         }
-        throw new ChunkscopeError('processor', `Worker ${r.workerId} ${what} (no row was processed): ${r.error.message}${stack.replace(`\n${r.error.message}`, '')}`);
+        const stack = r.error.stack ? `\n${r.error.stack}` : '';
+        throw new ChunkscopeError('processor', `Worker ${r.workerId} ${what} (no row was processed): ${r.error.message}${stack}`);
       }
     }
     return done;
