@@ -370,6 +370,105 @@ describe('standalone HTML report in Chromium', function () {
     });
   });
 
+  it('draws the utilisation over time: a busy 2-worker run has both workers busy at once', async function () {
+    const u = await page.evaluate(() => (window as unknown as { __chunkscopeReport: { runs: number; utilisation: { max: number; mean: number; workers: number; drawn: boolean } } }).__chunkscopeReport);
+    const util = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: { utilisation: unknown } }).__chunkscopeReport.utilisation)) as { max: number; mean: number; workers: number; drawn: boolean });
+    assert.equal(u.runs, 1);
+    assert.equal(await page.locator('[data-section="utilisation"] canvas.utilisation-canvas').count(), 1);
+    assert.equal(util.workers, 2);
+    assert.equal(util.max, report.summary.workers);
+    assert.ok(util.mean > 0 && util.mean <= 2, `mean ${util.mean}`);
+    assert.ok(util.drawn);
+  });
+
+  describe('comparing two runs (per-row against byte-range)', function () {
+    interface CompareHook {
+      ready: boolean;
+      runs: number;
+      timelines: { label: string; view: { start: number; end: number }; fullView: { start: number; end: number }; msPerPx: number; lanes: number; chunkCount: number; barCount: number; top: number }[];
+      utilisation: { max: number; mean: number; workers: number }[];
+      deltas: Record<string, string>;
+    }
+    const chook = (p: Page): Promise<CompareHook> => p.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: CompareHook }).__chunkscopeReport)) as CompareHook);
+    let cmp: Page;
+    let runs: RunReport[];
+    const problems: string[] = [];
+    before(async function () {
+      let csv = 'id,x\n';
+      for (let i = 1; i <= 1500; i++) csv += `${i},${i % 13}\n`;
+      const data = tmp.write('cmp.csv', csv);
+      const proc = writeProcessor(tmp, 'cmp.js', `exports.processRow = (row) => Number(row.x) * 2;\n`);
+      runs = [
+        await runDataset({ data, processor: proc, workers: 2, strategy: 'per-row' }),
+        await runDataset({ data, processor: proc, workers: 2, strategy: 'byte-range', chunkRows: 300 }),
+      ];
+      const files = runs.map((r, k) => {
+        const f = path.join(tmp.dir, `${k === 0 ? 'per-row' : 'byte-range'}.timings.json`);
+        fs.writeFileSync(f, JSON.stringify(r));
+        return f;
+      });
+      const out = path.join(tmp.dir, 'compare.html');
+      const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/chunkscope.js'), 'report', files[0], files[1], '-o', out], { encoding: 'utf8' });
+      assert.equal(cli.status, 0, `chunkscope report A B failed: ${cli.stderr}`);
+      assert.match(cli.stdout, /Comparison: /);
+      cmp = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      cmp.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+      });
+      cmp.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      await cmp.goto(pathToFileURL(out).href);
+      await cmp.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+    });
+    after(async function () {
+      await cmp?.close().catch(() => undefined);
+    });
+
+    it('renders both runs with summary deltas', async function () {
+      const h = await chook(cmp);
+      assert.equal(h.runs, 2);
+      assert.equal(h.timelines.length, 2);
+      assert.deepEqual(h.timelines.map((t) => t.chunkCount), runs.map((r) => r.chunks.length));
+      assert.deepEqual(h.timelines.map((t) => t.barCount), runs.map((r) => r.chunks.length));
+      assert.deepEqual(h.timelines.map((t) => t.lanes), runs.map((r) => r.summary.workers + 1));
+      assert.ok(h.timelines[1].top > h.timelines[0].top, 'timelines stacked');
+      const ratio = runs[0].summary.wallMs / runs[1].summary.wallMs;
+      assert.match(h.deltas.wall, new RegExp(`^per-row → byte-range: [0-9.]+× ${ratio >= 1 ? 'faster' : 'slower'}$`));
+      const wallRow = await cmp.locator('[data-compare="wall"]').innerText();
+      assert.ok(wallRow.includes(formatMs(runs[0].summary.wallMs)) && wallRow.includes(formatMs(runs[1].summary.wallMs)), wallRow);
+      for (const id of ['rps', 'overhead', 'busy']) assert.equal(await cmp.locator(`[data-compare="${id}"]`).count(), 1, id);
+      assert.equal(h.utilisation.length, 2);
+      assert.equal(await cmp.locator('canvas.utilisation-canvas').count(), 2);
+    });
+
+    it('puts both timelines on one time scale, zoomed and panned together', async function () {
+      const before = await chook(cmp);
+      assert.deepEqual(before.timelines[0].fullView, before.timelines[1].fullView);
+      assert.deepEqual(before.timelines[0].view, before.timelines[1].view);
+      assert.equal(before.timelines[0].msPerPx, before.timelines[1].msPerPx);
+      const box = (await cmp.locator('.timeline-canvas').first().boundingBox())!;
+      await cmp.mouse.move(box.x + box.width / 2, box.y + 60);
+      await cmp.mouse.wheel(0, -600);
+      await cmp.waitForFunction((s) => {
+        const v = (window as unknown as { __chunkscopeReport: CompareHook }).__chunkscopeReport.timelines[0].view;
+        return v.end - v.start < s * 0.9;
+      }, before.timelines[0].view.end - before.timelines[0].view.start);
+      const zoomed = await chook(cmp);
+      assert.deepEqual(zoomed.timelines[1].view, zoomed.timelines[0].view);
+      assert.equal(zoomed.timelines[1].msPerPx, zoomed.timelines[0].msPerPx);
+      // Pan by dragging the second timeline: the first follows.
+      const box2 = (await cmp.locator('.timeline-canvas').nth(1).boundingBox())!;
+      await cmp.mouse.move(box2.x + box2.width / 2, box2.y + 60);
+      await cmp.mouse.down();
+      await cmp.mouse.move(box2.x + box2.width / 2 - 200, box2.y + 60, { steps: 5 });
+      await cmp.mouse.up();
+      const panned = await chook(cmp);
+      assert.notDeepEqual(panned.timelines[0].view, zoomed.timelines[0].view);
+      assert.deepEqual(panned.timelines[0].view, panned.timelines[1].view);
+      await cmp.screenshot({ path: path.join(ARTIFACTS, 'compare.png'), fullPage: true });
+      assert.deepEqual(problems, []);
+    });
+  });
+
   describe('100,000 chunks', function () {
     let big: Page;
     before(async function () {

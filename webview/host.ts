@@ -1,6 +1,8 @@
 // Where the report runs: inside a VS Code webview (state through vscode.setState, files saved by the
 // extension) or as a standalone file in a browser (downloads, no persisted state).
 
+import type { ProgressEvent } from '../src/engine/types';
+
 interface VsCodeApi {
   postMessage(message: unknown): void;
   getState(): unknown;
@@ -20,15 +22,8 @@ export type ToExtension =
   /** The live view's Cancel button: abort the run. */
   | { type: 'cancel' };
 
-/** Progress of a live run, as the engine reports it. */
-export interface LiveProgress {
-  rows: number;
-  bytes: number;
-  totalBytes: number;
-  chunksDone: number;
-  elapsedMs: number;
-  rowsPerSecond: number;
-}
+/** Progress of a live run, exactly as the engine reports it. */
+export type LiveProgress = ProgressEvent;
 
 /** Messages the extension sends back. */
 export type ToWebview =

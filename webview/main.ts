@@ -9,7 +9,8 @@ import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '
 import { HistogramView, type HistogramMode } from './histogram';
 import { detectHost, type Host } from './host';
 import { LiveModel } from './live';
-import { buildModel, describeChunk, workerTimeSplit, type LivePageData, type Model, type PageData } from './model';
+import { buildModel, describeChunk, workerTimeSplit, type ComparePageData, type LivePageData, type Model, type PageData } from './model';
+import { UtilisationView } from './utilisation';
 import { Timeline, type View } from './timeline';
 
 interface SavedState {
@@ -33,6 +34,10 @@ export interface ReportTestHook {
   readonly tooltip: string | null;
   readonly selected: number | null;
   readonly findings: number;
+  /** 1 for one run (2 on the compare page). */
+  readonly runs: 1;
+  /** The workers-busy-over-time chart: most workers busy at once, the mean, the worker count. */
+  readonly utilisation: { max: number; mean: number; workers: number; drawn: boolean };
   /** The bar of the chunk with this index, in client (viewport) coordinates. */
   barRect(chunkIndex: number): { x: number; y: number; w: number; h: number } | null;
   /** Redraws synchronously and returns the frame time in ms (for the bench). */
@@ -74,10 +79,10 @@ function tile(label: string, value: string, note?: string, extra: { wide?: boole
   );
 }
 
-function readData(): PageData | LivePageData {
+function readData(): PageData | LivePageData | ComparePageData {
   const el = document.getElementById('chunkscope-data');
   if (!el?.textContent) throw new Error('No report data in this page');
-  return JSON.parse(el.textContent) as PageData | LivePageData;
+  return JSON.parse(el.textContent) as PageData | LivePageData | ComparePageData;
 }
 
 /** What tests may read from the live page (read-only). */
@@ -351,6 +356,10 @@ function start(): void {
     startLive(pageData);
     return;
   }
+  if (pageData.compare) {
+    startCompare(pageData);
+    return;
+  }
   const data: PageData = pageData;
   const host: Host = detectHost();
   const report = data.report;
@@ -417,9 +426,22 @@ function start(): void {
     ),
     tooltip,
   );
+  const utilBox = h('div', { class: 'util-box' });
+  app.append(
+    h(
+      'section',
+      { 'data-section': 'utilisation' },
+      h('h2', { text: 'Utilisation over time' }),
+      h('div', { class: 'sub', text: 'Workers busy at each moment of the run (0 to all of them); the shaded band is the range shown in the timeline.' }),
+      utilBox,
+    ),
+  );
   const savedSelected = saved.selected !== undefined ? model.byIndex.get(saved.selected) : undefined;
   timeline = new Timeline(box, model, saved.view);
   if (savedSelected !== undefined) timeline.selected = savedSelected;
+  const utilView = new UtilisationView(utilBox, report, timeline.fullView());
+  utilView.setWindow(timeline.view);
+  timeline.on('view', (v) => utilView.setWindow(v));
 
   let saveTimer = 0;
   const persist = () => {
@@ -514,6 +536,7 @@ function start(): void {
   const recolor = () => {
     timeline.readColors();
     histogramView.draw();
+    utilView.draw();
   };
   new MutationObserver(recolor).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', recolor);
@@ -547,6 +570,10 @@ function start(): void {
       return timeline.selected >= 0 ? chunks[timeline.selected].index : null;
     },
     findings: findings?.length ?? 0,
+    runs: 1,
+    get utilisation() {
+      return { max: utilView.series.max, mean: utilView.series.mean, workers: utilView.series.workers, drawn: utilView.canvas.width > 0 };
+    },
     barRect(chunkIndex) {
       const i = model.byIndex.get(chunkIndex);
       const r = i === undefined ? null : timeline.barRect(i);
@@ -557,6 +584,170 @@ function start(): void {
     redraw() {
       timeline.drawNow();
       return timeline.stats.ms;
+    },
+  };
+  Object.defineProperty(window, '__chunkscopeReport', { value: Object.freeze(hook), configurable: false, writable: false });
+}
+
+/** What tests may read from the compare page (read-only). */
+export interface CompareTestHook {
+  readonly ready: boolean;
+  readonly runs: 2;
+  readonly timelines: { label: string; view: View; fullView: View; msPerPx: number; lanes: number; chunkCount: number; barCount: number; top: number }[];
+  readonly utilisation: { max: number; mean: number; workers: number }[];
+  readonly deltas: Record<string, string>;
+  /** Redraws both timelines synchronously and returns the total frame time in ms. */
+  redraw(): number;
+}
+
+function ratioText(a: number, b: number, better: 'higher' | 'lower', word: [string, string]): string {
+  if (!(a > 0) || !(b > 0)) return '–';
+  const r = better === 'lower' ? a / b : b / a;
+  const f = r >= 1 ? r : 1 / r;
+  const shown = f >= 10 ? f.toFixed(0) : f >= 1.995 ? f.toFixed(1) : f.toFixed(2);
+  return `${shown}× ${r >= 1 ? word[0] : word[1]}`;
+}
+
+function pp(a: number, b: number): string {
+  const d = (b - a) * 100;
+  return `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)} pp`;
+}
+
+/** Two runs: summary tiles side by side with deltas, and both timelines on one shared time scale. */
+function startCompare(data: ComparePageData): void {
+  const app = document.getElementById('app')!;
+  const runs = data.compare.slice(0, 2);
+  if (runs.length !== 2) throw new Error('A comparison needs two runs');
+  const models = runs.map((r) => buildModel(r.report));
+  // One time scale: both timelines span the longer run, so equal widths mean equal ms per pixel.
+  const tMax = Math.max(...models.map((m) => m.tMax));
+  for (const m of models) m.tMax = tMax;
+  const [sa, sb] = runs.map((r) => r.report.summary);
+  const name = (d: PageData, k: number) => `${k === 0 ? 'A' : 'B'}: ${d.source ? d.source.replace(/(\.timings)?\.json$/i, '') : d.report.summary.strategy}`;
+  const label = `${sa.strategy} → ${sb.strategy}`;
+  const meanBusy = (s: typeof sa) => (s.workerSummaries.length ? s.workerSummaries.reduce((n, w) => n + w.busyShare, 0) / s.workerSummaries.length : 0);
+  const deltas: Record<string, string> = {
+    wall: `${label}: ${ratioText(sa.wallMs, sb.wallMs, 'lower', ['faster', 'slower'])}`,
+    rps: `${label}: ${ratioText(sa.rowsPerSecond, sb.rowsPerSecond, 'higher', ['more rows/s', 'fewer rows/s'])}`,
+    overhead: `${label}: ${pp(sa.overheadShare, sb.overheadShare)}`,
+    busy: `${label}: ${pp(meanBusy(sa), meanBusy(sb))} mean busy share`,
+  };
+  const busyText = (s: typeof sa) =>
+    [...s.workerSummaries]
+      .sort((x, y) => x.workerId - y.workerId)
+      .map((w) => `w${w.workerId} ${formatPercent(w.busyShare)}`)
+      .join(' · ');
+  const rows: [string, string, (s: typeof sa) => string, string][] = [
+    ['wall', 'Wall time', (s) => formatMs(s.wallMs), deltas.wall],
+    ['rps', 'Rows/s', (s) => formatCompact(s.rowsPerSecond), deltas.rps],
+    ['rows', 'Rows · chunks', (s) => `${formatInt(s.rows)} · ${formatInt(s.chunks)}`, s_eq(sa.rows, sb.rows)],
+    ['workers', 'Workers · strategy', (s) => `${s.workers} · ${s.strategy}`, ''],
+    ['overhead', 'Overhead', (s) => `${formatPercent(s.overheadShare)} (idle ${formatPercent(s.idleShare)})`, deltas.overhead],
+    ['busy', 'Busy share', (s) => `${formatPercent(meanBusy(s))} mean · ${busyText(s)}`, deltas.busy],
+  ];
+  function s_eq(a: number, b: number): string {
+    return a === b ? 'same rows' : `rows differ: ${formatInt(a)} vs ${formatInt(b)}`;
+  }
+  const table = h(
+    'table',
+    { class: 'compare-table', 'aria-label': 'Summary of both runs' },
+    h('thead', {}, h('tr', {}, h('th', { text: '' }), h('th', { text: name(runs[0], 0) }), h('th', { text: name(runs[1], 1) }), h('th', { text: 'A → B' }))),
+    h(
+      'tbody',
+      {},
+      ...rows.map(([id, title, f, delta]) => h('tr', { 'data-compare': id }, h('th', { text: title }), h('td', { text: f(sa) }), h('td', { text: f(sb) }), h('td', { class: 'delta', text: delta }))),
+    ),
+  );
+  const tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
+  tooltip.hidden = true;
+  const range = h('span', { class: 'range' });
+  let timelines: Timeline[] = [];
+  const boxes = runs.map(() => h('div', { class: 'timeline-box' }));
+  const utilBoxes = runs.map(() => h('div', { class: 'util-box' }));
+  app.replaceChildren(
+    h(
+      'header',
+      { class: 'top' },
+      h('div', {}, h('h1', { text: `Comparison: ${label}` }), h('div', { class: 'sub', text: `${basename(sa.processor)} on ${basename(sa.data)} · ${basename(sb.processor)} on ${basename(sb.data)}` })),
+    ),
+    h('section', { 'data-section': 'compare-summary' }, h('h2', { text: 'Summary' }), table),
+    h(
+      'section',
+      { 'data-section': 'timeline' },
+      h('h2', { text: 'Timelines on one time scale' }),
+      h(
+        'div',
+        { class: 'toolbar' },
+        button('Fit', () => timelines[0].fit(), { secondary: true, id: 'fit', title: 'Show the whole of the longer run' }),
+        range,
+        h('span', { class: 'hint', text: 'wheel: zoom · drag: pan · both timelines move together' }),
+      ),
+      ...runs.flatMap((r, k) => [h('h3', { text: `${name(r, k)}${name(r, k).endsWith(r.report.summary.strategy) ? '' : ` · ${r.report.summary.strategy}`} · ${r.report.summary.workers} workers · wall ${formatMs(r.report.summary.wallMs)}` }), boxes[k]]),
+      timelineLegend(),
+    ),
+    h('section', { 'data-section': 'utilisation' }, h('h2', { text: 'Utilisation over time (workers busy)' }), ...runs.flatMap((r, k) => [h('div', { class: 'sub', text: name(r, k) }), utilBoxes[k]])),
+    h('section', { class: 'cols' }, ...runs.map((r, k) => h('div', {}, h('h3', { text: name(r, k) }), findingsSection(r.findings, (idx) => {
+      const i = models[k].byIndex.get(idx);
+      if (i !== undefined) timelines[k].reveal(i);
+    })))),
+    tooltip,
+  );
+  timelines = models.map((m, k) => new Timeline(boxes[k], m));
+  const utils = runs.map((r, k) => new UtilisationView(utilBoxes[k], r.report, timelines[k].fullView()));
+  const showRange = (v: View) => {
+    range.textContent = `${formatMs(Math.max(0, v.start))} – ${formatMs(v.end)} (${formatMs(v.end - v.start)} shown)`;
+    for (const u of utils) u.setWindow(v);
+  };
+  showRange(timelines[0].view);
+  timelines.forEach((t, k) => {
+    t.on('view', (v) => {
+      for (const other of timelines) if (other !== t) other.setView(v, false);
+      showRange(v);
+    });
+    t.on('hover', (i, ev) => {
+      if (i < 0 || !ev) {
+        tooltip.hidden = true;
+        return;
+      }
+      const lines = describeChunk(runs[k].report.chunks[i], { straggler: models[k].stragglers.has(i), p95: models[k].p95 });
+      tooltip.replaceChildren(h('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
+      tooltip.hidden = false;
+      tooltip.style.left = `${ev.clientX + 14}px`;
+      tooltip.style.top = `${ev.clientY + 14}px`;
+    });
+  });
+  const recolor = () => {
+    for (const t of timelines) t.readColors();
+    for (const u of utils) u.draw();
+  };
+  new MutationObserver(recolor).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+  const hook: CompareTestHook = {
+    ready: true,
+    runs: 2,
+    get timelines() {
+      return timelines.map((t, k) => ({
+        label: name(runs[k], k),
+        view: { ...t.view },
+        fullView: t.fullView(),
+        msPerPx: (t.view.end - t.view.start) / t.plotWidth,
+        lanes: t.model.lanes.length,
+        chunkCount: runs[k].report.chunks.length,
+        barCount: t.model.lanes.reduce((n, l) => n + l.bars.length, 0),
+        top: t.canvas.getBoundingClientRect().top,
+      }));
+    },
+    get utilisation() {
+      return utils.map((u) => ({ max: u.series.max, mean: u.series.mean, workers: u.series.workers }));
+    },
+    deltas,
+    redraw() {
+      let ms = 0;
+      for (const t of timelines) {
+        t.drawNow();
+        ms += t.stats.ms;
+      }
+      return ms;
     },
   };
   Object.defineProperty(window, '__chunkscopeReport', { value: Object.freeze(hook), configurable: false, writable: false });

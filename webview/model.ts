@@ -6,11 +6,20 @@ import { formatInt, formatMs } from './format';
 /** What the page embeds: the whole run report plus the engine's diagnosis (when available). */
 export interface PageData {
   live?: undefined;
+  compare?: undefined;
   report: RunReport;
   /** null when this build of the engine has no diagnosis. */
   findings: Finding[] | null;
   /** Where the timings came from (file name), for the title and default export names. */
   source?: string;
+  generatedAt: string;
+}
+
+/** Two runs compared: both reports, summary deltas, their timelines on one time scale. */
+export interface ComparePageData {
+  live?: undefined;
+  compare: PageData[];
+  report?: undefined;
   generatedAt: string;
 }
 
@@ -195,5 +204,6 @@ export function describeChunk(c: ChunkRecord, opts: { straggler?: boolean; p95?:
 /** What the live page embeds while a run is going: no report yet, the records come as messages. */
 export interface LivePageData {
   live: import('./live').LiveInfo;
+  compare?: undefined;
   generatedAt: string;
 }

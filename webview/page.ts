@@ -9,10 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diagnose } from '../src/engine';
 import type { Finding, RunReport } from '../src/engine/types';
-import type { LivePageData, PageData } from './model';
+import type { ComparePageData, LivePageData, PageData } from './model';
 import { STANDALONE_THEME_CSS, REPORT_CSS } from './styles';
 
-export type { LivePageData, PageData };
+export type { ComparePageData, LivePageData, PageData };
 
 /** The engine's plain-words diagnosis; a failure to compute it becomes a finding saying so. */
 export function diagnoseReport(report: RunReport): Finding[] | null {
@@ -72,10 +72,11 @@ export type ReportHost =
   | { kind: 'standalone'; /** The bundled app (media/report.js) as text. */ script: string }
   | { kind: 'webview'; /** webview.asWebviewUri(media/report.js). */ scriptUri: string; /** webview.cspSource. */ cspSource: string; nonce?: string };
 
-export function renderReportHtml(data: PageData | LivePageData, host: ReportHost): string {
+export function renderReportHtml(data: PageData | LivePageData | ComparePageData, host: ReportHost): string {
   const nonce = host.kind === 'webview' && host.nonce ? host.nonce : makeNonce();
-  const s = data.live ?? data.report.summary;
-  const title = `Chunkscope ${data.live ? 'live run' : 'report'} · ${path.basename(s.processor)} on ${path.basename(s.data)}`;
+  const title = data.compare
+    ? `Chunkscope comparison · ${data.compare.map((d) => `${d.report.summary.strategy} on ${path.basename(d.report.summary.data)}`).join(' vs ')}`
+    : `Chunkscope ${data.live ? 'live run' : 'report'} · ${path.basename((data.live ?? data.report!.summary).processor)} on ${path.basename((data.live ?? data.report!.summary).data)}`;
   const csp =
     host.kind === 'webview'
       ? `default-src 'none'; img-src ${host.cspSource} data: blob:; style-src ${host.cspSource} 'nonce-${nonce}'; font-src ${host.cspSource}; script-src 'nonce-${nonce}';`
@@ -123,4 +124,11 @@ export function findMediaFile(name = 'report.js', from = __dirname): string {
 export function renderStandaloneReport(report: RunReport, opts: { source?: string } = {}): string {
   const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   return renderReportHtml(buildPageData(report, opts), { kind: 'standalone', script });
+}
+
+/** Two runs in one self-contained file: `chunkscope report a.timings.json b.timings.json -o compare.html`. */
+export function renderStandaloneCompare(runs: { report: RunReport; source?: string }[]): string {
+  const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  const data: ComparePageData = { compare: runs.map((r) => buildPageData(r.report, { source: r.source })), generatedAt: new Date().toISOString() };
+  return renderReportHtml(data, { kind: 'standalone', script });
 }

@@ -170,4 +170,8 @@ a.link, button.link { color: var(--vscode-textLink-foreground); background: none
 .live-meter { height: 8px; }
 .status.failed { color: var(--vscode-errorForeground, #f14c4c); }
 .loading { color: var(--vscode-descriptionForeground); }
+.compare-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.compare-table th, .compare-table td { text-align: left; padding: 3px 14px 3px 0; vertical-align: top; }
+.compare-table tbody th { font-weight: 600; white-space: nowrap; }
+.compare-table .delta { font-weight: 600; }
 `;

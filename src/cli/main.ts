@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChunkscopeError, runDataset, toChromeTrace, type RunOptions, type RunReport } from '../engine';
 import { writeFileAtomic } from '../engine/output';
-import { readReportFile, renderStandaloneReport } from '../../webview/page';
+import { readReportFile, renderStandaloneCompare, renderStandaloneReport } from '../../webview/page';
 import { formatSummary } from './summary-table';
 
 const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
        chunkscope report TIMINGS.json [-o report.html]
+       chunkscope report A.timings.json B.timings.json [-o compare.html]
 
 Runs your processor over DATA (CSV, TSV or JSON Lines) on a pool of worker threads, in chunks,
 and records what every chunk cost.
@@ -35,6 +36,8 @@ Options:
 
 report: writes the HTML report (timeline, summary, diagnosis) of a timings file written by
 --timings or by the VS Code extension. -o/--output FILE (default: NAME.report.html beside NAME.timings.json).
+With two timings files: one page comparing both runs (summary deltas, both timelines on one time
+scale); default output A-vs-B.compare.html beside A.
 
 Exit codes: 0 ok, 1 the run failed, 2 usage error.`;
 
@@ -149,7 +152,23 @@ async function run(argv: string[]): Promise<number> {
 /** `chunkscope report TIMINGS.json -o report.html` */
 function writeReportCommand(timings: string | undefined, extra: string[], output: string | undefined): number {
   if (!timings) throw new UsageError('Missing TIMINGS.json: a timings file written by "chunkscope run --timings"');
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
+  if (extra.length > 1) throw new UsageError(`Unexpected argument "${extra[1]}": report takes one timings file, or two to compare`);
+  const read = (file: string): RunReport => {
+    try {
+      return readReportFile(file);
+    } catch (err) {
+      throw new ChunkscopeError('input', (err as Error).message);
+    }
+  };
+  if (extra.length === 1) {
+    const other = extra[0];
+    const stem = (f: string) => path.basename(f).replace(/(\.timings)?\.json$/i, '');
+    const out = output ?? path.join(path.dirname(timings), `${stem(timings)}-vs-${stem(other)}.compare.html`);
+    const runs = [timings, other].map((f) => ({ report: read(f), source: path.basename(f) }));
+    writeFileAtomic(out, renderStandaloneCompare(runs));
+    process.stdout.write(`Comparison: ${out}\n`);
+    return 0;
+  }
   const out = output ?? timings.replace(/(\.timings)?\.json$/i, '') + '.report.html';
   let report: RunReport;
   try {

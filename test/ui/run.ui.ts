@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Frame } from 'playwright-core';
 import { ROOT, Workbench, makeWorkspace, removeWorkspace, tripsCsv, waitForFile } from './workbench';
 
 const FARE_PER_KM = `// Fare per kilometre for each trip.
@@ -137,21 +136,8 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     await wb.activeTab('Report: trips.csv').waitFor();
     const report = JSON.parse(fs.readFileSync(out('trips.fare-per-km.timings.json'), 'utf8'));
     assert.equal(report.summary.rows, 300);
-    // The webview's document lives in nested iframes: find the one that rendered the report.
     type Layout = { ready: boolean; host: string; chunkCount: number; barCount: number; lanes: unknown[] };
-    let layout: Layout | undefined;
-    for (let attempt = 0; attempt < 100 && !layout?.ready; attempt++) {
-      for (const frame of wb.page.frames()) {
-        const found = await frame
-          .evaluate(() => {
-            const hook = (window as unknown as { __chunkscopeReport?: Layout }).__chunkscopeReport;
-            return hook ? (JSON.parse(JSON.stringify(hook)) as Layout) : undefined;
-          })
-          .catch(() => undefined);
-        if (found?.ready) layout = found;
-      }
-      if (!layout?.ready) await wb.page.waitForTimeout(200);
-    }
+    const { hook: layout } = await wb.reportHook<Layout>((h) => h.ready);
     assert.ok(layout?.ready, 'the report rendered inside the webview');
     assert.equal(layout.host, 'vscode', 'rendered as a VS Code webview, not the standalone page');
     assert.equal(layout.chunkCount, report.chunks.length, 'every chunk record reached the webview');
@@ -222,27 +208,7 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
 
   it('the report panel is live during a run (progress, bars growing, then the full report) and its Cancel stops a run', async function () {
     type Hook = { ready: boolean; live?: boolean; host: string; barCount: number; chunkCount: number; ended?: string | null; progress?: { rows: number } | null };
-    // The webview's document lives in nested iframes: the frame exposing the hook that matches.
-    const findHook = async (want: (h: Hook) => boolean, timeoutMs = 20_000): Promise<{ frame: Frame; hook: Hook }> => {
-      const until = Date.now() + timeoutMs;
-      let seen: Hook[] = [];
-      while (Date.now() < until) {
-        seen = [];
-        for (const frame of wb.page.frames()) {
-          const hook = await frame
-            .evaluate(() => {
-              const h = (window as unknown as { __chunkscopeReport?: Hook }).__chunkscopeReport;
-              return h ? (JSON.parse(JSON.stringify(h)) as Hook) : undefined;
-            })
-            .catch(() => undefined);
-          if (!hook) continue;
-          seen.push(hook);
-          if (want(hook)) return { frame, hook };
-        }
-        await wb.page.waitForTimeout(50);
-      }
-      throw new Error(`no report frame as expected; seen: ${JSON.stringify(seen)}`);
-    };
+    const findHook = (want: (h: Hook) => boolean, timeoutMs?: number) => wb.reportHook<Hook>(want, timeoutMs);
     const results = out('live-trips.live.results.ndjson');
     const timings = out('live-trips.live.timings.json');
 

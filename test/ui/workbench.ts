@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'ui');
@@ -199,6 +199,31 @@ export class Workbench {
     const lines = this.page.locator('.part.editor .editor-instance .monaco-editor .view-lines');
     await lines.filter({ hasText: mustContain }).first().waitFor({ state: 'visible' });
     return (await lines.first().innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /**
+   * The report webview's test hook (window.__chunkscopeReport, a plain-data snapshot) from the
+   * frame that exposes it: webview documents live in nested iframes. Polls until `want` accepts one.
+   */
+  async reportHook<Hook>(want: (hook: Hook) => boolean, timeoutMs = 20_000): Promise<{ frame: Frame; hook: Hook }> {
+    const until = Date.now() + timeoutMs;
+    let seen: Hook[] = [];
+    while (Date.now() < until) {
+      seen = [];
+      for (const frame of this.page.frames()) {
+        const hook = await frame
+          .evaluate(() => {
+            const h = (window as unknown as { __chunkscopeReport?: unknown }).__chunkscopeReport;
+            return h ? (JSON.parse(JSON.stringify(h)) as unknown) : undefined;
+          })
+          .catch(() => undefined);
+        if (!hook) continue;
+        seen.push(hook as Hook);
+        if (want(hook as Hook)) return { frame, hook: hook as Hook };
+      }
+      await this.page.waitForTimeout(50);
+    }
+    throw new Error(`no report frame as expected; seen: ${JSON.stringify(seen)}`);
   }
 }
 
