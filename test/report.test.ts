@@ -265,6 +265,47 @@ describe('standalone HTML report in Chromium', function () {
   });
 
   describe('diagnosis', function () {
+    // A real run's findings, rendered: the page lists exactly the engine's findings, and the one
+    // the run was built to show has its detail and suggestion word for word.
+    async function showsFinding(name: string, run: RunReport, id: string): Promise<void> {
+      const expected = diagnose(run);
+      const finding = expected.find((f) => f.id === id);
+      assert.ok(finding, `the engine finds ${id}: ${JSON.stringify(expected.map((f) => f.id))}`);
+      const file = path.join(tmp.dir, `${name}.html`);
+      fs.writeFileSync(file, renderStandaloneReport(run, { source: `${name}.timings.json` }));
+      const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      try {
+        await p.goto(pathToFileURL(file).href);
+        await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+        assert.deepEqual(await p.locator('.finding .title').allInnerTexts(), expected.map((f) => f.title));
+        const item = p.locator(`[data-finding="${id}"]`);
+        assert.equal(await item.locator('.detail').innerText(), finding.detail);
+        if (finding.suggestion) assert.equal(await item.locator('.suggestion').innerText(), `Try: ${finding.suggestion}`);
+        fs.mkdirSync(ARTIFACTS, { recursive: true });
+        await p.screenshot({ path: path.join(ARTIFACTS, `diagnosis-${id}.png`), fullPage: true });
+      } finally {
+        await p.close();
+      }
+    }
+
+    function numbersCsv(name: string, rows: number): string {
+      let csv = 'id,x\n';
+      for (let i = 1; i <= rows; i++) csv += `${i},${i % 7}\n`;
+      return tmp.write(name, csv);
+    }
+
+    it('shows the main-thread bottleneck of a per-row run (the main thread parses and sends every row)', async function () {
+      const data = numbersCsv('per-row.csv', 20_000);
+      const proc = writeProcessor(tmp, 'x.js', 'exports.processRow = (row) => Number(row.x);\n');
+      await showsFinding('per-row', await runDataset({ data, processor: proc, workers: 2, strategy: 'per-row' }), 'main-thread-bottleneck');
+    });
+
+    it('shows "chunks too small" for a byte-range run with 2 KB chunks, with a size to try', async function () {
+      const data = numbersCsv('tiny.csv', 60_000);
+      const proc = writeProcessor(tmp, 'x2.js', 'exports.processRow = (row) => Number(row.x);\n');
+      await showsFinding('tiny-chunks', await runDataset({ data, processor: proc, workers: 2, chunkBytes: 2048 }), 'chunks-too-small');
+    });
+
     it('shows the straggler finding of a run with one slow row, and its chunk link selects the chunk', async function () {
       let csv = 'id,x\n';
       for (let i = 1; i <= 2000; i++) csv += `${i},${i % 7}\n`;
