@@ -122,7 +122,7 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     await wb.activeTab('trips.fare-per-km.results.ndjson').waitFor();
   });
 
-  it('offers the last-used processor first, and "Show Report" opens the report panel with the run\'s timeline', async function () {
+  it('offers the last-used processor first, and "Show Report" opens the report panel with the run\'s timeline, and "Open at row" reveals a chunk\'s first row', async function () {
     await wb.clearNotifications();
     await wb.openFromExplorer('trips.csv');
     await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
@@ -137,13 +137,33 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     const report = JSON.parse(fs.readFileSync(out('trips.fare-per-km.timings.json'), 'utf8'));
     assert.equal(report.summary.rows, 300);
     type Layout = { ready: boolean; host: string; chunkCount: number; barCount: number; lanes: unknown[] };
-    const { hook: layout } = await wb.reportHook<Layout>((h) => h.ready);
+    const { frame, hook: layout } = await wb.reportHook<Layout>((h) => h.ready);
     assert.ok(layout?.ready, 'the report rendered inside the webview');
     assert.equal(layout.host, 'vscode', 'rendered as a VS Code webview, not the standalone page');
     assert.equal(layout.chunkCount, report.chunks.length, 'every chunk record reached the webview');
     assert.equal(layout.barCount, report.chunks.length, 'one bar per chunk');
     assert.equal(layout.lanes.length, report.summary.workerSummaries.length + 1, 'a lane per worker plus the main thread');
     await wb.screenshot('report-panel');
+
+    // Click the last chunk's bar, then "Open at row": the dataset opens at that chunk's first row.
+    const last = report.chunks[report.chunks.length - 1];
+    const canvas = frame.locator('canvas.timeline-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const spot = await frame.evaluate((k) => {
+      const hook = (window as unknown as { __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null } }).__chunkscopeReport;
+      const bar = hook.barRect(k);
+      const box = document.querySelector('canvas.timeline-canvas')!.getBoundingClientRect();
+      return bar ? { x: bar.x - box.left + bar.w / 2, y: bar.y - box.top + bar.h / 2 } : null;
+    }, last.index);
+    assert.ok(spot, `chunk ${last.index} has a bar on screen`);
+    await canvas.click({ position: spot });
+    await frame.locator('#open-at-row').click();
+    await wb.activeTab('trips.csv').filter({ hasNotText: 'Report:' }).waitFor();
+    await wb.page.waitForFunction(
+      (line) => (document.querySelector('[id="status.editor.selection"]') as HTMLElement | null)?.innerText.includes(`Ln ${line},`),
+      last.firstLine,
+    );
+    assert.equal((await wb.cursor()).line, last.firstLine, 'the cursor is on the chunk’s first row');
   });
 
   it('"Run on This File" from the Explorer context menu runs on the clicked file', async function () {
