@@ -1,6 +1,7 @@
 // Distribution of chunk durations (or rows/s per chunk) as a canvas histogram, with p50 and p95.
 import { formatCompact, formatMs } from './format';
 import { histogram, quantile, type Model } from './model';
+import { sizeCanvas, themeColors } from './canvas';
 
 export type HistogramMode = 'duration' | 'rate';
 
@@ -33,15 +34,8 @@ export class HistogramView {
   draw(): void {
     const width = Math.max(200, this.container.clientWidth);
     const height = 180;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
-    const ctx = this.canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const cs = getComputedStyle(this.container);
-    const color = (n: string, f: string) => cs.getPropertyValue(`--cs-${n}`).trim() || f;
+    const ctx = sizeCanvas(this.canvas, width, height);
+    const color = themeColors(this.container);
     const bg = color('bg', '#1e1e1e');
     const fg = color('muted', '#9d9d9d');
     const bar = this.mode === 'duration' ? color('compute', '#89d185') : color('read', '#3794ff');

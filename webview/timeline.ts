@@ -5,6 +5,7 @@
 // chunks draw in a few milliseconds. Wheel zooms around the pointer, drag pans, click selects.
 import { formatMs } from './format';
 import { PHASES, lastStartAtOrBefore, type Model } from './model';
+import { sizeCanvas, themeColors } from './canvas';
 
 export interface View {
   start: number;
@@ -105,8 +106,7 @@ export class Timeline {
 
   /** Reads the theme colours (CSS custom properties) again: call after a theme change. */
   readColors(): void {
-    const cs = getComputedStyle(this.container);
-    const get = (name: string, fallback: string) => cs.getPropertyValue(`--cs-${name}`).trim() || fallback;
+    const get = themeColors(this.container);
     this.colors = {
       read: get('read', '#3794ff'),
       parse: get('parse', '#b180d7'),
@@ -251,10 +251,7 @@ export class Timeline {
     if (width === this.cssWidth && height === this.cssHeight && this.canvas.width === Math.round(width * dpr)) return;
     this.cssWidth = width;
     this.cssHeight = height;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
+    sizeCanvas(this.canvas, width, height);
     this.drawNow();
   }
 

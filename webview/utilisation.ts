@@ -2,6 +2,7 @@
 // startedAt/finishedAt, as a small canvas step chart (per pixel column, the time-weighted mean).
 import { formatMs } from './format';
 import type { RunReport } from '../src/engine/types';
+import { sizeCanvas, themeColors } from './canvas';
 
 export interface UtilisationSeries {
   /** Change points, sorted; counts[k] workers were busy from times[k] to times[k + 1]. */
@@ -75,15 +76,8 @@ export class UtilisationView {
   draw(): void {
     const width = Math.max(200, this.container.clientWidth);
     const height = 90;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
-    const ctx = this.canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const cs = getComputedStyle(this.container);
-    const color = (n: string, f: string) => cs.getPropertyValue(`--cs-${n}`).trim() || f;
+    const ctx = sizeCanvas(this.canvas, width, height);
+    const color = themeColors(this.container);
     const fg = color('muted', '#9d9d9d');
     ctx.fillStyle = color('bg', '#1e1e1e');
     ctx.fillRect(0, 0, width, height);
