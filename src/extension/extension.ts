@@ -1,5 +1,6 @@
 // Entry point (bundled by esbuild to dist/extension.js). Wires commands to their modules; no logic here.
 import * as vscode from 'vscode';
+import { compareRuns } from './comparePanel';
 import { newProcessor } from './newProcessor';
 import { RunCommand } from './runCommand';
 import { SHOW_OUTPUT_COMMAND, Ui } from './ui';
@@ -18,6 +19,10 @@ export function activate(context: vscode.ExtensionContext): void {
       newProcessor(uri instanceof vscode.Uri ? uri : undefined),
     ),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => ui.output.show(true)),
+    // Two timings files side by side; from the palette (file picker) or with their URIs.
+    vscode.commands.registerCommand('chunkscope.compareRuns', (first?: vscode.Uri, all?: vscode.Uri[]) =>
+      compareRuns(all && all.length > 1 ? all : first instanceof vscode.Uri ? [first] : Array.isArray(first) ? first : undefined),
+    ),
   );
 }
 

@@ -62,7 +62,7 @@ describe('Chunkscope in the extension host', function () {
     await ext.activate();
     assert.equal(ext.isActive, true);
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['chunkscope.run', 'chunkscope.runOnFile', 'chunkscope.newProcessor', 'chunkscope.showOutput']) {
+    for (const c of ['chunkscope.run', 'chunkscope.runOnFile', 'chunkscope.newProcessor', 'chunkscope.showOutput', 'chunkscope.compareRuns']) {
       assert.ok(commands.includes(c), `${c} is registered`);
     }
     // chunkscope.showOutput just reveals the channel; it must not throw.
@@ -117,6 +117,26 @@ describe('Chunkscope in the extension host', function () {
       assert.ok(!fs.existsSync(outputFiles(sales, zero).results), 'the first-by-name processor did not run');
     } finally {
       fs.rmSync(zero, { force: true });
+    }
+  });
+
+  it('"Compare Two Runs" opens both runs\' timings in one panel under the report\'s strict CSP', async function () {
+    const a = outputFiles(sales, sumProcessor).timings;
+    const b = outputFiles(sales, doubleProcessor).timings;
+    assert.ok(fs.existsSync(a) && fs.existsSync(b), 'the runs above left their timings files');
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('chunkscope.compareRuns', [vscode.Uri.file(a), vscode.Uri.file(b)]);
+    assert.ok(panel, 'a panel opened');
+    try {
+      assert.equal(panel.title, 'Compare: sales.a-sum ↔ sales.b-double');
+      const html = panel.webview.html;
+      // Both runs are embedded, and only a script with the page's nonce may run.
+      for (const processor of ['a-sum.js', 'b-double.js']) assert.ok(html.includes(processor), `${processor}'s run is in the page`);
+      assert.match(html, /"compare":\[/);
+      assert.match(html, /Content-Security-Policy/);
+      assert.match(html, /script-src 'nonce-[^']+'/);
+      await waitFor(() => panel.visible, 'the compare panel is shown');
+    } finally {
+      panel.dispose();
     }
   });
 
