@@ -15,6 +15,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const { renderStandaloneReport } = require(path.join(root, 'out/webview/page.js'));
 const { runDataset } = require(path.join(root, 'out/src/engine/index.js'));
+const { syntheticReport } = require(path.join(root, 'out/test/synthetic-report.js'));
 const { chromium } = require('playwright-core');
 
 const CHROMIUM = process.env.CHUNKSCOPE_CHROMIUM || '/usr/bin/chromium';
@@ -26,36 +27,6 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-render-bench-'));
 writeFileSync(path.join(tmp, 'd.csv'), 'id,x\n' + Array.from({ length: 200 }, (_, i) => `${i},${i % 7}`).join('\n') + '\n');
 writeFileSync(path.join(tmp, 'p.js'), 'exports.processRow = (r) => Number(r.x);\n');
 const template = await runDataset({ data: path.join(tmp, 'd.csv'), processor: path.join(tmp, 'p.js'), workers: 2, chunkRows: 50 });
-
-function synthetic(n, workers = 8) {
-  const chunks = [];
-  const clock = new Array(workers).fill(5);
-  let seed = 7;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  for (let i = 0; i < n; i++) {
-    const w = i % workers;
-    const dur = 0.3 + rnd();
-    const startedAt = clock[w] + rnd() * 0.05;
-    const finishedAt = startedAt + dur;
-    clock[w] = finishedAt;
-    chunks.push({
-      index: i, workerId: w + 1, rows: 100, firstRow: i * 100 + 1, firstLine: i * 100 + 2, bytes: 4000, byteStart: i * 4000, byteEnd: (i + 1) * 4000,
-      submittedAt: startedAt - 0.2, startedAt, finishedAt, receivedAt: finishedAt + 0.05,
-      readMs: dur * 0.1, parseMs: dur * 0.3, computeMs: dur * 0.5, encodeMs: dur * 0.05, queueWaitMs: 0.2, returnMs: 0.05,
-      repaired: false, skipped: 0, resultBytes: 100,
-    });
-  }
-  const end = Math.max(...clock) + 1;
-  return {
-    ...template,
-    summary: {
-      ...template.summary, workers, chunks: n, rows: n * 100, processingMs: end - 5, wallMs: end,
-      workerSummaries: Array.from({ length: workers }, (_, w) => ({ workerId: w + 1, chunks: n / workers, rows: (n * 100) / workers, busyMs: end * 0.9, busyShare: 0.9 })),
-    },
-    chunks,
-    mainPhases: [{ name: 'startup', start: 0, end: 5 }],
-  };
-}
 
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,7 +42,7 @@ const rows = [];
 try {
   for (const n of SIZES) {
     const file = path.join(tmp, `report-${n}.html`);
-    const html = renderStandaloneReport(synthetic(n), { source: `synthetic-${n}.timings.json` });
+    const html = renderStandaloneReport(syntheticReport(template, n), { source: `synthetic-${n}.timings.json` });
     writeFileSync(file, html);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(file).href);

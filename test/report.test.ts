@@ -11,6 +11,7 @@ import { diagnose, runDataset, type ChunkRecord, type RunReport } from '../src/e
 import { formatInt, formatMs } from '../webview/format';
 import { buildPageData, renderReportHtml, renderStandaloneReport } from '../webview/page';
 import { ROOT, TempDir, writeProcessor } from './helpers';
+import { syntheticReport } from './synthetic-report';
 
 const CHROMIUM = process.env.CHUNKSCOPE_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
@@ -514,34 +515,7 @@ describe('standalone HTML report in Chromium', function () {
     let big: Page;
     before(async function () {
       // A synthetic run: 8 workers, 100,000 back-to-back chunks of 0.3–1.3 ms with small gaps.
-      const workers = 8;
-      const chunks: ChunkRecord[] = [];
-      const clock = new Array<number>(workers).fill(5);
-      let seed = 7;
-      const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-      for (let i = 0; i < 100_000; i++) {
-        const w = i % workers;
-        const dur = 0.3 + rnd();
-        const startedAt = clock[w] + rnd() * 0.05;
-        const finishedAt = startedAt + dur;
-        clock[w] = finishedAt;
-        chunks.push({
-          index: i, workerId: w + 1, rows: 100, firstRow: i * 100 + 1, firstLine: i * 100 + 2, bytes: 4000, byteStart: i * 4000, byteEnd: (i + 1) * 4000,
-          submittedAt: startedAt - 0.2, startedAt, finishedAt, receivedAt: finishedAt + 0.05,
-          readMs: dur * 0.1, parseMs: dur * 0.3, computeMs: dur * 0.5, encodeMs: dur * 0.05, queueWaitMs: 0.2, returnMs: 0.05,
-          repaired: false, skipped: 0, resultBytes: 100,
-        });
-      }
-      const end = Math.max(...clock) + 1;
-      const synthetic: RunReport = {
-        ...report,
-        summary: {
-          ...report.summary, workers, chunks: chunks.length, rows: 10_000_000, processingMs: end - 5, wallMs: end,
-          workerSummaries: Array.from({ length: workers }, (_, w) => ({ workerId: w + 1, chunks: chunks.length / workers, rows: 1_250_000, busyMs: end * 0.9, busyShare: 0.9 })),
-        },
-        chunks,
-        mainPhases: [{ name: 'startup', start: 0, end: 5 }],
-      };
+      const synthetic = syntheticReport(report, 100_000, 8);
       const file = path.join(tmp.dir, 'big.html');
       fs.writeFileSync(file, renderStandaloneReport(synthetic, { source: 'big.timings.json' }));
       big = await browser.newPage({ viewport: { width: 1280, height: 900 } });
