@@ -23,14 +23,15 @@ const SLOW = `exports.processRow = (row) => {
 };
 `;
 
-// About 1 ms of busy work per row; LIVE_ROWS keep every worker busy for ~4 s: the live report test.
+// About 1 ms of busy work per row; LIVE_ROWS keep every worker busy for ~8 s: the live report test
+// needs the run to outlast a few polls of every frame on a loaded CI machine.
 const LIVE = `exports.processRow = (row) => {
   const until = performance.now() + 1;
   while (performance.now() < until);
   return { id: Number(row.id) };
 };
 `;
-const LIVE_ROWS = 4000 * Math.min(4, Math.max(1, os.availableParallelism()));
+const LIVE_ROWS = 8000 * Math.min(4, Math.max(1, os.availableParallelism()));
 
 // Types and blank lines before the throw, so a wrong (unmapped) line number would show.
 const THROWS_TS = `// Throws on trip 37: the error must point at line 11 of this .ts file.

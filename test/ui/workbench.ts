@@ -211,12 +211,17 @@ export class Workbench {
     while (Date.now() < until) {
       seen = [];
       for (const frame of this.page.frames()) {
-        const hook = await frame
-          .evaluate(() => {
-            const h = (window as unknown as { __chunkscopeReport?: unknown }).__chunkscopeReport;
-            return h ? (JSON.parse(JSON.stringify(h)) as unknown) : undefined;
-          })
-          .catch(() => undefined);
+        // A frame still loading (or a webview's outer iframe) can hold evaluate() for seconds; a
+        // bounded wait keeps the poll fast enough to see a live panel before its run ends.
+        const hook = await Promise.race([
+          frame
+            .evaluate(() => {
+              const h = (window as unknown as { __chunkscopeReport?: unknown }).__chunkscopeReport;
+              return h ? (JSON.parse(JSON.stringify(h)) as unknown) : undefined;
+            })
+            .catch(() => undefined),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 500)),
+        ]);
         if (!hook) continue;
         seen.push(hook as Hook);
         if (want(hook as Hook)) return { frame, hook: hook as Hook };
