@@ -7,3 +7,4 @@ export { inspectDataset } from './dataset';
 export { toChromeTrace } from './trace';
 export { scanProcessorSource } from './processor-scan';
 export { diagnose } from './diagnosis';
+export { predictRun, type Prediction } from './cost-model';

@@ -1,6 +1,10 @@
 // The engine's public vocabulary. Everything here is plain JSON-serialisable data so that the
 // CLI, the extension and the webview only present what the engine returns.
 
+import type { ThreadProfile } from './profile-types';
+export * from './sweep-types';
+export * from './profile-types';
+
 export type Strategy = 'per-row' | 'batches' | 'byte-range' | 'shared-columns';
 export type RowShape = 'object' | 'array' | 'columns';
 export type TypeMode = 'string' | 'infer';
@@ -31,6 +35,17 @@ export interface RunOptions {
   format?: DatasetFormat;
   /** Per-worker heap limit (MB) passed to worker resourceLimits. */
   maxWorkerMemoryMb?: number;
+  /**
+   * 'auto' adapts the chunk size during the run from measured overhead and throughput (the default
+   * when neither chunkRows nor chunkBytes is given); 'fixed' keeps chunkRows/chunkBytes or the defaults.
+   */
+  chunking?: 'auto' | 'fixed';
+  /** Record a CPU profile of every worker and the main thread (issue 7). */
+  profile?: boolean;
+  /** Sampling interval of the CPU profiles, µs. */
+  profileIntervalUs?: number;
+  /** Folder for the run's .cpuprofile files (default: beside the timings, or a temp folder). */
+  profileDir?: string;
 }
 
 export interface ProgressEvent {
@@ -148,6 +163,8 @@ export interface RunReport {
   mainPhases: { name: string; start: number; end: number }[];
   /** Things the user should know that did not fail the run (e.g. a teardown() that threw). */
   warnings: string[];
+  /** The CPU profiles of a run with profile: true, one per thread (files beside the run). */
+  profiles?: ThreadProfile[];
 }
 
 /** What a processor module may export (the user's contract). */
