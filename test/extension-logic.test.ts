@@ -12,6 +12,7 @@ import {
 import { describeExports, orderProcessors } from '../src/extension/logic/processorList';
 import { classifyRunError, describeFailure } from '../src/extension/logic/runErrors';
 import { settingsToRunOptions } from '../src/extension/logic/settings';
+import { describeSettings, settingEditsFor } from '../src/extension/logic/applySettings';
 import { findProcessorFrame, parseStackFrames } from '../src/extension/logic/stackFrames';
 import { notificationText, statusBarText, summaryLines } from '../src/extension/logic/summary';
 import { scanProcessorSource } from '../src/engine/processor-scan';
@@ -284,6 +285,35 @@ describe('extension logic', () => {
         assert.ok(text.includes(expected), `missing ${expected} in\n${text}`);
       }
       assert.ok(!summaryLines({ ...report, hasResult: false }).join('\n').includes('result'));
+    });
+  });
+
+  describe('Apply (tuned settings → workspace settings)', () => {
+    it('writes rows and clears bytes, so the applied rows are not overridden by an old chunkBytes', () => {
+      const edits = settingEditsFor({ strategy: 'batches', workers: 2, chunkRows: 20_000 });
+      assert.deepEqual(edits, [
+        { key: 'strategy', value: 'batches' },
+        { key: 'workers', value: 2 },
+        { key: 'chunkRows', value: 20_000 },
+        { key: 'chunkBytes', value: undefined },
+      ]);
+      // Round trip through the settings mapping: the run gets exactly the applied point.
+      const values = Object.fromEntries(edits.map((e) => [e.key, e.value]));
+      const mapped = settingsToRunOptions(values, { data: 'd.csv', processor: 'p.js', out: 'o' });
+      assert.deepEqual([mapped.options.strategy, mapped.options.workers, mapped.options.chunkRows, mapped.options.chunkBytes], ['batches', 2, 20_000, undefined]);
+      assert.deepEqual(mapped.warnings, []);
+    });
+    it('writes bytes and clears rows', () => {
+      const edits = settingEditsFor({ strategy: 'byte-range', workers: 1, chunkBytes: 262_144 });
+      assert.deepEqual(edits.slice(2), [
+        { key: 'chunkRows', value: undefined },
+        { key: 'chunkBytes', value: 262_144 },
+      ]);
+      assert.equal(describeSettings({ strategy: 'byte-range', workers: 1, chunkBytes: 262_144 }), 'byte-range, 1 worker, 262,144 bytes a chunk');
+    });
+    it('refuses a point without a chunk size or with a bad worker count', () => {
+      assert.throws(() => settingEditsFor({ strategy: 'byte-range', workers: 2 }), /no chunk size/);
+      assert.throws(() => settingEditsFor({ strategy: 'byte-range', workers: 0, chunkRows: 5 }), /worker count/);
     });
   });
 });
