@@ -13,6 +13,7 @@ import { describeExports, orderProcessors } from '../src/extension/logic/process
 import { classifyRunError, describeFailure } from '../src/extension/logic/runErrors';
 import { settingsToRunOptions } from '../src/extension/logic/settings';
 import { describeSettings, settingEditsFor } from '../src/extension/logic/applySettings';
+import { shiftLines } from '../src/extension/logic/lineShift';
 import { findProcessorFrame, parseStackFrames } from '../src/extension/logic/stackFrames';
 import { notificationText, statusBarText, summaryLines } from '../src/extension/logic/summary';
 import { scanProcessorSource } from '../src/engine/processor-scan';
@@ -314,6 +315,27 @@ describe('extension logic', () => {
     it('refuses a point without a chunk size or with a bad worker count', () => {
       assert.throws(() => settingEditsFor({ strategy: 'byte-range', workers: 2 }), /no chunk size/);
       assert.throws(() => settingEditsFor({ strategy: 'byte-range', workers: 0, chunkRows: 5 }), /worker count/);
+    });
+  });
+
+  describe('line timings follow edits', () => {
+    const timings = new Map([
+      [2, 'a'],
+      [5, 'b'],
+      [9, 'c'],
+    ]);
+    const at = (startLine: number, startCharacter: number, endLine: number, endCharacter: number, text: string) => ({ startLine, startCharacter, endLine, endCharacter, text });
+    it('two lines inserted above move the timings below down by two; those above stay', () => {
+      assert.deepEqual([...shiftLines(timings, at(4, 0, 4, 0, 'x\ny\n'))], [[2, 'a'], [7, 'b'], [11, 'c']]);
+    });
+    it('a line deleted above moves them up', () => {
+      assert.deepEqual([...shiftLines(timings, at(3, 0, 4, 0, ''))], [[2, 'a'], [4, 'b'], [8, 'c']]);
+    });
+    it('typing inside a measured line drops that line only', () => {
+      assert.deepEqual([...shiftLines(timings, at(5, 3, 5, 3, 'z'))], [[2, 'a'], [9, 'c']]);
+    });
+    it('a multi-line replacement drops the lines it covered and shifts the rest', () => {
+      assert.deepEqual([...shiftLines(timings, at(1, 4, 6, 2, 'q'))], [[4, 'c']]);
     });
   });
 });
