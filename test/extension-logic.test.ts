@@ -14,6 +14,8 @@ import { classifyRunError, describeFailure } from '../src/extension/logic/runErr
 import { settingsToRunOptions } from '../src/extension/logic/settings';
 import { describeSettings, settingEditsFor } from '../src/extension/logic/applySettings';
 import { shiftLines } from '../src/extension/logic/lineShift';
+import { medianMicrosPerRow } from '../src/extension/logic/perRow';
+import { entryPointLines } from '../src/extension/logic/entryPoints';
 import { findProcessorFrame, parseStackFrames } from '../src/extension/logic/stackFrames';
 import { notificationText, statusBarText, summaryLines } from '../src/extension/logic/summary';
 import { scanProcessorSource } from '../src/engine/processor-scan';
@@ -96,6 +98,7 @@ describe('extension logic', () => {
       assert.equal(p.folder, path.join('/w', '.chunkscope'));
       assert.equal(p.results, path.join('/w', '.chunkscope', 'sales.totals.results.ndjson'));
       assert.equal(p.timings, path.join('/w', '.chunkscope', 'sales.totals.timings.json'));
+      assert.equal(p.profiles, path.join('/w', '.chunkscope', 'sales.totals.profiles'));
     });
     it('resolves relative folders and ${workspaceFolder} from the workspace folder', () => {
       assert.equal(computeOutputPaths('/w/a.csv', '/w/p.js', 'out/runs', '/w').folder, path.resolve('/w/out/runs'));
@@ -336,6 +339,21 @@ describe('extension logic', () => {
     });
     it('a multi-line replacement drops the lines it covered and shifts the rest', () => {
       assert.deepEqual([...shiftLines(timings, at(1, 4, 6, 2, 'q'))], [[4, 'c']]);
+    });
+  });
+
+  describe('code lens figures and places', () => {
+    it('µs per row (p50) is the median chunk compute time per row', () => {
+      const chunk = (rows: number, computeMs: number) => ({ rows, computeMs }) as RunReport['chunks'][number];
+      assert.equal(medianMicrosPerRow([chunk(1000, 1), chunk(1000, 3), chunk(1000, 100), chunk(0, 5)]), 3);
+      assert.equal(medianMicrosPerRow([]), undefined);
+    });
+    it('finds processRow / processChunk in CommonJS, ESM and TypeScript forms', () => {
+      const src = ['// exports.processRow in a comment is not a definition', 'exports.processRow = (row) => row;', 'export function processChunk(rows: Row[]) {', '  return rows;', '}', 'export const processRow = 1;'].join('\n');
+      assert.deepEqual(entryPointLines(src), [
+        { line: 1, name: 'processRow' },
+        { line: 2, name: 'processChunk' },
+      ]);
     });
   });
 });

@@ -5,15 +5,20 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import type { RunOptions, RunReport } from '../src/engine';
+import { AdaptiveChunker } from '../src/engine/adaptive-chunks';
+import { DEFAULTS } from '../src/engine/options';
+import { runDataset, type RunChunkSizer } from '../src/engine/executor';
 import {
   IDENTITY_PROCESSOR,
   STRATEGIES,
   TempDir,
   dictRowsReference,
   encodeField,
+  hangGuard,
   hasPython,
   parseCsvReference,
   pythonDictRows,
+  readNdjson,
   recordPositions,
   runToRows,
   writeProcessor,
@@ -100,14 +105,23 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
   });
   after(() => tmp.dispose());
 
-  async function checkCsv(doc: CsvDoc, ext: string, extra: Partial<RunOptions>, linesAfterBlanks = false): Promise<void> {
+  async function checkCsv(doc: CsvDoc, ext: string, extra: Partial<RunOptions>, linesAfterBlanks = false, sizer?: () => RunChunkSizer): Promise<void> {
     const expected = dictRowsReference(doc.text, doc.delimiter);
     const data = tmp.write(`data${ext}`, doc.text);
-    const { rows, report } = await runToRows(tmp, { data, processor: identity, ...extra });
+    const { rows, report } = sizer ? await runWithSizer({ data, processor: identity, ...extra }, sizer()) : await runToRows(tmp, { data, processor: identity, ...extra });
     const where = `options ${JSON.stringify(extra)}\nCSV: ${JSON.stringify(doc.text)}`;
     assert.deepEqual(rows, expected, where);
     checkRecords(report, doc, true, fs.statSync(data).size, where, linesAfterBlanks);
     fs.rmSync(data);
+  }
+
+  /** Like runToRows, with every chunk's size planned by `sizer` as the run goes (adaptive chunking's path). */
+  async function runWithSizer(options: Omit<RunOptions, 'out'>, sizer: RunChunkSizer): Promise<{ rows: unknown[]; report: RunReport }> {
+    const out = tmp.path('out.ndjson');
+    const report = await hangGuard(runDataset({ ...options, out }, { chunkSizer: sizer }), `run ${JSON.stringify(options)} with a chunk sizer`);
+    const rows = readNdjson(out);
+    fs.rmSync(out, { force: true });
+    return { rows, report };
   }
 
   /** The chunk records agree with the reference: rows, first rows, first lines, byte ranges. */
@@ -345,6 +359,77 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     for (const strategy of STRATEGIES) {
       await checkCsv({ text: TEXT, delimiter: ',' }, '.csv', { strategy, workers: 2, chunkBytes: 4 });
     }
+  });
+
+  describe('variable chunk sizes (chunking auto): sizes that change from chunk to chunk keep the rows exact', () => {
+    const CHUNKED = STRATEGIES.filter((s) => s !== 'per-row');
+    /** Chunk k gets schedule[k % length] bytes: sizes jump up and down, down to 1 byte, as adaptive sizing may. */
+    const scheduleArb = fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 2, maxLength: 7 });
+    const scheduled = (schedule: number[]) => (): RunChunkSizer => ({ plan: (chunk) => schedule[chunk % schedule.length] });
+    /** The real adaptive chunker, made to decide after every 2 chunks from tiny starts, so it grows and shrinks within small files. */
+    const eager = (startBytes: number, workers: number, dataEnd: number) => (): RunChunkSizer =>
+      new AdaptiveChunker({
+        ...DEFAULTS.adaptive,
+        workers,
+        dataStart: 0,
+        dataEnd,
+        startBytes,
+        minBytes: 1,
+        maxBytes: 4096,
+        overheadTarget: 0,
+        minGain: -1,
+        sampleChunksPerWorker: 1,
+        sampleMsPerWorker: 0,
+        meanRowBytes: 10,
+      });
+
+    for (const strategy of CHUNKED) {
+      it(`${strategy}: random CSVs with a random size schedule give the reference rows and tiling ranges`, async () => {
+        await fc.assert(
+          fc.asyncProperty(csvDocArb(',', { quirks: true }), scheduleArb, fc.constantFrom(1, 2), async (doc, schedule, workers) => {
+            await checkCsv(doc, '.csv', { strategy, workers }, false, scheduled(schedule));
+          }),
+          { numRuns: RUNS, ...FC },
+        );
+      });
+
+      it(`${strategy}: the adaptive chunker itself (growing from 1–16 bytes, shrinking at the tail) gives the reference rows`, async () => {
+        await fc.assert(
+          fc.asyncProperty(csvDocArb(','), fc.integer({ min: 1, max: 16 }), fc.constantFrom(1, 2), async (doc, start, workers) => {
+            const size = Buffer.byteLength(doc.text);
+            await checkCsv(doc, '.csv', { strategy, workers }, false, eager(start, workers, size));
+          }),
+          { numRuns: RUNS, ...FC },
+        );
+      });
+    }
+
+    it('long quoted fields full of fake rows: every chunked strategy with a jumping schedule, 2 workers', async () => {
+      let fake = '';
+      for (let i = 0; i < 300; i++) fake += `${i},""q${i}"",${i}\n`;
+      const text = `a,b,c\n1,"${fake}",x\n2,y,z\n3,"${fake}\r\n",w\n4,v,u`;
+      for (const strategy of CHUNKED) {
+        for (const schedule of [[5, 700, 3, 64], [1000, 1, 1, 1, 250], [9, 18, 36, 72, 144, 288, 576, 1152]]) {
+          await checkCsv({ text, delimiter: ',' }, '.csv', { strategy, workers: 2 }, false, scheduled(schedule));
+        }
+      }
+    });
+
+    it('the default options (chunking auto from 64 KiB) split the hostile-quotes CSV exactly, every strategy', async () => {
+      let text = 'id,text,n\n';
+      // Big enough (about 600 KB) that the adaptive chunker makes many chunks and reaches the tail.
+      for (let i = 0; i < 6000; i++) text += i % 7 === 0 ? `${i},"multi\nline ${i},fake,row\n",${i}\n` : `${i},plain text ${i},${i * 3}\n`;
+      for (const strategy of STRATEGIES) {
+        for (const workers of [1, 2]) {
+          const data = tmp.write('auto.csv', text);
+          const { rows, report } = await runToRows(tmp, { data, processor: identity, strategy, workers });
+          assert.deepEqual(rows, dictRowsReference(text), `${strategy}, ${workers} workers`);
+          assert.equal(report.summary.chunking, strategy === 'per-row' ? 'fixed' : 'auto');
+          checkRecords(report, { text, delimiter: ',' }, true, fs.statSync(data).size, `${strategy}, ${workers} workers, default options`);
+          fs.rmSync(data);
+        }
+      }
+    });
   });
 
   describe('engine output equals python3 csv.DictReader directly', () => {

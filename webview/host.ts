@@ -20,7 +20,11 @@ export type ToExtension =
   /** The live view has loaded (first time or shown again): send every record so far. */
   | { type: 'liveReady' }
   /** The live view's Cancel button: abort the run. */
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** A full report has loaded: the extension may now post selectChunk. */
+  | { type: 'reportReady' }
+  /** The flame view's "Go to source": open a file at a 1-based line (and column). */
+  | { type: 'open-source'; file: string; line: number; column?: number };
 
 /** Progress of a live run, exactly as the engine reports it. */
 export type LiveProgress = ProgressEvent;
@@ -32,7 +36,9 @@ export type ToWebview =
   /** A batch of final chunk records (input order) and the latest progress; `reset` = all records so far. */
   | { type: 'live'; records: import('../src/engine/types').ChunkRecord[]; progress?: LiveProgress; reset?: boolean }
   /** The run ended without a report (cancelled or failed); a finished run reloads as the full report. */
-  | { type: 'liveEnd'; outcome: 'cancelled' | 'failed'; message: string };
+  | { type: 'liveEnd'; outcome: 'cancelled' | 'failed'; message: string }
+  /** Select a chunk in the timeline (from an editor hover's "worst chunk" link). */
+  | { type: 'selectChunk'; index: number };
 
 export interface Host {
   kind: 'vscode' | 'standalone';

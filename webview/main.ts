@@ -11,6 +11,9 @@ import { detectHost, type Host } from './host';
 import { LiveModel } from './live';
 import { buildModel, describeChunk, workerTimeSplit, type ComparePageData, type LivePageData, type Model, type PageData } from './model';
 import { UtilisationView } from './utilisation';
+import { mountFlameView } from './flame-view';
+import { isSweepPage } from './model';
+import { startSweep } from './sweep-view';
 import { Timeline, type View } from './timeline';
 
 interface SavedState {
@@ -352,6 +355,10 @@ function timelineLegend(): HTMLElement {
 function start(): void {
   const app = document.getElementById('app')!;
   const pageData = readData();
+  if (isSweepPage(pageData)) {
+    startSweep(pageData, detectHost());
+    return;
+  }
   if (pageData.live) {
     startLive(pageData);
     return;
@@ -442,6 +449,11 @@ function start(): void {
   const utilView = new UtilisationView(utilBox, report, timeline.fullView());
   utilView.setWindow(timeline.view);
   timeline.on('view', (v) => utilView.setWindow(v));
+  // CPU profile (issue 7): flame views right under the timeline, sliced by its chunk selection.
+  const flame =
+    data.profiles?.length || data.profileProblems?.length
+      ? mountFlameView(app, app.querySelector('[data-section="utilisation"]'), { profiles: data.profiles ?? [], problems: data.profileProblems, model, timeline, host })
+      : null;
 
   let saveTimer = 0;
   const persist = () => {
@@ -537,6 +549,7 @@ function start(): void {
     timeline.readColors();
     histogramView.draw();
     utilView.draw();
+    flame?.recolor();
   };
   new MutationObserver(recolor).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener?.('change', recolor);

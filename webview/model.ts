@@ -1,6 +1,6 @@
 // The report's derived data: lanes, per-lane sorted bars, durations, the p95 straggler threshold and
 // the worker-time split. Pure functions over a RunReport; used by the browser app and its tests.
-import type { ChunkRecord, Finding, RunReport } from '../src/engine/types';
+import type { ChunkRecord, CpuProfile, Finding, RunReport, ThreadProfile } from '../src/engine/types';
 import { formatInt, formatMs } from './format';
 
 /** What the page embeds: the whole run report plus the engine's diagnosis (when available). */
@@ -13,6 +13,10 @@ export interface PageData {
   /** Where the timings came from (file name), for the title and default export names. */
   source?: string;
   generatedAt: string;
+  /** The run's CPU profiles (report.profiles with their .cpuprofile files read), for the flame views. */
+  profiles?: { meta: ThreadProfile; profile: CpuProfile }[];
+  /** Profiles listed in the report that could not be read, each naming the file and why. */
+  profileProblems?: string[];
 }
 
 /** Two runs compared: both reports, summary deltas, their timelines on one time scale. */
@@ -206,4 +210,33 @@ export interface LivePageData {
   live: import('./live').LiveInfo;
   compare?: undefined;
   generatedAt: string;
+}
+
+/**
+ * A chunk-size sweep (issue 6): the report so far, or null before the first point is measured.
+ * While `running` is set the page takes 'sweep-progress' / 'sweep-done' messages (VS Code only).
+ */
+export interface SweepPageData {
+  kind: 'sweep';
+  live?: undefined;
+  compare?: undefined;
+  report?: undefined;
+  sweep: import('../src/engine/sweep-types').SweepReport | null;
+  running?: SweepRunInfo;
+  /** Where the sweep came from (file name), for the title. */
+  source?: string;
+  generatedAt: string;
+}
+
+/** What the extension knows when a sweep starts, before any point is measured. */
+export interface SweepRunInfo {
+  data: string;
+  processor: string;
+  /** Points in the grid (sizes × workers × strategies). */
+  totalPoints: number;
+}
+
+/** Picks the sweep page out of whatever data the page embeds. */
+export function isSweepPage(data: object): data is SweepPageData {
+  return (data as { kind?: unknown }).kind === 'sweep';
 }

@@ -10,6 +10,10 @@ import * as path from 'node:path';
 import { diagnose } from '../src/engine';
 import type { Finding, RunReport } from '../src/engine/types';
 import type { ComparePageData, LivePageData, PageData } from './model';
+import type { SweepPageData, SweepRunInfo } from './model';
+import type { SweepReport } from '../src/engine/sweep-types';
+import { readRunProfiles } from './flame-files';
+import type { ProfileInput } from './flame-model';
 import { STANDALONE_THEME_CSS, REPORT_CSS } from './styles';
 
 export type { ComparePageData, LivePageData, PageData };
@@ -31,8 +35,23 @@ export function diagnoseReport(report: RunReport): Finding[] | null {
   }
 }
 
-export function buildPageData(report: RunReport, opts: { source?: string } = {}): PageData {
-  return { report, findings: diagnoseReport(report), source: opts.source, generatedAt: new Date().toISOString() };
+export interface PageDataOptions {
+  source?: string;
+  /** The timings file the report was read from: its folder is where moved .cpuprofile files are looked for. */
+  timingsFile?: string;
+  /** Profiles already in memory; false leaves them out; by default report.profiles' files are read. */
+  profiles?: ProfileInput[] | false;
+}
+
+export function buildPageData(report: RunReport, opts: PageDataOptions = {}): PageData {
+  const data: PageData = { report, findings: diagnoseReport(report), source: opts.source, generatedAt: new Date().toISOString() };
+  if (opts.profiles) data.profiles = opts.profiles;
+  else if (opts.profiles !== false && report.profiles?.length) {
+    const read = readRunProfiles(report, opts.timingsFile);
+    data.profiles = read.profiles;
+    if (read.problems.length) data.profileProblems = read.problems;
+  }
+  return data;
 }
 
 /** Reads a timings file (the RunReport JSON written by --timings or the extension) and checks its shape. */
@@ -73,10 +92,15 @@ export type ReportHost =
   | { kind: 'webview'; /** webview.asWebviewUri(media/report.js). */ scriptUri: string; /** webview.cspSource. */ cspSource: string; nonce?: string };
 
 export function renderReportHtml(data: PageData | LivePageData | ComparePageData, host: ReportHost): string {
-  const nonce = host.kind === 'webview' && host.nonce ? host.nonce : makeNonce();
   const title = data.compare
     ? `Chunkscope comparison · ${data.compare.map((d) => `${d.report.summary.strategy} on ${path.basename(d.report.summary.data)}`).join(' vs ')}`
     : `Chunkscope ${data.live ? 'live run' : 'report'} · ${path.basename((data.live ?? data.report!.summary).processor)} on ${path.basename((data.live ?? data.report!.summary).data)}`;
+  return renderPageHtml(data, title, host);
+}
+
+/** The HTML document around any page data the app reads (run, live run, comparison, sweep). */
+export function renderPageHtml(data: object, title: string, host: ReportHost): string {
+  const nonce = host.kind === 'webview' && host.nonce ? host.nonce : makeNonce();
   const csp =
     host.kind === 'webview'
       ? `default-src 'none'; img-src ${host.cspSource} data: blob:; style-src ${host.cspSource} 'nonce-${nonce}'; font-src ${host.cspSource}; script-src 'nonce-${nonce}';`
@@ -121,7 +145,7 @@ export function findMediaFile(name = 'report.js', from = __dirname): string {
 }
 
 /** The whole self-contained report for a run: what `chunkscope report` and `run --report` write. */
-export function renderStandaloneReport(report: RunReport, opts: { source?: string } = {}): string {
+export function renderStandaloneReport(report: RunReport, opts: PageDataOptions = {}): string {
   const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   return renderReportHtml(buildPageData(report, opts), { kind: 'standalone', script });
 }
@@ -131,4 +155,56 @@ export function renderStandaloneCompare(runs: { report: RunReport; source?: stri
   const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   const data: ComparePageData = { compare: runs.map((r) => buildPageData(r.report, { source: r.source })), generatedAt: new Date().toISOString() };
   return renderReportHtml(data, { kind: 'standalone', script });
+}
+
+/** Checks that `value` is a sweep report (as `chunkscope sweep --out` writes it); `where` names its source in the error. */
+export function checkSweepReport(value: unknown, where: string): SweepReport {
+  const r = value as Partial<SweepReport> | null;
+  if (!r || typeof r !== 'object' || r.kind !== 'sweep') throw new Error(`${where} is not a sweep report (expected "kind": "sweep")`);
+  if (!Array.isArray(r.points)) throw new Error(`${where} is not a sweep report: "points" is not a list`);
+  const g = r.grid;
+  if (!g || (g.axis !== 'rows' && g.axis !== 'bytes') || !Array.isArray(g.sizes) || !Array.isArray(g.workers) || !Array.isArray(g.strategies)) {
+    throw new Error(`${where} is not a sweep report: "grid" needs axis "rows" or "bytes" and lists of sizes, workers and strategies`);
+  }
+  if (!r.sample || typeof r.sample.rows !== 'number' || typeof r.sample.bytes !== 'number') throw new Error(`${where} is not a sweep report: "sample" needs rows and bytes`);
+  r.points.forEach((p, i) => {
+    if (!p || typeof p.key !== 'string' || typeof p.workers !== 'number' || !p.rowsPerSecond || !Array.isArray(p.rowsPerSecond.ci95) || !Array.isArray(p.repeats)) {
+      throw new Error(`${where}: point ${i} is not a measured sweep point (needs key, workers, rowsPerSecond with ci95, repeats)`);
+    }
+  });
+  return r as SweepReport;
+}
+
+/** Reads a sweep report file and checks its shape. */
+export function readSweepFile(file: string): SweepReport {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file} is not a sweep report: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return checkSweepReport(parsed, file);
+}
+
+export function buildSweepPageData(report: SweepReport | null, opts: { source?: string; running?: SweepRunInfo } = {}): SweepPageData {
+  if (report) checkSweepReport(report, opts.source ?? 'the sweep report');
+  if (!report && !opts.running) throw new Error('A sweep page needs a sweep report or, while a sweep runs, what it runs');
+  return { kind: 'sweep', sweep: report, running: opts.running, source: opts.source, generatedAt: new Date().toISOString() };
+}
+
+/**
+ * The sweep page for either home. In a VS Code webview pass `running` while the sweep goes: the page
+ * then takes 'sweep-progress' / 'sweep-done' messages and posts 'sweep-ready', 'cancel-sweep',
+ * 'apply-settings' and 'run-with-settings' (see webview/sweep-view.ts).
+ */
+export function renderSweepHtml(data: SweepPageData, host: ReportHost): string {
+  const about = data.sweep ?? data.running;
+  const title = `Chunkscope sweep${data.running ? ' (running)' : ''} · ${about ? `${path.basename(about.processor)} on ${path.basename(about.data)}` : ''}`;
+  return renderPageHtml(data, title, host);
+}
+
+/** The whole self-contained sweep page: the chart, the slider and the table, offline. */
+export function renderStandaloneSweep(report: SweepReport, opts: { source?: string } = {}): string {
+  const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  return renderSweepHtml(buildSweepPageData(report, { source: opts.source }), { kind: 'standalone', script });
 }

@@ -174,4 +174,63 @@ a.link, button.link { color: var(--vscode-textLink-foreground); background: none
 .compare-table th, .compare-table td { text-align: left; padding: 3px 14px 3px 0; vertical-align: top; }
 .compare-table tbody th { font-weight: 600; white-space: nowrap; }
 .compare-table .delta { font-weight: 600; }
+:root {
+  --cs-cat-user: #e8833a; --cs-cat-parser: #a98ad8; --cs-cat-engine: #6aa5dc; --cs-cat-node: #82c07f;
+  --cs-cat-gc: #d9b84a; --cs-cat-idle: #b9b9b9; --cs-cat-other: #98b3c4;
+  --cs-flame-slower: #e5484d; --cs-flame-faster: #3e7bfa; --cs-flame-same: #a8a8a8; --cs-flame-hit: #ff3db8; --cs-flame-text: #161616;
+}
+.flame-box { border: 1px solid var(--cs-border); border-radius: 4px; overflow: auto; max-height: 560px; }
+.flame-canvas { display: block; cursor: pointer; outline: none; }
+.flame-canvas:focus-visible { box-shadow: inset 0 0 0 1px var(--vscode-focusBorder); }
+.flame-threads, .flame-search { background: var(--vscode-input-background, transparent); color: var(--vscode-input-foreground, inherit); border: 1px solid var(--cs-border); border-radius: 2px; padding: 3px 6px; font: inherit; }
+.flame-search { min-width: 220px; }
+.flame-info { margin: 0 0 6px; }
+.flame-details { margin-top: 8px; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; min-height: 28px; }
+.flame-details .name { font-weight: 600; }
+.flame-location { font-family: var(--vscode-editor-font-family); font-size: 0.9em; user-select: all; overflow-wrap: anywhere; }
+.flame-sandwich { display: grid; grid-template-columns: minmax(360px, 3fr) minmax(240px, 2fr); gap: 18px; }
+.flame-sandwich[hidden] { display: none; }
+.flame-table-wrap { max-height: 480px; overflow: auto; border: 1px solid var(--cs-border); border-radius: 4px; }
+.flame-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 0.92em; }
+.flame-table th, .flame-table td { text-align: left; padding: 2px 8px; white-space: nowrap; }
+.flame-table th { position: sticky; top: 0; background: var(--vscode-editor-background); }
+.flame-table .num { text-align: right; }
+.flame-table th.sortable { cursor: pointer; }
+.flame-table tbody tr { cursor: pointer; }
+.flame-table tbody tr.selected { outline: 1px solid var(--vscode-focusBorder); background: rgba(128, 128, 128, 0.12); }
+.flame-callers h3 { font-size: 1em; margin: 0 0 4px; }
+.flame-edges { list-style: none; margin: 0 0 10px; padding: 0; font-variant-numeric: tabular-nums; }
+.flame-edges .num { display: inline-block; min-width: 5.5em; text-align: right; color: var(--vscode-descriptionForeground); }
+.flame-edges .link-row { cursor: pointer; }
+.flame-focus { font-weight: 600; margin: 6px 0 10px; }
+.cat-user { background: var(--cs-cat-user); } .cat-parser { background: var(--cs-cat-parser); } .cat-engine { background: var(--cs-cat-engine); }
+.cat-node { background: var(--cs-cat-node); } .cat-gc { background: var(--cs-cat-gc); } .cat-idle { background: var(--cs-cat-idle); } .cat-other { background: var(--cs-cat-other); }
+:root {
+  --cs-series-0: var(--vscode-charts-blue); --cs-series-1: var(--vscode-charts-orange);
+  --cs-series-2: var(--vscode-charts-green); --cs-series-3: var(--vscode-charts-purple);
+  --cs-series-4: var(--vscode-charts-red); --cs-series-5: var(--vscode-terminal-ansiCyan);
+  --cs-series-6: var(--vscode-charts-yellow); --cs-series-7: var(--vscode-descriptionForeground);
+}
+.sweep-box, .preview-box { border: 1px solid var(--cs-border); border-radius: 4px; overflow: hidden; }
+.sweep-canvas, .preview-canvas { display: block; }
+.sweep-canvas:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+.legend .marker { display: inline-block; width: 9px; height: 9px; }
+.legend .marker-circle { border-radius: 50%; }
+.legend .marker-triangle { clip-path: polygon(50% 0, 100% 100%, 0 100%); }
+.legend .marker-diamond { clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%); }
+.legend .dash { display: inline-block; width: 18px; border-top: 2px dashed var(--vscode-descriptionForeground); }
+.legend .ring { display: inline-block; width: 11px; height: 11px; border-radius: 50%; border: 2px solid var(--vscode-foreground); }
+.slider-row label { color: var(--vscode-descriptionForeground); }
+.slider-row input[type="range"] { flex: 1 1 260px; min-width: 180px; accent-color: var(--vscode-focusBorder); }
+.slider-row input[type="range"]:focus-visible, .slider-row select:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+.slider-row output { min-width: 8em; font-variant-numeric: tabular-nums; font-weight: 600; }
+.slider-row select { background: var(--vscode-dropdown-background, var(--vscode-editor-background)); color: var(--vscode-dropdown-foreground, var(--vscode-foreground)); border: 1px solid var(--vscode-dropdown-border, var(--cs-border)); border-radius: 2px; padding: 2px 4px; font: inherit; }
+.prediction { white-space: pre-line; margin: 4px 0 8px; font-variant-numeric: tabular-nums; }
+.settings-actions { margin-top: 10px; }
+.cli { font-family: var(--vscode-editor-font-family); font-size: 0.92em; padding: 3px 6px; border: 1px solid var(--cs-border); border-radius: 3px; user-select: all; overflow-wrap: anywhere; }
+.sweep-recs, .sweep-explanation { margin: 0 0 10px; padding-left: 18px; }
+.sweep-recs li { margin-bottom: 3px; }
+.sweep-table tr.best td { font-weight: 600; }
+.sweep-table td, .sweep-table th { white-space: nowrap; }
+[data-section="sweep-points"] { overflow-x: auto; }
 `;

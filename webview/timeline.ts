@@ -44,6 +44,8 @@ export class Timeline {
   view: View;
   hovered = -1;
   selected = -1;
+  /** Chunks selected together (shift-click range or a preset such as "slowest 5 %"), array indices. */
+  selectedSet = new Set<number>();
   stats: FrameStats = { barsDrawn: 0, barsMerged: 0, runs: 0, ms: 0 };
   frames = 0;
   private colors!: Colors;
@@ -55,6 +57,7 @@ export class Timeline {
   private readonly listeners = {
     hover: [] as ((index: number, ev: MouseEvent | undefined) => void)[],
     select: [] as ((index: number) => void)[],
+    selectset: [] as ((indices: number[]) => void)[],
     view: [] as ((v: View) => void)[],
   };
 
@@ -191,8 +194,29 @@ export class Timeline {
 
   select(arrayIndex: number): void {
     this.selected = arrayIndex;
+    this.selectedSet = new Set(arrayIndex >= 0 ? [arrayIndex] : []);
     this.requestDraw();
     for (const fn of this.listeners.select) fn(arrayIndex);
+  }
+
+  /** Selects several chunks at once (array indices); the flame views slice to them. */
+  selectMany(arrayIndices: number[]): void {
+    this.selectedSet = new Set(arrayIndices);
+    this.requestDraw();
+    for (const fn of this.listeners.selectset) fn([...this.selectedSet]);
+  }
+
+  /** Shift-click: every chunk whose index lies between the selected chunk's and this one's. */
+  private selectRangeTo(arrayIndex: number): void {
+    const chunks = this.model.report.chunks;
+    const a = chunks[this.selected].index;
+    const b = chunks[arrayIndex].index;
+    const [lo, hi] = a <= b ? [a, b] : [b, a];
+    const range: number[] = [];
+    chunks.forEach((c, i) => {
+      if (c.index >= lo && c.index <= hi) range.push(i);
+    });
+    this.selectMany(range);
   }
 
   /** The chunk (array index) under a point in canvas CSS pixels, or -1. */
@@ -480,6 +504,16 @@ export class Timeline {
     }
     flush();
     // Selection and hover outlines last, so neighbours never paint over them.
+    if (this.selectedSet.size > 1) {
+      ctx.strokeStyle = col.select;
+      ctx.lineWidth = 1;
+      for (const i of this.selectedSet) {
+        const c = chunks[i];
+        if (c?.workerId !== lane.workerId || c.finishedAt < this.view.start || c.startedAt > this.view.end) continue;
+        const x0 = X(c.startedAt);
+        ctx.strokeRect(x0 - 0.5, barTop - 1.5, Math.max(1, X(c.finishedAt) - x0 + 1), barH + 3);
+      }
+    }
     for (const [i, color, width] of [
       [this.hovered, col.fg, 1],
       [this.selected, col.select, 2],
@@ -558,7 +592,9 @@ export class Timeline {
       canvas.classList.remove('dragging');
       if (!drag || drag.moved || ev.target !== canvas) return;
       const p = this.local(ev);
-      this.select(this.hitTest(p.x, p.y));
+      const hit = this.hitTest(p.x, p.y);
+      if (ev.shiftKey && hit >= 0 && this.selected >= 0) this.selectRangeTo(hit);
+      else this.select(hit);
     });
     canvas.addEventListener('mouseleave', () => {
       if (!this.drag) this.setHover(-1, undefined);

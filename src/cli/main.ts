@@ -6,10 +6,16 @@ import { ChunkscopeError, runDataset, toChromeTrace, type RunOptions, type RunRe
 import { writeFileAtomic } from '../engine/output';
 import { readReportFile, renderStandaloneCompare, renderStandaloneReport } from '../../webview/page';
 import { formatSummary } from './summary-table';
+import { sweepCommand } from './sweep-command';
+import { applyRunTuning, tuneCommand } from './tune-command';
+import { formatProfileSummary, profileOptions, run0xCommand } from './profile-command';
 
 const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
        chunkscope report TIMINGS.json [-o report.html]
        chunkscope report A.timings.json B.timings.json [-o compare.html]
+       chunkscope sweep DATA --processor FILE [options]    (see chunkscope sweep --help)
+       chunkscope tune DATA --processor FILE [--save]      (see chunkscope tune --help)
+       chunkscope profile DATA --processor FILE [--engine inspector|0x] [run options]
 
 Runs your processor over DATA (CSV, TSV or JSON Lines) on a pool of worker threads, in chunks,
 and records what every chunk cost.
@@ -17,9 +23,11 @@ and records what every chunk cost.
 Options:
   --processor FILE        module exporting processRow(row, ctx) or processChunk(rows, ctx)
   --strategy S            per-row | batches | byte-range (default) | shared-columns
-  --workers N             worker threads (default: available parallelism)
+  --workers N|auto        worker threads (default: available parallelism; auto: a short scaling probe)
   --chunk-rows N          rows per chunk
   --chunk-bytes N         bytes per chunk (default 1 MiB for byte-range)
+  --chunk auto|fixed      adapt the chunk size during the run, or keep the given/default size
+                          (with no size given, settings saved by "chunkscope tune --save" are used)
   --out FILE              results as JSON Lines in input row order (or the combined result)
   --timings FILE          the run report: summary and one record per chunk (JSON)
   --trace FILE            Chrome Trace Event JSON (open in Perfetto or chrome://tracing)
@@ -31,6 +39,9 @@ Options:
   --row-shape S           object | array | columns
   --types T               string (default) | infer
   --max-worker-memory MB  heap limit per worker
+  --profile               record a CPU profile (.cpuprofile) of every worker and the main thread
+  --profile-interval US   profile sampling interval in microseconds (default 1000)
+  --profile-dir DIR       folder for the profiles (default: NAME.profiles beside --timings, else a temp folder)
   --json                  print the summary as JSON
   -h, --help              this help
 
@@ -38,6 +49,9 @@ report: writes the HTML report (timeline, summary, diagnosis) of a timings file 
 --timings or by the VS Code extension. -o/--output FILE (default: NAME.report.html beside NAME.timings.json).
 With two timings files: one page comparing both runs (summary deltas, both timelines on one time
 scale); default output A-vs-B.compare.html beside A.
+
+profile: a run with --profile. --engine 0x runs it under 0x instead: flame graphs of the whole
+process (V8 and native frames too; one per thread), written under --profile-dir or the current folder.
 
 Exit codes: 0 ok, 1 the run failed, 2 usage error.`;
 
@@ -62,6 +76,7 @@ function parse(argv: string[]) {
         workers: { type: 'string' },
         'chunk-rows': { type: 'string' },
         'chunk-bytes': { type: 'string' },
+        chunk: { type: 'string' },
         out: { type: 'string' },
         timings: { type: 'string' },
         trace: { type: 'string' },
@@ -74,6 +89,10 @@ function parse(argv: string[]) {
         'row-shape': { type: 'string' },
         types: { type: 'string' },
         'max-worker-memory': { type: 'string' },
+        profile: { type: 'boolean' },
+        'profile-interval': { type: 'string' },
+        'profile-dir': { type: 'string' },
+        engine: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -85,6 +104,9 @@ function parse(argv: string[]) {
 }
 
 async function run(argv: string[]): Promise<number> {
+  // sweep and tune have options of their own: each parses its arguments.
+  if (argv[0] === 'sweep') return sweepCommand(argv.slice(1));
+  if (argv[0] === 'tune') return tuneCommand(argv.slice(1));
   const { values, positionals } = parse(argv);
   const [command, data, ...extra] = positionals;
   if (values.help || command === 'help' || command === undefined) {
@@ -92,18 +114,21 @@ async function run(argv: string[]): Promise<number> {
     return command === undefined && !values.help ? 2 : 0;
   }
   if (command === 'report') return writeReportCommand(data, extra, values.output);
-  if (command !== 'run') throw new UsageError(`Unknown command "${command}"`);
+  if (command !== 'run' && command !== 'profile') throw new UsageError(`Unknown command "${command}"`);
   if (values.output !== undefined) throw new UsageError('-o/--output belongs to "chunkscope report"; use --out for results');
   if (!data) throw new UsageError('Missing DATA: the dataset file to process');
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
   if (!values.processor) throw new UsageError('Missing --processor FILE');
   const chunkTimeout = values['chunk-timeout'] === undefined ? undefined : Number(values['chunk-timeout']);
   if (chunkTimeout !== undefined && !(chunkTimeout >= 0)) throw new UsageError(`--chunk-timeout needs a number of seconds, got "${values['chunk-timeout']}"`);
+  const profiling = profileOptions(command, values);
+  if (profiling.engine === '0x') return run0xCommand(argv, values['profile-dir']);
   const options: RunOptions = {
+    ...profiling.options,
     data,
     processor: values.processor,
     strategy: values.strategy as RunOptions['strategy'],
-    workers: integer('workers', values.workers),
+    workers: values.workers === 'auto' ? undefined : integer('workers', values.workers),
     chunkRows: integer('chunk-rows', values['chunk-rows']),
     chunkBytes: integer('chunk-bytes', values['chunk-bytes']),
     out: values.out,
@@ -119,6 +144,7 @@ async function run(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  for (const note of await applyRunTuning(options, { workers: values.workers, chunk: values.chunk }, controller.signal)) process.stderr.write(`${note}\n`);
   const showProgress = process.stderr.isTTY && !values.json;
   let report: RunReport;
   try {
@@ -141,9 +167,11 @@ async function run(argv: string[]): Promise<number> {
   if (values.json) {
     const json: Record<string, unknown> = { summary: report.summary, errors: report.errors, warnings: report.warnings };
     if (report.hasResult) json.result = report.result;
+    if (report.profiles) json.profiles = report.profiles;
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     process.stdout.write(formatSummary(report, { timings: values.timings, trace: values.trace }) + '\n');
+    if (report.profiles) process.stdout.write(formatProfileSummary(report) + '\n');
     if (values.report) process.stdout.write(`${'report'.padEnd(11)}  ${values.report} (open in any browser)\n`);
   }
   return 0;

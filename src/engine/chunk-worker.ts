@@ -6,6 +6,7 @@ import { threadId, workerData } from 'node:worker_threads';
 import { epochNow } from './clock';
 import { loadProcessor, type Processor } from './processor-load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
+import { stopAndSave, ThreadProfiler } from './profile-capture';
 import type { ChunkResult, ChunkTask, FoldTask, InitResult, InitTask, Task, WorkerConfig, WorkerRowError } from './protocol';
 import type { ProcessorContext } from './types';
 
@@ -16,6 +17,9 @@ const status = new Float64Array(config.status);
 let processor: Processor | undefined;
 let slot = -1;
 let fd = -1;
+let profiler: ThreadProfiler | undefined;
+/** Told to the main thread at teardown, with the profiles. */
+let profileStartError: string | undefined;
 const ctx: ProcessorContext = { workerId: threadId, header: config.header, file: config.file, state: {} };
 
 function errorOf(error: unknown): { message: string; stack?: string } {
@@ -63,6 +67,14 @@ async function init(task: InitTask): Promise<InitResult> {
     result.error = errorOf(error);
   }
   result.setupMs = epochNow() - started;
+  // From after setup() to teardown(): the profile covers the chunks, not module loading.
+  if (config.profile && !result.error) {
+    try {
+      profiler = await ThreadProfiler.start(config.profile.intervalUs);
+    } catch (error) {
+      profileStartError = `could not start the CPU profiler: ${errorOf(error).message}`;
+    }
+  }
   return result;
 }
 
@@ -75,6 +87,16 @@ async function teardown(task: InitTask): Promise<InitResult> {
   } catch (error) {
     result.error = errorOf(error);
   }
+  if (profiler && config.profile) {
+    try {
+      // Written here, not posted back: a long run's profile is megabytes.
+      result.profile = await stopAndSave(profiler, config.profile.dir, `worker-${threadId}`, config.processor);
+    } catch (error) {
+      result.profileError = `could not save the CPU profile: ${errorOf(error).message}`;
+    }
+    profiler = undefined;
+  }
+  if (profileStartError) result.profileError = profileStartError;
   if (fd >= 0) closeSync(fd);
   fd = -1;
   result.setupMs = epochNow() - started;

@@ -20,8 +20,10 @@ export interface Prediction {
 /**
  * Workers share the chunks; each chunk costs perChunkUs + perRowUs × rows. The last wave leaves,
  * on average, half a chunk of idle time on every worker but the last to finish: balance costs
- * about chunkMs × (W − 1) / (2W). The main thread handles chunks one at a time, so the run can
- * never be faster than chunks × mainPerChunkUs.
+ * about chunkMs × (W − 1) / (2W). That holds from one chunk per worker on: chunks are never
+ * exactly equal (rows per byte range, cache, scheduling), so W chunks for W workers do not end
+ * together either. With fewer chunks than workers the run is one chunk long. The main thread
+ * handles chunks one at a time, so the run can never be faster than chunks × mainPerChunkUs.
  */
 export function predictRun(model: CostModel, at: { rows: number; chunkRows: number; workers: number }): Prediction {
   const rows = Math.max(1, at.rows);
@@ -31,8 +33,8 @@ export function predictRun(model: CostModel, at: { rows: number; chunkRows: numb
   const chunkMs = (model.perChunkUs + model.perRowUs * chunkRows) / 1000;
   const workMs = (chunks * model.perChunkUs + rows * model.perRowUs) / 1000;
   const busyWorkers = Math.min(workers, chunks);
-  const tailMs = chunks <= workers ? 0 : (chunkMs * (workers - 1)) / (2 * workers);
-  const workerBoundMs = chunks <= workers ? chunkMs : workMs / workers + tailMs;
+  const tailMs = chunks < workers ? 0 : (chunkMs * (workers - 1)) / (2 * workers);
+  const workerBoundMs = chunks < workers ? chunkMs : workMs / workers + tailMs;
   const mainBoundMs = (chunks * model.mainPerChunkUs) / 1000;
   const processingMs = Math.max(workerBoundMs, mainBoundMs);
   const capacityMs = processingMs * workers;

@@ -4,22 +4,39 @@
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { Piscina } from 'piscina';
+import { AdaptiveChunker } from './adaptive-chunks';
 import { epochNow } from './clock';
 import { inspectDataset, type DatasetInfo } from './dataset';
 import { ChunkscopeError, describeLocation } from './errors';
 import { AtomicFile } from './output';
 import { DEFAULTS, resolveRunOptions, type ResolvedOptions } from './options';
 import { compileProcessor } from './processor-compile';
+import { resolveProfileSettings, RunProfiles } from './profile-capture';
 import type { ChunkPlan, ChunkResult, InitResult, InitTask, WorkerConfig, WorkerRowError } from './protocol';
 import { summarize } from './records';
 import { batchChunks, byteRangeChunks, indexRangeChunks, loadSharedTable, perRowChunks, type PlannedChunk } from './strategies';
-import type { ChunkRecord, ProgressEvent, RowErrorInfo, RunOptions, RunReport } from './types';
+import type { ChunkRecord, ChunkSizeChange, ProgressEvent, RowErrorInfo, RunOptions, RunReport } from './types';
+
+/** Decides each chunk's byte size as the run goes; the adaptive chunker is one. */
+export interface RunChunkSizer {
+  /** The byte budget of chunk `chunk`, starting at byte `byteStart`; asked once per chunk, in order, when it is planned. */
+  plan(chunk: number, byteStart: number): number;
+  /** Each chunk's record once final, in input order. */
+  observe?(record: ChunkRecord): void;
+  /** The size changes to put in the summary. */
+  readonly trace?: ChunkSizeChange[];
+}
 
 export interface RunHooks {
   signal?: AbortSignal;
   onProgress?: (progress: ProgressEvent) => void;
   /** Called with each chunk's record as soon as it is final (in input order): the live view's feed. */
   onChunk?: (record: ChunkRecord) => void;
+  /**
+   * Sizes every chunk instead of chunkRows / chunkBytes / chunking (not per-row), and the run counts as
+   * chunking 'auto': a schedule chosen by the caller, or the adaptive chunker with other settings.
+   */
+  chunkSizer?: RunChunkSizer;
 }
 
 const WORKER_FILE = path.join(__dirname, 'chunk-worker.js');
@@ -40,6 +57,7 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
     dataStart: info.dataStart,
     processor,
     status: new SharedArrayBuffer(16 * opts.workers),
+    profile: resolveProfileSettings(options),
   };
   // Warm and fixed: threads are neither started nor stopped mid-run; the queue is bounded by us.
   const pool = new Piscina({
@@ -94,6 +112,8 @@ class Run {
   /** This run's own peak: process-lifetime maxRSS would include whatever ran before in this process. */
   private peakRss = process.memoryUsage.rss();
   private processingStart = 0;
+  /** chunking 'auto' (or the caller's sizer): plans each chunk's size from the records so far. */
+  private sizer?: RunChunkSizer;
 
   constructor(
     private readonly pool: Piscina,
@@ -123,7 +143,9 @@ class Run {
     const onCancel = () => this.fail(new ChunkscopeError('cancelled', 'Run cancelled; workers stopped and partial output removed'));
     this.hooks.signal?.addEventListener('abort', onCancel);
     const watchdog = setInterval(() => this.watch(), DEFAULTS.watchdogIntervalMs);
+    let profiles: RunProfiles | undefined;
     try {
+      if (this.config.profile) profiles = await RunProfiles.start(this.config.profile);
       await this.startWorkers();
       const chunks = this.chunkSource();
       if (this.opts.out) {
@@ -135,17 +157,19 @@ class Run {
       const processingEnd = epochNow();
       const result = await this.finishFold();
       if (result && this.out) this.out.write(JSON.stringify(result.value) + '\n');
-      await this.barrierRound('teardown');
+      const teardowns = await this.barrierRound('teardown');
       this.check();
       this.out?.commit();
       this.errorsOut?.commit();
       const report = this.report(processingEnd, result);
+      if (profiles) report.profiles = await profiles.finish(teardowns, this.startedAtEpochMs, report.warnings);
       return report;
     } catch (error) {
       this.out?.discard();
       this.errorsOut?.discard();
       throw this.failure ?? error;
     } finally {
+      profiles?.discard();
       clearInterval(watchdog);
       this.hooks.signal?.removeEventListener('abort', onCancel);
     }
@@ -206,18 +230,46 @@ class Run {
     };
   }
 
+  private adaptiveSizer(): RunChunkSizer | undefined {
+    const { opts, info } = this;
+    if (opts.strategy === 'per-row') return undefined;
+    if (this.hooks.chunkSizer) return this.hooks.chunkSizer;
+    if (opts.chunking !== 'auto') return undefined;
+    const a = DEFAULTS.adaptive;
+    const given = opts.chunkBytes ?? (opts.chunkRows !== undefined ? Math.max(1, Math.round(opts.chunkRows * info.meanRowBytes)) : undefined);
+    const startBytes = given ?? a.startBytes;
+    return new AdaptiveChunker({
+      workers: opts.workers,
+      dataStart: info.dataStart,
+      dataEnd: info.sizeBytes,
+      startBytes,
+      minBytes: Math.min(a.minBytes, startBytes),
+      maxBytes: Math.max(a.maxBytes, startBytes),
+      maxChunkMs: opts.chunkTimeoutMs > 0 ? Math.min(a.maxChunkMs, opts.chunkTimeoutMs * a.maxShareOfChunkTimeout) : a.maxChunkMs,
+      overheadTarget: a.overheadTarget,
+      minGain: a.minGain,
+      tailChunksPerWorker: a.tailChunksPerWorker,
+      sampleChunksPerWorker: a.sampleChunksPerWorker,
+      sampleMsPerWorker: a.sampleMsPerWorker,
+      meanRowBytes: info.meanRowBytes,
+    });
+  }
+
   private chunkSource(): Iterator<PlannedChunk> {
     const { opts, info, plan } = this;
     const rowsFromBytes = (bytes: number) => Math.max(1, Math.round(bytes / info.meanRowBytes));
+    this.sizer = this.adaptiveSizer();
+    const sizer = this.sizer ? this.sizer.plan.bind(this.sizer) : undefined;
     switch (opts.strategy) {
       case 'byte-range':
         return byteRangeChunks({
+          sizer,
           info,
           plan,
           chunkBytes: opts.chunkBytes ?? (opts.chunkRows ? Math.max(1, Math.round(opts.chunkRows * info.meanRowBytes)) : DEFAULTS.chunkBytes),
         });
       case 'batches':
-        return batchChunks({ info, plan, chunkBytes: opts.chunkBytes, chunkRows: opts.chunkBytes ? undefined : opts.chunkRows ?? DEFAULTS.chunkRows });
+        return batchChunks({ info, plan, sizer, chunkBytes: opts.chunkBytes, chunkRows: opts.chunkBytes ? undefined : opts.chunkRows ?? DEFAULTS.chunkRows });
       case 'per-row':
         return perRowChunks({ info, plan });
       case 'shared-columns': {
@@ -225,7 +277,7 @@ class Run {
         const { table, records } = loadSharedTable(info, plan.numericColumns);
         this.mainPhases.push({ name: 'load shared table', start: this.ms(started), end: this.ms(epochNow()) });
         const chunkRows = opts.chunkRows ?? (opts.chunkBytes ? rowsFromBytes(opts.chunkBytes) : DEFAULTS.chunkRows);
-        return indexRangeChunks({ info, plan, chunkRows }, table, records);
+        return indexRangeChunks({ info, plan, chunkRows, sizer }, table, records);
       }
     }
   }
@@ -379,6 +431,7 @@ class Run {
       resultBytes: result.output?.length ?? 0,
     });
     this.hooks.onChunk?.(this.records[this.records.length - 1]);
+    this.sizer?.observe?.(this.records[this.records.length - 1]);
     this.rowsSoFar += result.records;
     this.linesSoFar += result.lines;
     this.bytesSoFar += result.end - result.start;
@@ -467,6 +520,7 @@ class Run {
       peakRssBytes: Math.max(this.peakRss, process.memoryUsage.rss()),
       startedAtEpochMs: this.startedAtEpochMs,
       errorsFile: this.errorsOut?.finalPath,
+      chunkSizes: this.sizer ? (this.sizer.trace ?? []) : undefined,
     });
     this.mainPhases.push({ name: 'processing', start: this.ms(this.processingStart), end: this.ms(processingEnd) });
     return {

@@ -22,6 +22,23 @@ export const DEFAULTS = {
   /** Seconds to wait for every worker to load the processor and run setup(). */
   setupTimeoutSeconds: 60,
   watchdogIntervalMs: 100,
+  /** chunking 'auto' (adaptive-chunks.ts). */
+  adaptive: {
+    /** Small first chunks: every worker has work within a millisecond or two. */
+    startBytes: 64 << 10,
+    minBytes: 4 << 10,
+    /** Chunks in flight are held in memory twice per worker (as bytes, then as rows and results). */
+    maxBytes: 32 << 20,
+    /** joblib keeps batches under 2 s; shorter keeps progress, balance and the live view fine-grained. */
+    maxChunkMs: 1000,
+    /** A chunk timeout caps chunks at this share of it, so growing never trips the timeout. */
+    maxShareOfChunkTimeout: 0.25,
+    overheadTarget: 0.03,
+    minGain: 0.01,
+    tailChunksPerWorker: 4,
+    sampleChunksPerWorker: 3,
+    sampleMsPerWorker: 25,
+  },
 } as const;
 
 export interface ResolvedOptions {
@@ -31,6 +48,8 @@ export interface ResolvedOptions {
   workers: number;
   chunkRows?: number;
   chunkBytes?: number;
+  /** 'auto' sizes chunks during the run (chunkRows / chunkBytes, if given, is the start); per-row is always 'fixed'. */
+  chunking: 'auto' | 'fixed';
   out?: string;
   onError: OnError;
   chunkTimeoutMs: number;
@@ -58,6 +77,12 @@ export function resolveRunOptions(options: RunOptions): ResolvedOptions {
   if (options.chunkRows !== undefined && options.chunkBytes !== undefined) {
     throw new ChunkscopeError('usage', 'Give either a chunk size in rows or in bytes, not both');
   }
+  if (options.chunking !== undefined && options.chunking !== 'auto' && options.chunking !== 'fixed') {
+    throw new ChunkscopeError('usage', `chunking must be auto or fixed, got ${JSON.stringify(options.chunking)}`);
+  }
+  const sizeGiven = options.chunkRows !== undefined || options.chunkBytes !== undefined;
+  // One row per task is per-row's whole point: there is no size to adapt.
+  const chunking = strategy === 'per-row' ? 'fixed' : options.chunking ?? (sizeGiven ? 'fixed' : 'auto');
   const onError = options.onError ?? DEFAULTS.onError;
   if (onError !== 'stop' && onError !== 'skip') throw new ChunkscopeError('usage', `on-error must be stop or skip, got ${JSON.stringify(onError)}`);
   const chunkTimeout = options.chunkTimeout ?? DEFAULTS.chunkTimeout;
@@ -75,6 +100,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedOptions {
     workers: positiveInteger('workers', options.workers) ?? os.availableParallelism(),
     chunkRows: positiveInteger('chunk rows', options.chunkRows),
     chunkBytes: positiveInteger('chunk bytes', options.chunkBytes),
+    chunking,
     out: options.out ? path.resolve(options.out) : undefined,
     onError,
     chunkTimeoutMs: chunkTimeout * 1000,

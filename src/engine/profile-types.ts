@@ -40,4 +40,43 @@ export interface ThreadProfile {
   /** ms since the run's start = (profile µs timestamp) / 1000 + clockOffsetMs: one clock with the chunk records. */
   clockOffsetMs: number;
   samplingIntervalUs: number;
+  /**
+   * How far (ms) the profile's own start/end timestamps fell outside the moments read on the
+   * thread's monotonic clock around Profiler.start/stop: ~0 when both are one clock; large means
+   * the offset was anchored on the profile's start instead.
+   */
+  clockCheckMs?: number;
+  /** Source files (.ts) the profile's call frames and line ticks were mapped back to through the processor's source map. */
+  mappedSources?: string[];
+}
+
+/** A thread's profile read back from its file, as the summaries and slicing take it. */
+export interface LoadedProfile {
+  thread: ThreadProfile;
+  profile: CpuProfile;
+}
+
+/** Self time of one source line of one file (1-based line), summed over threads. */
+export interface LineTiming {
+  line: number;
+  selfMs: number;
+  samples: number;
+}
+
+/** Self and total time of one function over all profiled threads, with its spread across chunks. */
+export interface FunctionTiming {
+  functionName: string;
+  url: string;
+  /** 1-based line and column of the function's start (after source mapping). */
+  line: number;
+  column: number;
+  selfMs: number;
+  /** Time with the function anywhere on the stack (recursion counted once). */
+  totalMs: number;
+  samples: number;
+  /** Self time per chunk, over the chunks of the profiled workers (chunks where it never ran count as 0). */
+  medianChunkSelfMs: number;
+  /** The chunk (ChunkRecord.index) where it spent the most self time; undefined when no chunk record matched. */
+  worstChunk?: number;
+  worstChunkSelfMs: number;
 }

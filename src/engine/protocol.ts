@@ -14,6 +14,8 @@ export interface WorkerConfig {
   processor: CompiledProcessor;
   /** Per worker slot: [chunk index, start epoch ms] while a chunk runs; read by the watchdog. */
   status: SharedArrayBuffer;
+  /** Set when the run records CPU profiles: each worker profiles itself from after setup() to teardown(). */
+  profile?: { dir: string; intervalUs: number };
 }
 
 /** Decided after the processor's own options are known (init), so sent with each task. */
@@ -43,6 +45,21 @@ export interface InitResult {
   options: { rowShape?: RowShape; types?: TypeMode };
   setupMs: number;
   error?: { message: string; stack?: string };
+  /** The worker's CPU profile (teardown of a profiled run), already written to its file by the worker. */
+  profile?: SavedThreadProfile;
+  /** Why the worker's profile could not be recorded or saved (the run itself went on). */
+  profileError?: string;
+}
+
+/** What a thread reports about the profile it saved; the main thread turns it into a ThreadProfile. */
+export interface SavedThreadProfile {
+  file: string;
+  samples: number;
+  intervalUs: number;
+  /** epoch ms − monotonic ms on this thread: profile µs / 1000 + this = epoch ms. */
+  epochMinusMonotonicMs: number;
+  clockCheckMs: number;
+  mappedSources?: string[];
 }
 
 interface ChunkTaskBase {

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { DatasetInfo } from './dataset';
 import type { ResolvedOptions } from './options';
-import type { ChunkRecord, RunSummary, WorkerSummary } from './types';
+import type { ChunkRecord, ChunkSizeChange, RunSummary, WorkerSummary } from './types';
 
 export interface SummaryInput {
   opts: ResolvedOptions;
@@ -15,6 +15,8 @@ export interface SummaryInput {
   peakRssBytes: number;
   startedAtEpochMs: number;
   errorsFile?: string;
+  /** Set when sizes were chosen during the run (chunking 'auto'): the changes, possibly none. */
+  chunkSizes?: ChunkSizeChange[];
 }
 
 export function summarize(input: SummaryInput): RunSummary {
@@ -54,6 +56,9 @@ export function summarize(input: SummaryInput): RunSummary {
     workers: opts.workers,
     chunkRows: opts.chunkRows,
     chunkBytes: opts.chunkBytes,
+    // Sizes chosen during the run (adaptive, or a caller's sizer) are what makes a run 'auto'.
+    chunking: input.chunkSizes ? 'auto' : 'fixed',
+    ...(input.chunkSizes ? { chunkSizes: input.chunkSizes } : {}),
     rows,
     bytes,
     chunks: records.length,

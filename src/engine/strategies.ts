@@ -18,24 +18,45 @@ export interface PlannedChunk {
   byteEnd: number;
 }
 
+/**
+ * The byte budget of the chunk about to be planned, which starts at `byteStart` (adaptive chunking).
+ * Called lazily, once per chunk, when the executor asks for that chunk, so it can use every result
+ * received so far.
+ */
+export type ChunkSizer = (chunk: number, byteStart: number) => number;
+
 export interface StrategyInput {
   info: DatasetInfo;
   plan: ChunkPlan;
   chunkRows?: number;
   chunkBytes?: number;
+  /** When given, it decides every chunk's size in bytes and chunkRows / chunkBytes are ignored. */
+  sizer?: ChunkSizer;
 }
 
-export function* byteRangeChunks({ info, plan, chunkBytes }: StrategyInput): Generator<PlannedChunk> {
-  const size = chunkBytes!;
+/** A sizer's answer as a usable byte count: a whole number of at least 1. */
+function budgetOf(sizer: ChunkSizer, chunk: number, byteStart: number): number {
+  const bytes = Math.floor(sizer(chunk, byteStart));
+  if (!(bytes >= 1)) throw new Error(`Chunk sizer returned ${bytes} bytes for chunk ${chunk} (at byte ${byteStart}); a chunk needs at least 1 byte`);
+  return bytes;
+}
+
+export function* byteRangeChunks({ info, plan, chunkBytes, sizer }: StrategyInput): Generator<PlannedChunk> {
   let chunk = 0;
-  for (let start = info.dataStart; start < info.sizeBytes; start += size, chunk++) {
+  // Ranges tile the data whatever their sizes, so in-order verification of speculative starts holds.
+  for (let start = info.dataStart; start < info.sizeBytes; chunk++) {
+    const size = sizer ? budgetOf(sizer, chunk, start) : chunkBytes!;
     const limit = Math.min(start + size, info.sizeBytes);
     yield { task: { kind: 'range', chunk, plan, start, limit, speculative: chunk > 0 }, byteStart: start, byteEnd: limit };
+    start = limit;
   }
 }
 
-/** Exact record-aligned byte segments, cut after `chunkRows` rows or once `chunkBytes` is reached. */
-export function* recordAlignedSegments(info: DatasetInfo, chunkRows: number, chunkBytes: number): Generator<{ start: number; bytes: Buffer; records: number }> {
+/**
+ * Exact record-aligned byte segments, cut after `chunkRows` rows or once `chunkBytes` is reached;
+ * with a sizer, each segment's byte budget is asked for when its first record has been scanned.
+ */
+export function* recordAlignedSegments(info: DatasetInfo, chunkRows: number, chunkBytes: number, sizer?: ChunkSizer): Generator<{ start: number; bytes: Buffer; records: number }> {
   const scanner = boundaryScannerFor(info.format, info.delimiter);
   const fd = openSync(info.path, 'r');
   try {
@@ -43,6 +64,9 @@ export function* recordAlignedSegments(info: DatasetInfo, chunkRows: number, chu
     let pieces: Buffer[] = [];
     let chunkStart = info.dataStart;
     let records = 0;
+    let segmentIndex = 0;
+    // Asked lazily, so no budget is requested for a segment that never comes (the data ended at a cut).
+    let budget: number | undefined = sizer ? undefined : chunkBytes;
     let pos = info.dataStart;
     while (pos < info.sizeBytes) {
       const n = readSync(fd, block, 0, Math.min(READ_BLOCK, info.sizeBytes - pos), pos);
@@ -53,7 +77,8 @@ export function* recordAlignedSegments(info: DatasetInfo, chunkRows: number, chu
         let cut = -1;
         i = scanner.scan(block, i, n, (end, blank) => {
           if (!blank) records++;
-          if (records >= chunkRows || pos + end - chunkStart >= chunkBytes) {
+          budget ??= budgetOf(sizer!, segmentIndex, chunkStart);
+          if (records >= chunkRows || pos + end - chunkStart >= budget) {
             cut = end;
             return false;
           }
@@ -66,6 +91,8 @@ export function* recordAlignedSegments(info: DatasetInfo, chunkRows: number, chu
           chunkStart = pos + cut;
           segmentStart = cut;
           records = 0;
+          segmentIndex++;
+          if (sizer) budget = undefined;
         }
       }
       if (segmentStart < n) pieces.push(Buffer.from(block.subarray(segmentStart, n)));
@@ -88,9 +115,10 @@ function ownBuffer(bytes: Buffer): Uint8Array {
   return copy;
 }
 
-export function* batchChunks({ info, plan, chunkRows, chunkBytes }: StrategyInput): Generator<PlannedChunk> {
+export function* batchChunks({ info, plan, chunkRows, chunkBytes, sizer }: StrategyInput): Generator<PlannedChunk> {
   let chunk = 0;
-  for (const segment of recordAlignedSegments(info, chunkRows ?? Infinity, chunkBytes ?? Infinity)) {
+  const segments = sizer ? recordAlignedSegments(info, Infinity, Infinity, sizer) : recordAlignedSegments(info, chunkRows ?? Infinity, chunkBytes ?? Infinity);
+  for (const segment of segments) {
     const bytes = ownBuffer(segment.bytes);
     yield {
       task: { kind: 'bytes', chunk: chunk++, plan, bytes, byteStart: segment.start },
@@ -206,15 +234,33 @@ export function loadSharedTable(info: DatasetInfo, numericColumns: boolean[]): {
   return { table: { bytes, recordStarts, numeric, base: info.dataStart }, records: count };
 }
 
+/** The first record index in (first, records] whose start is at least `bytes` past record `first`'s start. */
+function recordsEndAfterBytes(starts: Float64Array, first: number, records: number, bytes: number): number {
+  const target = starts[first] + bytes;
+  let lo = first + 1;
+  let hi = records;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] >= target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 export function* indexRangeChunks(input: StrategyInput, table: SharedTable, records: number): Generator<PlannedChunk> {
-  const size = input.chunkRows!;
+  const { sizer } = input;
   const starts = new Float64Array(table.recordStarts);
   let chunk = 0;
-  for (let first = 0; first < records; first += size) {
-    const end = Math.min(first + size, records);
+  for (let first = 0; first < records; ) {
+    // A byte budget becomes whole records through the exact index: the first record that reaches it ends the range.
+    const end = sizer
+      ? recordsEndAfterBytes(starts, first, records, budgetOf(sizer, chunk, table.base + starts[first]))
+      : Math.min(first + input.chunkRows!, records);
+    const firstRecord = first;
+    first = end;
     yield {
-      task: { kind: 'index', chunk: chunk++, plan: input.plan, table, firstRecord: first, endRecord: end },
-      byteStart: table.base + starts[first],
+      task: { kind: 'index', chunk: chunk++, plan: input.plan, table, firstRecord, endRecord: end },
+      byteStart: table.base + starts[firstRecord],
       byteEnd: table.base + starts[end],
     };
   }

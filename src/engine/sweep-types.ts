@@ -23,6 +23,8 @@ export interface SweepRepeat {
   /** Position in the sweep's interleaved, randomised order (0-based) and start, ms since the sweep began. */
   order: number;
   startedAtMs: number;
+  /** Rows of the run: fewer than the sample's when a point with tiny chunks ran on a spread sub-sample. */
+  rows?: number;
 }
 
 export interface Spread {
@@ -73,6 +75,10 @@ export interface CostModel {
   fitChunks: number;
   /** Median |predicted − measured| / measured processing time over the sweep's points. */
   medianRelativeError: number;
+  /** The strategy whose runs were fitted (a model describes one strategy). */
+  strategy?: Strategy;
+  /** Rows of the sample the model was fitted on (`rows` may be the whole file's estimate). */
+  sampleRows?: number;
 }
 
 export interface Recommendation extends SweepPointSpec {
@@ -98,6 +104,11 @@ export interface SweepReport {
   explanation: string[];
   stopped: null | 'budget' | 'cancelled';
   budgetSeconds?: number;
+  /** Estimated rows of the whole file: what the recommendations are for. */
+  fileRows?: number;
+  /** Runs done, warm-up runs included, and runs planned. */
+  runsDone?: number;
+  runsPlanned?: number;
   startedAtEpochMs: number;
   wallMs: number;
   machine: { cpus: number; cpuModel: string; nodeVersion: string; platform: string };
@@ -115,4 +126,36 @@ export interface TuneResult {
   wallMs: number;
   /** The full sweep's time would have been about this (for the 25 % bar). */
   savedTo?: string;
+  /** The scaling probe, when the worker count was chosen by the tuner. */
+  workersProbe?: WorkersProbe;
+  sample?: SweepSample;
+  /** Runs done, warm-up runs included. */
+  runs?: number;
+}
+
+/** `--workers auto`: worker counts tried in turn until throughput stopped rising, and why it stopped. */
+export interface WorkersProbe {
+  chosen: number;
+  /** 'cores': every core is in use; 'main-thread': workers waited for work; 'memory-bandwidth': busy workers each got slower. */
+  reason: 'cores' | 'main-thread' | 'memory-bandwidth';
+  /** One sentence with the numbers behind the reason. */
+  explanation: string;
+  steps: { workers: number; rowsPerSecond: number; idleShare: number; chunkRows: number }[];
+}
+
+/** `.chunkscope/tuning.json`: saved settings keyed by `${dataset path}::${processor path}` (absolute). */
+export interface SavedTuning {
+  version: 1;
+  entries: Record<string, SavedTuningEntry>;
+}
+
+export interface SavedTuningEntry extends SweepPointSpec {
+  data: string;
+  processor: string;
+  rowsPerSecond: number;
+  tunedAtEpochMs: number;
+  /** The dataset's size and mtime and the processor's SHA-256 when tuned: a changed file makes the entry stale. */
+  dataBytes: number;
+  dataMtimeMs: number;
+  processorSha256: string;
 }

@@ -37,7 +37,8 @@ export interface RunOptions {
   maxWorkerMemoryMb?: number;
   /**
    * 'auto' adapts the chunk size during the run from measured overhead and throughput (the default
-   * when neither chunkRows nor chunkBytes is given); 'fixed' keeps chunkRows/chunkBytes or the defaults.
+   * when neither chunkRows nor chunkBytes is given; with a size, that size is where it starts);
+   * 'fixed' keeps chunkRows/chunkBytes or the defaults. per-row always sends one row per task.
    */
   chunking?: 'auto' | 'fixed';
   /** Record a CPU profile of every worker and the main thread (issue 7). */
@@ -113,6 +114,16 @@ export interface WorkerSummary {
   busyShare: number;
 }
 
+/** One step of adaptive chunking: from chunk `atChunk` on, chunks were planned at `bytes`. */
+export interface ChunkSizeChange {
+  atChunk: number;
+  bytes: number;
+  /** About how many rows that is (bytes / the mean row size measured so far). */
+  rows?: number;
+  /** Why, in words: the start, a doubling and its measured overhead, where the search settled, the tail. */
+  reason: string;
+}
+
 export interface RunSummary {
   data: string;
   processor: string;
@@ -121,6 +132,10 @@ export interface RunSummary {
   workers: number;
   chunkRows?: number;
   chunkBytes?: number;
+  /** How chunk sizes were chosen (absent in timings written before adaptive chunking, which were all fixed). */
+  chunking?: 'auto' | 'fixed';
+  /** chunking 'auto': the sizes chosen during the run, one entry per change. */
+  chunkSizes?: ChunkSizeChange[];
   rows: number;
   bytes: number;
   chunks: number;

@@ -26,3 +26,17 @@ export function readOpenReport(scope: vscode.Uri): OpenReport {
 export function workspaceFolderFor(uri: vscode.Uri): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
 }
+
+/** `chunkscope.sweep.*`: what a sweep or tune measures; anything malformed falls back to the engine's default. */
+export function readSweepSettings(scope: vscode.Uri): { repeats?: number; budgetSeconds?: number; workers?: number[]; chunkRows?: number[] } {
+  const c = vscode.workspace.getConfiguration('chunkscope.sweep', scope);
+  const wholeList = (v: unknown) => (Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n) && n >= 1) ? (v as number[]) : undefined);
+  const repeats = c.get<unknown>('repeats');
+  const budget = c.get<unknown>('budgetSeconds');
+  return {
+    repeats: Number.isInteger(repeats) && (repeats as number) >= 1 ? (repeats as number) : undefined,
+    budgetSeconds: typeof budget === 'number' && budget > 0 ? budget : undefined,
+    workers: wholeList(c.get('workers')),
+    chunkRows: wholeList(c.get('chunkRows')),
+  };
+}

@@ -2,15 +2,55 @@
 import * as vscode from 'vscode';
 import { compareRuns } from './comparePanel';
 import { newProcessor } from './newProcessor';
+import { LineTimingDecorations } from './lineTimingDecorations';
+import { ProcessorCodeLensProvider, PROFILE_COMMAND, SHOW_LAST_REPORT_COMMAND, SWEEP_COMMAND } from './processorCodeLens';
+import { ProfileHoverProvider, SHOW_CHUNK_COMMAND } from './profileHover';
+import { showReport } from './report';
+import { ReportPanel } from './reportPanel';
 import { RunCommand } from './runCommand';
+import { RunInsights } from './runInsights';
+import { SweepCommand } from './sweepCommand';
 import { SHOW_OUTPUT_COMMAND, Ui } from './ui';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate returns: read-only views for the extension-host tests (decorations are not readable through the API). */
+export interface ChunkscopeTestApi {
+  lineTimingTexts(editor: vscode.TextEditor): Map<number, string>;
+  lineTimingsShown(): boolean;
+}
+
+export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
   const ui = new Ui(context.workspaceState);
-  const runner = new RunCommand(ui, context.workspaceState);
+  const insights = new RunInsights();
+  const decorations = new LineTimingDecorations(insights);
+  const runner = new RunCommand(ui, context.workspaceState, insights, decorations);
+  const sweeper = new SweepCommand(ui, context.workspaceState, runner);
+  const processorFiles: vscode.DocumentSelector = [
+    { scheme: 'file', language: 'javascript' },
+    { scheme: 'file', language: 'typescript' },
+  ];
   context.subscriptions.push(
     ui,
+    insights,
+    decorations,
     runner,
+    sweeper,
+    ReportPanel.onDidClose((timings) => insights.forgetTimings(timings)),
+    vscode.languages.registerCodeLensProvider(processorFiles, new ProcessorCodeLensProvider(insights)),
+    vscode.languages.registerHoverProvider(processorFiles, new ProfileHoverProvider(insights)),
+    // From the palette (pick a processor) or a processor's code lens (its URI).
+    vscode.commands.registerCommand(PROFILE_COMMAND, (processor?: vscode.Uri) =>
+      runner.run(undefined, { profile: true, processor: processor instanceof vscode.Uri ? processor : undefined }),
+    ),
+    vscode.commands.registerCommand(SWEEP_COMMAND, (processor?: vscode.Uri) => sweeper.sweep(processor instanceof vscode.Uri ? processor : undefined)),
+    vscode.commands.registerCommand('chunkscope.tune', (processor?: vscode.Uri) => sweeper.tune(processor instanceof vscode.Uri ? processor : undefined)),
+    vscode.commands.registerCommand('chunkscope.toggleLineTimings', () => {
+      const on = decorations.toggle();
+      void vscode.window.setStatusBarMessage(`Chunkscope: line timings ${on ? 'shown' : 'hidden'}`, 3000);
+    }),
+    vscode.commands.registerCommand(SHOW_LAST_REPORT_COMMAND, (timings?: string) => (timings ? showReport(timings) : undefined)),
+    vscode.commands.registerCommand(SHOW_CHUNK_COMMAND, (timings?: string, chunk?: number) =>
+      typeof timings === 'string' && Number.isInteger(chunk) ? showReport(timings, { selectChunk: chunk }) : undefined,
+    ),
     // From the palette or the editor: the active dataset or a picker.
     vscode.commands.registerCommand('chunkscope.run', () => runner.run()),
     // From the explorer context menu: VS Code passes the clicked file's URI.
@@ -24,6 +64,10 @@ export function activate(context: vscode.ExtensionContext): void {
       compareRuns(all && all.length > 1 ? all : first instanceof vscode.Uri ? [first] : Array.isArray(first) ? first : undefined),
     ),
   );
+  return {
+    lineTimingTexts: (editor) => decorations.describe(editor),
+    lineTimingsShown: () => decorations.isEnabled,
+  };
 }
 
 // Nothing to do: disposing the subscriptions aborts a running run and releases the UI.

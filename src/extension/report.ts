@@ -10,9 +10,10 @@ export function extensionUri(): vscode.Uri {
   return ext?.extensionUri ?? vscode.Uri.file(path.resolve(__dirname, '..'));
 }
 
-export async function showReport(reportPath: string): Promise<void> {
+export async function showReport(reportPath: string, opts: { selectChunk?: number } = {}): Promise<void> {
   try {
-    await ReportPanel.show(extensionUri(), reportPath);
+    const panel = await ReportPanel.show(extensionUri(), reportPath);
+    if (opts.selectChunk !== undefined) panel.selectChunk(opts.selectChunk);
   } catch (err) {
     void vscode.window.showErrorMessage(`Chunkscope: could not show the report: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -13,7 +13,7 @@ import { toChromeTrace, type ChunkRecord, type ProgressEvent, type RunReport } f
 import { buildPageData, makeNonce, readReportFile, renderReportHtml, type LivePageData, type PageData } from '../../webview/page';
 import type { LiveProgress, ToExtension, ToWebview } from '../../webview/host';
 import type { LiveInfo } from '../../webview/live';
-import { openDatasetAtLine } from './openLocations';
+import { openDatasetAtLine, openProcessorAt } from './openLocations';
 
 export const REPORT_VIEW_TYPE = 'chunkscope.report';
 
@@ -38,6 +38,9 @@ interface LiveRun {
 export class ReportPanel {
   /** One panel per timings file: showing a report again reveals its panel. */
   private static readonly panels = new Map<string, ReportPanel>();
+  private static readonly closed = new vscode.EventEmitter<string>();
+  /** Fires with a timings path when its report panel is closed: the run's numbers leave the editor. */
+  static readonly onDidClose = ReportPanel.closed.event;
 
   static async show(extensionUri: vscode.Uri, reportPath: string): Promise<ReportPanel> {
     const key = path.resolve(reportPath);
@@ -87,6 +90,8 @@ export class ReportPanel {
 
   private readonly disposables: vscode.Disposable[] = [];
   private liveRun: LiveRun | undefined;
+  /** A chunk to select once the page says it has loaded (setting html reloads the page). */
+  private pendingSelect: number | undefined;
   private disposed = false;
 
   private constructor(
@@ -112,6 +117,12 @@ export class ReportPanel {
     this.stopLive();
     this.report = report;
     this.render();
+  }
+
+  /** Selects a chunk in the report's timeline, now or as soon as the page has loaded. */
+  selectChunk(index: number): void {
+    this.pendingSelect = index;
+    this.post({ type: 'selectChunk', index });
   }
 
   /** True while the panel shows a run that has not ended. */
@@ -209,6 +220,19 @@ export class ReportPanel {
 
   private async onMessage(m: ToExtension): Promise<void> {
     if (m?.type === 'liveReady') return this.onLiveReady();
+    if (m?.type === 'reportReady') {
+      if (this.pendingSelect !== undefined) this.post({ type: 'selectChunk', index: this.pendingSelect });
+      this.pendingSelect = undefined;
+      return;
+    }
+    if (m?.type === 'open-source' && typeof m.file === 'string' && Number.isInteger(m.line)) {
+      // Profiles name scripts by file:// URL (CommonJS) or by path.
+      const file = m.file.startsWith('file://') ? vscode.Uri.parse(m.file).fsPath : m.file;
+      await openProcessorAt(file, m.line, m.column).catch((err: unknown) =>
+        vscode.window.showErrorMessage(`Chunkscope: cannot open ${m.file}: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      return;
+    }
     if (m?.type === 'cancel') {
       if (this.isLive) this.liveRun!.onCancel();
       return;
@@ -246,6 +270,7 @@ export class ReportPanel {
     this.disposed = true;
     this.stopLive();
     if (ReportPanel.panels.get(this.reportPath) === this) ReportPanel.panels.delete(this.reportPath);
+    if (this.report) ReportPanel.closed.fire(this.reportPath);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -1,15 +1,19 @@
-// `chunkscope.run` / `chunkscope.runOnFile`: trust check → dataset → processor → settings →
-// runDataset under a cancellable progress notification → timings file, summary and notification.
+// `chunkscope.run` / `chunkscope.runOnFile` / `chunkscope.profile`: trust check → dataset →
+// processor → settings → runDataset under a cancellable progress notification → timings file,
+// summary and notification. A profiled run also records every thread's CPU profile next to the
+// timings and puts its numbers into the editor (line timings, hovers, code lens).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runDataset, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
 import { readOpenReport, readSettings, workspaceFolderFor } from './config';
 import { openDatasetAtLine, openProcessorAt, openResults } from './openLocations';
-import { pickDataset, saveIfDirty } from './pickDataset';
-import { pickProcessor } from './pickProcessor';
+import { chooseInputs } from './chooseInputs';
 import { extensionUri, showReport } from './report';
 import { ReportPanel } from './reportPanel';
+import type { RunInsights } from './runInsights';
+import type { SweepPointSpec } from '../engine/sweep-types';
+import type { LineTimingDecorations } from './lineTimingDecorations';
 import { ensureTrusted } from './trust';
 import type { Ui } from './ui';
 import { bytePercent, formatCompact, formatInteger } from './logic/format';
@@ -21,6 +25,16 @@ import { notificationText } from './logic/summary';
 /** Progress messages are throttled: the engine may report far more often than anyone can read. */
 const PROGRESS_INTERVAL_MS = 200;
 
+export interface RunRequest {
+  dataset?: vscode.Uri;
+  /** Given by the code lens / the profile command's argument: skips the processor pick. */
+  processor?: vscode.Uri;
+  /** Record CPU profiles of every worker and the main thread. */
+  profile?: boolean;
+  /** Settings chosen in a sweep ("Run with these settings"): they win over chunkscope.* for this run. */
+  settings?: SweepPointSpec;
+}
+
 export class RunCommand implements vscode.Disposable {
   /** One run at a time: a run already uses every core, and two would skew each other's timings. */
   private running: AbortController | undefined;
@@ -28,23 +42,30 @@ export class RunCommand implements vscode.Disposable {
   constructor(
     private readonly ui: Ui,
     private readonly state: vscode.Memento,
+    private readonly insights?: RunInsights,
+    private readonly decorations?: LineTimingDecorations,
   ) {}
 
-  async run(explicitDataset?: vscode.Uri): Promise<void> {
+  async run(explicitDataset?: vscode.Uri, request: RunRequest = {}): Promise<void> {
     if (this.running) {
       void vscode.window.showInformationMessage('Chunkscope: a run is already in progress.');
       return;
     }
     if (!(await ensureTrusted())) return;
-    const dataset = await pickDataset(explicitDataset, 'Choose a dataset to run a processor on');
-    if (!dataset || !(await saveIfDirty(dataset))) return;
-    const processor = await pickProcessor(this.state);
-    if (!processor) return;
+    const inputs = await chooseInputs(this.state, { dataset: explicitDataset ?? request.dataset, processor: request.processor }, 'Choose a dataset to run a processor on');
+    if (!inputs) return;
+    const { dataset, processor } = inputs;
 
     const folder = workspaceFolderFor(dataset);
     const mapped = settingsToRunOptions(readSettings(dataset), { data: dataset.fsPath, processor: processor.fsPath, out: '' });
     const files = computeOutputPaths(dataset.fsPath, processor.fsPath, mapped.outputFolder, folder?.uri.fsPath);
-    const options = { ...mapped.options, out: files.results };
+    const chosen = request.settings;
+    const options = {
+      ...mapped.options,
+      ...(chosen ? { strategy: chosen.strategy, workers: chosen.workers, chunkRows: chosen.chunkBytes === undefined ? chosen.chunkRows : undefined, chunkBytes: chosen.chunkBytes } : {}),
+      out: files.results,
+      ...(request.profile ? { profile: true, profileDir: files.profiles } : {}),
+    };
     for (const w of mapped.warnings) this.ui.log(`Settings: ${w}`);
 
     const controller = new AbortController();
@@ -68,7 +89,7 @@ export class RunCommand implements vscode.Disposable {
       const report = await vscode.window.withProgress<RunReport>(
         {
           location: vscode.ProgressLocation.Notification,
-          title: `Chunkscope: ${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`,
+          title: `Chunkscope: ${request.profile ? 'profiling ' : ''}${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`,
           cancellable: true,
         },
         (progress, token) => {
@@ -93,7 +114,7 @@ export class RunCommand implements vscode.Disposable {
           return runDataset(options, { signal: controller.signal, onProgress, onChunk });
         },
       );
-      await this.finished(report, files, openReport, live);
+      await this.finished(report, files, openReport, live, request.profile === true);
     } catch (err) {
       const outcome = this.failed(err, processor.fsPath, dataset.fsPath, controller.signal.aborted);
       live?.endLive(outcome.kind, outcome.message);
@@ -102,12 +123,16 @@ export class RunCommand implements vscode.Disposable {
     }
   }
 
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
   /** On deactivate (window closing, extension host restart) a running pool must not outlive us. */
   dispose(): void {
     this.running?.abort();
   }
 
-  private async finished(report: RunReport, files: { results: string; timings: string }, openReport: string, live: ReportPanel | undefined): Promise<void> {
+  private async finished(report: RunReport, files: { results: string; timings: string }, openReport: string, live: ReportPanel | undefined, profiled: boolean): Promise<void> {
     let timings: string | undefined = files.timings;
     try {
       await fs.writeFile(files.timings, JSON.stringify(report, null, 2));
@@ -117,9 +142,15 @@ export class RunCommand implements vscode.Disposable {
     }
     const results = report.summary.out ?? files.results;
     this.ui.showRun(report, { results, ...(timings ? { timings } : {}) });
+    this.insights?.record(report, timings);
+    if (profiled) {
+      this.decorations?.show();
+      for (const p of report.profiles ?? []) this.ui.log(`CPU profile (${p.label}): ${p.file}`);
+    }
     // The live panel becomes the full report; "afterRun" opens it now.
     live?.finish(report);
-    if (openReport === 'afterRun' && timings) void showReport(timings);
+    // A profile is looked at in the report's flame view, so a profiled run always shows it.
+    if ((openReport === 'afterRun' || (profiled && !live)) && timings) void showReport(timings);
 
     // Not awaited: the command is done; the buttons stay usable while the toast lives.
     const openResultsAction = 'Open Results';

@@ -206,6 +206,11 @@ export class Workbench {
    * frame that exposes it: webview documents live in nested iframes. Polls until `want` accepts one.
    */
   async reportHook<Hook>(want: (hook: Hook) => boolean, timeoutMs = 20_000): Promise<{ frame: Frame; hook: Hook }> {
+    return this.frameHook<Hook>('__chunkscopeReport', want, timeoutMs);
+  }
+
+  /** Polls every frame for a page's test hook (window[name]) until `want` holds for one. */
+  async frameHook<Hook>(name: string, want: (hook: Hook) => boolean, timeoutMs = 20_000): Promise<{ frame: Frame; hook: Hook }> {
     const until = Date.now() + timeoutMs;
     let seen: Hook[] = [];
     while (Date.now() < until) {
@@ -215,10 +220,10 @@ export class Workbench {
         // bounded wait keeps the poll fast enough to see a live panel before its run ends.
         const hook = await Promise.race([
           frame
-            .evaluate(() => {
-              const h = (window as unknown as { __chunkscopeReport?: unknown }).__chunkscopeReport;
+            .evaluate((hookName) => {
+              const h = (window as unknown as Record<string, unknown>)[hookName];
               return h ? (JSON.parse(JSON.stringify(h)) as unknown) : undefined;
-            })
+            }, name)
             .catch(() => undefined),
           new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 500)),
         ]);
@@ -228,7 +233,7 @@ export class Workbench {
       }
       await this.page.waitForTimeout(50);
     }
-    throw new Error(`no report frame as expected; seen: ${JSON.stringify(seen)}`);
+    throw new Error(`no frame with ${name} as expected; seen: ${JSON.stringify(seen)}`);
   }
 }
 

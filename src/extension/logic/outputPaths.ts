@@ -6,6 +6,8 @@ export interface OutputPaths {
   folder: string;
   results: string;
   timings: string;
+  /** Folder for the run's .cpuprofile files (profiled runs). */
+  profiles: string;
 }
 
 /** File name without its extension, made safe for every file system we may write to. */
@@ -36,5 +38,6 @@ export function computeOutputPaths(
     folder,
     results: path.join(folder, `${name}.results.ndjson`),
     timings: path.join(folder, `${name}.timings.json`),
+    profiles: path.join(folder, `${name}.profiles`),
   };
 }

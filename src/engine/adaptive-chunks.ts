@@ -1,0 +1,242 @@
+// Adaptive chunk sizing during a run (chunking: 'auto'). Fed every completed chunk's record, it
+// decides the byte budget of the next chunk to plan: start small so every worker gets work at once,
+// double while the fixed per-chunk cost is a noticeable share of chunk time and doubling really
+// made bytes cheaper, keep chunks short, and shrink at the end so the workers finish together.
+// Pure arithmetic over the records it is given: the same measurements give the same sizes.
+import type { ChunkRecord, ChunkSizeChange } from './types';
+
+export interface AdaptiveSettings {
+  workers: number;
+  /** The data section: [dataStart, dataEnd) bytes of the file. */
+  dataStart: number;
+  dataEnd: number;
+  /** Size of the first chunks (the user's size when one was given with chunking: 'auto'). */
+  startBytes: number;
+  /** No chunk is planned smaller than this, except when less data is left. */
+  minBytes: number;
+  maxBytes: number;
+  /** Chunks should take at most this long on a worker (progress, balance, the chunk timeout). */
+  maxChunkMs: number;
+  /** Stop growing once the per-chunk fixed cost is at most this share of a chunk's time. */
+  overheadTarget: number;
+  /** A doubled size is kept only when it makes a byte at least this much cheaper. */
+  minGain: number;
+  /** Never plan a chunk bigger than (bytes left) / (workers × this): the last wave stays short. */
+  tailChunksPerWorker: number;
+  /** A size is judged after at least this many chunks per worker at that size … */
+  sampleChunksPerWorker: number;
+  /** … covering at least this much worker time per worker (ms), so one noisy chunk cannot decide. */
+  sampleMsPerWorker: number;
+  /** The dataset sample's mean row size: turns bytes into rows in the trace until rows are measured. */
+  meanRowBytes: number;
+}
+
+/** What was measured for chunks planned at one size. */
+interface LevelStats {
+  bytes: number;
+  chunks: number;
+  busyMs: number;
+  /** Idle time on the worker lane just before each chunk: dispatch, result return, main-thread delay. */
+  gapMs: number;
+  /** Per chunk: (busy + gap) / bytes. Their median judges the size, so one disturbed chunk cannot. */
+  costs: number[];
+  /** Per chunk: gap / (busy + gap). */
+  overheads: number[];
+}
+
+interface Level {
+  size: number;
+  stats: LevelStats;
+}
+
+const KIB = 1024;
+
+/** "64 KiB", "1.5 MiB": sizes in the trace's reasons. */
+export function formatBytes(bytes: number): string {
+  if (bytes < KIB) return `${Math.round(bytes)} B`;
+  if (bytes < KIB * KIB) return `${+(bytes / KIB).toFixed(1)} KiB`;
+  return `${+(bytes / KIB / KIB).toFixed(1)} MiB`;
+}
+
+const pct = (share: number) => `${+(share * 100).toFixed(1)} %`;
+const msPerMb = (level: LevelStats) => +(costPerByte(level) * 1e6).toFixed(2);
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Worker time (busy plus the gap before the chunk) per byte: throughput per worker is its inverse. */
+function costPerByte(level: LevelStats): number {
+  return level.costs.length > 0 ? median(level.costs) : Infinity;
+}
+
+function overheadShare(level: LevelStats): number {
+  return level.overheads.length > 0 ? median(level.overheads) : 0;
+}
+
+function emptyStats(): LevelStats {
+  return { bytes: 0, chunks: 0, busyMs: 0, gapMs: 0, costs: [], overheads: [] };
+}
+
+export class AdaptiveChunker {
+  /** Every size change (and why), in the order the chunks were planned. */
+  readonly trace: ChunkSizeChange[] = [];
+  private phase: 'growing' | 'settled' = 'growing';
+  private current: Level;
+  /** The level before the current one while growing: a doubling is kept only if it beat this. */
+  private previous: Level | undefined;
+  /** Why the size changed since the last chunk was planned, for the trace. */
+  private pendingReason: string | undefined;
+  /** Budget and level size of every chunk planned and not yet observed. */
+  private readonly planned = new Map<number, { bytes: number; level: number }>();
+  private readonly laneFinishedAt = new Map<number, number>();
+  /** Durations of the latest chunks at the current size once settled (the duration cap's evidence). */
+  private recentBusy: number[] = [];
+  private rowsSeen = 0;
+  private bytesSeen = 0;
+  private readonly sampleChunks: number;
+  private readonly sampleMs: number;
+
+  constructor(private readonly settings: AdaptiveSettings) {
+    const { workers, startBytes, minBytes, maxBytes } = settings;
+    if (!(workers >= 1) || !(startBytes >= 1) || !(minBytes >= 1) || !(maxBytes >= minBytes) || !(settings.dataEnd >= settings.dataStart)) {
+      throw new Error(`Adaptive chunking: invalid settings ${JSON.stringify(settings)}`);
+    }
+    this.current = { size: Math.min(maxBytes, Math.max(minBytes, startBytes)), stats: emptyStats() };
+    this.sampleChunks = Math.max(2, Math.ceil(settings.sampleChunksPerWorker * workers));
+    this.sampleMs = settings.sampleMsPerWorker * workers;
+  }
+
+  /** The size chosen for the body of the run (the tail is smaller): the current level. */
+  get baseBytes(): number {
+    return this.current.size;
+  }
+
+  /** The byte budget of chunk `chunk`, which starts at `byteStart`. Called once per chunk, in order. */
+  plan(chunk: number, byteStart: number): number {
+    const { workers, tailChunksPerWorker, minBytes, dataEnd } = this.settings;
+    const base = this.current.size;
+    const left = Math.max(0, dataEnd - byteStart);
+    const balanceCap = left / (workers * tailChunksPerWorker);
+    let bytes = base;
+    let capped = false;
+    if (balanceCap < base) {
+      // The tail shrinks geometrically, but not below an eighth of the base (their overhead would dominate).
+      bytes = Math.max(Math.min(base, Math.max(minBytes, base / 8)), Math.ceil(balanceCap));
+      capped = bytes < base;
+    }
+    bytes = Math.max(1, Math.round(bytes));
+    this.planned.set(chunk, { bytes, level: capped ? -1 : base });
+    this.traceSize(chunk, bytes, capped, left);
+    return bytes;
+  }
+
+  private traceSize(chunk: number, bytes: number, capped: boolean, left: number): void {
+    const last = this.trace[this.trace.length - 1];
+    let reason: string | undefined;
+    if (!last) {
+      reason = capped
+        ? `start: ${formatBytes(left)} of data split into ${this.settings.tailChunksPerWorker} chunks per worker`
+        : `start: ${formatBytes(bytes)}, small so that every worker gets work at once`;
+    } else if (this.pendingReason !== undefined && !capped) {
+      reason = this.pendingReason;
+    } else if (capped && bytes <= last.bytes / 2) {
+      reason = `tail: ${formatBytes(left)} left, at most 1/${this.settings.tailChunksPerWorker} of each worker's share per chunk so the workers finish together`;
+    }
+    if (reason === undefined) return;
+    this.pendingReason = undefined;
+    this.trace.push({ atChunk: chunk, bytes, rows: Math.max(1, Math.round(bytes / this.meanRowBytes())), reason });
+  }
+
+  private meanRowBytes(): number {
+    return this.rowsSeen > 0 ? this.bytesSeen / this.rowsSeen : this.settings.meanRowBytes;
+  }
+
+  /** Feeds one completed chunk's record (in input order, once verified). */
+  observe(record: ChunkRecord): void {
+    this.rowsSeen += record.rows;
+    this.bytesSeen += record.bytes;
+    const planned = this.planned.get(record.index);
+    this.planned.delete(record.index);
+    // A re-parsed chunk ran again later, out of its lane's order: its times say nothing about its size.
+    if (record.repaired) return;
+    const previousFinish = this.laneFinishedAt.get(record.workerId);
+    this.laneFinishedAt.set(record.workerId, record.finishedAt);
+    // The lane's first chunk waited for start-up, not for a hand-off; tail chunks have other sizes.
+    if (previousFinish === undefined || !planned || planned.level !== this.current.size || record.bytes === 0) return;
+    const stats = this.current.stats;
+    const busyMs = Math.max(0, record.finishedAt - record.startedAt);
+    const gapMs = Math.max(0, record.startedAt - previousFinish);
+    stats.bytes += record.bytes;
+    stats.chunks++;
+    stats.busyMs += busyMs;
+    stats.gapMs += gapMs;
+    stats.costs.push((busyMs + gapMs) / record.bytes);
+    stats.overheads.push(busyMs + gapMs > 0 ? gapMs / (busyMs + gapMs) : 0);
+    if (this.phase === 'settled') {
+      this.recentBusy.push(busyMs);
+      if (this.recentBusy.length > this.sampleChunks) this.recentBusy.shift();
+    }
+    if (stats.chunks < this.sampleChunks || stats.busyMs + stats.gapMs < this.sampleMs) return;
+    if (this.phase === 'growing') this.judgeGrowth();
+    else this.judgeDuration();
+  }
+
+  private setSize(size: number, reason: string): void {
+    this.current = { size, stats: emptyStats() };
+    this.recentBusy = [];
+    this.pendingReason = reason;
+  }
+
+  private settle(level: Level, reason: string): void {
+    this.phase = 'settled';
+    this.previous = undefined;
+    this.setSize(level.size, reason);
+  }
+
+  /** While growing: double, or settle on the better of the last two sizes. */
+  private judgeGrowth(): void {
+    const { maxBytes, maxChunkMs, overheadTarget, minGain } = this.settings;
+    const level = this.current;
+    const { stats } = level;
+    const meanMs = stats.busyMs / stats.chunks;
+    if (meanMs > maxChunkMs && level.size > this.settings.minBytes) {
+      this.settle({ size: Math.max(this.settings.minBytes, Math.floor(level.size / 2)), stats: emptyStats() }, `halved: chunks took ${Math.round(meanMs)} ms, over the ${maxChunkMs} ms a chunk should take`);
+      return;
+    }
+    const previous = this.previous;
+    if (previous && costPerByte(stats) > costPerByte(previous.stats) * (1 - minGain)) {
+      // Doubling did not pay (often: bigger chunks make the workers' garbage collection dearer).
+      const better = costPerByte(stats) < costPerByte(previous.stats) ? level : previous;
+      this.settle(
+        better,
+        `settled at ${formatBytes(better.size)}: ${formatBytes(level.size)} chunks cost ${msPerMb(stats)} ms per MB of worker time, ${formatBytes(previous.size)} chunks ${msPerMb(previous.stats)}`,
+      );
+      return;
+    }
+    const overhead = overheadShare(stats);
+    if (overhead <= overheadTarget) {
+      this.settle(level, `settled at ${formatBytes(level.size)}: the hand-off between chunks is ${pct(overhead)} of worker time (target ${pct(overheadTarget)})`);
+      return;
+    }
+    const tooBig = level.size * 2 > maxBytes;
+    if (tooBig || meanMs * 2 > maxChunkMs) {
+      this.settle(level, `settled at ${formatBytes(level.size)}: doubling would pass the ${tooBig ? formatBytes(maxBytes) : `${maxChunkMs} ms`} a chunk may take`);
+      return;
+    }
+    this.previous = level;
+    this.setSize(level.size * 2, `doubled: the hand-off between chunks is ${pct(overhead)} of worker time at ${formatBytes(level.size)} (target ${pct(overheadTarget)}), ${msPerMb(stats)} ms per MB`);
+  }
+
+  /** Once settled: halve when chunks have become too long (rows got slower). */
+  private judgeDuration(): void {
+    const { maxChunkMs, minBytes } = this.settings;
+    if (this.recentBusy.length < this.sampleChunks || this.current.size <= minBytes) return;
+    const typical = median(this.recentBusy);
+    if (typical <= maxChunkMs) return;
+    this.setSize(Math.max(minBytes, Math.floor(this.current.size / 2)), `halved: chunks took ${Math.round(typical)} ms (median of the last ${this.recentBusy.length}), over the ${maxChunkMs} ms a chunk should take`);
+  }
+}

@@ -1,0 +1,115 @@
+// Tuning in the workbench: "Chunkscope: Sweep Chunk Sizes" from the command palette fills the sweep
+// panel's chart while the sweep runs, "Apply" in the panel writes the chosen settings to the
+// workspace's settings.json, and the next run from the palette uses them.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, Workbench, makeWorkspace, removeWorkspace, tripsCsv, waitForFile } from './workbench';
+
+// About 20 µs of work per row, so chunk sizes and worker counts make a measurable difference.
+const WORK = `exports.processRow = (row) => {
+  const until = performance.now() + 0.02;
+  let x = 0;
+  while (performance.now() < until) x++;
+  return { id: Number(row.id), x };
+};
+`;
+
+interface SweepHook {
+  ready: boolean;
+  host: string;
+  running: boolean;
+  pointsDone: number;
+  totalPoints: number;
+  updates: number;
+  pointsDrawn: number;
+  bestKey: string | null;
+  settings: { strategy: string; workers: number; chunkRows?: number; chunkBytes?: number } | null;
+}
+
+describe('Chunkscope tuning in the VS Code workbench', function () {
+  let wb: Workbench;
+  let ws: string;
+
+  before(async function () {
+    ws = makeWorkspace('tuning-demo', {
+      // A small grid (3 sizes × 1–2 workers, one measured repeat) keeps the sweep to seconds.
+      '.vscode/settings.json': JSON.stringify({ 'chunkscope.sweep.repeats': 1, 'chunkscope.sweep.workers': [1, 2], 'chunkscope.sweep.chunkRows': [40, 400, 2000] }, null, 2),
+      'trips.csv': tripsCsv(8000),
+      'work.js': WORK,
+    });
+    wb = await Workbench.open({ folder: ws, linkExtensionFrom: ROOT });
+    await wb.waitForExplorer('trips.csv');
+  });
+
+  after(async function () {
+    await wb?.close();
+    removeWorkspace(ws);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+    await wb?.page.keyboard.press('Escape');
+  });
+
+  it('sweeps from the palette with a live chart; Apply writes the workspace settings and the next run uses them', async function () {
+    await wb.openFromExplorer('trips.csv');
+    await wb.runCommand('Chunkscope: Sweep Chunk Sizes');
+    await wb.pick('work.js');
+
+    // Live: points appear while the sweep is still running.
+    const live = await wb.frameHook<SweepHook>('__chunkscopeSweep', (h) => h.running && h.pointsDone >= 1 && h.pointsDrawn >= 1, 60_000);
+    assert.equal(live.hook.host, 'vscode');
+    assert.ok(live.hook.totalPoints === 6, `3 sizes × 2 worker counts planned (${live.hook.totalPoints})`);
+    await wb.screenshot('sweep-live');
+
+    const done = await wb.frameHook<SweepHook>('__chunkscopeSweep', (h) => !h.running && h.pointsDone === 6 && h.settings !== null, 120_000);
+    assert.ok(done.hook.updates > 1, 'the chart was redrawn as points arrived');
+    assert.ok(done.hook.bestKey, 'the best point is marked');
+    const chosen = done.hook.settings!;
+    await wb.screenshot('sweep-done');
+    const sweepFile = path.join(ws, '.chunkscope', 'trips.work.sweep.json');
+    await waitForFile(sweepFile);
+    assert.equal(JSON.parse(fs.readFileSync(sweepFile, 'utf8')).points.length, 6);
+
+    // Apply: the chosen point lands in .vscode/settings.json (the other chunk size cleared).
+    await done.frame.locator('#apply-settings').click();
+    const settingsFile = path.join(ws, '.vscode', 'settings.json');
+    const written = await waitForSettings(settingsFile, (s) => s['chunkscope.workers'] === chosen.workers);
+    assert.equal(written['chunkscope.strategy'], chosen.strategy);
+    assert.equal(written['chunkscope.chunkRows'], chosen.chunkRows);
+    assert.equal(written['chunkscope.chunkBytes'], undefined);
+    assert.equal(written['chunkscope.sweep.repeats'], 1, 'the other settings are kept');
+    // The extension confirms once every key is written and its configuration has them.
+    await wb.statusItem(/Chunkscope: applied/).waitFor({ state: 'visible', timeout: 15_000 });
+
+    // The next run from the palette uses the applied settings.
+    await wb.clearNotifications();
+    await wb.openFromExplorer('trips.csv');
+    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await wb.pick('work.js');
+    const timings = path.join(ws, '.chunkscope', 'trips.work.timings.json');
+    await waitForFile(timings, 60_000);
+    const summary = JSON.parse(fs.readFileSync(timings, 'utf8')).summary;
+    assert.equal(summary.workers, chosen.workers);
+    assert.equal(summary.strategy, chosen.strategy);
+    assert.equal(summary.chunkRows, chosen.chunkRows, `the run's summary: ${JSON.stringify(summary)}`);
+    assert.equal(summary.rows, 8000);
+  });
+});
+
+async function waitForSettings(file: string, want: (s: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Record<string, unknown> = {};
+  while (Date.now() < deadline) {
+    try {
+      // settings.json is JSON with comments; VS Code writes plain JSON here.
+      last = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+      if (want(last)) return last;
+    } catch {
+      // mid-write: try again
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${file} did not get the applied settings: ${JSON.stringify(last)}`);
+}
