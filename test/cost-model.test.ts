@@ -114,10 +114,10 @@ describe('cost model', () => {
       const report = await runSweep({ data, processor: SPIN, workers: [1], chunkRows: [30, 100, 300, 1000, 3000, 10_000], repeats: 2, seed: 3, tempDir: tmp.dir });
       const m = report.model!;
       assert.ok(m, 'a model was fitted');
-      // The spin is the bulk; the engine adds its own per-chunk cost (read, hand-off: tens to a
-      // few hundred µs) and per-row cost (parsing a short row: well under 1 µs), so the fitted
-      // values may only exceed the known ones by that much (and by scheduling noise).
-      assert.ok(m.perChunkUs > KNOWN_FIXED_US * 0.85 && m.perChunkUs < KNOWN_FIXED_US * 1.35 + 300, `perChunkUs ${m.perChunkUs.toFixed(0)}`);
+      // The spin is the bulk; the engine adds its own per-chunk cost (read, hand-off: 50–600 µs
+      // measured on a loaded 2-core machine) and per-row cost (parsing a short row: well under
+      // 1 µs), so the fitted values may only exceed the known ones by that much.
+      assert.ok(m.perChunkUs > KNOWN_FIXED_US * 0.85 && m.perChunkUs < KNOWN_FIXED_US * 1.2 + 700, `perChunkUs ${m.perChunkUs.toFixed(0)}`);
       assert.ok(m.perRowUs > KNOWN_PER_ROW_US * 0.9 && m.perRowUs < KNOWN_PER_ROW_US * 1.2 + 1, `perRowUs ${m.perRowUs.toFixed(2)}`);
       assert.ok(m.r2 > 0.9, `R² ${m.r2}`);
       const analytic = Math.sqrt((2 * rows * KNOWN_FIXED_US) / (KNOWN_PER_ROW_US * (2 - 1)));

@@ -218,6 +218,29 @@ describe('diagnose() on synthetic reports', () => {
     assert.match(f.title, /50 %/);
   });
 
+  it('chunks-too-small under adaptive sizing judges only the chunks planned after the search settled', () => {
+    // 200 ramp chunks of 0.25 ms (as small as in the test above), then 200 settled ones of 16 ms.
+    const r = simulate({ workers: 2, window: 4, chunks: many(400, (i) => (i < 200 ? { work: 0.25, rows: 100 } : { work: 16, rows: 6400 })) });
+    r.summary.chunking = 'auto';
+    r.summary.chunkSizes = [
+      { atChunk: 0, bytes: 4000, reason: 'start: 3.9 KiB, small so that every worker gets work at once' },
+      { atChunk: 200, bytes: 256_000, reason: 'settled at 250 KiB: the hand-off between chunks is 1.5 % of worker time (target 3 %)' },
+    ];
+    assert.equal(diagnose(r).find((f) => f.id === 'chunks-too-small'), undefined);
+    // The same run with the search still growing at the end: no verdict on a size nobody chose.
+    r.summary.chunkSizes = [{ atChunk: 0, bytes: 4000, reason: 'start: 3.9 KiB, small so that every worker gets work at once' }];
+    assert.equal(diagnose(r).find((f) => f.id === 'chunks-too-small'), undefined);
+    // Settled on small chunks: the warning stands, from the settled chunks' numbers.
+    const small = simulate({ workers: 2, window: 4, chunks: many(400, () => ({ work: 0.25, rows: 100 })) });
+    small.summary.chunking = 'auto';
+    small.summary.chunkSizes = [
+      { atChunk: 0, bytes: 4000, reason: 'start: 3.9 KiB' },
+      { atChunk: 100, bytes: 4000, reason: 'settled at 3.9 KiB: doubling would pass the 1000 ms a chunk may take' },
+      { atChunk: 390, bytes: 1000, reason: 'tail: 10 KiB left' },
+    ];
+    assert.equal(only(diagnose(small), 'chunks-too-small').numbers.overheadShare, 0.5);
+  });
+
   it('straggler in mid-run: chunk 25 holds the in-order window while the other worker idles', () => {
     const r = simulate({ workers: 2, window: 4, chunks: many(40, (i) => ({ work: i === 25 ? 1024 : 8, rows: 2000 })) });
     const f = only(diagnose(r), 'straggler');

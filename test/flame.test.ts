@@ -60,7 +60,13 @@ async function waitFor(page: Page, fn: (h: Hook) => boolean, what: string): Prom
   throw new Error(`${what}: not reached\nhook: ${JSON.stringify(last)}`);
 }
 
-/** Sample times on the run clock, read from the .cpuprofile files without the page's code. */
+/** Brings the flame canvas into view and lets two frames pass, so layout and scrolling have settled before a click. */
+async function settle(page: Page): Promise<void> {
+  await page.locator('.flame-box').scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** Sample times on the run clock, read from the .cpuprofile files without the page's code (a chunk's window is [startedAt, finishedAt)). */
 function samplesFromFiles(report: RunReport): { thread: string; t: number }[] {
   const out: { thread: string; t: number }[] = [];
   for (const meta of report.profiles ?? []) {
@@ -74,7 +80,7 @@ function samplesFromFiles(report: RunReport): { thread: string; t: number }[] {
   return out;
 }
 
-const inWindow = (c: ChunkRecord, s: { thread: string; t: number }) => s.thread === String(c.workerId) && s.t >= c.startedAt && s.t <= c.finishedAt;
+const inWindow = (c: ChunkRecord, s: { thread: string; t: number }) => s.thread === String(c.workerId) && s.t >= c.startedAt && s.t < c.finishedAt;
 
 async function launch(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node scripts/vscode-host/prepare.mjs (installs Debian's chromium)`);
@@ -244,17 +250,16 @@ describe('flame views of the standalone report in Chromium', function () {
     const h = await flame(page);
     assert.equal(h.searchHits.frames, 1);
     assert.ok(Math.min(...h.searchHits.depths) >= 2, `hotSquareRoots is deep in the stack (depths ${h.searchHits.depths})`);
-    const r = (await flameBox(page, 'hotSquareRoots'))!;
-    const pixel = await page.evaluate(
-      ({ x, y }) => {
-        const canvas = document.querySelector('.flame-canvas') as HTMLCanvasElement;
-        const c = canvas.getBoundingClientRect();
-        const dpr = canvas.width / c.width;
-        (window as unknown as { __chunkscopeFlame: FlameTestHook }).__chunkscopeFlame.redraw();
-        return Array.from(canvas.getContext('2d')!.getImageData(Math.round((x - c.left) * dpr), Math.round((y - c.top) * dpr), 1, 1).data);
-      },
-      { x: r.x + 1.5, y: r.y + 2 },
-    );
+    // Box and canvas measured in one go, so nothing can move in between.
+    const pixel = await page.evaluate(() => {
+      const hook = (window as unknown as { __chunkscopeFlame: FlameTestHook }).__chunkscopeFlame;
+      const canvas = document.querySelector('.flame-canvas') as HTMLCanvasElement;
+      hook.redraw();
+      const r = hook.boxRect('hotSquareRoots')!;
+      const c = canvas.getBoundingClientRect();
+      const dpr = canvas.width / c.width;
+      return Array.from(canvas.getContext('2d')!.getImageData(Math.round((r.x + 1.5 - c.left) * dpr), Math.round((r.y + 2 - c.top) * dpr), 1, 1).data);
+    });
     assert.deepEqual(pixel.slice(0, 3), [0xff, 0x3d, 0xb8], 'the match is painted in --cs-flame-hit');
     assert.match(await page.locator('.flame-info').innerText(), /Search: 1 function matches “hotSquare”/);
     await shot('search');
@@ -263,6 +268,7 @@ describe('flame views of the standalone report in Chromium', function () {
 
   it('clicking a frame shows its location; arrow keys walk to the caller and back', async function () {
     await reset();
+    await settle(page);
     const r = (await flameBox(page, 'hotSquareRoots'))!;
     await page.mouse.click(r.x + Math.min(10, r.w / 2), r.y + r.h / 2);
     await waitFor(page, (h) => h.selectedFrame?.name === 'hotSquareRoots', 'frame selected');
@@ -315,6 +321,7 @@ describe('flame views of the standalone report in Chromium', function () {
     const timeline = await page.evaluate(() => (window as unknown as { __chunkscopeReport: { view: { start: number; end: number } } }).__chunkscopeReport.view);
     let h = await flame(page);
     assert.ok(Math.abs(h.view.start - timeline.start) < 1e-6 && Math.abs(h.view.end - timeline.end) < 1e-6, 'same time range as the timeline');
+    await settle(page);
     const box = (await page.locator('.flame-canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + 40);
     await page.mouse.wheel(0, -500);

@@ -72,7 +72,7 @@ export interface FlameTestHook {
   readonly slowerSelf: { name: string; deltaMs: number }[];
   /** Every sample in the current slice: its thread and time on the run's clock (ms). */
   sliceSampleTimes(): { thread: string; t: number }[];
-  /** Canvas rectangle of the first box of the named function, in viewport coordinates. */
+  /** Canvas rectangle of the widest box of the named function, in viewport coordinates. */
   boxRect(functionName: string): { x: number; y: number; w: number; h: number } | null;
   /** Redraws synchronously and returns the frame time in ms (for the bench). */
   redraw(): number;
@@ -582,17 +582,22 @@ export class FlameView {
         return out;
       },
       boxRect(name) {
+        // The widest box of the function (a function called from several stacks has several).
+        let best: BoxRef | null = null;
+        let bestWidth = -1;
         for (let l = 0; l < view.canvas.lanes.length; l++)
           for (let d = 0; d < view.canvas.lanes[l].rows.length; d++) {
             const row = view.canvas.lanes[l].rows[d];
             for (let k = 0; k < row.node.length; k++) {
-              if (view.data.frames[view.data.trieFrame[row.node[k]]].name !== name) continue;
-              const r = view.canvas.boxRect({ lane: l, depth: d, k, node: row.node[k] });
-              const c = view.canvas.canvas.getBoundingClientRect();
-              return { x: r.x + c.left, y: r.y + c.top, w: r.w, h: r.h };
+              if (view.data.frames[view.data.trieFrame[row.node[k]]].name !== name || row.end[k] - row.start[k] <= bestWidth) continue;
+              best = { lane: l, depth: d, k, node: row.node[k] };
+              bestWidth = row.end[k] - row.start[k];
             }
           }
-        return null;
+        if (!best) return null;
+        const r = view.canvas.boxRect(best);
+        const c = view.canvas.canvas.getBoundingClientRect();
+        return { x: r.x + c.left, y: r.y + c.top, w: r.w, h: r.h };
       },
       redraw() {
         view.canvas.drawNow();

@@ -501,6 +501,13 @@ function start(): void {
     showSelection(i);
     persist();
   });
+  // An editor hover's "worst chunk" link: the extension asks once this page says it has loaded.
+  host.onMessage((m) => {
+    if (m?.type !== 'selectChunk') return;
+    const i = model.byIndex.get(m.index);
+    if (i !== undefined) timeline.reveal(i);
+  });
+  host.post?.({ type: 'reportReady' });
 
   // ── distribution and diagnosis
   const histBox = h('div', { class: 'hist-box' });

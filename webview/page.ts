@@ -153,7 +153,8 @@ export function renderStandaloneReport(report: RunReport, opts: PageDataOptions 
 /** Two runs in one self-contained file: `chunkscope report a.timings.json b.timings.json -o compare.html`. */
 export function renderStandaloneCompare(runs: { report: RunReport; source?: string }[]): string {
   const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
-  const data: ComparePageData = { compare: runs.map((r) => buildPageData(r.report, { source: r.source })), generatedAt: new Date().toISOString() };
+  // The compare view shows no flame views: leave the (large) profiles out of the file.
+  const data: ComparePageData = { compare: runs.map((r) => buildPageData(r.report, { source: r.source, profiles: false })), generatedAt: new Date().toISOString() };
   return renderReportHtml(data, { kind: 'standalone', script });
 }
 

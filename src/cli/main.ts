@@ -1,10 +1,11 @@
 // The `chunkscope` command. A face on the engine: parses arguments, shows progress and a summary,
 // writes timings/trace files, and maps failures to exit codes (0 ok, 1 run failed, 2 usage).
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChunkscopeError, runDataset, toChromeTrace, type RunOptions, type RunReport } from '../engine';
 import { writeFileAtomic } from '../engine/output';
-import { readReportFile, renderStandaloneCompare, renderStandaloneReport } from '../../webview/page';
+import { readReportFile, readSweepFile, renderStandaloneCompare, renderStandaloneReport, renderStandaloneSweep } from '../../webview/page';
 import { formatSummary } from './summary-table';
 import { sweepCommand } from './sweep-command';
 import { applyRunTuning, tuneCommand } from './tune-command';
@@ -12,6 +13,7 @@ import { formatProfileSummary, profileOptions, run0xCommand } from './profile-co
 
 const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
        chunkscope report TIMINGS.json [-o report.html]
+       chunkscope report SWEEP.json [-o sweep.html]
        chunkscope report A.timings.json B.timings.json [-o compare.html]
        chunkscope sweep DATA --processor FILE [options]    (see chunkscope sweep --help)
        chunkscope tune DATA --processor FILE [--save]      (see chunkscope tune --help)
@@ -48,7 +50,8 @@ Options:
 report: writes the HTML report (timeline, summary, diagnosis) of a timings file written by
 --timings or by the VS Code extension. -o/--output FILE (default: NAME.report.html beside NAME.timings.json).
 With two timings files: one page comparing both runs (summary deltas, both timelines on one time
-scale); default output A-vs-B.compare.html beside A.
+scale); default output A-vs-B.compare.html beside A. A sweep file (sweep --out, or saved by VS Code)
+gets the sweep page (chart, cost model, chunk-size slider); default NAME.sweep.html beside it.
 
 profile: a run with --profile. --engine 0x runs it under 0x instead: flame graphs of the whole
 process (V8 and native frames too; one per thread), written under --profile-dir or the current folder.
@@ -163,7 +166,7 @@ async function run(argv: string[]): Promise<number> {
   }
   if (values.timings) writeFileAtomic(values.timings, JSON.stringify(report, null, 1));
   if (values.trace) writeFileAtomic(values.trace, JSON.stringify(toChromeTrace(report)));
-  if (values.report) writeFileAtomic(values.report, renderStandaloneReport(report, { source: values.timings ? path.basename(values.timings) : undefined }));
+  if (values.report) writeFileAtomic(values.report, renderStandaloneReport(report, { source: values.timings ? path.basename(values.timings) : undefined, timingsFile: values.timings }));
   if (values.json) {
     const json: Record<string, unknown> = { summary: report.summary, errors: report.errors, warnings: report.warnings };
     if (report.hasResult) json.result = report.result;
@@ -197,6 +200,17 @@ function writeReportCommand(timings: string | undefined, extra: string[], output
     process.stdout.write(`Comparison: ${out}\n`);
     return 0;
   }
+  // A sweep saved by `sweep --out` (or by VS Code) gets the sweep page.
+  if (isSweepFile(timings)) {
+    const sweepOut = output ?? timings.replace(/(\.sweep)?\.json$/i, '') + '.sweep.html';
+    try {
+      writeFileAtomic(sweepOut, renderStandaloneSweep(readSweepFile(timings), { source: path.basename(timings) }));
+    } catch (err) {
+      throw new ChunkscopeError('input', (err as Error).message);
+    }
+    process.stdout.write(`Sweep report: ${sweepOut}\n`);
+    return 0;
+  }
   const out = output ?? timings.replace(/(\.timings)?\.json$/i, '') + '.report.html';
   let report: RunReport;
   try {
@@ -204,7 +218,7 @@ function writeReportCommand(timings: string | undefined, extra: string[], output
   } catch (err) {
     throw new ChunkscopeError('input', (err as Error).message);
   }
-  writeFileAtomic(out, renderStandaloneReport(report, { source: path.basename(timings) }));
+  writeFileAtomic(out, renderStandaloneReport(report, { source: path.basename(timings), timingsFile: timings }));
   process.stdout.write(`Report: ${out}\n`);
   return 0;
 }
@@ -229,3 +243,12 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** True when the JSON file says it is a sweep ("kind": "sweep"); anything unreadable is left to the timings reader's error. */
+function isSweepFile(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { kind?: unknown })?.kind === 'sweep';
+  } catch {
+    return false;
+  }
+}

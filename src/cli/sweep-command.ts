@@ -1,7 +1,8 @@
 // `chunkscope sweep DATA --processor FILE …`: runs the grid, prints a table of medians and spreads,
-// the cost model and its reasons, and writes the report as JSON and (when available) HTML.
+// the cost model and its reasons, and writes the report as JSON and as a self-contained HTML page.
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as page from '../../webview/page';
+import { renderStandaloneSweep } from '../../webview/page';
 import { ChunkscopeError, runSweep, type SweepOptions, type SweepReport, type Strategy } from '../engine';
 import { writeFileAtomic } from '../engine/output';
 import { parseSampleSize } from '../engine/sample';
@@ -41,11 +42,6 @@ export function positiveNumber(name: string, text: string | undefined): number |
   return n;
 }
 
-/** `renderStandaloneSweep` is written by the webview's owner; until it exists, --report says so. */
-function sweepPageRenderer(): ((report: SweepReport) => string) | undefined {
-  const render = (page as Record<string, unknown>).renderStandaloneSweep;
-  return typeof render === 'function' ? (render as (report: SweepReport) => string) : undefined;
-}
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -121,8 +117,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (extra.length > 0) throw new ChunkscopeError('usage', `Unexpected argument "${extra[0]}"`);
   if (!values.processor) throw new ChunkscopeError('usage', 'Missing --processor FILE');
   if (values['chunk-rows'] && values['chunk-bytes']) throw new ChunkscopeError('usage', 'Give --chunk-rows or --chunk-bytes, not both');
-  const renderPage = values.report ? sweepPageRenderer() : undefined;
-  if (values.report && !renderPage) throw new ChunkscopeError('usage', '--report for sweeps is not yet available in this build; use --out sweep.json');
+  const renderPage = values.report ? (report: SweepReport) => renderStandaloneSweep(report, { source: values.out ? path.basename(values.out) : undefined }) : undefined;
   const repeats = values.repeats === undefined ? undefined : Number(values.repeats);
   if (repeats !== undefined && !(Number.isInteger(repeats) && repeats >= 1)) throw new ChunkscopeError('usage', `--repeats needs a whole number of at least 1, got "${values.repeats}"`);
   const common = { delimiter: values.delimiter, header: !values['no-header'], rowShape: values['row-shape'] as SweepOptions['rowShape'], types: values.types as SweepOptions['types'] };

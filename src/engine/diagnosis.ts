@@ -176,8 +176,28 @@ function mainThreadBottleneck(f: Facts): Finding | undefined {
 
 // ---- 2. chunks-too-small ------------------------------------------------------------------------
 
+/**
+ * The chunks whose size was chosen on purpose. With adaptive sizing, the first chunks are small by
+ * design (the search starts small and doubles) and so are the tail's: only chunks planned after the
+ * search settled, before the tail, say whether the size is right. None when it never settled.
+ */
+function steadyChunkIndices(summary: RunSummary): { from: number; to: number } | undefined {
+  if (summary.chunking !== 'auto' || !summary.chunkSizes) return { from: 0, to: Infinity };
+  const changes = summary.chunkSizes;
+  let settled = -1;
+  for (let i = 0; i < changes.length; i++) if (/^(settled|halved)/.test(changes[i].reason)) settled = i;
+  if (settled < 0) return undefined;
+  const tail = changes.slice(settled + 1).find((c) => c.reason.startsWith('tail'));
+  return { from: changes[settled].atChunk, to: tail ? tail.atChunk : Infinity };
+}
+
 function chunksTooSmall(f: Facts): Finding | undefined {
-  const { summary, pairs, chunks } = f;
+  const steady = steadyChunkIndices(f.summary);
+  if (!steady) return undefined;
+  const inSteady = (c: ChunkRecord) => c.index >= steady.from && c.index < steady.to;
+  const summary = f.summary;
+  const pairs = f.pairs.filter((p) => inSteady(p.prev) && inSteady(p.next));
+  const chunks = f.chunks.filter(inSteady);
   if (pairs.length < MIN_PAIRS || summary.rows === 0) return undefined;
   // Queue wait is not used as is: in a well-fed pool every chunk waits in the queue while workers are
   // busy, which costs no worker time. The worker-side hand-off gap is what each chunk really costs.

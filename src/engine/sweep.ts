@@ -151,7 +151,7 @@ export class PointRunner {
     try {
       // Results are written (then deleted) as a real run writes them: encoding is part of the cost.
       const report = await runDataset(
-        { ...this.base, data, strategy: spec.strategy, workers: spec.workers, chunkRows: spec.chunkRows, chunkBytes: spec.chunkBytes, chunking: 'fixed', out: this.outFile },
+        { ...this.base, data, strategy: spec.strategy, workers: spec.workers, chunkRows: spec.chunkRows, chunkBytes: spec.chunkBytes, chunking: 'fixed', profile: false, out: this.outFile },
         { signal: controller.signal },
       );
       const s = report.summary;

@@ -27,7 +27,7 @@ export async function compareRuns(files?: vscode.Uri[]): Promise<vscode.WebviewP
   let data: ComparePageData;
   try {
     data = {
-      compare: chosen.map((uri) => buildPageData(readReportFile(uri.fsPath), { source: path.basename(uri.fsPath) })),
+      compare: chosen.map((uri) => buildPageData(readReportFile(uri.fsPath), { source: path.basename(uri.fsPath), profiles: false })),
       generatedAt: new Date().toISOString(),
     };
   } catch (err) {

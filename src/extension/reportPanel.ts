@@ -201,7 +201,7 @@ export class ReportPanel {
 
   private render(): void {
     if (!this.report) return;
-    this.panel.webview.html = this.html(buildPageData(this.report, { source: path.basename(this.reportPath) }));
+    this.panel.webview.html = this.html(buildPageData(this.report, { source: path.basename(this.reportPath), timingsFile: this.reportPath }));
   }
 
   private html(data: PageData | LivePageData): string {
