@@ -141,9 +141,13 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
     const winner = bestSoFar();
     let recommendation: Recommendation = { strategy, workers, chunkRows: winner.chunkRows, rowsPerSecond: winner.rowsPerSecond.median, source: 'measured' };
     if (sample.sample.fraction < 1 && modelIsTrustworthy(finalModel)) {
-      // The best size grows with the file (the tail shrinks relative to the run): scale it by the model.
+      // The best size grows with the file (the tail shrinks relative to the run). The measured
+      // winner stays the anchor: the model only says how far its optimum moves from the sample's
+      // rows to the file's (its absolute optimum can be off where a measurement is not).
+      const onSample = bestChunkRows(finalModel, { rows, workers });
       const onFile = bestChunkRows(finalModel, { rows: sample.fileRows, workers });
-      recommendation = { strategy, workers, chunkRows: onFile.chunkRows, rowsPerSecond: onFile.rowsPerSecond, source: 'model' };
+      const scaled = Math.max(1, Math.round((winner.chunkRows! * onFile.chunkRows) / onSample.chunkRows));
+      if (!near(scaled, winner.chunkRows!)) recommendation = { strategy, workers, chunkRows: scaled, rowsPerSecond: winner.rowsPerSecond.median, source: 'model' };
     }
     const points = [...tallies.values()].map((t) => t.toPoint()).sort((a, b) => a.chunkRows! - b.chunkRows!);
     const result: TuneResult = {
@@ -179,7 +183,7 @@ function explainTune(t: { recommendation: Recommendation; winnerRows: number; mo
   }
   parts.push(
     r.source === 'model'
-      ? `The best size measured on the sample was ${fmt(t.winnerRows)} rows; for the whole file the model predicts ${fmt(r.chunkRows!)} rows a chunk on ${r.workers} workers, about ${fmt(r.rowsPerSecond)} rows/s.`
+      ? `The best size measured on the sample was ${fmt(t.winnerRows)} rows (${fmt(r.rowsPerSecond)} rows/s); on the whole file the model moves the optimum to ${fmt(r.chunkRows!)} rows a chunk on ${r.workers} worker${r.workers === 1 ? '' : 's'}.`
       : `Best measured: ${fmt(r.chunkRows!)} rows a chunk on ${r.workers} worker${r.workers === 1 ? '' : 's'} with ${r.strategy}, ${fmt(r.rowsPerSecond)} rows/s (median).`,
   );
   return parts.join(' ');

@@ -51,7 +51,8 @@ export class SweepCommand implements vscode.Disposable {
       await fs.writeFile(file, JSON.stringify(report, null, 2));
       this.ui.log(`Sweep saved: ${file}`);
       for (const line of report.explanation) this.ui.log(`  ${line}`);
-      const best = report.recommendations[0] ?? report.best;
+      // One recommendation per worker count: offer the fastest of them (the measured best without any).
+      const best = report.recommendations.length ? report.recommendations.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a)) : report.best;
       if (best) this.offer(`Chunkscope: sweep ${report.stopped ? `${report.stopped === 'cancelled' ? 'stopped' : 'hit its budget'} — ` : ''}best ${describeSettings(best)} (${Math.round(best.rowsPerSecond).toLocaleString('en-US')} rows/s).`, best, dataset, processor);
       return report;
     } catch (err) {

@@ -1,6 +1,8 @@
-// Tuning in the workbench: "Chunkscope: Sweep Chunk Sizes" from the command palette fills the sweep
-// panel's chart while the sweep runs, "Apply" in the panel writes the chosen settings to the
-// workspace's settings.json, and the next run from the palette uses them.
+// Tuning and profiling in the workbench: "Chunkscope: Sweep Chunk Sizes" from the command palette
+// fills the sweep panel's chart while the sweep runs, "Apply" in the panel writes the chosen
+// settings to the workspace's settings.json, and the next run from the palette uses them;
+// "Chunkscope: Profile Processor" opens the report with its flame views, and "Go to source" on the
+// hottest frame opens the processor at that function's line.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +17,24 @@ const WORK = `exports.processRow = (row) => {
 };
 `;
 
+// One known hot spot: nearly every sample lands in processRow (hotLoop is inlined into it).
+const HOT = `// A processor with one known hot spot.
+function hotLoop(amount) {
+  let x = 0;
+  for (let i = 0; i < 4000; i++) x += Math.sqrt(i * amount + 1);
+  return x;
+}
+exports.processRow = (row) => ({ id: Number(row.id), v: hotLoop(Number(row.fare)) });
+`;
+
+interface FlameHook {
+  ready: boolean;
+  totalSamples: number;
+  topSelf: { name: string; file: string; line: number; category: string; selfMs: number } | null;
+  selectedFrame: { name: string; file: string; line: number } | null;
+  location: string | null;
+}
+
 interface SweepHook {
   ready: boolean;
   host: string;
@@ -27,7 +47,7 @@ interface SweepHook {
   settings: { strategy: string; workers: number; chunkRows?: number; chunkBytes?: number } | null;
 }
 
-describe('Chunkscope tuning in the VS Code workbench', function () {
+describe('Chunkscope tuning and profiling in the VS Code workbench', function () {
   let wb: Workbench;
   let ws: string;
 
@@ -37,6 +57,7 @@ describe('Chunkscope tuning in the VS Code workbench', function () {
       '.vscode/settings.json': JSON.stringify({ 'chunkscope.sweep.repeats': 1, 'chunkscope.sweep.workers': [1, 2], 'chunkscope.sweep.chunkRows': [40, 400, 2000] }, null, 2),
       'trips.csv': tripsCsv(8000),
       'work.js': WORK,
+      'hot.js': HOT,
     });
     wb = await Workbench.open({ folder: ws, linkExtensionFrom: ROOT });
     await wb.waitForExplorer('trips.csv');
@@ -96,7 +117,44 @@ describe('Chunkscope tuning in the VS Code workbench', function () {
     assert.equal(summary.chunkRows, chosen.chunkRows, `the run's summary: ${JSON.stringify(summary)}`);
     assert.equal(summary.rows, 8000);
   });
+
+  it('Profile Processor opens the report with flame views; "Go to source" on the hottest frame opens its line', async function () {
+    await wb.clearNotifications();
+    await wb.closeAllEditors();
+    await wb.openFromExplorer('trips.csv');
+    await wb.runCommand('Chunkscope: Profile Processor');
+    await wb.pick('hot.js');
+    const { frame, hook } = await wb.frameHook<FlameHook>('__chunkscopeFlame', (h) => h.ready && h.totalSamples > 0 && h.topSelf !== null, 90_000);
+    assert.match(hook.topSelf!.name, /processRow|hotLoop/, `the hot function holds the most self time (${JSON.stringify(hook.topSelf)})`);
+    assert.equal(hook.topSelf!.category, 'user');
+    const profiles = path.join(ws, '.chunkscope', 'trips.hot.profiles');
+    assert.ok(fs.readdirSync(profiles).some((f) => /^worker-\d+\.cpuprofile$/.test(f)), 'worker profiles saved beside the timings');
+
+    // Click the hottest frame's box in the flame graph, then "Go to source".
+    const canvas = frame.locator('[data-section="flame"] canvas').first();
+    await canvas.scrollIntoViewIfNeeded();
+    const spot = await frame.evaluate((name) => {
+      const h = (window as unknown as { __chunkscopeFlame: { boxRect(n: string): { x: number; y: number; w: number; h: number } | null } }).__chunkscopeFlame;
+      const box = h.boxRect(name);
+      const c = document.querySelector('[data-section="flame"] canvas')!.getBoundingClientRect();
+      return box ? { x: box.x - c.left + box.w / 2, y: box.y - c.top + box.h / 2 } : null;
+    }, hook.topSelf!.name);
+    assert.ok(spot, 'the hot frame has a box on screen');
+    await canvas.click({ position: spot! });
+    const picked = await wb.frameHook<FlameHook>('__chunkscopeFlame', (h) => h.selectedFrame?.name === hook.topSelf!.name);
+    await wb.screenshot('flame-view');
+    await picked.frame.locator('#flame-go-to-source').click();
+    await wb.activeTab('hot.js').waitFor();
+    await wb.page.waitForFunction(
+      (line) => (document.querySelector('[id="status.editor.selection"]') as HTMLElement | null)?.innerText.includes(`Ln ${line},`),
+      picked.hook.selectedFrame!.line,
+    );
+    const lines = HOT.split('\n');
+    assert.match(lines[(await wb.cursor()).line - 1], new RegExp(hook.topSelf!.name.replace(/^exports\./, '')), 'the cursor is on the function\'s line');
+    await wb.screenshot('flame-go-to-source');
+  });
 });
+
 
 async function waitForSettings(file: string, want: (s: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
