@@ -23,6 +23,8 @@ export type ToExtension =
   | { type: 'cancel' }
   /** A full report has loaded: the extension may now post selectChunk. */
   | { type: 'reportReady' }
+  /** A 0x flame graph page of this run: open it in the browser. */
+  | { type: 'open-external'; file: string }
   /** The flame view's "Go to source": open a file at a 1-based line (and column). */
   | { type: 'open-source'; file: string; line: number; column?: number };
 

@@ -455,6 +455,10 @@ function start(): void {
       ? mountFlameView(app, app.querySelector('[data-section="utilisation"]'), { profiles: data.profiles ?? [], problems: data.profileProblems, model, timeline, host })
       : null;
 
+  // 0x's whole-process flame graphs (`profile --engine 0x`) are pages of their own: linked here.
+  const graphs = report.wholeProcessFlameGraphs ?? [];
+  if (graphs.length) app.querySelector('[data-section="utilisation"]')?.before(wholeProcessSection(graphs, host));
+
   let saveTimer = 0;
   const persist = () => {
     clearTimeout(saveTimer);
@@ -779,4 +783,24 @@ try {
   const app = document.getElementById('app');
   if (app) app.textContent = `Could not show the report: ${err instanceof Error ? err.message : String(err)}`;
   throw err;
+}
+
+/** Links to 0x's flame graphs: a file link in a browser, "Open" through the extension in VS Code. */
+function wholeProcessSection(graphs: { label: string; html: string }[], host: Host): HTMLElement {
+  const items = graphs.map((g) => {
+    const where = h('code', { text: g.html });
+    if (host.post) {
+      const open = button('Open', () => host.post!({ type: 'open-external', file: g.html }), { secondary: true, title: `Open ${g.html} in the browser` });
+      return h('li', {}, h('span', { text: `${g.label}: ` }), where, ' ', open);
+    }
+    const link = h('a', { href: 'file://' + encodeURI(g.html.replace(/\\/g, '/').replace(/^(?!\/)/, '/')), target: '_blank', rel: 'noopener', text: g.label });
+    return h('li', {}, link, ' ', where);
+  });
+  return h(
+    'section',
+    { 'data-section': 'whole-process' },
+    h('h2', { text: 'Whole-process flame graphs (0x)' }),
+    h('div', { class: 'sub', text: 'V8, garbage collector and native frames of each isolate, rendered by 0x: no timeline or chunk boundaries.' }),
+    h('ul', {}, ...items),
+  );
 }

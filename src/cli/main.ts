@@ -125,7 +125,7 @@ async function run(argv: string[]): Promise<number> {
   const chunkTimeout = values['chunk-timeout'] === undefined ? undefined : Number(values['chunk-timeout']);
   if (chunkTimeout !== undefined && !(chunkTimeout >= 0)) throw new UsageError(`--chunk-timeout needs a number of seconds, got "${values['chunk-timeout']}"`);
   const profiling = profileOptions(command, values);
-  if (profiling.engine === '0x') return run0xCommand(argv, values['profile-dir']);
+  if (profiling.engine === '0x') return run0xCommand(argv, values['profile-dir'], { timings: values.timings, report: values.report });
   const options: RunOptions = {
     ...profiling.options,
     data,

@@ -3,7 +3,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { readReportFile, renderStandaloneReport } from '../../webview/page';
 import { ChunkscopeError, formatLocation, functionTimings, readThreadProfiles, type RunOptions, type RunReport } from '../engine';
+import { writeFileAtomic } from '../engine/output';
 
 export type ProfileEngine = 'inspector' | '0x';
 
@@ -147,9 +149,21 @@ export function runArgsFor0x(argv: string[]): string[] {
   return args;
 }
 
-/** `chunkscope profile DATA … --engine 0x`: prints the flame graphs' paths; the exit code is the run's. */
-export async function run0xCommand(argv: string[], outDir: string | undefined): Promise<number> {
+/**
+ * `chunkscope profile DATA … --engine 0x`: prints the flame graphs' paths; the exit code is the
+ * run's. The run's --timings (and --report) then link them: 0x finishes after the run wrote its files.
+ */
+export async function run0xCommand(argv: string[], outDir: string | undefined, files: { timings?: string; report?: string } = {}): Promise<number> {
   const result = await profileWith0x(process.argv[1], runArgsFor0x(argv), outDir ?? process.cwd());
   process.stdout.write(format0xSummary(result) + '\n');
+  if (result.exitCode === 0 && files.timings && existsSync(files.timings)) linkFlameGraphs(result, files.timings, files.report);
   return result.exitCode === 0 ? 0 : 1;
+}
+
+function linkFlameGraphs(result: ZeroXResult, timings: string, report: string | undefined): void {
+  const run = readReportFile(timings);
+  run.wholeProcessFlameGraphs = [{ label: 'main thread', html: result.main }, ...result.isolates].filter((g) => existsSync(g.html));
+  writeFileAtomic(timings, JSON.stringify(run, null, 1));
+  if (report) writeFileAtomic(report, renderStandaloneReport(run, { source: path.basename(timings), timingsFile: timings }));
+  process.stdout.write(`The run's timings${report ? ' and report' : ''} link these flame graphs.\n`);
 }

@@ -180,6 +180,8 @@ export interface RunReport {
   warnings: string[];
   /** The CPU profiles of a run with profile: true, one per thread (files beside the run). */
   profiles?: ThreadProfile[];
+  /** Whole-process flame graphs 0x rendered for this run (`chunkscope profile --engine 0x`), one per isolate. */
+  wholeProcessFlameGraphs?: { label: string; html: string }[];
 }
 
 /** What a processor module may export (the user's contract). */

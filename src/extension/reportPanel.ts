@@ -238,6 +238,12 @@ export class ReportPanel {
       return;
     }
     if (!this.report) return;
+    if (m?.type === 'open-external') {
+      // Only the flame graph pages this run lists: the page must not make us open arbitrary files.
+      const graph = this.report.wholeProcessFlameGraphs?.find((g) => g.html === m.file);
+      if (graph) await vscode.env.openExternal(vscode.Uri.file(graph.html));
+      return;
+    }
     try {
       if (m?.type === 'openAtRow' && Number.isInteger(m.line) && m.line > 0) {
         await openDatasetAtLine(this.report.summary.data, m.line);
