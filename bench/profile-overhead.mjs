@@ -24,7 +24,7 @@ const option = (name, fallback) => {
 };
 // ~50 MB: long enough for a steady state, short enough to run in about a minute.
 const rows = option('rows', 500_000);
-const repeats = option('repeats', 3);
+const repeats = option('repeats', 7);
 const workers = option('workers', Math.min(2, os.availableParallelism()));
 const BAR = 0.9;
 
