@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runSweep } from '../engine/sweep';
 import { tune } from '../engine/tune';
+import { tuneAsSweepReport } from '../engine/tune-report';
 import type { SweepPointSpec, SweepReport, TuneResult } from '../engine/sweep-types';
 import { chooseInputs } from './chooseInputs';
 import { readSettings, readSweepSettings, workspaceFolderFor } from './config';
@@ -68,6 +69,7 @@ export class SweepCommand implements vscode.Disposable {
     const start = await this.begin(processorArg, 'Choose a dataset to tune on');
     if (!start) return undefined;
     const { dataset, processor, folder, controller } = start;
+    const startedAt = Date.now();
     try {
       const result = await this.withProgress(`Chunkscope: tuning ${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`, controller, (progress) =>
         tune(
@@ -76,6 +78,9 @@ export class SweepCommand implements vscode.Disposable {
         ),
       );
       this.ui.log(`Tune: ${result.explanation}`);
+      // What the tuner measured, on the sweep page: its line, the model's curve, the slider.
+      const panel = SweepPanel.open(extensionUri(), { data: dataset.fsPath, processor: processor.fsPath, totalPoints: result.points.length }, this.panelActions(dataset, processor, controller), 'Tune');
+      panel.done(tuneAsSweepReport(result, startedAt));
       this.offer(`Chunkscope: tuned — ${describeSettings(result.recommendation)} (${Math.round(result.recommendation.rowsPerSecond).toLocaleString('en-US')} rows/s). ${result.explanation}`, result.recommendation, dataset, processor);
       return result;
     } catch (err) {

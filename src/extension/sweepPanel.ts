@@ -24,11 +24,11 @@ export class SweepPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
 
-  static open(extensionUri: vscode.Uri, running: SweepRunInfo, actions: SweepPanelActions): SweepPanel {
+  static open(extensionUri: vscode.Uri, running: SweepRunInfo, actions: SweepPanelActions, title: 'Sweep' | 'Tune' = 'Sweep'): SweepPanel {
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel(
       SWEEP_VIEW_TYPE,
-      `Sweep: ${path.basename(running.processor)} on ${path.basename(running.data)}`,
+      `${title}: ${path.basename(running.processor)} on ${path.basename(running.data)}`,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
       { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false, enableFindWidget: true },
     );
