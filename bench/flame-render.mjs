@@ -7,19 +7,18 @@
 // of 15) of the merged left-heavy graph and of the time-ordered charts (full run and zoomed to 2 %).
 // Prints a table naming the machine and writes bench/results/flame-render-<date>.json.
 // Build first (node scripts/build.mjs). Never part of npm test.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { launchBenchChromium, machineInfo, machineLine, ms1 as f, openTimedPage, redrawStats, writeResults, zoomWithWheel } from './browser.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const { renderStandaloneReport } = require(path.join(root, 'out/webview/page.js'));
 const { runDataset } = require(path.join(root, 'out/src/engine/index.js'));
-const { chromium } = require('playwright-core');
 
-const CHROMIUM = process.env.CHUNKSCOPE_CHROMIUM || '/usr/bin/chromium';
 const SIZES = [100_000, 1_000_000];
 const REPEATS = 15;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-flame-bench-'));
@@ -50,21 +49,9 @@ function scaled(total) {
   });
 }
 
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { best: s[0], median: s[Math.floor(s.length / 2)] };
-};
-const redraws = async (page) => {
-  const out = [];
-  for (let k = 0; k < REPEATS; k++) out.push(await page.evaluate(() => window.__chunkscopeFlame.redraw()));
-  return stats(out);
-};
+const redraws = (page) => redrawStats(page, '__chunkscopeFlame', REPEATS);
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-extensions', '--disable-background-networking'],
-});
+const browser = await launchBenchChromium();
 const rows = [];
 try {
   for (const n of SIZES) {
@@ -73,10 +60,7 @@ try {
     const file = path.join(tmp, `flame-${n}.html`);
     const html = renderStandaloneReport(run, { source: `flame-${n}.timings.json`, profiles });
     writeFileSync(file, html);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => window.__chunkscopeFlame?.ready === true, undefined, { timeout: 300_000, polling: 'raf' });
-    const paint = await page.evaluate(() => ({ ready: performance.now(), fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null }));
+    const { page, paint } = await openTimedPage(browser, file, { viewport: { width: 1280, height: 1000 }, hookName: '__chunkscopeFlame', timeoutMs: 300_000 });
     const graph = await redraws(page);
     const boxesGraph = await page.evaluate(() => window.__chunkscopeFlame.framesDrawn);
     const t0 = Date.now();
@@ -86,30 +70,18 @@ try {
     const chart = await redraws(page);
     const boxesChart = await page.evaluate(() => window.__chunkscopeFlame.framesDrawn);
     // Zoom with the wheel to about 2 % of the run around the middle.
-    const box = await page.locator('.flame-canvas').boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + 60);
-    for (let k = 0; k < 40; k++) {
+    await zoomWithWheel(page, '.flame-canvas', 60, async () => {
       const v = await page.evaluate(() => window.__chunkscopeFlame.view);
       const full = await page.evaluate(() => window.__chunkscopeReport.fullView);
-      if (v.end - v.start < (full.end - full.start) * 0.02) break;
-      await page.mouse.wheel(0, -400);
-      await page.waitForTimeout(20);
-    }
+      return v.end - v.start < (full.end - full.start) * 0.02;
+    });
     const zoomed = await redraws(page);
     const boxesZoomed = await page.evaluate(() => window.__chunkscopeFlame.framesDrawn);
     rows.push({ samples, htmlBytes: Buffer.byteLength(html), fcpMs: paint.fcp, readyMs: paint.ready, graph, boxesGraph, switchMs, chart, boxesChart, zoomed, boxesZoomed });
     await page.close();
   }
-  const machine = {
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cpus: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    chromium: browser.version(),
-  };
-  const f = (x) => (x === null || x === undefined ? '–' : x.toFixed(1));
-  console.log(`Flame render bench · ${machine.cpu} · ${machine.cpus} CPUs · ${machine.memoryGiB} GiB · ${machine.platform} · Chromium ${machine.chromium} · headless, --disable-gpu`);
+  const machine = machineInfo(browser);
+  console.log(machineLine('Flame render bench', machine));
   console.log(`Real worker samples: ${realSamples.toLocaleString('en-US')} (scaled by repetition)\n`);
   console.log('| samples | HTML size | first paint (FCP) | flame ready | left-heavy redraw best / median (boxes) | switch to time order | time order redraw, full run (boxes + merged) | time order, zoomed to 2 % |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -118,11 +90,7 @@ try {
       `| ${r.samples.toLocaleString('en-US')} | ${(r.htmlBytes / 2 ** 20).toFixed(1)} MiB | ${f(r.fcpMs)} ms | ${f(r.readyMs)} ms | ${f(r.graph.best)} / ${f(r.graph.median)} ms (${r.boxesGraph.boxesDrawn}) | ${r.switchMs} ms | ${f(r.chart.best)} / ${f(r.chart.median)} ms (${r.boxesChart.boxesDrawn} + ${r.boxesChart.boxesMerged}) | ${f(r.zoomed.best)} / ${f(r.zoomed.median)} ms (${r.boxesZoomed.boxesDrawn} + ${r.boxesZoomed.boxesMerged}) |`,
     );
   }
-  const dir = path.join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const out = path.join(dir, `flame-render-${new Date().toISOString().slice(0, 10)}.json`);
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, repeats: REPEATS, viewport: '1280x1000', realSamples, results: rows }, null, 2) + '\n');
-  console.log(`\n${path.relative(root, out)}`);
+  writeResults('flame-render', { date: new Date().toISOString(), machine, repeats: REPEATS, viewport: '1280x1000', realSamples, results: rows });
 } finally {
   await browser.close();
   rmSync(tmp, { recursive: true, force: true });

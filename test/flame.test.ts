@@ -10,9 +10,9 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { runDataset, type ChunkRecord, type CpuProfile, type RunReport } from '../src/engine';
 import type { FlameTestHook } from '../webview/flame-view';
+import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
 
-const CHROMIUM = process.env.CHUNKSCOPE_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'flame');
 const RARE_FIRST = 3001;
 const RARE_LAST = 3300;
@@ -82,16 +82,6 @@ function samplesFromFiles(report: RunReport): { thread: string; t: number }[] {
 
 const inWindow = (c: ChunkRecord, s: { thread: string; t: number }) => s.thread === String(c.workerId) && s.t >= c.startedAt && s.t < c.finishedAt;
 
-async function launch(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node scripts/vscode-host/prepare.mjs (installs Debian's chromium)`);
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-features=Translate', '--disable-background-networking', '--disable-extensions'],
-  });
-}
-
 describe('flame views of the standalone report in Chromium', function () {
   this.timeout(120_000);
   let tmp: TempDir;
@@ -131,12 +121,8 @@ describe('flame views of the standalone report in Chromium', function () {
     const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/chunkscope.js'), 'report', timings, '-o', html], { encoding: 'utf8' });
     assert.equal(cli.status, 0, `chunkscope report failed: ${cli.stderr}`);
 
-    browser = await launch();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, { viewport: { width: 1280, height: 1000 } }, { problems: consoleProblems });
     await page.goto(pathToFileURL(html).href);
     await page.waitForFunction(() => (window as unknown as { __chunkscopeFlame?: { ready: boolean } }).__chunkscopeFlame?.ready === true, undefined, { timeout: 30_000 });
   });

@@ -40,6 +40,26 @@ export class TempDir {
   }
 }
 
+/** A suite's temp dir and the one dataset written into it; both exist from the suite's `before` hook on. */
+export interface SuiteDataset {
+  tmp: TempDir;
+  data: string;
+}
+
+/**
+ * Registers `before`/`after` hooks in the calling describe block that write one dataset file into
+ * a fresh temp dir and remove the dir afterwards. Read `tmp` and `data` inside the tests.
+ */
+export function datasetForSuite(tempPrefix: string, fileName: string, content: () => string): SuiteDataset {
+  const suite = {} as SuiteDataset;
+  before(() => {
+    suite.tmp = new TempDir(tempPrefix);
+    suite.data = suite.tmp.write(fileName, content());
+  });
+  after(() => suite.tmp?.dispose());
+  return suite;
+}
+
 /** Writes a processor module (source text) to a fresh file with the given name/extension. */
 export function writeProcessor(tmp: TempDir, name: string, source: string): string {
   return tmp.write(name, source);

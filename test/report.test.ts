@@ -10,10 +10,10 @@ import type { Browser, Page } from 'playwright-core';
 import { diagnose, runDataset, type ChunkRecord, type RunReport } from '../src/engine';
 import { formatInt, formatMs } from '../webview/format';
 import { buildPageData, renderReportHtml, renderStandaloneReport } from '../webview/page';
+import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
 import { syntheticReport } from './synthetic-report';
 
-const CHROMIUM = process.env.CHUNKSCOPE_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
 const README_SHOT = path.join(ROOT, 'media', 'screenshots', 'report-timeline.png');
 
@@ -29,16 +29,6 @@ interface Hook {
   tooltip: string | null;
   selected: number | null;
   findings: number;
-}
-
-async function launch(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node scripts/vscode-host/prepare.mjs (installs Debian's chromium)`);
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-features=Translate', '--disable-background-networking', '--disable-extensions'],
-  });
 }
 
 const hook = (page: Page): Promise<Hook> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport)) as Hook);
@@ -77,14 +67,8 @@ describe('standalone HTML report in Chromium', function () {
     assert.equal(cli.status, 0, `chunkscope report failed: ${cli.stderr}`);
     assert.match(cli.stdout, /Report: /);
 
-    browser = await launch();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleProblems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, { viewport: { width: 1280, height: 900 }, acceptDownloads: true }, { problems: consoleProblems, requests });
     await page.goto(pathToFileURL(html).href);
     await page.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
   });

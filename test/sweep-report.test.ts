@@ -13,9 +13,9 @@ import type { SweepReport } from '../src/engine/sweep-types';
 import { formatCompact, formatInt } from '../webview/format';
 import { buildSweepPageData, renderStandaloneSweep, renderSweepHtml } from '../webview/page';
 import type { SweepTestHook } from '../webview/sweep-view';
+import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
 
-const CHROMIUM = process.env.CHUNKSCOPE_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'sweep');
 
 type Hook = Omit<SweepTestHook, 'pointPosition' | 'plotRect'>;
@@ -30,16 +30,6 @@ async function markersInsidePlot(page: Page, report: SweepReport): Promise<{ key
       return { key, ...at, inside: at.x >= plot.x && at.x <= plot.x + plot.w && at.y >= plot.y && at.y <= plot.y + plot.h };
     });
   }, report.points.map((p) => p.key));
-}
-
-async function launch(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node scripts/vscode-host/prepare.mjs (installs Debian's chromium)`);
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-features=Translate', '--disable-background-networking', '--disable-extensions'],
-  });
 }
 
 const hook = (page: Page): Promise<Hook> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep)) as Hook);
@@ -95,12 +85,8 @@ describe('sweep page in Chromium', function () {
     assert.ok(report.model, 'the cost model fits the measured runs');
     html = path.join(tmp.dir, 'sweep.html');
     fs.writeFileSync(html, renderStandaloneSweep(report, { source: 'sweep.json' }));
-    browser = await launch();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    page = await context.newPage();
-    page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? problems.push(`${m.type()}: ${m.text()}`) : undefined));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
+    browser = await launchChromium();
+    page = await openWatchedPage(browser, { viewport: { width: 1280, height: 1000 } }, { problems, requests });
     await page.goto(pathToFileURL(html).href);
     await waitReady(page);
   });

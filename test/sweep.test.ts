@@ -8,35 +8,30 @@ import * as path from 'node:path';
 import { inspectDataset, runSweep } from '../src/engine';
 import { prepareSample, parseSampleSize } from '../src/engine/sample';
 import { median } from '../src/engine/stats';
-import { ROOT, TempDir, parseCsvReference } from './helpers';
+import { ROOT, datasetForSuite, parseCsvReference } from './helpers';
 
 const CHEAP = path.join(ROOT, 'test/fixtures/cost/cheap-row.js');
 const SPIN = path.join(ROOT, 'test/fixtures/cost/spin-chunk.js');
 
 describe('sweep', function () {
   this.timeout(240_000);
-  let tmp: TempDir;
-  let data: string;
   const ROWS = 20_000;
-
-  before(() => {
-    tmp = new TempDir('chunkscope-sweep-');
+  const suite = datasetForSuite('chunkscope-sweep-', 'notes.csv', () => {
     let csv = 'id,note,v\n';
     // Quoted notes with embedded newlines and commas: a naive newline cut would split records.
     for (let i = 1; i <= ROWS; i++) csv += `${i},"line one, of ${i}\nline two",${i % 13}\n`;
-    data = tmp.write('notes.csv', csv);
+    return csv;
   });
-  after(() => tmp.dispose());
 
   it('the sample is byte ranges spread over the whole file, cut at record boundaries', async () => {
-    const info = await inspectDataset(data);
-    const dir = tmp.subdir('sample');
+    const info = await inspectDataset(suite.data);
+    const dir = suite.tmp.subdir('sample');
     const prepared = prepareSample(info, { rows: 2000 }, dir);
     const { sample } = prepared;
     assert.ok(sample.ranges.length > 4, `${sample.ranges.length} ranges`);
     assert.equal(sample.ranges[0].start, info.dataStart);
     assert.ok(sample.ranges[sample.ranges.length - 1].end > info.sizeBytes * 0.9, 'the last range reaches the end of the file');
-    const text = fs.readFileSync(data);
+    const text = fs.readFileSync(suite.data);
     for (const r of sample.ranges) assert.equal(text[r.start - 1], 10, `range at ${r.start} starts after a newline`);
     const rows = parseCsvReference(fs.readFileSync(prepared.path, 'utf8'));
     assert.deepEqual(rows[0], ['id', 'note', 'v']);
@@ -54,8 +49,8 @@ describe('sweep', function () {
   });
 
   it('runs every point in a fresh random order each round after a discarded warm-up round; medians and spreads are the repeats’', async () => {
-    const tempDir = tmp.subdir('t');
-    const report = await runSweep({ data, processor: CHEAP, workers: [1, 2], chunkRows: [200, 2000, 10_000], repeats: 3, seed: 11, tempDir });
+    const tempDir = suite.tmp.subdir('t');
+    const report = await runSweep({ data: suite.data, processor: CHEAP, workers: [1, 2], chunkRows: [200, 2000, 10_000], repeats: 3, seed: 11, tempDir });
     assert.equal(report.points.length, 6);
     assert.equal(report.runsPlanned, 6 * 4);
     assert.equal(report.runsDone, 6 * 4, 'warm-up runs were run too');
@@ -84,8 +79,8 @@ describe('sweep', function () {
   });
 
   it('the default grid runs from one row a chunk to one chunk per worker, tiny chunks on a spread sub-sample', async () => {
-    const tempDir = tmp.subdir('g');
-    const report = await runSweep({ data, processor: CHEAP, workers: [2], repeats: 1, seed: 5, tempDir });
+    const tempDir = suite.tmp.subdir('g');
+    const report = await runSweep({ data: suite.data, processor: CHEAP, workers: [2], repeats: 1, seed: 5, tempDir });
     assert.equal(report.grid.sizes[0], 1);
     // The grid is laid out before any run, from the rows estimated by the mean row size.
     const top = report.grid.sizes[report.grid.sizes.length - 1];
@@ -96,9 +91,9 @@ describe('sweep', function () {
   });
 
   it('a budget stops the sweep and keeps what was measured', async () => {
-    const tempDir = tmp.subdir('b');
+    const tempDir = suite.tmp.subdir('b');
     // 2000 rows × 20 µs = 40 ms of spinning a run at least: 60 runs cannot fit in 2.5 s.
-    const small = tmp.write('small.csv', 'i,v\n' + Array.from({ length: 2000 }, (_, i) => `${i},${i}\n`).join(''));
+    const small = suite.tmp.write('small.csv', 'i,v\n' + Array.from({ length: 2000 }, (_, i) => `${i},${i}\n`).join(''));
     const seen: number[] = [];
     const report = await runSweep(
       { data: small, processor: SPIN, workers: [1], chunkRows: [20, 50, 100, 200, 500], repeats: 11, budgetSeconds: 2.5, seed: 1, tempDir },
@@ -113,8 +108,8 @@ describe('sweep', function () {
   });
 
   it('cancel keeps the measured points, removes the sample and closes the pool (the process exits by itself)', () => {
-    const tempDir = tmp.subdir('c');
-    const big = tmp.write('big.csv', 'i,v\n' + Array.from({ length: 30_000 }, (_, i) => `${i},${i}\n`).join(''));
+    const tempDir = suite.tmp.subdir('c');
+    const big = suite.tmp.write('big.csv', 'i,v\n' + Array.from({ length: 30_000 }, (_, i) => `${i},${i}\n`).join(''));
     // In a child: if a worker pool were left open, the child would never exit and spawnSync would time out.
     const script = `
       const { runSweep } = require(${JSON.stringify(path.join(ROOT, 'out/src/engine/sweep.js'))});
@@ -139,9 +134,9 @@ describe('sweep', function () {
   });
 
   it('bad input is a usage error naming the option', async () => {
-    await assert.rejects(runSweep({ data, processor: CHEAP, chunkRows: [0] }), /Chunk rows must be whole numbers of at least 1, got 0/);
-    await assert.rejects(runSweep({ data, processor: CHEAP, chunkRows: [10], chunkBytes: [100] }), /either chunk sizes in rows or in bytes/);
-    await assert.rejects(runSweep({ data, processor: CHEAP, repeats: 0 }), /Repeats must be a whole number/);
-    await assert.rejects(runSweep({ data, processor: CHEAP, strategies: ['sideways' as never] }), /Unknown strategy "sideways"/);
+    await assert.rejects(runSweep({ data: suite.data, processor: CHEAP, chunkRows: [0] }), /Chunk rows must be whole numbers of at least 1, got 0/);
+    await assert.rejects(runSweep({ data: suite.data, processor: CHEAP, chunkRows: [10], chunkBytes: [100] }), /either chunk sizes in rows or in bytes/);
+    await assert.rejects(runSweep({ data: suite.data, processor: CHEAP, repeats: 0 }), /Repeats must be a whole number/);
+    await assert.rejects(runSweep({ data: suite.data, processor: CHEAP, strategies: ['sideways' as never] }), /Unknown strategy "sideways"/);
   });
 });

@@ -4,9 +4,8 @@
 // view is drawn: each row is sorted, found by binary search, and boxes under a pixel are merged into
 // runs, so a million samples draw in a few milliseconds. Wheel zooms, drag pans, click selects,
 // arrows walk the stack (up: caller, down: callee, left/right: neighbours), Enter zooms to the box.
-import { sizeCanvas, themeColors } from './canvas';
+import { PanZoomCanvas, type View } from './canvas';
 import type { Category, Differential, FlameData, FlameLayout, TimeRows } from './flame-model';
-import { formatMs } from './format';
 import { GUTTER } from './timeline';
 
 export const ROW_H = 18;
@@ -42,33 +41,23 @@ export interface FlameFrameStats {
   ms: number;
 }
 
-export interface View {
-  start: number;
-  end: number;
-}
+export type { View };
 
 type Colors = Record<Category | 'bg' | 'fg' | 'muted' | 'grid' | 'select' | 'hit' | 'slower' | 'faster' | 'same' | 'text', string>;
 
-export class FlameCanvas {
-  readonly canvas: HTMLCanvasElement;
-  private readonly ctx: CanvasRenderingContext2D;
+export class FlameCanvas extends PanZoomCanvas<Colors, FlameFrameStats> {
   mode: 'graph' | 'chart' = 'graph';
   lanes: Lane[] = [];
   /** The x domain: [0, slice ms] for a graph, the run's time range for a chart. */
   domain: View = { start: 0, end: 1 };
-  view: View = { start: 0, end: 1 };
   selected: BoxRef | null = null;
   hovered: BoxRef | null = null;
   /** Per frame: 1 if it matches the search (every depth is searched). */
   hits: Uint8Array | null = null;
   diff: Differential | null = null;
   stats: FlameFrameStats = { boxesDrawn: 0, boxesMerged: 0, ms: 0 };
-  frames = 0;
-  private colors!: Colors;
-  private cssWidth = 0;
-  private cssHeight = 0;
-  private pending = 0;
-  private drag: { x: number; view: View; moved: boolean } | undefined;
+  /** The height the lanes need (CSS pixels); the canvas is this tall. */
+  private contentHeight = 0;
   private readonly listeners = {
     select: [] as ((ref: BoxRef | null) => void)[],
     hover: [] as ((ref: BoxRef | null, ev: MouseEvent | undefined) => void)[],
@@ -77,17 +66,10 @@ export class FlameCanvas {
   };
 
   constructor(
-    private readonly container: HTMLElement,
+    container: HTMLElement,
     private readonly data: FlameData,
   ) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'flame-canvas';
-    this.canvas.tabIndex = 0;
-    this.canvas.setAttribute('role', 'img');
-    container.appendChild(this.canvas);
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) throw new Error('This browser has no 2D canvas');
-    this.ctx = ctx;
+    super(container, 'flame-canvas');
     this.readColors();
     new ResizeObserver(() => this.resize()).observe(container);
     this.bindEvents();
@@ -99,10 +81,6 @@ export class FlameCanvas {
 
   get gutter(): number {
     return this.mode === 'chart' ? GUTTER : 4;
-  }
-
-  get plotWidth(): number {
-    return Math.max(10, this.cssWidth - this.gutter - 8);
   }
 
   /** A left-heavy (or differential) flame graph of one layout. */
@@ -135,9 +113,8 @@ export class FlameCanvas {
     this.relayout();
   }
 
-  readColors(): void {
-    const get = themeColors(this.container);
-    this.colors = {
+  protected colorsFrom(get: (name: string, fallback: string) => string): Colors {
+    return {
       user: get('cat-user', '#e0793a'),
       parser: get('cat-parser', '#a87fd6'),
       engine: get('cat-engine', '#5b9bd5'),
@@ -156,7 +133,6 @@ export class FlameCanvas {
       same: get('flame-same', '#a0a0a0'),
       text: get('flame-text', '#111111'),
     };
-    this.requestDraw();
   }
 
   setView(v: View, notify = true): void {
@@ -221,8 +197,8 @@ export class FlameCanvas {
   /** Where a box is on the canvas (CSS pixels), clipped to the plot. */
   boxRect(ref: BoxRef): { x: number; y: number; w: number; h: number } {
     const { start, end } = this.boxSpan(ref);
-    const x0 = Math.max(this.gutter, this.X(start));
-    const x1 = Math.min(this.gutter + this.plotWidth, this.X(end));
+    const x0 = Math.max(this.gutter, this.timeToX(start));
+    const x1 = Math.min(this.gutter + this.plotWidth, this.timeToX(end));
     return { x: x0, y: this.rowY(ref.lane, ref.depth), w: Math.max(1, x1 - x0), h: ROW_H - 1 };
   }
 
@@ -267,21 +243,13 @@ export class FlameCanvas {
       const depth = Math.floor((y - top) / ROW_H);
       const row = lane.rows[depth];
       if (!row) return null;
-      const t = this.xToValue(x);
+      const t = this.xToTime(x);
       const tol = (1.5 / this.plotWidth) * (this.view.end - this.view.start);
       const k = firstEndAfter(row.end, t - tol);
       if (k >= 0 && k < row.node.length && row.start[k] <= t + tol) return { lane: l, depth, k, node: row.node[k] };
       return null;
     }
     return null;
-  }
-
-  private X(v: number): number {
-    return this.gutter + ((v - this.view.start) / (this.view.end - this.view.start)) * this.plotWidth;
-  }
-
-  private xToValue(x: number): number {
-    return this.view.start + ((x - this.gutter) / this.plotWidth) * (this.view.end - this.view.start);
   }
 
   private rowY(lane: number, depth: number): number {
@@ -295,41 +263,19 @@ export class FlameCanvas {
       lane.height = (this.mode === 'chart' ? LANE_HEAD : 0) + Math.max(1, lane.rows.length) * ROW_H + 4;
       y += lane.height;
     }
-    this.cssHeight = Math.max(ROW_H * 2, y);
-    this.cssWidth = 0;
+    this.contentHeight = Math.max(ROW_H * 2, y);
+    this.cssWidth = 0; // a new layout always draws
     this.resize();
   }
 
   private resize(): void {
-    const width = Math.max(200, Math.floor(this.container.clientWidth));
-    const dpr = window.devicePixelRatio || 1;
-    if (width === this.cssWidth && this.canvas.height === Math.round(this.cssHeight * dpr)) return;
-    this.cssWidth = width;
-    sizeCanvas(this.canvas, width, this.cssHeight);
-    this.drawNow();
+    this.resizeTo(Math.max(200, Math.floor(this.container.clientWidth)), this.contentHeight);
   }
 
-  requestDraw(): void {
-    if (this.pending) return;
-    this.pending = requestAnimationFrame(() => {
-      this.pending = 0;
-      this.drawNow();
-    });
-  }
-
-  drawNow(): void {
-    if (this.pending) {
-      cancelAnimationFrame(this.pending);
-      this.pending = 0;
-    }
-    const t0 = performance.now();
+  protected paint(): FlameFrameStats {
     const ctx = this.ctx;
-    const dpr = this.canvas.width / Math.max(1, this.cssWidth);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = this.colors.bg;
-    ctx.fillRect(0, 0, this.cssWidth, this.cssHeight);
     const stats: FlameFrameStats = { boxesDrawn: 0, boxesMerged: 0, ms: 0 };
-    if (this.mode === 'chart') this.drawAxis();
+    if (this.mode === 'chart') this.drawTimeAxis(16, this.cssHeight, 10);
     ctx.save();
     ctx.beginPath();
     ctx.rect(this.gutter, 0, this.plotWidth, this.cssHeight);
@@ -350,9 +296,7 @@ export class FlameCanvas {
     }
     ctx.restore();
     if (this.mode === 'chart') this.drawLaneLabels();
-    stats.ms = performance.now() - t0;
-    this.stats = stats;
-    this.frames++;
+    return stats;
   }
 
   private fillOf(node: number): string {
@@ -434,28 +378,6 @@ export class FlameCanvas {
     }
   }
 
-  private drawAxis(): void {
-    const ctx = this.ctx;
-    const span = this.view.end - this.view.start;
-    const target = span / Math.max(1, this.plotWidth / 110);
-    const pow = Math.pow(10, Math.floor(Math.log10(target)));
-    const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= target) ?? 10 * pow;
-    ctx.font = '11px var(--vscode-font-family, system-ui, sans-serif)';
-    ctx.textBaseline = 'middle';
-    ctx.textAlign = 'left';
-    for (let t = Math.ceil(this.view.start / step) * step; t <= this.view.end; t += step) {
-      const x = Math.round(this.X(t)) + 0.5;
-      ctx.strokeStyle = this.colors.grid;
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      ctx.moveTo(x, 16);
-      ctx.lineTo(x, this.cssHeight);
-      ctx.stroke();
-      ctx.fillStyle = this.colors.muted;
-      ctx.fillText(formatMs(Math.abs(t) < step / 1e6 ? 0 : t), x + 3, 10);
-    }
-  }
-
   private drawLaneLabels(): void {
     const ctx = this.ctx;
     ctx.fillStyle = this.colors.bg;
@@ -473,11 +395,6 @@ export class FlameCanvas {
     }
   }
 
-  private local(ev: MouseEvent): { x: number; y: number } {
-    const r = this.canvas.getBoundingClientRect();
-    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
-  }
-
   private setHover(ref: BoxRef | null, ev: MouseEvent | undefined): void {
     const same = ref === this.hovered || (ref && this.hovered && ref.lane === this.hovered.lane && ref.depth === this.hovered.depth && ref.k === this.hovered.k);
     if (!same) {
@@ -487,55 +404,14 @@ export class FlameCanvas {
     for (const fn of this.listeners.hover) fn(ref, ev);
   }
 
-  private zoomAt(x: number, factor: number): void {
-    const t = this.xToValue(x);
-    this.setView({ start: t - (t - this.view.start) * factor, end: t + (this.view.end - t) * factor });
-  }
-
-  private panBy(px: number): void {
-    const dv = (px / this.plotWidth) * (this.view.end - this.view.start);
-    this.setView({ start: this.view.start + dv, end: this.view.end + dv });
-  }
-
   private bindEvents(): void {
     const canvas = this.canvas;
-    canvas.addEventListener(
-      'wheel',
-      (ev) => {
-        ev.preventDefault();
-        const unit = ev.deltaMode === 1 ? 16 : ev.deltaMode === 2 ? this.plotWidth : 1;
-        const dx = ev.deltaX * unit;
-        const dy = ev.deltaY * unit;
-        if (ev.shiftKey || Math.abs(dx) > Math.abs(dy)) this.panBy(ev.shiftKey ? dy || dx : dx);
-        else this.zoomAt(this.local(ev).x, Math.exp(dy * 0.0015));
+    this.bindPanZoom({
+      hover: (p, ev) => this.setHover(this.hitTest(p.x, p.y), ev),
+      click: (p) => {
+        this.select(this.hitTest(p.x, p.y));
+        canvas.focus();
       },
-      { passive: false },
-    );
-    canvas.addEventListener('mousedown', (ev) => {
-      if (ev.button !== 0) return;
-      this.drag = { x: ev.clientX, view: { ...this.view }, moved: false };
-    });
-    window.addEventListener('mousemove', (ev) => {
-      if (this.drag) {
-        const dx = ev.clientX - this.drag.x;
-        if (Math.abs(dx) > 3) this.drag.moved = true;
-        if (this.drag.moved) {
-          const dv = (dx / this.plotWidth) * (this.drag.view.end - this.drag.view.start);
-          this.setView({ start: this.drag.view.start - dv, end: this.drag.view.end - dv });
-          return;
-        }
-      }
-      if (ev.target !== canvas) return;
-      const p = this.local(ev);
-      this.setHover(this.hitTest(p.x, p.y), ev);
-    });
-    window.addEventListener('mouseup', (ev) => {
-      const drag = this.drag;
-      this.drag = undefined;
-      if (!drag || drag.moved || ev.target !== canvas) return;
-      const p = this.local(ev);
-      this.select(this.hitTest(p.x, p.y));
-      canvas.focus();
     });
     canvas.addEventListener('mouseleave', () => this.setHover(null, undefined));
     canvas.addEventListener('dblclick', (ev) => {

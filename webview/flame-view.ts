@@ -6,6 +6,7 @@
 // your compute or pool overhead. "Go to source" opens the frame's file in VS Code; the standalone
 // report shows the location.
 import type { ChunkRecord } from '../src/engine/types';
+import { button, el, type Child } from './dom';
 import { FlameCanvas, type BoxRef, type View } from './flame-graph';
 import {
   CATEGORIES,
@@ -78,26 +79,32 @@ export interface FlameTestHook {
   redraw(): number;
 }
 
-type Child = Node | string | null | undefined | false;
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
-  return e;
+/** The mode buttons: value, label, title. */
+const MODE_CHOICES: readonly (readonly [FlameMode, string, string])[] = [
+  ['left-heavy', 'Left heavy', 'Identical stacks merged, heaviest first'],
+  ['time-order', 'Time order', 'Stacks over time, each worker on the timeline’s time axis'],
+  ['sandwich', 'Sandwich', 'Functions by self and total time, with callers and callees'],
+  ['differential', 'Differential', 'The selected chunks against typical chunks, per chunk'],
+];
+
+/** The phase buttons: value, label, title. */
+const PHASE_CHOICES: readonly (readonly [PhaseGroup, string, string])[] = [
+  ['all', 'All', 'Every sample'],
+  ['parse', 'Parse', 'Samples while chunks were read and parsed'],
+  ['compute', 'Your compute', 'Samples while your processor ran'],
+  ['overhead', 'Pool overhead', 'Samples while encoding, handing off, or outside any chunk'],
+];
+
+/** A button of a segmented control (class "seg"): markSeg() shows which one is on. */
+function segButton(label: string, value: string, onClick: () => void, title?: string): HTMLElement {
+  return button(label, onClick, { secondary: true, value, title });
 }
 
-function segButton(label: string, value: string, onClick: () => void, title?: string): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.textContent = label;
-  b.setAttribute('data-value', value);
-  b.setAttribute('secondary', '');
-  if (title) b.title = title;
-  b.addEventListener('click', onClick);
-  return b;
+/** A segmented control of choices (value, label, title) that calls pick with the chosen value. */
+function segmented<V extends string>(name: string, choices: readonly (readonly [V, string, string])[], pick: (value: V) => void): HTMLElement {
+  const seg = el('span', { class: 'seg', 'data-flame': name });
+  for (const [value, label, title] of choices) seg.append(segButton(label, value, () => pick(value), title));
+  return seg;
 }
 
 function markSeg(seg: HTMLElement, value: string): void {
@@ -151,22 +158,8 @@ export class FlameView {
   ) {
     this.chunks = opts.model.report.chunks;
     this.data = buildFlameData(opts.profiles, this.chunks, opts.model.report.summary.processor);
-    this.modeSeg = el('span', { class: 'seg', 'data-flame': 'modes' });
-    for (const [m, label, title] of [
-      ['left-heavy', 'Left heavy', 'Identical stacks merged, heaviest first'],
-      ['time-order', 'Time order', 'Stacks over time, each worker on the timeline’s time axis'],
-      ['sandwich', 'Sandwich', 'Functions by self and total time, with callers and callees'],
-      ['differential', 'Differential', 'The selected chunks against typical chunks, per chunk'],
-    ] as const)
-      this.modeSeg.append(segButton(label, m, () => this.setMode(m), title));
-    this.phaseSeg = el('span', { class: 'seg', 'data-flame': 'phases' });
-    for (const [p, label, title] of [
-      ['all', 'All', 'Every sample'],
-      ['parse', 'Parse', 'Samples while chunks were read and parsed'],
-      ['compute', 'Your compute', 'Samples while your processor ran'],
-      ['overhead', 'Pool overhead', 'Samples while encoding, handing off, or outside any chunk'],
-    ] as const)
-      this.phaseSeg.append(segButton(label, p, () => this.setPhase(p), title));
+    this.modeSeg = segmented('modes', MODE_CHOICES, (m) => this.setMode(m));
+    this.phaseSeg = segmented('phases', PHASE_CHOICES, (p) => this.setPhase(p));
     this.threadSelect = el('select', { class: 'flame-threads', 'aria-label': 'Threads' });
     this.threadSelect.append(el('option', { value: 'workers', text: 'All workers' }), el('option', { value: 'all', text: 'All threads (with main)' }));
     this.data.threads.forEach((t, i) => this.threadSelect.append(el('option', { value: String(i), text: `${t.label} (${formatInt(t.times.length)} samples)` })));

@@ -1,7 +1,7 @@
 // Distribution of chunk durations (or rows/s per chunk) as a canvas histogram, with p50 and p95.
 import { formatCompact, formatMs } from './format';
 import { histogram, quantile, type Model } from './model';
-import { sizeCanvas, themeColors } from './canvas';
+import { beginChart } from './canvas';
 
 export type HistogramMode = 'duration' | 'rate';
 
@@ -34,13 +34,9 @@ export class HistogramView {
   draw(): void {
     const width = Math.max(200, this.container.clientWidth);
     const height = 180;
-    const ctx = sizeCanvas(this.canvas, width, height);
-    const color = themeColors(this.container);
-    const bg = color('bg', '#1e1e1e');
+    const { ctx, color } = beginChart(this.canvas, this.container, width, height, '#1e1e1e');
     const fg = color('muted', '#9d9d9d');
     const bar = this.mode === 'duration' ? color('compute', '#89d185') : color('read', '#3794ff');
-    ctx.fillStyle = bg;
-    ctx.fillRect(0, 0, width, height);
     const values = this.values[this.mode];
     const finite = Float64Array.from(values.filter((v) => Number.isFinite(v))).sort();
     const fmt = this.mode === 'duration' ? formatMs : (v: number) => `${formatCompact(v)}/s`;

@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { toChromeTrace } from '../src/engine/trace';
 import type { ChunkRecord, Finding } from '../src/engine/types';
+import { button, el, type Child } from './dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
 import { HistogramView, type HistogramMode } from './histogram';
 import { detectHost, type Host } from './host';
@@ -47,38 +48,17 @@ export interface ReportTestHook {
   redraw(): number;
 }
 
-type Child = Node | string | null | undefined | false;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Record<string, string>, ...children: Child[]): HTMLElementTagNameMap[K];
-function h(tag: string, props?: Record<string, string>, ...children: Child[]): HTMLElement;
-function h(tag: string, props: Record<string, string> = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') el.className = v;
-    else if (k === 'text') el.textContent = v;
-    else el.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-}
-
-function button(label: string, onClick: () => void, opts: { secondary?: boolean; title?: string; id?: string } = {}): HTMLElement {
-  const b = h('vscode-button', { ...(opts.title ? { title: opts.title } : {}), ...(opts.id ? { id: opts.id } : {}) }, label);
-  if (opts.secondary) b.setAttribute('secondary', '');
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 function basename(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
 }
 
 function tile(label: string, value: string, note?: string, extra: { wide?: boolean; id?: string } = {}): HTMLElement {
-  return h(
+  return el(
     'div',
     { class: `tile${extra.wide ? ' wide' : ''}`, ...(extra.id ? { 'data-tile': extra.id } : {}) },
-    h('div', { class: 'label', text: label }),
-    h('div', { class: 'value', text: value, title: value }),
-    note ? h('div', { class: 'note', text: note, title: note }) : null,
+    el('div', { class: 'label', text: label }),
+    el('div', { class: 'value', text: value, title: value }),
+    note ? el('div', { class: 'note', text: note, title: note }) : null,
   );
 }
 
@@ -120,14 +100,14 @@ function startLive(data: LivePageData): void {
   let ended: string | null = null;
   let batches = 0;
 
-  const bar = h('div');
+  const bar = el('div');
   bar.style.width = '0%';
-  const meter = h('div', { class: 'meter live-meter', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar);
-  const rowsText = h('span', { class: 'value', 'data-live': 'rows', text: '0 rows' });
-  const rateText = h('span', { class: 'value', 'data-live': 'rate', text: '– rows/s' });
-  const percentText = h('span', { class: 'value', 'data-live': 'percent', text: '0 % of bytes' });
-  const chunksText = h('span', { class: 'muted', 'data-live': 'chunks', text: '0 chunks' });
-  const status = h('span', { class: 'status', role: 'status', text: 'Running…' });
+  const meter = el('div', { class: 'meter live-meter', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar);
+  const rowsText = el('span', { class: 'value', 'data-live': 'rows', text: '0 rows' });
+  const rateText = el('span', { class: 'value', 'data-live': 'rate', text: '– rows/s' });
+  const percentText = el('span', { class: 'value', 'data-live': 'percent', text: '0 % of bytes' });
+  const chunksText = el('span', { class: 'muted', 'data-live': 'chunks', text: '0 chunks' });
+  const status = el('span', { class: 'status', role: 'status', text: 'Running…' });
   const cancel = button(
     'Cancel',
     () => {
@@ -138,23 +118,23 @@ function startLive(data: LivePageData): void {
     { id: 'cancel-run', title: 'Stop the run (partial output is removed)' },
   );
   if (!host.post) cancel.hidden = true;
-  const box = h('div', { class: 'timeline-box' });
-  const tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
+  const box = el('div', { class: 'timeline-box' });
+  const tooltip = el('div', { class: 'tooltip', role: 'tooltip' });
   tooltip.hidden = true;
   app.replaceChildren(
-    h(
+    el(
       'header',
       { class: 'top' },
-      h(
+      el(
         'div',
         {},
-        h('h1', { text: `${basename(info.processor)} on ${basename(info.data)}` }),
-        h('div', { class: 'sub', text: `Live run · ${info.strategy} · ${info.workers > 0 ? `${info.workers} workers` : 'automatic workers'}` }),
+        el('h1', { text: `${basename(info.processor)} on ${basename(info.data)}` }),
+        el('div', { class: 'sub', text: `Live run · ${info.strategy} · ${info.workers > 0 ? `${info.workers} workers` : 'automatic workers'}` }),
       ),
-      h('div', { class: 'actions' }, status, cancel),
+      el('div', { class: 'actions' }, status, cancel),
     ),
-    h('section', { class: 'live-progress', 'aria-label': 'Progress' }, h('div', { class: 'live-numbers' }, rowsText, rateText, percentText, chunksText), meter),
-    h('section', { 'data-section': 'timeline' }, h('h2', { text: 'Timeline (chunks appear as they complete)' }), box),
+    el('section', { class: 'live-progress', 'aria-label': 'Progress' }, el('div', { class: 'live-numbers' }, rowsText, rateText, percentText, chunksText), meter),
+    el('section', { 'data-section': 'timeline' }, el('h2', { text: 'Timeline (chunks appear as they complete)' }), box),
     tooltip,
   );
   const timeline = new Timeline(box, live.toModel());
@@ -164,7 +144,7 @@ function startLive(data: LivePageData): void {
       return;
     }
     const lines = describeChunk(live.chunks[i]);
-    tooltip.replaceChildren(h('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
+    tooltip.replaceChildren(el('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
     tooltip.hidden = false;
     tooltip.style.left = `${ev.clientX + 14}px`;
     tooltip.style.top = `${ev.clientY + 14}px`;
@@ -246,21 +226,21 @@ function summaryTiles(model: Model): HTMLElement {
   const s = model.report.summary;
   const chunkSize = s.chunkRows ? `${formatInt(s.chunkRows)} rows` : s.chunkBytes ? formatBytes(s.chunkBytes) : 'automatic';
   const meanRows = s.chunks ? s.rows / s.chunks : 0;
-  const busy = h('div', { class: 'tile wide', 'data-tile': 'busy' }, h('div', { class: 'label', text: 'Busy share per worker' }));
+  const busy = el('div', { class: 'tile wide', 'data-tile': 'busy' }, el('div', { class: 'label', text: 'Busy share per worker' }));
   for (const w of [...s.workerSummaries].sort((a, b) => a.workerId - b.workerId)) {
-    const fill = h('div');
+    const fill = el('div');
     fill.style.width = `${Math.min(100, w.busyShare * 100).toFixed(1)}%`;
     busy.append(
-      h(
+      el(
         'div',
         { class: 'busy-row', title: `worker ${w.workerId}: ${w.chunks} chunks, ${formatInt(w.rows)} rows, busy ${formatMs(w.busyMs)}` },
-        h('span', { text: `worker ${w.workerId}` }),
-        h('div', { class: 'meter' }, fill),
-        h('span', { text: formatPercent(w.busyShare) }),
+        el('span', { text: `worker ${w.workerId}` }),
+        el('div', { class: 'meter' }, fill),
+        el('span', { text: formatPercent(w.busyShare) }),
       ),
     );
   }
-  return h(
+  return el(
     'section',
     { class: 'tiles', 'aria-label': 'Summary' },
     tile('Wall time', formatMs(s.wallMs), `processing ${formatMs(s.processingMs)} · start-up ${formatMs(s.startupMs)}`, { id: 'wall' }),
@@ -277,66 +257,66 @@ function summaryTiles(model: Model): HTMLElement {
 
 function timeSplit(model: Model): HTMLElement {
   const parts = workerTimeSplit(model.report);
-  const bar = h('div', { class: 'stacked', role: 'img', 'aria-label': 'Where worker time went' });
-  const legend = h('div', { class: 'legend' });
+  const bar = el('div', { class: 'stacked', role: 'img', 'aria-label': 'Where worker time went' });
+  const legend = el('div', { class: 'legend' });
   for (const p of parts) {
-    const seg = h('div', { class: `sw-${p.key}`, title: `${p.label}: ${formatMs(p.ms)} (${formatPercent(p.share)})` });
+    const seg = el('div', { class: `sw-${p.key}`, title: `${p.label}: ${formatMs(p.ms)} (${formatPercent(p.share)})` });
     seg.style.width = `${(p.share * 100).toFixed(3)}%`;
     bar.append(seg);
-    legend.append(h('span', { class: 'key' }, h('span', { class: `swatch sw-${p.key}` }), `${p.label} ${formatPercent(p.share)}`, h('span', { class: 'muted', text: ` (${formatMs(p.ms)})` })));
+    legend.append(el('span', { class: 'key' }, el('span', { class: `swatch sw-${p.key}` }), `${p.label} ${formatPercent(p.share)}`, el('span', { class: 'muted', text: ` (${formatMs(p.ms)})` })));
   }
-  return h(
+  return el(
     'section',
     { 'data-section': 'split' },
-    h('h2', { text: 'Where worker time went' }),
-    h('div', { class: 'sub', text: `All worker threads × the processing wall time (${formatMs(model.report.summary.processingMs)}).` }),
+    el('h2', { text: 'Where worker time went' }),
+    el('div', { class: 'sub', text: `All worker threads × the processing wall time (${formatMs(model.report.summary.processingMs)}).` }),
     bar,
     legend,
   );
 }
 
 function findingsSection(findings: Finding[] | null, onChunk: (index: number) => void): HTMLElement {
-  const list = h('ul', { class: 'findings' });
+  const list = el('ul', { class: 'findings' });
   if (findings === null) {
-    list.append(h('li', { class: 'muted', text: 'This build of Chunkscope has no diagnosis.' }));
+    list.append(el('li', { class: 'muted', text: 'This build of Chunkscope has no diagnosis.' }));
   } else if (findings.length === 0) {
-    list.append(h('li', { class: 'muted', text: 'No problems found: nothing in the timing records points at a bottleneck.' }));
+    list.append(el('li', { class: 'muted', text: 'No problems found: nothing in the timing records points at a bottleneck.' }));
   }
   for (const f of findings ?? []) {
     const numbers = Object.entries(f.numbers ?? {})
       .map(([k, v]) => `${k} ${Number.isInteger(v) ? formatInt(v) : Number(v.toPrecision(4))}`)
       .join(' · ');
     const chunks = f.chunks?.length
-      ? h(
+      ? el(
           'div',
           { class: 'chunks' },
-          h('span', { class: 'muted', text: 'chunks:' }),
+          el('span', { class: 'muted', text: 'chunks:' }),
           ...f.chunks.slice(0, 12).map((k) => {
-            const b = h('button', { class: 'link', type: 'button', text: String(k), title: `Show chunk ${k} in the timeline` });
+            const b = el('button', { class: 'link', type: 'button', text: String(k), title: `Show chunk ${k} in the timeline` });
             b.addEventListener('click', () => onChunk(k));
             return b;
           }),
-          f.chunks.length > 12 ? h('span', { class: 'muted', text: `and ${f.chunks.length - 12} more` }) : null,
+          f.chunks.length > 12 ? el('span', { class: 'muted', text: `and ${f.chunks.length - 12} more` }) : null,
         )
       : null;
     list.append(
-      h(
+      el(
         'li',
         { class: `finding ${f.severity}`, 'data-finding': f.id },
-        h('div', { class: 'title', text: f.title }),
-        h('div', { class: 'detail', text: f.detail }),
-        f.suggestion ? h('div', { class: 'suggestion', text: `Try: ${f.suggestion}` }) : null,
-        numbers ? h('div', { class: 'numbers', text: numbers }) : null,
+        el('div', { class: 'title', text: f.title }),
+        el('div', { class: 'detail', text: f.detail }),
+        f.suggestion ? el('div', { class: 'suggestion', text: `Try: ${f.suggestion}` }) : null,
+        numbers ? el('div', { class: 'numbers', text: numbers }) : null,
         chunks,
       ),
     );
   }
-  return h('div', { 'data-section': 'diagnosis' }, h('h2', { text: 'Diagnosis' }), list);
+  return el('div', { 'data-section': 'diagnosis' }, el('h2', { text: 'Diagnosis' }), list);
 }
 
 function timelineLegend(): HTMLElement {
-  const key = (cls: string, label: string) => h('span', { class: 'key' }, h('span', { class: `swatch ${cls}` }), label);
-  return h(
+  const key = (cls: string, label: string) => el('span', { class: 'key' }, el('span', { class: `swatch ${cls}` }), label);
+  return el(
     'div',
     { class: 'legend' },
     key('sw-read', 'read'),
@@ -377,9 +357,9 @@ function start(): void {
   const stem = data.source ? data.source.replace(/(\.timings)?\.json$/i, '') : basename(s.data).replace(/\.[^.]+$/, '');
 
   // ── header and exports
-  const status = h('span', { class: 'status', role: 'status' });
+  const status = el('span', { class: 'status', role: 'status' });
   let timeline: Timeline;
-  const exportsBar = h(
+  const exportsBar = el(
     'div',
     { class: 'actions' },
     status,
@@ -393,39 +373,39 @@ function start(): void {
   });
   const when = new Date(s.startedAtEpochMs);
   app.replaceChildren(
-    h(
+    el(
       'header',
       { class: 'top' },
-      h(
+      el(
         'div',
         {},
-        h('h1', { text: `${basename(s.processor)} on ${basename(s.data)}` }),
-        h('div', { class: 'sub', text: `${s.strategy} · ${s.workers} workers · ${formatInt(s.chunks)} chunks · ${Number.isNaN(when.getTime()) ? '' : when.toLocaleString()}` }),
+        el('h1', { text: `${basename(s.processor)} on ${basename(s.data)}` }),
+        el('div', { class: 'sub', text: `${s.strategy} · ${s.workers} workers · ${formatInt(s.chunks)} chunks · ${Number.isNaN(when.getTime()) ? '' : when.toLocaleString()}` }),
       ),
       exportsBar,
     ),
   );
-  if (report.warnings?.length) app.append(h('ul', { class: 'warnings' }, ...report.warnings.map((w) => h('li', { text: w }))));
-  if (report.errors?.length) app.append(h('ul', { class: 'warnings' }, h('li', { text: `${report.errors.length} rows failed and were skipped (see the errors file).` })));
+  if (report.warnings?.length) app.append(el('ul', { class: 'warnings' }, ...report.warnings.map((w) => el('li', { text: w }))));
+  if (report.errors?.length) app.append(el('ul', { class: 'warnings' }, el('li', { text: `${report.errors.length} rows failed and were skipped (see the errors file).` })));
   app.append(summaryTiles(model), timeSplit(model));
 
   // ── timeline
-  const range = h('span', { class: 'range' });
-  const box = h('div', { class: 'timeline-box' });
-  const tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
+  const range = el('span', { class: 'range' });
+  const box = el('div', { class: 'timeline-box' });
+  const tooltip = el('div', { class: 'tooltip', role: 'tooltip' });
   tooltip.hidden = true;
-  const selection = h('div', { class: 'selection' });
+  const selection = el('div', { class: 'selection' });
   app.append(
-    h(
+    el(
       'section',
       { 'data-section': 'timeline' },
-      h('h2', { text: 'Timeline' }),
-      h(
+      el('h2', { text: 'Timeline' }),
+      el(
         'div',
         { class: 'toolbar' },
         button('Fit', () => timeline.fit(), { secondary: true, id: 'fit', title: 'Show the whole run (double-click or 0)' }),
         range,
-        h('span', { class: 'hint', text: 'wheel: zoom · drag: pan · click: select · double-click: fit' }),
+        el('span', { class: 'hint', text: 'wheel: zoom · drag: pan · click: select · double-click: fit' }),
       ),
       box,
       timelineLegend(),
@@ -433,13 +413,13 @@ function start(): void {
     ),
     tooltip,
   );
-  const utilBox = h('div', { class: 'util-box' });
+  const utilBox = el('div', { class: 'util-box' });
   app.append(
-    h(
+    el(
       'section',
       { 'data-section': 'utilisation' },
-      h('h2', { text: 'Utilisation over time' }),
-      h('div', { class: 'sub', text: 'Workers busy at each moment of the run (0 to all of them); the shaded band is the range shown in the timeline.' }),
+      el('h2', { text: 'Utilisation over time' }),
+      el('div', { class: 'sub', text: 'Workers busy at each moment of the run (0 to all of them); the shaded band is the range shown in the timeline.' }),
       utilBox,
     ),
   );
@@ -481,7 +461,7 @@ function start(): void {
       return;
     }
     const lines = describeChunk(chunks[i], { straggler: model.stragglers.has(i), p95: model.p95 });
-    tooltip.replaceChildren(h('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
+    tooltip.replaceChildren(el('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
     tooltip.hidden = false;
     const pad = 14;
     const r = tooltip.getBoundingClientRect();
@@ -492,11 +472,11 @@ function start(): void {
   });
   const showSelection = (i: number) => {
     if (i < 0) {
-      selection.replaceChildren(h('span', { class: 'muted', text: 'Click a chunk to select it.' }));
+      selection.replaceChildren(el('span', { class: 'muted', text: 'Click a chunk to select it.' }));
       return;
     }
     const c: ChunkRecord = chunks[i];
-    const parts: Child[] = [h('span', { class: 'text', text: describeChunk(c, { straggler: model.stragglers.has(i), p95: model.p95 }).join('\n') })];
+    const parts: Child[] = [el('span', { class: 'text', text: describeChunk(c, { straggler: model.stragglers.has(i), p95: model.p95 }).join('\n') })];
     if (host.openAtRow && c.rows > 0) parts.push(button(`Open at row ${formatInt(c.firstRow)}`, () => host.openAtRow!(c.firstLine, c.firstRow), { id: 'open-at-row', title: `Open the dataset at line ${c.firstLine}` }));
     selection.replaceChildren(...parts.filter((p): p is Node => p instanceof Node));
   };
@@ -514,8 +494,8 @@ function start(): void {
   host.post?.({ type: 'reportReady' });
 
   // ── distribution and diagnosis
-  const histBox = h('div', { class: 'hist-box' });
-  const modeButtons = h('span', { class: 'seg' });
+  const histBox = el('div', { class: 'hist-box' });
+  const modeButtons = el('span', { class: 'seg' });
   const setMode = (m: HistogramMode) => {
     histogramView.setMode(m);
     for (const b of Array.from(modeButtons.children)) b.toggleAttribute('secondary', b.getAttribute('data-mode') !== m);
@@ -530,18 +510,18 @@ function start(): void {
     b.setAttribute('data-mode', m);
     modeButtons.append(b);
   }
-  const histTitle = h('h2', { text: 'Chunk durations' });
+  const histTitle = el('h2', { text: 'Chunk durations' });
   const findings = data.findings;
   app.append(
-    h(
+    el(
       'section',
       { class: 'cols' },
-      h(
+      el(
         'div',
         { 'data-section': 'histogram' },
-        h('div', { class: 'toolbar' }, histTitle, modeButtons),
+        el('div', { class: 'toolbar' }, histTitle, modeButtons),
         histBox,
-        h('div', { class: 'sub', text: `p50 ${formatMs(model.p50)} · p95 ${formatMs(model.p95)} · ${model.stragglers.size} stragglers above p95` }),
+        el('div', { class: 'sub', text: `p50 ${formatMs(model.p50)} · p95 ${formatMs(model.p95)} · ${model.stragglers.size} stragglers above p95` }),
       ),
       findingsSection(findings, (k) => {
         const i = model.byIndex.get(k);
@@ -672,45 +652,45 @@ function startCompare(data: ComparePageData): void {
   function s_eq(a: number, b: number): string {
     return a === b ? 'same rows' : `rows differ: ${formatInt(a)} vs ${formatInt(b)}`;
   }
-  const table = h(
+  const table = el(
     'table',
     { class: 'compare-table', 'aria-label': 'Summary of both runs' },
-    h('thead', {}, h('tr', {}, h('th', { text: '' }), h('th', { text: name(runs[0], 0) }), h('th', { text: name(runs[1], 1) }), h('th', { text: 'A → B' }))),
-    h(
+    el('thead', {}, el('tr', {}, el('th', { text: '' }), el('th', { text: name(runs[0], 0) }), el('th', { text: name(runs[1], 1) }), el('th', { text: 'A → B' }))),
+    el(
       'tbody',
       {},
-      ...rows.map(([id, title, f, delta]) => h('tr', { 'data-compare': id }, h('th', { text: title }), h('td', { text: f(sa) }), h('td', { text: f(sb) }), h('td', { class: 'delta', text: delta }))),
+      ...rows.map(([id, title, f, delta]) => el('tr', { 'data-compare': id }, el('th', { text: title }), el('td', { text: f(sa) }), el('td', { text: f(sb) }), el('td', { class: 'delta', text: delta }))),
     ),
   );
-  const tooltip = h('div', { class: 'tooltip', role: 'tooltip' });
+  const tooltip = el('div', { class: 'tooltip', role: 'tooltip' });
   tooltip.hidden = true;
-  const range = h('span', { class: 'range' });
+  const range = el('span', { class: 'range' });
   let timelines: Timeline[] = [];
-  const boxes = runs.map(() => h('div', { class: 'timeline-box' }));
-  const utilBoxes = runs.map(() => h('div', { class: 'util-box' }));
+  const boxes = runs.map(() => el('div', { class: 'timeline-box' }));
+  const utilBoxes = runs.map(() => el('div', { class: 'util-box' }));
   app.replaceChildren(
-    h(
+    el(
       'header',
       { class: 'top' },
-      h('div', {}, h('h1', { text: `Comparison: ${label}` }), h('div', { class: 'sub', text: `${basename(sa.processor)} on ${basename(sa.data)} · ${basename(sb.processor)} on ${basename(sb.data)}` })),
+      el('div', {}, el('h1', { text: `Comparison: ${label}` }), el('div', { class: 'sub', text: `${basename(sa.processor)} on ${basename(sa.data)} · ${basename(sb.processor)} on ${basename(sb.data)}` })),
     ),
-    h('section', { 'data-section': 'compare-summary' }, h('h2', { text: 'Summary' }), table),
-    h(
+    el('section', { 'data-section': 'compare-summary' }, el('h2', { text: 'Summary' }), table),
+    el(
       'section',
       { 'data-section': 'timeline' },
-      h('h2', { text: 'Timelines on one time scale' }),
-      h(
+      el('h2', { text: 'Timelines on one time scale' }),
+      el(
         'div',
         { class: 'toolbar' },
         button('Fit', () => timelines[0].fit(), { secondary: true, id: 'fit', title: 'Show the whole of the longer run' }),
         range,
-        h('span', { class: 'hint', text: 'wheel: zoom · drag: pan · both timelines move together' }),
+        el('span', { class: 'hint', text: 'wheel: zoom · drag: pan · both timelines move together' }),
       ),
-      ...runs.flatMap((r, k) => [h('h3', { text: `${name(r, k)}${name(r, k).endsWith(r.report.summary.strategy) ? '' : ` · ${r.report.summary.strategy}`} · ${r.report.summary.workers} workers · wall ${formatMs(r.report.summary.wallMs)}` }), boxes[k]]),
+      ...runs.flatMap((r, k) => [el('h3', { text: `${name(r, k)}${name(r, k).endsWith(r.report.summary.strategy) ? '' : ` · ${r.report.summary.strategy}`} · ${r.report.summary.workers} workers · wall ${formatMs(r.report.summary.wallMs)}` }), boxes[k]]),
       timelineLegend(),
     ),
-    h('section', { 'data-section': 'utilisation' }, h('h2', { text: 'Utilisation over time (workers busy)' }), ...runs.flatMap((r, k) => [h('div', { class: 'sub', text: name(r, k) }), utilBoxes[k]])),
-    h('section', { class: 'cols' }, ...runs.map((r, k) => h('div', {}, h('h3', { text: name(r, k) }), findingsSection(r.findings, (idx) => {
+    el('section', { 'data-section': 'utilisation' }, el('h2', { text: 'Utilisation over time (workers busy)' }), ...runs.flatMap((r, k) => [el('div', { class: 'sub', text: name(r, k) }), utilBoxes[k]])),
+    el('section', { class: 'cols' }, ...runs.map((r, k) => el('div', {}, el('h3', { text: name(r, k) }), findingsSection(r.findings, (idx) => {
       const i = models[k].byIndex.get(idx);
       if (i !== undefined) timelines[k].reveal(i);
     })))),
@@ -734,7 +714,7 @@ function startCompare(data: ComparePageData): void {
         return;
       }
       const lines = describeChunk(runs[k].report.chunks[i], { straggler: models[k].stragglers.has(i), p95: models[k].p95 });
-      tooltip.replaceChildren(h('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
+      tooltip.replaceChildren(el('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
       tooltip.hidden = false;
       tooltip.style.left = `${ev.clientX + 14}px`;
       tooltip.style.top = `${ev.clientY + 14}px`;
@@ -788,19 +768,19 @@ try {
 /** Links to 0x's flame graphs: a file link in a browser, "Open" through the extension in VS Code. */
 function wholeProcessSection(graphs: { label: string; html: string }[], host: Host): HTMLElement {
   const items = graphs.map((g) => {
-    const where = h('code', { text: g.html });
+    const where = el('code', { text: g.html });
     if (host.post) {
       const open = button('Open', () => host.post!({ type: 'open-external', file: g.html }), { secondary: true, title: `Open ${g.html} in the browser` });
-      return h('li', {}, h('span', { text: `${g.label}: ` }), where, ' ', open);
+      return el('li', {}, el('span', { text: `${g.label}: ` }), where, ' ', open);
     }
-    const link = h('a', { href: 'file://' + encodeURI(g.html.replace(/\\/g, '/').replace(/^(?!\/)/, '/')), target: '_blank', rel: 'noopener', text: g.label });
-    return h('li', {}, link, ' ', where);
+    const link = el('a', { href: 'file://' + encodeURI(g.html.replace(/\\/g, '/').replace(/^(?!\/)/, '/')), target: '_blank', rel: 'noopener', text: g.label });
+    return el('li', {}, link, ' ', where);
   });
-  return h(
+  return el(
     'section',
     { 'data-section': 'whole-process' },
-    h('h2', { text: 'Whole-process flame graphs (0x)' }),
-    h('div', { class: 'sub', text: 'V8, garbage collector and native frames of each isolate, rendered by 0x: no timeline or chunk boundaries.' }),
-    h('ul', {}, ...items),
+    el('h2', { text: 'Whole-process flame graphs (0x)' }),
+    el('div', { class: 'sub', text: 'V8, garbage collector and native frames of each isolate, rendered by 0x: no timeline or chunk boundaries.' }),
+    el('ul', {}, ...items),
   );
 }

@@ -54,14 +54,18 @@ export function buildPageData(report: RunReport, opts: PageDataOptions = {}): Pa
   return data;
 }
 
+/** Parses a JSON file; a file that is not JSON is an error naming it as not being `what`. */
+function readJsonFile(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file} is not ${what}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 /** Reads a timings file (the RunReport JSON written by --timings or the extension) and checks its shape. */
 export function readReportFile(file: string): RunReport {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file} is not a timings file: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const parsed = readJsonFile(file, 'a timings file');
   const r = parsed as Partial<RunReport> | null;
   if (!r || typeof r !== 'object' || !r.summary || !Array.isArray(r.chunks)) {
     throw new Error(`${file} is not a timings file (expected "summary" and "chunks", as written by --timings)`);
@@ -178,12 +182,7 @@ export function checkSweepReport(value: unknown, where: string): SweepReport {
 
 /** Reads a sweep report file and checks its shape. */
 export function readSweepFile(file: string): SweepReport {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file} is not a sweep report: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const parsed = readJsonFile(file, 'a sweep report');
   return checkSweepReport(parsed, file);
 }
 

@@ -5,7 +5,7 @@
 import { predictRun, type Prediction } from '../src/engine/cost-model';
 import type { CostModel, SweepPoint, SweepReport } from '../src/engine/sweep-types';
 import type { Strategy } from '../src/engine/types';
-import { sizeCanvas, themeColors } from './canvas';
+import { beginChart, themeColors } from './canvas';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
 
 export type SizeAxis = SweepReport['grid']['axis'];
@@ -327,14 +327,11 @@ export class SweepChart {
     const axis = report.grid.axis;
     const width = Math.max(360, this.container.clientWidth);
     const height = 470;
-    const ctx = sizeCanvas(this.canvas, width, height);
-    const color = themeColors(this.container);
+    const { ctx, color } = beginChart(this.canvas, this.container, width, height, '#ffffff');
     const fg = color('fg', '#3b3b3b');
     const muted = color('muted', '#6f6f6f');
     const grid = color('grid', 'rgba(128,128,128,0.25)');
     const font = getComputedStyle(document.body).fontFamily || 'system-ui, sans-serif';
-    ctx.fillStyle = color('bg', '#ffffff');
-    ctx.fillRect(0, 0, width, height);
 
     const left = 66;
     const right = width - 96;
@@ -388,32 +385,34 @@ export class SweepChart {
     ctx.fillStyle = muted;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'right';
-    for (const v of yTicks) {
-      const y = Math.round(yOf(v)) + 0.5;
-      ctx.beginPath();
-      ctx.moveTo(left, y);
-      ctx.lineTo(right, y);
-      ctx.stroke();
-      ctx.fillText(formatCompact(v), left - 6, y);
-    }
-    for (const v of ohTicks) {
-      const y = Math.round(ohOf(v)) + 0.5;
-      ctx.beginPath();
-      ctx.moveTo(left, y);
-      ctx.lineTo(right, y);
-      ctx.stroke();
-      ctx.fillText(formatPercent(v), left - 6, y);
+    // A grid line per tick across the plot, labelled left of it.
+    for (const [ticks, yAt, label] of [
+      [yTicks, yOf, formatCompact],
+      [ohTicks, ohOf, formatPercent],
+    ] as const) {
+      for (const v of ticks) {
+        const y = Math.round(yAt(v)) + 0.5;
+        ctx.beginPath();
+        ctx.moveTo(left, y);
+        ctx.lineTo(right, y);
+        ctx.stroke();
+        ctx.fillText(label(v), left - 6, y);
+      }
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    for (const v of logTicks(min, max)) {
-      const x = Math.round(xOf(v)) + 0.5;
+    // A vertical line through both panels (not the gap between them).
+    const strokeAcrossPanels = (x: number) => {
       ctx.beginPath();
       ctx.moveTo(x, top1);
       ctx.lineTo(x, bottom1);
       ctx.moveTo(x, top2);
       ctx.lineTo(x, bottom2);
       ctx.stroke();
+    };
+    for (const v of logTicks(min, max)) {
+      const x = Math.round(xOf(v)) + 0.5;
+      strokeAcrossPanels(x);
       ctx.fillText(axisLabel(v, axis), x, bottom2 + 5);
     }
     ctx.fillStyle = fg;
@@ -429,12 +428,7 @@ export class SweepChart {
       const x = Math.round(xOf(Math.min(max, Math.max(min, this.slider.size)))) + 0.5;
       ctx.strokeStyle = color('select', '#005fb8');
       ctx.setLineDash([2, 3]);
-      ctx.beginPath();
-      ctx.moveTo(x, top1);
-      ctx.lineTo(x, bottom1);
-      ctx.moveTo(x, top2);
-      ctx.lineTo(x, bottom2);
-      ctx.stroke();
+      strokeAcrossPanels(x);
       ctx.setLineDash([]);
     }
 
@@ -631,10 +625,7 @@ export class TimelinePreview {
     const width = Math.max(300, this.container.clientWidth);
     const top = 6;
     const height = top + lanes * (laneH + 3) + 22;
-    const ctx = sizeCanvas(this.canvas, width, height);
-    const color = themeColors(this.container);
-    ctx.fillStyle = color('bg', '#ffffff');
-    ctx.fillRect(0, 0, width, height);
+    const { ctx, color } = beginChart(this.canvas, this.container, width, height, '#ffffff');
     if (!layout) return;
     const left = 70;
     const right = width - 10;

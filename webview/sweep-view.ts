@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Prediction } from '../src/engine/cost-model';
 import type { Recommendation, SweepPoint, SweepPointSpec, SweepReport } from '../src/engine/sweep-types';
 import type { Strategy } from '../src/engine/types';
+import { button, el } from './dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
 import type { Host } from './host';
 import type { SweepPageData } from './model';
@@ -57,28 +58,6 @@ export interface SweepTestHook {
   plotRect(): { x: number; y: number; w: number; h: number } | null;
 }
 
-type Child = Node | string | null | undefined | false;
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
-  return e;
-}
-
-function vsButton(label: string, onClick: () => void, opts: { secondary?: boolean; title?: string; id: string }): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.textContent = label;
-  b.id = opts.id;
-  if (opts.title) b.title = opts.title;
-  if (opts.secondary) b.setAttribute('secondary', '');
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 function basename(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
 }
@@ -127,7 +106,7 @@ export function startSweep(data: SweepPageData, host: Host): void {
 
   // ── header, status, progress
   const status = el('span', { class: 'status', role: 'status', 'data-sweep': 'status' });
-  const cancel = vsButton(
+  const cancel = button(
     'Cancel',
     () => {
       cancel.setAttribute('disabled', '');
@@ -208,17 +187,17 @@ export function startSweep(data: SweepPageData, host: Host): void {
   };
   if (host.post) {
     settingsBar.append(
-      vsButton('Apply', () => {
+      button('Apply', () => {
         const s = settings();
         if (s) post({ type: 'apply-settings', settings: s });
       }, { id: 'apply-settings', title: 'Write these settings to the workspace (chunkscope.strategy, workers, chunk size)' }),
-      vsButton('Run with these settings', () => {
+      button('Run with these settings', () => {
         const s = settings();
         if (s) post({ type: 'run-with-settings', settings: s });
       }, { id: 'run-with-settings', secondary: true, title: 'Run the processor over the whole dataset with these settings' }),
     );
   } else {
-    const copy = vsButton('Copy', () => {
+    const copy = button('Copy', () => {
       const text = cli.textContent ?? '';
       // A file:// page may not be allowed the clipboard: then select the command for Ctrl+C.
       const selectInstead = () => {

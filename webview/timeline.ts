@@ -3,14 +3,10 @@
 // wait and return trip as thin lead-in and lead-out lines under it. Only what is visible is drawn;
 // bars narrower than a couple of pixels are merged into runs (split by phase share), so 100,000
 // chunks draw in a few milliseconds. Wheel zooms around the pointer, drag pans, click selects.
-import { formatMs } from './format';
 import { PHASES, lastStartAtOrBefore, type Model } from './model';
-import { sizeCanvas, themeColors } from './canvas';
+import { PanZoomCanvas, type View } from './canvas';
 
-export interface View {
-  start: number;
-  end: number;
-}
+export type { View };
 
 export interface FrameStats {
   /** Bars drawn one by one (wide enough to show their phases). */
@@ -38,21 +34,12 @@ export interface LaneBox {
   h: number;
 }
 
-export class Timeline {
-  readonly canvas: HTMLCanvasElement;
-  private readonly ctx: CanvasRenderingContext2D;
-  view: View;
+export class Timeline extends PanZoomCanvas<Colors, FrameStats> {
   hovered = -1;
   selected = -1;
   /** Chunks selected together (shift-click range or a preset such as "slowest 5 %"), array indices. */
   selectedSet = new Set<number>();
   stats: FrameStats = { barsDrawn: 0, barsMerged: 0, runs: 0, ms: 0 };
-  frames = 0;
-  private colors!: Colors;
-  private cssWidth = 0;
-  private cssHeight = 0;
-  private pending = 0;
-  private drag: { x: number; start: number; end: number; moved: boolean } | undefined;
   private received: Float64Array;
   private readonly listeners = {
     hover: [] as ((index: number, ev: MouseEvent | undefined) => void)[],
@@ -62,19 +49,12 @@ export class Timeline {
   };
 
   constructor(
-    private readonly container: HTMLElement,
+    container: HTMLElement,
     public model: Model,
     initial?: View,
   ) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'timeline-canvas';
-    this.canvas.tabIndex = 0;
-    this.canvas.setAttribute('role', 'img');
+    super(container, 'timeline-canvas');
     this.canvas.setAttribute('aria-label', `Timeline of ${model.report.chunks.length} chunks on ${model.lanes.length - 1} workers`);
-    container.appendChild(this.canvas);
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) throw new Error('This browser has no 2D canvas');
-    this.ctx = ctx;
     this.received = model.received ?? Float64Array.from(model.report.chunks, (c) => c.receivedAt).sort();
     this.view = initial && initial.end > initial.start ? { ...initial } : this.fullView();
     this.readColors();
@@ -107,10 +87,8 @@ export class Timeline {
     return { start: this.model.tMin - pad, end: this.model.tMax + pad };
   }
 
-  /** Reads the theme colours (CSS custom properties) again: call after a theme change. */
-  readColors(): void {
-    const get = themeColors(this.container);
-    this.colors = {
+  protected colorsFrom(get: (name: string, fallback: string) => string): Colors {
+    return {
       read: get('read', '#3794ff'),
       parse: get('parse', '#b180d7'),
       compute: get('compute', '#89d185'),
@@ -128,7 +106,6 @@ export class Timeline {
       result: get('result', '#4fc1ff'),
       bg: get('bg', '#1e1e1e'),
     };
-    this.requestDraw();
   }
 
   laneBox(lane: number): LaneBox {
@@ -136,16 +113,8 @@ export class Timeline {
     return { y: AXIS_H + MAIN_H + (lane - 1) * LANE_H, h: LANE_H };
   }
 
-  get plotWidth(): number {
-    return Math.max(10, this.cssWidth - GUTTER - 8);
-  }
-
-  timeToX(t: number): number {
-    return GUTTER + ((t - this.view.start) / (this.view.end - this.view.start)) * this.plotWidth;
-  }
-
-  xToTime(x: number): number {
-    return this.view.start + ((x - GUTTER) / this.plotWidth) * (this.view.end - this.view.start);
+  get gutter(): number {
+    return GUTTER;
   }
 
   setView(v: View, notify = true): void {
@@ -166,18 +135,6 @@ export class Timeline {
 
   fit(): void {
     this.setView(this.fullView());
-  }
-
-  zoomAt(x: number, factor: number): void {
-    const t = this.xToTime(x);
-    const start = t - (t - this.view.start) * factor;
-    const end = t + (this.view.end - t) * factor;
-    this.setView({ start, end });
-  }
-
-  panBy(px: number): void {
-    const dt = (px / this.plotWidth) * (this.view.end - this.view.start);
-    this.setView({ start: this.view.start + dt, end: this.view.end + dt });
   }
 
   /** Brings a chunk into view (keeping the zoom when it fits) and selects it. */
@@ -270,36 +227,12 @@ export class Timeline {
 
   private resize(): void {
     const width = Math.max(200, Math.floor(this.container.clientWidth));
-    const height = AXIS_H + MAIN_H + (this.model.lanes.length - 1) * LANE_H + BOTTOM_PAD;
-    const dpr = window.devicePixelRatio || 1;
-    if (width === this.cssWidth && height === this.cssHeight && this.canvas.width === Math.round(width * dpr)) return;
-    this.cssWidth = width;
-    this.cssHeight = height;
-    sizeCanvas(this.canvas, width, height);
-    this.drawNow();
+    this.resizeTo(width, AXIS_H + MAIN_H + (this.model.lanes.length - 1) * LANE_H + BOTTOM_PAD);
   }
 
-  requestDraw(): void {
-    if (this.pending) return;
-    this.pending = requestAnimationFrame(() => {
-      this.pending = 0;
-      this.drawNow();
-    });
-  }
-
-  drawNow(): void {
-    if (this.pending) {
-      cancelAnimationFrame(this.pending);
-      this.pending = 0;
-    }
-    const t0 = performance.now();
+  protected paint(): FrameStats {
     const ctx = this.ctx;
-    const dpr = this.canvas.width / Math.max(1, this.cssWidth);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const col = this.colors;
-    ctx.fillStyle = col.bg;
-    ctx.fillRect(0, 0, this.cssWidth, this.cssHeight);
-    this.drawAxis();
+    this.drawTimeAxis(AXIS_H - 6, this.cssHeight - BOTTOM_PAD, AXIS_H / 2);
     const stats: FrameStats = { barsDrawn: 0, barsMerged: 0, runs: 0, ms: 0 };
     ctx.save();
     ctx.beginPath();
@@ -309,32 +242,7 @@ export class Timeline {
     for (let l = 1; l < this.model.lanes.length; l++) this.drawWorkerLane(l, stats);
     ctx.restore();
     this.drawLabels();
-    stats.ms = performance.now() - t0;
-    this.stats = stats;
-    this.frames++;
-  }
-
-  private drawAxis(): void {
-    const ctx = this.ctx;
-    const span = this.view.end - this.view.start;
-    const target = span / Math.max(1, this.plotWidth / 110);
-    const pow = Math.pow(10, Math.floor(Math.log10(target)));
-    const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= target) ?? 10 * pow;
-    ctx.font = '11px var(--vscode-font-family, system-ui, sans-serif)';
-    ctx.textBaseline = 'middle';
-    ctx.textAlign = 'left';
-    const bottom = this.cssHeight - BOTTOM_PAD;
-    for (let t = Math.ceil(this.view.start / step) * step; t <= this.view.end; t += step) {
-      const x = Math.round(this.timeToX(t)) + 0.5;
-      ctx.strokeStyle = this.colors.grid;
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      ctx.moveTo(x, AXIS_H - 6);
-      ctx.lineTo(x, bottom);
-      ctx.stroke();
-      ctx.fillStyle = this.colors.muted;
-      ctx.fillText(formatMs(Math.abs(t) < step / 1e6 ? 0 : t), x + 3, AXIS_H / 2);
-    }
+    return stats;
   }
 
   private drawLabels(): void {
@@ -539,11 +447,6 @@ export class Timeline {
     ctx.fill();
   }
 
-  private local(ev: MouseEvent): { x: number; y: number } {
-    const r = this.canvas.getBoundingClientRect();
-    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
-  }
-
   private setHover(index: number, ev: MouseEvent | undefined): void {
     if (index !== this.hovered) {
       this.hovered = index;
@@ -554,50 +457,18 @@ export class Timeline {
 
   private bindEvents(): void {
     const canvas = this.canvas;
-    canvas.addEventListener(
-      'wheel',
-      (ev) => {
-        ev.preventDefault();
-        const unit = ev.deltaMode === 1 ? 16 : ev.deltaMode === 2 ? this.plotWidth : 1;
-        const dx = ev.deltaX * unit;
-        const dy = ev.deltaY * unit;
-        if (ev.shiftKey || Math.abs(dx) > Math.abs(dy)) this.panBy(ev.shiftKey ? dy || dx : dx);
-        else this.zoomAt(this.local(ev).x, Math.exp(dy * 0.0015));
+    this.bindPanZoom({
+      hover: (p, ev) => this.setHover(this.hitTest(p.x, p.y), ev),
+      click: (p, ev) => {
+        const hit = this.hitTest(p.x, p.y);
+        if (ev.shiftKey && hit >= 0 && this.selected >= 0) this.selectRangeTo(hit);
+        else this.select(hit);
       },
-      { passive: false },
-    );
-    canvas.addEventListener('mousedown', (ev) => {
-      if (ev.button !== 0) return;
-      this.drag = { x: ev.clientX, start: this.view.start, end: this.view.end, moved: false };
-      canvas.classList.add('dragging');
-    });
-    window.addEventListener('mousemove', (ev) => {
-      if (this.drag) {
-        const dx = ev.clientX - this.drag.x;
-        if (Math.abs(dx) > 3) this.drag.moved = true;
-        if (this.drag.moved) {
-          const dt = (dx / this.plotWidth) * (this.drag.end - this.drag.start);
-          this.setView({ start: this.drag.start - dt, end: this.drag.end - dt });
-          this.setHover(-1, undefined);
-          return;
-        }
-      }
-      if (ev.target !== canvas) return;
-      const p = this.local(ev);
-      this.setHover(this.hitTest(p.x, p.y), ev);
-    });
-    window.addEventListener('mouseup', (ev) => {
-      const drag = this.drag;
-      this.drag = undefined;
-      canvas.classList.remove('dragging');
-      if (!drag || drag.moved || ev.target !== canvas) return;
-      const p = this.local(ev);
-      const hit = this.hitTest(p.x, p.y);
-      if (ev.shiftKey && hit >= 0 && this.selected >= 0) this.selectRangeTo(hit);
-      else this.select(hit);
+      drag: (active) => canvas.classList.toggle('dragging', active),
+      pan: () => this.setHover(-1, undefined),
     });
     canvas.addEventListener('mouseleave', () => {
-      if (!this.drag) this.setHover(-1, undefined);
+      if (!this.dragging) this.setHover(-1, undefined);
     });
     canvas.addEventListener('dblclick', () => this.fit());
     canvas.addEventListener('keydown', (ev) => {

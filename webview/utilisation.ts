@@ -2,7 +2,7 @@
 // startedAt/finishedAt, as a small canvas step chart (per pixel column, the time-weighted mean).
 import { formatMs } from './format';
 import type { RunReport } from '../src/engine/types';
-import { sizeCanvas, themeColors } from './canvas';
+import { beginChart } from './canvas';
 
 export interface UtilisationSeries {
   /** Change points, sorted; counts[k] workers were busy from times[k] to times[k + 1]. */
@@ -76,11 +76,8 @@ export class UtilisationView {
   draw(): void {
     const width = Math.max(200, this.container.clientWidth);
     const height = 90;
-    const ctx = sizeCanvas(this.canvas, width, height);
-    const color = themeColors(this.container);
+    const { ctx, color } = beginChart(this.canvas, this.container, width, height, '#1e1e1e');
     const fg = color('muted', '#9d9d9d');
-    ctx.fillStyle = color('bg', '#1e1e1e');
-    ctx.fillRect(0, 0, width, height);
     const left = 92;
     const right = width - 8;
     const top = 8;

@@ -2,10 +2,10 @@
 // writes timings/trace files, and maps failures to exit codes (0 ok, 1 run failed, 2 usage).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ChunkscopeError, runDataset, toChromeTrace, type RunOptions, type RunReport } from '../engine';
 import { writeFileAtomic } from '../engine/output';
 import { readReportFile, readSweepFile, renderStandaloneCompare, renderStandaloneReport, renderStandaloneSweep } from '../../webview/page';
+import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, requireDataAndProcessor } from './args';
 import { formatSummary } from './summary-table';
 import { sweepCommand } from './sweep-command';
 import { applyRunTuning, tuneCommand } from './tune-command';
@@ -58,52 +58,29 @@ process (V8 and native frames too; one per thread), written under --profile-dir 
 
 Exit codes: 0 ok, 1 the run failed, 2 usage error.`;
 
-class UsageError extends Error {}
-
-function integer(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a whole number of at least 1, got "${value}"`);
-  return n;
-}
-
 function parse(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        processor: { type: 'string' },
-        strategy: { type: 'string' },
-        workers: { type: 'string' },
-        'chunk-rows': { type: 'string' },
-        'chunk-bytes': { type: 'string' },
-        chunk: { type: 'string' },
-        out: { type: 'string' },
-        timings: { type: 'string' },
-        trace: { type: 'string' },
-        report: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        'on-error': { type: 'string' },
-        'chunk-timeout': { type: 'string' },
-        delimiter: { type: 'string' },
-        'no-header': { type: 'boolean' },
-        'row-shape': { type: 'string' },
-        types: { type: 'string' },
-        'max-worker-memory': { type: 'string' },
-        profile: { type: 'boolean' },
-        'profile-interval': { type: 'string' },
-        'profile-dir': { type: 'string' },
-        engine: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  return parsed;
+  return parseCommandLine(argv, {
+    processor: { type: 'string' },
+    strategy: { type: 'string' },
+    workers: { type: 'string' },
+    'chunk-rows': { type: 'string' },
+    'chunk-bytes': { type: 'string' },
+    chunk: { type: 'string' },
+    out: { type: 'string' },
+    timings: { type: 'string' },
+    trace: { type: 'string' },
+    report: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'on-error': { type: 'string' },
+    'chunk-timeout': { type: 'string' },
+    ...DATASET_OPTION_SPECS,
+    'max-worker-memory': { type: 'string' },
+    profile: { type: 'boolean' },
+    'profile-interval': { type: 'string' },
+    'profile-dir': { type: 'string' },
+    engine: { type: 'string' },
+    json: { type: 'boolean' },
+  });
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -117,31 +94,26 @@ async function run(argv: string[]): Promise<number> {
     return command === undefined && !values.help ? 2 : 0;
   }
   if (command === 'report') return writeReportCommand(data, extra, values.output);
-  if (command !== 'run' && command !== 'profile') throw new UsageError(`Unknown command "${command}"`);
-  if (values.output !== undefined) throw new UsageError('-o/--output belongs to "chunkscope report"; use --out for results');
-  if (!data) throw new UsageError('Missing DATA: the dataset file to process');
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
-  if (!values.processor) throw new UsageError('Missing --processor FILE');
+  if (command !== 'run' && command !== 'profile') throw new ChunkscopeError('usage', `Unknown command "${command}"`);
+  if (values.output !== undefined) throw new ChunkscopeError('usage', '-o/--output belongs to "chunkscope report"; use --out for results');
+  const input = requireDataAndProcessor(positionals.slice(1), values.processor, 'process');
   const chunkTimeout = values['chunk-timeout'] === undefined ? undefined : Number(values['chunk-timeout']);
-  if (chunkTimeout !== undefined && !(chunkTimeout >= 0)) throw new UsageError(`--chunk-timeout needs a number of seconds, got "${values['chunk-timeout']}"`);
+  if (chunkTimeout !== undefined && !(chunkTimeout >= 0)) throw new ChunkscopeError('usage', `--chunk-timeout needs a number of seconds, got "${values['chunk-timeout']}"`);
   const profiling = profileOptions(command, values);
   if (profiling.engine === '0x') return run0xCommand(argv, values['profile-dir'], { timings: values.timings, report: values.report });
   const options: RunOptions = {
     ...profiling.options,
-    data,
-    processor: values.processor,
+    data: input.data,
+    processor: input.processor,
     strategy: values.strategy as RunOptions['strategy'],
-    workers: values.workers === 'auto' ? undefined : integer('workers', values.workers),
-    chunkRows: integer('chunk-rows', values['chunk-rows']),
-    chunkBytes: integer('chunk-bytes', values['chunk-bytes']),
+    workers: values.workers === 'auto' ? undefined : positiveInteger('workers', values.workers),
+    chunkRows: positiveInteger('chunk-rows', values['chunk-rows']),
+    chunkBytes: positiveInteger('chunk-bytes', values['chunk-bytes']),
     out: values.out,
     onError: values['on-error'] as RunOptions['onError'],
     chunkTimeout,
-    delimiter: values.delimiter,
-    header: !values['no-header'],
-    rowShape: values['row-shape'] as RunOptions['rowShape'],
-    types: values.types as RunOptions['types'],
-    maxWorkerMemoryMb: integer('max-worker-memory', values['max-worker-memory']),
+    ...datasetOptions(values),
+    maxWorkerMemoryMb: positiveInteger('max-worker-memory', values['max-worker-memory']),
   };
 
   const controller = new AbortController();
@@ -182,8 +154,8 @@ async function run(argv: string[]): Promise<number> {
 
 /** `chunkscope report TIMINGS.json -o report.html` */
 function writeReportCommand(timings: string | undefined, extra: string[], output: string | undefined): number {
-  if (!timings) throw new UsageError('Missing TIMINGS.json: a timings file written by "chunkscope run --timings"');
-  if (extra.length > 1) throw new UsageError(`Unexpected argument "${extra[1]}": report takes one timings file, or two to compare`);
+  if (!timings) throw new ChunkscopeError('usage', 'Missing TIMINGS.json: a timings file written by "chunkscope run --timings"');
+  if (extra.length > 1) throw new ChunkscopeError('usage', `Unexpected argument "${extra[1]}": report takes one timings file, or two to compare`);
   const read = (file: string): RunReport => {
     try {
       return readReportFile(file);
@@ -228,7 +200,7 @@ async function main(): Promise<void> {
   try {
     code = await run(process.argv.slice(2));
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof ChunkscopeError && error.code === 'usage')) {
+    if (error instanceof ChunkscopeError && error.code === 'usage') {
       process.stderr.write(`chunkscope: ${error.message}\nRun "chunkscope --help" for usage.\n`);
       code = 2;
     } else if (error instanceof ChunkscopeError) {

@@ -1,12 +1,12 @@
 // `chunkscope sweep DATA --processor FILE …`: runs the grid, prints a table of medians and spreads,
 // the cost model and its reasons, and writes the report as JSON and as a self-contained HTML page.
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { renderStandaloneSweep } from '../../webview/page';
-import { ChunkscopeError, runSweep, type SweepOptions, type SweepReport, type Strategy } from '../engine';
+import { ChunkscopeError, runSweep, type SweepReport, type Strategy } from '../engine';
 import { writeFileAtomic } from '../engine/output';
 import { parseSampleSize } from '../engine/sample';
 import { chooseWorkerCount } from '../engine/tune';
+import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
 
 export const SWEEP_USAGE = `Usage: chunkscope sweep DATA --processor FILE [options]
 
@@ -34,14 +34,6 @@ function list(name: string, text: string | undefined): number[] | undefined {
   if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) throw new ChunkscopeError('usage', `--${name} needs whole numbers of at least 1 separated by commas, got "${text}"`);
   return values;
 }
-
-export function positiveNumber(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!(n > 0) || !Number.isFinite(n)) throw new ChunkscopeError('usage', `--${name} needs a number above 0, got "${text}"`);
-  return n;
-}
-
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -80,47 +72,29 @@ export function formatSweep(report: SweepReport): string {
 }
 
 export async function sweepCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        processor: { type: 'string' },
-        'chunk-rows': { type: 'string' },
-        'chunk-bytes': { type: 'string' },
-        workers: { type: 'string' },
-        strategy: { type: 'string' },
-        repeats: { type: 'string' },
-        sample: { type: 'string' },
-        budget: { type: 'string' },
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        report: { type: 'string' },
-        delimiter: { type: 'string' },
-        'no-header': { type: 'boolean' },
-        'row-shape': { type: 'string' },
-        types: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new ChunkscopeError('usage', (error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    processor: { type: 'string' },
+    'chunk-rows': { type: 'string' },
+    'chunk-bytes': { type: 'string' },
+    workers: { type: 'string' },
+    strategy: { type: 'string' },
+    repeats: { type: 'string' },
+    sample: { type: 'string' },
+    budget: { type: 'string' },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+    report: { type: 'string' },
+    ...DATASET_OPTION_SPECS,
+  });
   if (values.help) {
     process.stdout.write(SWEEP_USAGE + '\n');
     return 0;
   }
-  const [data, ...extra] = positionals;
-  if (!data) throw new ChunkscopeError('usage', 'Missing DATA: the dataset file to sweep');
-  if (extra.length > 0) throw new ChunkscopeError('usage', `Unexpected argument "${extra[0]}"`);
-  if (!values.processor) throw new ChunkscopeError('usage', 'Missing --processor FILE');
+  const { data, processor } = requireDataAndProcessor(positionals, values.processor, 'sweep');
   if (values['chunk-rows'] && values['chunk-bytes']) throw new ChunkscopeError('usage', 'Give --chunk-rows or --chunk-bytes, not both');
   const renderPage = values.report ? (report: SweepReport) => renderStandaloneSweep(report, { source: values.out ? path.basename(values.out) : undefined }) : undefined;
-  const repeats = values.repeats === undefined ? undefined : Number(values.repeats);
-  if (repeats !== undefined && !(Number.isInteger(repeats) && repeats >= 1)) throw new ChunkscopeError('usage', `--repeats needs a whole number of at least 1, got "${values.repeats}"`);
-  const common = { delimiter: values.delimiter, header: !values['no-header'], rowShape: values['row-shape'] as SweepOptions['rowShape'], types: values.types as SweepOptions['types'] };
+  const repeats = positiveInteger('repeats', values.repeats);
+  const common = datasetOptions(values);
   const strategies = values.strategy?.split(',').map((s) => s.trim()) as Strategy[] | undefined;
 
   const controller = new AbortController();
@@ -130,7 +104,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   try {
     let workers: number[] | undefined;
     if (values.workers?.trim() === 'auto') {
-      const probe = await chooseWorkerCount({ ...common, data, processor: values.processor, strategy: strategies?.[0] }, controller.signal);
+      const probe = await chooseWorkerCount({ ...common, data, processor, strategy: strategies?.[0] }, controller.signal);
       process.stderr.write(`--workers auto: ${probe.chosen}. ${probe.explanation}\n`);
       workers = [probe.chosen];
     } else workers = list('workers', values.workers);
@@ -138,7 +112,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       {
         ...common,
         data,
-        processor: values.processor,
+        processor,
         chunkRows: list('chunk-rows', values['chunk-rows']),
         chunkBytes: list('chunk-bytes', values['chunk-bytes']),
         workers,

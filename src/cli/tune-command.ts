@@ -1,10 +1,9 @@
 // `chunkscope tune DATA --processor FILE [--save]`: a guided search that prints the settings, one
 // paragraph on why, and can save them for `chunkscope run` on the same dataset + processor.
-import { parseArgs } from 'node:util';
 import { ChunkscopeError, tune, type RunOptions, type Strategy, type TuneOptions } from '../engine';
 import { parseSampleSize } from '../engine/sample';
 import { chooseWorkerCount, DEFAULT_TUNING_FILE, describeSetting, findSavedTuning } from '../engine/tune';
-import { positiveNumber } from './sweep-command';
+import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
 
 export const TUNE_USAGE = `Usage: chunkscope tune DATA --processor FILE [options]
 
@@ -25,44 +24,23 @@ Options:
   --delimiter C, --no-header, --row-shape S, --types T   as for run`;
 
 export async function tuneCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        processor: { type: 'string' },
-        strategy: { type: 'string' },
-        workers: { type: 'string' },
-        sample: { type: 'string' },
-        budget: { type: 'string' },
-        save: { type: 'boolean' },
-        'save-to': { type: 'string' },
-        json: { type: 'boolean' },
-        delimiter: { type: 'string' },
-        'no-header': { type: 'boolean' },
-        'row-shape': { type: 'string' },
-        types: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new ChunkscopeError('usage', (error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, {
+    processor: { type: 'string' },
+    strategy: { type: 'string' },
+    workers: { type: 'string' },
+    sample: { type: 'string' },
+    budget: { type: 'string' },
+    save: { type: 'boolean' },
+    'save-to': { type: 'string' },
+    json: { type: 'boolean' },
+    ...DATASET_OPTION_SPECS,
+  });
   if (values.help) {
     process.stdout.write(TUNE_USAGE + '\n');
     return 0;
   }
-  const [data, ...extra] = positionals;
-  if (!data) throw new ChunkscopeError('usage', 'Missing DATA: the dataset file to tune for');
-  if (extra.length > 0) throw new ChunkscopeError('usage', `Unexpected argument "${extra[0]}"`);
-  if (!values.processor) throw new ChunkscopeError('usage', 'Missing --processor FILE');
-  let workers: TuneOptions['workers'] = 'auto';
-  if (values.workers !== undefined && values.workers !== 'auto') {
-    workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) throw new ChunkscopeError('usage', `--workers needs a whole number of at least 1 or "auto", got "${values.workers}"`);
-  }
+  const { data, processor } = requireDataAndProcessor(positionals, values.processor, 'tune for');
+  const workers: TuneOptions['workers'] = values.workers === 'auto' ? 'auto' : (positiveInteger('workers', values.workers, ' or "auto"') ?? 'auto');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -70,16 +48,13 @@ export async function tuneCommand(argv: string[]): Promise<number> {
     const result = await tune(
       {
         data,
-        processor: values.processor,
+        processor,
         strategy: values.strategy as Strategy | undefined,
         workers,
         sample: values.sample === undefined ? undefined : parseSampleSize(values.sample),
         budgetSeconds: positiveNumber('budget', values.budget),
         saveTo: values['save-to'] ?? (values.save ? DEFAULT_TUNING_FILE : undefined),
-        delimiter: values.delimiter,
-        header: !values['no-header'],
-        rowShape: values['row-shape'] as TuneOptions['rowShape'],
-        types: values.types as TuneOptions['types'],
+        ...datasetOptions(values),
       },
       { signal: controller.signal, onStep: values.json ? undefined : (m) => process.stderr.write(`tune: ${m}\n`) },
     );
@@ -88,7 +63,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
       const r = result.recommendation;
       const flag = r.chunkRows !== undefined ? `--chunk-rows ${r.chunkRows}` : `--chunk-bytes ${r.chunkBytes}`;
       process.stdout.write(`Settings: ${describeSetting(r)} (~${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s)\n`);
-      process.stdout.write(`  chunkscope run ${data} --processor ${values.processor} --strategy ${r.strategy} --workers ${r.workers} ${flag}\n\n`);
+      process.stdout.write(`  chunkscope run ${data} --processor ${processor} --strategy ${r.strategy} --workers ${r.workers} ${flag}\n\n`);
       process.stdout.write(result.explanation + '\n');
       if (result.savedTo) process.stdout.write(`\nSaved to ${result.savedTo}: "chunkscope run" on this dataset and processor uses these settings when you give no chunk size.\n`);
     }

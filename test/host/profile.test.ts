@@ -6,20 +6,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ChunkscopeTestApi } from '../../src/extension/extension';
+import { HOT_LOOP_LINE, PROCESS_ROW_LINE, hotProcessorSource } from '../hot-processor';
 import { EXTENSION_ID, cleanWorkspace, closeAllEditors, csvText, outputFiles, readTimings, waitFor, writeFile } from './helpers';
 
-// hotLoop's inner line (line 4, 1-based) is where nearly all the time goes.
-const HOT = `// A processor with one known hot spot.
-function hotLoop(amount) {
-  let x = 0;
-  for (let i = 0; i < 4000; i++) x += Math.sqrt(i * amount + 1);
-  return x;
-}
-exports.processRow = (row) => ({ id: Number(row.id), v: hotLoop(Number(row.amount)) });
-`;
-const HOT_LINE = 3; // 0-based
-// 0-based: "exports.processRow = …" (TurboFan inlines hotLoop into it, so processRow holds the self time).
-const FUNCTION_LINE = 6;
+const HOT = hotProcessorSource('amount');
+const HOT_LINE = HOT_LOOP_LINE;
+// TurboFan inlines hotLoop into processRow, so processRow holds the self time.
+const FUNCTION_LINE = PROCESS_ROW_LINE;
 
 describe('Chunkscope profiling in the editor', function () {
   let data: string;

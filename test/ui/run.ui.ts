@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, Workbench, makeWorkspace, removeWorkspace, tripsCsv, waitForFile } from './workbench';
+import { ROOT, tripsCsv, waitForFile, workbenchForSuite } from './workbench';
 
 const FARE_PER_KM = `// Fare per kilometre for each trip.
 exports.processRow = (row) => ({ id: Number(row.id), perKm: Number(row.fare) / Number(row.distance) });
@@ -52,50 +52,33 @@ export function processRow(row: Trip): number {
 const THROW_LINE = 11;
 
 describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
-  let wb: Workbench;
-  let ws: string;
-  const out = (name: string) => path.join(ws, '.chunkscope', name);
-
-  before(async function () {
-    ws = makeWorkspace('trips-demo', {
-      // Small chunks, so even these small files give live progress.
-      '.vscode/settings.json': JSON.stringify({ 'chunkscope.chunkBytes': 4096 }),
-      'trips.csv': tripsCsv(300),
-      'long-trips.csv': tripsCsv(6000),
-      'fare-per-km.js': FARE_PER_KM,
-      'slow.js': SLOW,
-      'live.js': LIVE,
-      'live-trips.csv': tripsCsv(LIVE_ROWS),
-      'throws.ts': THROWS_TS,
-    });
-    wb = await Workbench.open({ folder: ws, linkExtensionFrom: ROOT });
-    await wb.waitForExplorer('trips.csv');
-  });
-
-  after(async function () {
-    await wb?.close();
-    removeWorkspace(ws);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
-    await wb?.page.keyboard.press('Escape');
-  });
+  const suite = workbenchForSuite('trips-demo', {
+    // Small chunks, so even these small files give live progress.
+    '.vscode/settings.json': JSON.stringify({ 'chunkscope.chunkBytes': 4096 }),
+    'trips.csv': tripsCsv(300),
+    'long-trips.csv': tripsCsv(6000),
+    'fare-per-km.js': FARE_PER_KM,
+    'slow.js': SLOW,
+    'live.js': LIVE,
+    'live-trips.csv': tripsCsv(LIVE_ROWS),
+    'throws.ts': THROWS_TS,
+  }, 'trips.csv');
+  const out = (name: string) => path.join(suite.ws, '.chunkscope', name);
 
   it('runs from the command palette on the active editor’s CSV: progress, summary, status bar, notification', async function () {
-    await wb.openFromExplorer('trips.csv');
-    await wb.runCommand('Chunkscope: Run Processor on Current Dataset', () => wb.screenshot('command-palette').then(() => undefined));
-    const items = await wb.quickPickTexts('fare-per-km.js');
+    await suite.wb.openFromExplorer('trips.csv');
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset', () => suite.wb.screenshot('command-palette').then(() => undefined));
+    const items = await suite.wb.quickPickTexts('fare-per-km.js');
     assert.ok(items.some((t) => t.includes('slow.js')) && items.some((t) => t.includes('throws.ts')), items.join(' | '));
     assert.ok(items.some((t) => t.includes('Browse')), 'Browse… is offered');
-    await wb.screenshot('processor-quick-pick');
-    await wb.pick('fare-per-km.js');
+    await suite.wb.screenshot('processor-quick-pick');
+    await suite.wb.pick('fare-per-km.js');
 
-    const done = wb.toast(/Chunkscope: 300 rows in/);
+    const done = suite.wb.toast(/Chunkscope: 300 rows in/);
     await done.waitFor({ state: 'visible' });
     assert.ok(await done.locator('.monaco-button', { hasText: 'Open Results' }).isVisible());
     assert.ok(await done.locator('.monaco-button', { hasText: 'Show Report' }).isVisible());
-    await wb.statusItem(/rows\/s/).waitFor({ state: 'visible' });
+    await suite.wb.statusItem(/rows\/s/).waitFor({ state: 'visible' });
 
     const results = out('trips.fare-per-km.results.ndjson');
     await waitForFile(results);
@@ -104,14 +87,14 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     assert.deepEqual(JSON.parse(lines[0]), { id: 1, perKm: 6.25 / 1.5 });
 
     // The summary in the "Chunkscope" output channel (clicking the status bar item shows it).
-    await wb.statusItem(/rows\/s/).click();
-    const text = await wb.panelText('throughput');
+    await suite.wb.statusItem(/rows\/s/).click();
+    const text = await suite.wb.panelText('throughput');
     for (const label of ['dataset', 'processor', 'rows', 'wall time', 'throughput', 'workers', 'results', 'timings']) {
       assert.match(text, new RegExp(`^${label}\\s`, 'm'), `summary line "${label}" in\n${text}`);
     }
     assert.match(text, /^rows\s+300$/m);
     assert.match(text, /^chunks\s+\d+, 4\.0 KB per chunk$/m, 'the workspace setting chunkscope.chunkBytes is used');
-    const shot = await wb.screenshot('run-summary');
+    const shot = await suite.wb.screenshot('run-summary');
     // The README's picture: written when missing or when asked for, so test runs don't keep changing a committed file.
     const readmeShot = path.join(ROOT, 'media', 'screenshots', 'run-summary.png');
     if (!fs.existsSync(readmeShot) || process.env.CHUNKSCOPE_UPDATE_SCREENSHOTS) {
@@ -119,32 +102,32 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
       fs.copyFileSync(shot, readmeShot);
     }
 
-    await wb.clickToastButton(done, 'Open Results');
-    await wb.activeTab('trips.fare-per-km.results.ndjson').waitFor();
+    await suite.wb.clickToastButton(done, 'Open Results');
+    await suite.wb.activeTab('trips.fare-per-km.results.ndjson').waitFor();
   });
 
   it('offers the last-used processor first, and "Show Report" opens the report panel with the run\'s timeline, and "Open at row" reveals a chunk\'s first row', async function () {
-    await wb.clearNotifications();
-    await wb.openFromExplorer('trips.csv');
-    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
-    const items = await wb.quickPickTexts('slow.js');
+    await suite.wb.clearNotifications();
+    await suite.wb.openFromExplorer('trips.csv');
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    const items = await suite.wb.quickPickTexts('slow.js');
     assert.match(items[0], /fare-per-km\.js/, `first item: ${items[0]}`);
     assert.match(items[0], /last used/);
-    await wb.page.keyboard.press('Enter'); // the first item
-    const done = wb.toast(/Chunkscope: 300 rows in/);
+    await suite.wb.page.keyboard.press('Enter'); // the first item
+    const done = suite.wb.toast(/Chunkscope: 300 rows in/);
     await done.waitFor({ state: 'visible' });
-    await wb.clickToastButton(done, 'Show Report');
-    await wb.activeTab('Report: trips.csv').waitFor();
+    await suite.wb.clickToastButton(done, 'Show Report');
+    await suite.wb.activeTab('Report: trips.csv').waitFor();
     const report = JSON.parse(fs.readFileSync(out('trips.fare-per-km.timings.json'), 'utf8'));
     assert.equal(report.summary.rows, 300);
     type Layout = { ready: boolean; host: string; chunkCount: number; barCount: number; lanes: unknown[] };
-    const { frame, hook: layout } = await wb.reportHook<Layout>((h) => h.ready);
+    const { frame, hook: layout } = await suite.wb.reportHook<Layout>((h) => h.ready);
     assert.ok(layout?.ready, 'the report rendered inside the webview');
     assert.equal(layout.host, 'vscode', 'rendered as a VS Code webview, not the standalone page');
     assert.equal(layout.chunkCount, report.chunks.length, 'every chunk record reached the webview');
     assert.equal(layout.barCount, report.chunks.length, 'one bar per chunk');
     assert.equal(layout.lanes.length, report.summary.workerSummaries.length + 1, 'a lane per worker plus the main thread');
-    await wb.screenshot('report-panel');
+    await suite.wb.screenshot('report-panel');
 
     // Click the last chunk's bar, then "Open at row": the dataset opens at that chunk's first row.
     const last = report.chunks[report.chunks.length - 1];
@@ -159,86 +142,86 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     assert.ok(spot, `chunk ${last.index} has a bar on screen`);
     await canvas.click({ position: spot });
     await frame.locator('#open-at-row').click();
-    await wb.activeTab('trips.csv').filter({ hasNotText: 'Report:' }).waitFor();
-    await wb.page.waitForFunction(
+    await suite.wb.activeTab('trips.csv').filter({ hasNotText: 'Report:' }).waitFor();
+    await suite.wb.page.waitForFunction(
       (line) => (document.querySelector('[id="status.editor.selection"]') as HTMLElement | null)?.innerText.includes(`Ln ${line},`),
       last.firstLine,
     );
-    assert.equal((await wb.cursor()).line, last.firstLine, 'the cursor is on the chunk’s first row');
+    assert.equal((await suite.wb.cursor()).line, last.firstLine, 'the cursor is on the chunk’s first row');
   });
 
   it('"Run on This File" from the Explorer context menu runs on the clicked file', async function () {
-    await wb.clearNotifications();
-    await wb.closeAllEditors();
-    fs.rmSync(path.join(ws, '.chunkscope'), { recursive: true, force: true });
-    await wb.explorerRow('trips.csv').click({ button: 'right' });
-    const menu = wb.page.locator('.context-view .monaco-menu');
+    await suite.wb.clearNotifications();
+    await suite.wb.closeAllEditors();
+    fs.rmSync(path.join(suite.ws, '.chunkscope'), { recursive: true, force: true });
+    await suite.wb.explorerRow('trips.csv').click({ button: 'right' });
+    const menu = suite.wb.page.locator('.context-view .monaco-menu');
     await menu.waitFor({ state: 'visible' });
     const labels = await menu.locator('.action-label').allInnerTexts();
     assert.ok(labels.includes('New Processor'), labels.join(' | '));
-    await wb.screenshot('explorer-context-menu');
+    await suite.wb.screenshot('explorer-context-menu');
     await menu.locator('.action-item', { hasText: 'Run on This File' }).click();
-    await wb.quickPickTexts('fare-per-km.js');
-    await wb.page.keyboard.press('Enter');
-    await wb.toast(/Chunkscope: 300 rows in/).waitFor({ state: 'visible' });
+    await suite.wb.quickPickTexts('fare-per-km.js');
+    await suite.wb.page.keyboard.press('Enter');
+    await suite.wb.toast(/Chunkscope: 300 rows in/).waitFor({ state: 'visible' });
     await waitForFile(out('trips.fare-per-km.results.ndjson'));
     // Explorer runs never open the dataset (the run's report panel, "Report: trips.csv", is not the dataset).
-    assert.equal(await wb.page.locator('.tabs-container .tab', { hasText: 'trips.csv', hasNotText: 'Report:' }).count(), 0);
+    assert.equal(await suite.wb.page.locator('.tabs-container .tab', { hasText: 'trips.csv', hasNotText: 'Report:' }).count(), 0);
   });
 
   it('"New Processor" writes a typed TypeScript processor from the dataset’s header', async function () {
-    await wb.clearNotifications();
-    await wb.openFromExplorer('trips.csv');
-    await wb.runCommand('Chunkscope: New Processor');
-    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await suite.wb.clearNotifications();
+    await suite.wb.openFromExplorer('trips.csv');
+    await suite.wb.runCommand('Chunkscope: New Processor');
+    const input = suite.wb.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
     assert.equal(await input.inputValue(), 'trips');
-    await wb.page.keyboard.press('Enter');
-    await wb.activeTab('trips.ts').waitFor();
-    const created = path.join(ws, 'processors', 'trips.ts');
+    await suite.wb.page.keyboard.press('Enter');
+    await suite.wb.activeTab('trips.ts').waitFor();
+    const created = path.join(suite.ws, 'processors', 'trips.ts');
     await waitForFile(created);
     const source = fs.readFileSync(created, 'utf8');
     for (const f of ['id', 'city', 'fare', 'distance']) assert.ok(source.includes(`"${f}": string;`), source);
     // The editor shows the new file with the cursor in processRow's body, where the user starts typing.
-    const text = await wb.editorText('export function processRow');
+    const text = await suite.wb.editorText('export function processRow');
     assert.match(text, /processRow\(row: Row, ctx: Context\)/);
     const bodyLine = source.split('\n').findIndex((l) => l.startsWith('export function processRow')) + 2;
-    assert.equal((await wb.cursor()).line, bodyLine);
-    await wb.screenshot('new-processor');
+    assert.equal((await suite.wb.cursor()).line, bodyLine);
+    await suite.wb.screenshot('new-processor');
   });
 
   it('shows live rows/s with Cancel; Cancel stops the run and leaves no partial output', async function () {
-    await wb.clearNotifications();
-    await wb.closeAllEditors();
-    fs.rmSync(path.join(ws, '.chunkscope'), { recursive: true, force: true });
-    await wb.openFromExplorer('long-trips.csv');
-    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
-    await wb.pick('slow.js');
-    const progress = wb.toast('Chunkscope: slow.js on long-trips.csv');
+    await suite.wb.clearNotifications();
+    await suite.wb.closeAllEditors();
+    fs.rmSync(path.join(suite.ws, '.chunkscope'), { recursive: true, force: true });
+    await suite.wb.openFromExplorer('long-trips.csv');
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await suite.wb.pick('slow.js');
+    const progress = suite.wb.toast('Chunkscope: slow.js on long-trips.csv');
     await progress.filter({ hasText: /[1-9][\d.]*K? rows\/s · [1-9][\d,]* rows · \d+%/ }).waitFor({ state: 'visible' });
-    await wb.screenshot('progress');
-    assert.ok(fs.existsSync(path.join(ws, '.chunkscope')), 'the run has started writing');
+    await suite.wb.screenshot('progress');
+    assert.ok(fs.existsSync(path.join(suite.ws, '.chunkscope')), 'the run has started writing');
     const cancelledAt = Date.now();
-    await wb.clickToastButton(progress, 'Cancel');
-    await wb.toast('Run cancelled; partial output removed').waitFor({ state: 'visible', timeout: 15_000 });
+    await suite.wb.clickToastButton(progress, 'Cancel');
+    await suite.wb.toast('Run cancelled; partial output removed').waitFor({ state: 'visible', timeout: 15_000 });
     const stopMs = Date.now() - cancelledAt;
     assert.ok(stopMs < 10_000, `stopped ${stopMs} ms after Cancel`);
-    const left = fs.readdirSync(path.join(ws, '.chunkscope'));
+    const left = fs.readdirSync(path.join(suite.ws, '.chunkscope'));
     assert.deepEqual(left, [], `left behind: ${left.join(', ')}`);
   });
 
   it('the report panel is live during a run (progress, bars growing, then the full report) and its Cancel stops a run', async function () {
     type Hook = { ready: boolean; live?: boolean; host: string; barCount: number; chunkCount: number; ended?: string | null; progress?: { rows: number } | null };
-    const findHook = (want: (h: Hook) => boolean, timeoutMs?: number) => wb.reportHook<Hook>(want, timeoutMs);
+    const findHook = (want: (h: Hook) => boolean, timeoutMs?: number) => suite.wb.reportHook<Hook>(want, timeoutMs);
     const results = out('live-trips.live.results.ndjson');
     const timings = out('live-trips.live.timings.json');
 
-    await wb.clearNotifications();
-    await wb.closeAllEditors();
-    fs.rmSync(path.join(ws, '.chunkscope'), { recursive: true, force: true });
-    await wb.openFromExplorer('live-trips.csv');
-    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
-    await wb.pick('live.js');
+    await suite.wb.clearNotifications();
+    await suite.wb.closeAllEditors();
+    fs.rmSync(path.join(suite.ws, '.chunkscope'), { recursive: true, force: true });
+    await suite.wb.openFromExplorer('live-trips.csv');
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await suite.wb.pick('live.js');
     const startedAt = Date.now();
 
     // While the run is going: the live panel (default chunkscope.openReport "live") fills in.
@@ -249,11 +232,11 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     assert.ok(!fs.existsSync(timings), `the bar count grew (${first.hook.barCount} → ${second.hook.barCount}) before the run ended`);
     assert.ok((second.hook.progress?.rows ?? 0) > 0, 'progress reached the panel');
     assert.ok(await second.frame.locator('#cancel-run').isVisible(), 'Cancel is shown while running');
-    await wb.activeTab('Report: live-trips.csv').waitFor();
-    await wb.screenshot('report-live');
+    await suite.wb.activeTab('Report: live-trips.csv').waitFor();
+    await suite.wb.screenshot('report-live');
 
     // At the end: the panel is the full report, one bar per chunk record in the timings file.
-    await wb.toast(/Chunkscope: [\d,]+ rows in/).waitFor({ state: 'visible', timeout: 60_000 });
+    await suite.wb.toast(/Chunkscope: [\d,]+ rows in/).waitFor({ state: 'visible', timeout: 60_000 });
     const runMs = Date.now() - startedAt;
     await waitForFile(timings);
     const report = JSON.parse(fs.readFileSync(timings, 'utf8'));
@@ -263,16 +246,16 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     assert.equal(full.hook.barCount, report.chunks.length, `bars at the end = chunk records (run took ${runMs} ms)`);
 
     // Again, and Cancel in the panel: the run stops, the toast says so, no results file.
-    await wb.clearNotifications();
-    fs.rmSync(path.join(ws, '.chunkscope'), { recursive: true, force: true });
-    await wb.openFromExplorer('live-trips.csv');
-    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
-    const items = await wb.quickPickTexts('live.js');
+    await suite.wb.clearNotifications();
+    fs.rmSync(path.join(suite.ws, '.chunkscope'), { recursive: true, force: true });
+    await suite.wb.openFromExplorer('live-trips.csv');
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    const items = await suite.wb.quickPickTexts('live.js');
     assert.match(items[0], /live\.js/);
-    await wb.page.keyboard.press('Enter');
+    await suite.wb.page.keyboard.press('Enter');
     const running = await findHook((h) => h.live === true && h.barCount > 0 && !h.ended);
     await running.frame.locator('#cancel-run').click();
-    await wb.toast('Run cancelled; partial output removed').waitFor({ state: 'visible', timeout: 15_000 });
+    await suite.wb.toast('Run cancelled; partial output removed').waitFor({ state: 'visible', timeout: 15_000 });
     const ended = await findHook((h) => h.live === true && h.ended === 'cancelled', 5_000);
     assert.ok(ended.hook.barCount > 0, 'the cancelled run keeps the bars it showed');
     assert.ok(!fs.existsSync(results), 'no results file after Cancel');
@@ -280,37 +263,37 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
   });
 
   it('a throwing processor: an error naming the row and line, "Open Processor" at the throwing .ts line, "Open Dataset at Row"', async function () {
-    await wb.clearNotifications();
-    await wb.closeAllEditors();
-    await wb.openFromExplorer('trips.csv');
-    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
-    await wb.pick('throws.ts');
-    const error = wb.toast(/Processor failed/);
+    await suite.wb.clearNotifications();
+    await suite.wb.closeAllEditors();
+    await suite.wb.openFromExplorer('trips.csv');
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await suite.wb.pick('throws.ts');
+    const error = suite.wb.toast(/Processor failed/);
     await error.waitFor({ state: 'visible' });
     const message = await error.innerText();
     assert.match(message, /row 37/);
     assert.match(message, /line 38 of the dataset/);
     assert.match(message, new RegExp(`throws\\.ts:${THROW_LINE}\\b`));
     assert.match(message, /no fare for trip 37/);
-    await wb.toast('Chunkscope: throws.ts on trips.csv').waitFor({ state: 'detached' });
-    await wb.screenshot('processor-error');
-    await wb.clickToastButton(error, 'Open Processor');
-    await wb.activeTab('throws.ts').waitFor();
-    assert.equal((await wb.cursor()).line, THROW_LINE);
+    await suite.wb.toast('Chunkscope: throws.ts on trips.csv').waitFor({ state: 'detached' });
+    await suite.wb.screenshot('processor-error');
+    await suite.wb.clickToastButton(error, 'Open Processor');
+    await suite.wb.activeTab('throws.ts').waitFor();
+    assert.equal((await suite.wb.cursor()).line, THROW_LINE);
 
     // Again (throws.ts is now first in the quick pick), this time to the dataset's row.
-    await wb.clearNotifications();
-    await wb.openFromExplorer('trips.csv');
-    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
-    const items = await wb.quickPickTexts('throws.ts');
+    await suite.wb.clearNotifications();
+    await suite.wb.openFromExplorer('trips.csv');
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    const items = await suite.wb.quickPickTexts('throws.ts');
     assert.match(items[0], /throws\.ts/);
-    await wb.page.keyboard.press('Enter');
-    const again = wb.toast(/Processor failed/);
+    await suite.wb.page.keyboard.press('Enter');
+    const again = suite.wb.toast(/Processor failed/);
     await again.waitFor({ state: 'visible' });
-    await wb.clickToastButton(again, 'Open Dataset at Row');
-    await wb.activeTab('trips.csv').waitFor();
-    await wb.page.waitForFunction(() => /Ln 38,/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''));
-    assert.equal((await wb.cursor()).line, 38);
-    assert.ok(!fs.existsSync(path.join(ws, '.chunkscope', 'trips.throws.results.ndjson')), 'no partial results');
+    await suite.wb.clickToastButton(again, 'Open Dataset at Row');
+    await suite.wb.activeTab('trips.csv').waitFor();
+    await suite.wb.page.waitForFunction(() => /Ln 38,/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''));
+    assert.equal((await suite.wb.cursor()).line, 38);
+    assert.ok(!fs.existsSync(path.join(suite.ws, '.chunkscope', 'trips.throws.results.ndjson')), 'no partial results');
   });
 });

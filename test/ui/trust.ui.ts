@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, Workbench, makeWorkspace, removeWorkspace, tripsCsv, waitForFile } from './workbench';
+import { ROOT, Workbench, makeWorkspace, removeWorkspace, screenshotIfFailed, tripsCsv, waitForFile } from './workbench';
 
 const MARKING = `require('node:fs').writeFileSync(require('node:path').join(__dirname, 'processor-ran.marker'), 'loaded');
 exports.processRow = (row) => Number(row.fare);
@@ -18,7 +18,7 @@ describe('Chunkscope and workspace trust (the trust dialog)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+    await screenshotIfFailed(this, wb);
     await wb?.close();
     wb = undefined;
     removeWorkspace(ws);

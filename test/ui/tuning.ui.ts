@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, Workbench, makeWorkspace, removeWorkspace, tripsCsv, waitForFile } from './workbench';
+import { tripsCsv, waitForFile, workbenchForSuite } from './workbench';
+import { hotProcessorSource } from '../hot-processor';
 
 // About 20 µs of work per row, so chunk sizes and worker counts make a measurable difference.
 const WORK = `exports.processRow = (row) => {
@@ -17,15 +18,7 @@ const WORK = `exports.processRow = (row) => {
 };
 `;
 
-// One known hot spot: nearly every sample lands in processRow (hotLoop is inlined into it).
-const HOT = `// A processor with one known hot spot.
-function hotLoop(amount) {
-  let x = 0;
-  for (let i = 0; i < 4000; i++) x += Math.sqrt(i * amount + 1);
-  return x;
-}
-exports.processRow = (row) => ({ id: Number(row.id), v: hotLoop(Number(row.fare)) });
-`;
+const HOT = hotProcessorSource('fare');
 
 interface FlameHook {
   ready: boolean;
@@ -48,68 +41,51 @@ interface SweepHook {
 }
 
 describe('Chunkscope tuning and profiling in the VS Code workbench', function () {
-  let wb: Workbench;
-  let ws: string;
-
-  before(async function () {
-    ws = makeWorkspace('tuning-demo', {
-      // A small grid (3 sizes × 1–2 workers, one measured repeat) keeps the sweep to seconds.
-      '.vscode/settings.json': JSON.stringify({ 'chunkscope.sweep.repeats': 1, 'chunkscope.sweep.workers': [1, 2], 'chunkscope.sweep.chunkRows': [40, 400, 2000] }, null, 2),
-      'trips.csv': tripsCsv(8000),
-      'work.js': WORK,
-      'hot.js': HOT,
-    });
-    wb = await Workbench.open({ folder: ws, linkExtensionFrom: ROOT });
-    await wb.waitForExplorer('trips.csv');
-  });
-
-  after(async function () {
-    await wb?.close();
-    removeWorkspace(ws);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
-    await wb?.page.keyboard.press('Escape');
-  });
+  const suite = workbenchForSuite('tuning-demo', {
+    // A small grid (3 sizes × 1–2 workers, one measured repeat) keeps the sweep to seconds.
+    '.vscode/settings.json': JSON.stringify({ 'chunkscope.sweep.repeats': 1, 'chunkscope.sweep.workers': [1, 2], 'chunkscope.sweep.chunkRows': [40, 400, 2000] }, null, 2),
+    'trips.csv': tripsCsv(8000),
+    'work.js': WORK,
+    'hot.js': HOT,
+  }, 'trips.csv');
 
   it('sweeps from the palette with a live chart; Apply writes the workspace settings and the next run uses them', async function () {
-    await wb.openFromExplorer('trips.csv');
-    await wb.runCommand('Chunkscope: Sweep Chunk Sizes');
-    await wb.pick('work.js');
+    await suite.wb.openFromExplorer('trips.csv');
+    await suite.wb.runCommand('Chunkscope: Sweep Chunk Sizes');
+    await suite.wb.pick('work.js');
 
     // Live: points appear while the sweep is still running.
-    const live = await wb.frameHook<SweepHook>('__chunkscopeSweep', (h) => h.running && h.pointsDone >= 1 && h.pointsDrawn >= 1, 60_000);
+    const live = await suite.wb.frameHook<SweepHook>('__chunkscopeSweep', (h) => h.running && h.pointsDone >= 1 && h.pointsDrawn >= 1, 60_000);
     assert.equal(live.hook.host, 'vscode');
     assert.ok(live.hook.totalPoints === 6, `3 sizes × 2 worker counts planned (${live.hook.totalPoints})`);
-    await wb.screenshot('sweep-live');
+    await suite.wb.screenshot('sweep-live');
 
-    const done = await wb.frameHook<SweepHook>('__chunkscopeSweep', (h) => !h.running && h.pointsDone === 6 && h.settings !== null, 120_000);
+    const done = await suite.wb.frameHook<SweepHook>('__chunkscopeSweep', (h) => !h.running && h.pointsDone === 6 && h.settings !== null, 120_000);
     assert.ok(done.hook.updates > 1, 'the chart was redrawn as points arrived');
     assert.ok(done.hook.bestKey, 'the best point is marked');
     const chosen = done.hook.settings!;
-    await wb.screenshot('sweep-done');
-    const sweepFile = path.join(ws, '.chunkscope', 'trips.work.sweep.json');
+    await suite.wb.screenshot('sweep-done');
+    const sweepFile = path.join(suite.ws, '.chunkscope', 'trips.work.sweep.json');
     await waitForFile(sweepFile);
     assert.equal(JSON.parse(fs.readFileSync(sweepFile, 'utf8')).points.length, 6);
 
     // Apply: the chosen point lands in .vscode/settings.json (the other chunk size cleared).
     await done.frame.locator('#apply-settings').click();
-    const settingsFile = path.join(ws, '.vscode', 'settings.json');
+    const settingsFile = path.join(suite.ws, '.vscode', 'settings.json');
     const written = await waitForSettings(settingsFile, (s) => s['chunkscope.workers'] === chosen.workers);
     assert.equal(written['chunkscope.strategy'], chosen.strategy);
     assert.equal(written['chunkscope.chunkRows'], chosen.chunkRows);
     assert.equal(written['chunkscope.chunkBytes'], undefined);
     assert.equal(written['chunkscope.sweep.repeats'], 1, 'the other settings are kept');
     // The extension confirms once every key is written and its configuration has them.
-    await wb.statusItem(/Chunkscope: applied/).waitFor({ state: 'visible', timeout: 15_000 });
+    await suite.wb.statusItem(/Chunkscope: applied/).waitFor({ state: 'visible', timeout: 15_000 });
 
     // The next run from the palette uses the applied settings.
-    await wb.clearNotifications();
-    await wb.openFromExplorer('trips.csv');
-    await wb.runCommand('Chunkscope: Run Processor on Current Dataset');
-    await wb.pick('work.js');
-    const timings = path.join(ws, '.chunkscope', 'trips.work.timings.json');
+    await suite.wb.clearNotifications();
+    await suite.wb.openFromExplorer('trips.csv');
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset');
+    await suite.wb.pick('work.js');
+    const timings = path.join(suite.ws, '.chunkscope', 'trips.work.timings.json');
     await waitForFile(timings, 60_000);
     const summary = JSON.parse(fs.readFileSync(timings, 'utf8')).summary;
     assert.equal(summary.workers, chosen.workers);
@@ -119,15 +95,15 @@ describe('Chunkscope tuning and profiling in the VS Code workbench', function ()
   });
 
   it('Profile Processor opens the report with flame views; "Go to source" on the hottest frame opens its line', async function () {
-    await wb.clearNotifications();
-    await wb.closeAllEditors();
-    await wb.openFromExplorer('trips.csv');
-    await wb.runCommand('Chunkscope: Profile Processor');
-    await wb.pick('hot.js');
-    const { frame, hook } = await wb.frameHook<FlameHook>('__chunkscopeFlame', (h) => h.ready && h.totalSamples > 0 && h.topSelf !== null, 90_000);
+    await suite.wb.clearNotifications();
+    await suite.wb.closeAllEditors();
+    await suite.wb.openFromExplorer('trips.csv');
+    await suite.wb.runCommand('Chunkscope: Profile Processor');
+    await suite.wb.pick('hot.js');
+    const { frame, hook } = await suite.wb.frameHook<FlameHook>('__chunkscopeFlame', (h) => h.ready && h.totalSamples > 0 && h.topSelf !== null, 90_000);
     assert.match(hook.topSelf!.name, /processRow|hotLoop/, `the hot function holds the most self time (${JSON.stringify(hook.topSelf)})`);
     assert.equal(hook.topSelf!.category, 'user');
-    const profiles = path.join(ws, '.chunkscope', 'trips.hot.profiles');
+    const profiles = path.join(suite.ws, '.chunkscope', 'trips.hot.profiles');
     assert.ok(fs.readdirSync(profiles).some((f) => /^worker-\d+\.cpuprofile$/.test(f)), 'worker profiles saved beside the timings');
 
     // Click the hottest frame's box in the flame graph, then "Go to source".
@@ -141,17 +117,17 @@ describe('Chunkscope tuning and profiling in the VS Code workbench', function ()
     }, hook.topSelf!.name);
     assert.ok(spot, 'the hot frame has a box on screen');
     await canvas.click({ position: spot! });
-    const picked = await wb.frameHook<FlameHook>('__chunkscopeFlame', (h) => h.selectedFrame?.name === hook.topSelf!.name);
-    await wb.screenshot('flame-view');
+    const picked = await suite.wb.frameHook<FlameHook>('__chunkscopeFlame', (h) => h.selectedFrame?.name === hook.topSelf!.name);
+    await suite.wb.screenshot('flame-view');
     await picked.frame.locator('#flame-go-to-source').click();
-    await wb.activeTab('hot.js').waitFor();
-    await wb.page.waitForFunction(
+    await suite.wb.activeTab('hot.js').waitFor();
+    await suite.wb.page.waitForFunction(
       (line) => (document.querySelector('[id="status.editor.selection"]') as HTMLElement | null)?.innerText.includes(`Ln ${line},`),
       picked.hook.selectedFrame!.line,
     );
     const lines = HOT.split('\n');
-    assert.match(lines[(await wb.cursor()).line - 1], new RegExp(hook.topSelf!.name.replace(/^exports\./, '')), 'the cursor is on the function\'s line');
-    await wb.screenshot('flame-go-to-source');
+    assert.match(lines[(await suite.wb.cursor()).line - 1], new RegExp(hook.topSelf!.name.replace(/^exports\./, '')), 'the cursor is on the function\'s line');
+    await suite.wb.screenshot('flame-go-to-source');
   });
 });
 

@@ -237,6 +237,43 @@ export class Workbench {
   }
 }
 
+/** In an `afterEach` hook: a screenshot named after the test that just failed, if one did. */
+export async function screenshotIfFailed(context: Mocha.Context, wb: Workbench | undefined): Promise<void> {
+  if (context.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${context.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+}
+
+/** A suite's workspace folder and the workbench open on it (trusted, the extension linked from the sources). */
+export interface SuiteWorkbench {
+  wb: Workbench;
+  ws: string;
+}
+
+/**
+ * Registers the calling describe block's hooks: `before` makes the workspace from `files` and opens
+ * the workbench on it, waiting for `firstFile` in the Explorer; `afterEach` screenshots a failed
+ * test and presses Escape (so one test's open picker does not leak into the next); `after` closes
+ * the workbench and removes the workspace. Read `wb` and `ws` inside the tests.
+ */
+export function workbenchForSuite(name: string, files: Record<string, string>, firstFile: string): SuiteWorkbench {
+  const suite = {} as SuiteWorkbench;
+  before(async function () {
+    suite.ws = makeWorkspace(name, files);
+    suite.wb = await Workbench.open({ folder: suite.ws, linkExtensionFrom: ROOT });
+    await suite.wb.waitForExplorer(firstFile);
+  });
+
+  after(async function () {
+    await suite.wb?.close();
+    removeWorkspace(suite.ws);
+  });
+
+  afterEach(async function () {
+    await screenshotIfFailed(this, suite.wb);
+    await suite.wb?.page.keyboard.press('Escape');
+  });
+  return suite;
+}
+
 /** Polls a condition on the file system (outputs the extension writes). */
 export async function waitForFile(file: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
