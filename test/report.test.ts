@@ -394,6 +394,10 @@ describe('standalone HTML report in Chromium', function () {
       const restored = await hook(second);
       assert.deepEqual(restored.view, view);
       assert.equal(restored.selected, c.index);
+      // An editor hover's "worst chunk" link: the extension posts selectChunk; the timeline selects it.
+      const other = report.chunks[report.chunks.length - 1];
+      await second.evaluate((index) => window.postMessage({ type: 'selectChunk', index }, '*'), other.index);
+      await second.waitForFunction((index) => (window as unknown as { __chunkscopeReport: { selected: number | null } }).__chunkscopeReport.selected === index, other.index);
       assert.deepEqual(problems, []);
       await context.close();
     });
