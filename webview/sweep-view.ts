@@ -324,7 +324,7 @@ export function startSweep(data: SweepPageData, host: Host): void {
         el(
           'li',
           { 'data-rec': `${rec.workers}w` },
-          `${rec.workers} worker${rec.workers === 1 ? '' : 's'}: ${size ? formatSize(size, axis) : 'automatic size'}, ${rec.strategy} — ${formatCompact(rec.rowsPerSecond)} rows/s (${rec.source === 'model' ? "the model's optimum" : 'measured'}) `,
+          `${rec.workers} worker${rec.workers === 1 ? '' : 's'}: ${size ? formatSize(size, axis) : 'automatic size'}, ${rec.strategy} — ${formatCompact(rec.rowsPerSecond)} rows/s (${rec.source === 'model' ? 'measured, size moved by the model to the whole file' : 'measured'}) `,
           show,
         ),
       );

@@ -64,7 +64,7 @@ export function formatSweep(report: SweepReport): string {
     lines.push(`Cost model (${m.strategy}): ${m.perChunkUs.toFixed(0)} µs per chunk + ${m.perRowUs.toFixed(3)} µs per row on a worker; main thread ${m.mainPerChunkUs.toFixed(0)} µs per chunk; R² ${m.r2.toFixed(2)}, median error ${(m.medianRelativeError * 100).toFixed(0)} %.`);
   }
   for (const r of report.recommendations) {
-    lines.push(`Recommended for ${r.workers} worker${r.workers === 1 ? '' : 's'}: ${r.strategy}, ${size(r)} a chunk, ~${fmt(r.rowsPerSecond)} rows/s (${r.source === 'model' ? 'model optimum for the whole file' : 'best measured'}).`);
+    lines.push(`Recommended for ${r.workers} worker${r.workers === 1 ? '' : 's'}: ${r.strategy}, ${size(r)} a chunk, ~${fmt(r.rowsPerSecond)} rows/s (${r.source === 'model' ? 'the best measured size, moved by the model from the sample to the whole file' : 'best measured'}).`);
   }
   lines.push('', ...report.explanation);
   lines.push('', `${report.runsDone ?? 0} runs in ${(report.wallMs / 1000).toFixed(1)} s on ${report.machine.cpus} cores (${report.machine.cpuModel}).`);

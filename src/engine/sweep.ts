@@ -316,14 +316,19 @@ export function recommend(points: SweepPoint[], model: CostModel | null, at: { s
       out.push(fromMeasured);
       continue;
     }
+    // The measured best is the anchor (the model's absolute optimum and rate can be off where a
+    // measurement is not); the model says how far the optimum moves from the sample's rows to the
+    // file's, since the tail shrinks relative to a longer run.
     const onSample = bestChunkRows(model, { rows: at.sampleRows, workers: w });
-    if (measured.rowsPerSecond.median > onSample.rowsPerSecond * 1.05) {
+    const onFile = bestChunkRows(model, { rows: at.fileRows, workers: w });
+    const measuredRows = measured.chunkRows ?? Math.max(1, Math.round((measured.chunkBytes ?? 0) / Math.max(1, at.meanRowBytes)));
+    const scaledRows = Math.max(1, Math.round((measuredRows * onFile.chunkRows) / onSample.chunkRows));
+    if (Math.abs(Math.log(scaledRows / measuredRows)) < Math.log(1.15)) {
       out.push(fromMeasured);
       continue;
     }
-    const onFile = bestChunkRows(model, { rows: at.fileRows, workers: w });
-    const size = at.axis === 'bytes' ? { chunkBytes: Math.max(1, Math.round(onFile.chunkRows * at.meanRowBytes)) } : { chunkRows: onFile.chunkRows };
-    out.push({ strategy: measured.strategy, workers: w, ...size, rowsPerSecond: onFile.rowsPerSecond, source: 'model' });
+    const size = at.axis === 'bytes' ? { chunkBytes: Math.max(1, Math.round(scaledRows * at.meanRowBytes)) } : { chunkRows: scaledRows };
+    out.push({ strategy: measured.strategy, workers: w, ...size, rowsPerSecond: measured.rowsPerSecond.median, source: 'model' });
   }
   return out;
 }
