@@ -87,6 +87,28 @@ describe('adaptive chunking: the controller', () => {
     assert.match(settle.reason, /512 KiB chunks cost 20\.03 ms per MB of worker time, 256 KiB chunks 18\.6/);
   });
 
+  it('grows again when a noisy comparison settled it with the hand-off still far over target', () => {
+    // The first 12 chunks at 256 KiB are slowed 1.6× (another program on the cores), so the first
+    // comparison settles at 128 KiB with a 17 % hand-off; re-measured there, growth resumes.
+    const s = settings({ dataEnd: 400 * MIB });
+    const chunker = new AdaptiveChunker(s);
+    let slowed = 0;
+    drive(chunker, s, { gapMs: 0.5, busyMs: (b) => ((20 * b) / MIB) * (b === 256 * KIB && slowed++ < 12 ? 1.6 : 1) });
+    const reasons = chunker.trace.map((t) => `${t.bytes / KIB} KiB ${t.reason.split(':')[0]}`);
+    assert.ok(reasons.includes('128 KiB settled at 128 KiB'), reasons.join('\n'));
+    assert.ok(reasons.includes('256 KiB growing again'), reasons.join('\n'));
+    assert.equal(chunker.baseBytes, 1 * MIB, reasons.join('\n'));
+  });
+
+  it('tries growing again at most twice when bigger chunks really are dearer', () => {
+    const s = settings({ dataEnd: 400 * MIB });
+    const chunker = new AdaptiveChunker(s);
+    // As above: per-byte cost rises with chunk size, and the hand-off at 256 KiB is ~10 %.
+    drive(chunker, s, { gapMs: 0.5, busyMs: (b) => (b / MIB) * (15 + (10 * b) / MIB) });
+    assert.equal(chunker.trace.filter((t) => t.reason.startsWith('growing again')).length, 2);
+    assert.equal(chunker.baseBytes, 256 * KIB);
+  });
+
   it('one disturbed chunk at a size does not stop the growth (sizes are judged by medians)', () => {
     const s = settings({ dataEnd: 400 * MIB });
     const chunker = new AdaptiveChunker(s);

@@ -29,6 +29,10 @@ export interface AdaptiveSettings {
   sampleMsPerWorker: number;
   /** The dataset sample's mean row size: turns bytes into rows in the trace until rows are measured. */
   meanRowBytes: number;
+  /** Settled with the hand-off still over target × this: try doubling again … */
+  regrowOverheadFactor?: number;
+  /** … at most this many times a run. */
+  maxRegrowths?: number;
 }
 
 /** What was measured for chunks planned at one size. */
@@ -97,6 +101,7 @@ export class AdaptiveChunker {
   private recentBusy: number[] = [];
   private rowsSeen = 0;
   private bytesSeen = 0;
+  private regrowths = 0;
   private readonly sampleChunks: number;
   private readonly sampleMs: number;
 
@@ -182,7 +187,7 @@ export class AdaptiveChunker {
     }
     if (stats.chunks < this.sampleChunks || stats.busyMs + stats.gapMs < this.sampleMs) return;
     if (this.phase === 'growing') this.judgeGrowth();
-    else this.judgeDuration();
+    else this.judgeSettled();
   }
 
   private setSize(size: number, reason: string): void {
@@ -231,12 +236,29 @@ export class AdaptiveChunker {
     this.setSize(level.size * 2, `doubled: the hand-off between chunks is ${pct(overhead)} of worker time at ${formatBytes(level.size)} (target ${pct(overheadTarget)}), ${msPerMb(stats)} ms per MB`);
   }
 
-  /** Once settled: halve when chunks have become too long (rows got slower). */
-  private judgeDuration(): void {
-    const { maxChunkMs, minBytes } = this.settings;
-    if (this.recentBusy.length < this.sampleChunks || this.current.size <= minBytes) return;
+  /**
+   * Once settled: halve when chunks have become too long (rows got slower); grow again when the
+   * hand-off is still far over target, since the comparison that stopped the growth may have been
+   * noise (the size settled on is re-measured meanwhile, and a doubling must beat it again).
+   */
+  private judgeSettled(): void {
+    const { maxChunkMs, minBytes, maxBytes, overheadTarget } = this.settings;
+    if (this.recentBusy.length < this.sampleChunks) return;
     const typical = median(this.recentBusy);
-    if (typical <= maxChunkMs) return;
-    this.setSize(Math.max(minBytes, Math.floor(this.current.size / 2)), `halved: chunks took ${Math.round(typical)} ms (median of the last ${this.recentBusy.length}), over the ${maxChunkMs} ms a chunk should take`);
+    if (typical > maxChunkMs) {
+      if (this.current.size > minBytes) {
+        this.setSize(Math.max(minBytes, Math.floor(this.current.size / 2)), `halved: chunks took ${Math.round(typical)} ms (median of the last ${this.recentBusy.length}), over the ${maxChunkMs} ms a chunk should take`);
+      }
+      return;
+    }
+    const level = this.current;
+    const overhead = overheadShare(level.stats);
+    const factor = this.settings.regrowOverheadFactor ?? Infinity;
+    if (this.regrowths >= (this.settings.maxRegrowths ?? 0) || overhead <= overheadTarget * factor) return;
+    if (level.size * 2 > maxBytes || typical * 2 > maxChunkMs) return;
+    this.regrowths++;
+    this.phase = 'growing';
+    this.previous = level;
+    this.setSize(level.size * 2, `growing again: settled, the hand-off between chunks is still ${pct(overhead)} of worker time at ${formatBytes(level.size)} (target ${pct(overheadTarget)}), ${msPerMb(level.stats)} ms per MB`);
   }
 }

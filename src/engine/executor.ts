@@ -251,6 +251,8 @@ class Run {
       tailChunksPerWorker: a.tailChunksPerWorker,
       sampleChunksPerWorker: a.sampleChunksPerWorker,
       sampleMsPerWorker: a.sampleMsPerWorker,
+      regrowOverheadFactor: a.regrowOverheadFactor,
+      maxRegrowths: a.maxRegrowths,
       meanRowBytes: info.meanRowBytes,
     });
   }

@@ -38,6 +38,13 @@ export const DEFAULTS = {
     tailChunksPerWorker: 4,
     sampleChunksPerWorker: 3,
     sampleMsPerWorker: 25,
+    /**
+     * Settled but the hand-off still over this many times the target: one noisy comparison (another
+     * program on the cores, a GC pause) may have stopped the growth too early, so doubling is tried
+     * again, at most maxRegrowths times a run.
+     */
+    regrowOverheadFactor: 3,
+    maxRegrowths: 2,
   },
 } as const;
 
