@@ -41,3 +41,14 @@ export function button(label: string, onClick: () => void, opts: ButtonOptions =
   b.addEventListener('click', onClick);
   return b;
 }
+
+/** A page's header: its title, a subtitle line (text or a ready element), and actions on the right. */
+export function pageHeader(title: string, sub: string | HTMLElement, actions?: Node): HTMLElement {
+  const subtitle = typeof sub === 'string' ? el('div', { class: 'sub', text: sub }) : sub;
+  return el('header', { class: 'top' }, el('div', {}, el('h1', { text: title }), subtitle), actions);
+}
+
+/** A section of a page: `data-section` names it (tests and styles find it by that), a heading, then its content. */
+export function section(name: string, title: string, ...children: Child[]): HTMLElement {
+  return el('section', { 'data-section': name }, el('h2', { text: title }), ...children);
+}

@@ -6,7 +6,7 @@
 // your compute or pool overhead. "Go to source" opens the frame's file in VS Code; the standalone
 // report shows the location.
 import type { ChunkRecord } from '../src/engine/types';
-import { button, el, type Child } from './dom';
+import { button, el, type Child, section } from './dom';
 import { FlameCanvas, type BoxRef, type View } from './flame-graph';
 import {
   CATEGORIES,
@@ -180,10 +180,9 @@ export class FlameView {
     this.legend = el('div', { class: 'legend' });
     this.tooltip = el('div', { class: 'tooltip', role: 'tooltip' });
     this.tooltip.hidden = true;
-    this.element = el(
-      'section',
-      { 'data-section': 'flame' },
-      el('h2', { text: 'CPU profile' }),
+    this.element = section(
+      'flame',
+      'CPU profile',
       ...(opts.problems ?? []).map((p) => el('div', { class: 'warnings', text: p })),
       el('div', { class: 'toolbar' }, this.modeSeg, this.threadSelect, this.phaseSeg, search),
       el('div', { class: 'toolbar' }, el('span', { class: 'muted', text: 'Chunks:' }), presets, el('span', { class: 'hint', text: 'click a chunk in the timeline to slice · shift-click: a range · arrows walk the stack · Enter zooms · Ctrl+Enter: source' })),
@@ -616,7 +615,7 @@ export function mountFlameView(parent: HTMLElement, anchor: Element | null, opts
     return new FlameView(holder, opts);
   } catch (err) {
     holder.replaceChildren(
-      el('section', { 'data-section': 'flame' }, el('h2', { text: 'CPU profile' }), el('div', { class: 'warnings', text: `The CPU profiles could not be shown: ${err instanceof Error ? err.message : String(err)}` })),
+      section('flame', 'CPU profile', el('div', { class: 'warnings', text: `The CPU profiles could not be shown: ${err instanceof Error ? err.message : String(err)}` })),
     );
     return null;
   }

@@ -5,7 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { toChromeTrace } from '../src/engine/trace';
 import type { ChunkRecord, Finding } from '../src/engine/types';
-import { button, el, type Child } from './dom';
+import { button, el, type Child, pageHeader, section } from './dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
 import { HistogramView, type HistogramMode } from './histogram';
 import { detectHost, type Host } from './host';
@@ -122,19 +122,13 @@ function startLive(data: LivePageData): void {
   const tooltip = el('div', { class: 'tooltip', role: 'tooltip' });
   tooltip.hidden = true;
   app.replaceChildren(
-    el(
-      'header',
-      { class: 'top' },
-      el(
-        'div',
-        {},
-        el('h1', { text: `${basename(info.processor)} on ${basename(info.data)}` }),
-        el('div', { class: 'sub', text: `Live run · ${info.strategy} · ${info.workers > 0 ? `${info.workers} workers` : 'automatic workers'}` }),
-      ),
+    pageHeader(
+      `${basename(info.processor)} on ${basename(info.data)}`,
+      `Live run · ${info.strategy} · ${info.workers > 0 ? `${info.workers} workers` : 'automatic workers'}`,
       el('div', { class: 'actions' }, status, cancel),
     ),
     el('section', { class: 'live-progress', 'aria-label': 'Progress' }, el('div', { class: 'live-numbers' }, rowsText, rateText, percentText, chunksText), meter),
-    el('section', { 'data-section': 'timeline' }, el('h2', { text: 'Timeline (chunks appear as they complete)' }), box),
+    section('timeline', 'Timeline (chunks appear as they complete)', box),
     tooltip,
   );
   const timeline = new Timeline(box, live.toModel());
@@ -265,10 +259,9 @@ function timeSplit(model: Model): HTMLElement {
     bar.append(seg);
     legend.append(el('span', { class: 'key' }, el('span', { class: `swatch sw-${p.key}` }), `${p.label} ${formatPercent(p.share)}`, el('span', { class: 'muted', text: ` (${formatMs(p.ms)})` })));
   }
-  return el(
-    'section',
-    { 'data-section': 'split' },
-    el('h2', { text: 'Where worker time went' }),
+  return section(
+    'split',
+    'Where worker time went',
     el('div', { class: 'sub', text: `All worker threads × the processing wall time (${formatMs(model.report.summary.processingMs)}).` }),
     bar,
     legend,
@@ -373,15 +366,9 @@ function start(): void {
   });
   const when = new Date(s.startedAtEpochMs);
   app.replaceChildren(
-    el(
-      'header',
-      { class: 'top' },
-      el(
-        'div',
-        {},
-        el('h1', { text: `${basename(s.processor)} on ${basename(s.data)}` }),
-        el('div', { class: 'sub', text: `${s.strategy} · ${s.workers} workers · ${formatInt(s.chunks)} chunks · ${Number.isNaN(when.getTime()) ? '' : when.toLocaleString()}` }),
-      ),
+    pageHeader(
+      `${basename(s.processor)} on ${basename(s.data)}`,
+      `${s.strategy} · ${s.workers} workers · ${formatInt(s.chunks)} chunks · ${Number.isNaN(when.getTime()) ? '' : when.toLocaleString()}`,
       exportsBar,
     ),
   );
@@ -396,10 +383,9 @@ function start(): void {
   tooltip.hidden = true;
   const selection = el('div', { class: 'selection' });
   app.append(
-    el(
-      'section',
-      { 'data-section': 'timeline' },
-      el('h2', { text: 'Timeline' }),
+    section(
+      'timeline',
+      'Timeline',
       el(
         'div',
         { class: 'toolbar' },
@@ -415,10 +401,9 @@ function start(): void {
   );
   const utilBox = el('div', { class: 'util-box' });
   app.append(
-    el(
-      'section',
-      { 'data-section': 'utilisation' },
-      el('h2', { text: 'Utilisation over time' }),
+    section(
+      'utilisation',
+      'Utilisation over time',
       el('div', { class: 'sub', text: 'Workers busy at each moment of the run (0 to all of them); the shaded band is the range shown in the timeline.' }),
       utilBox,
     ),
@@ -669,16 +654,11 @@ function startCompare(data: ComparePageData): void {
   const boxes = runs.map(() => el('div', { class: 'timeline-box' }));
   const utilBoxes = runs.map(() => el('div', { class: 'util-box' }));
   app.replaceChildren(
-    el(
-      'header',
-      { class: 'top' },
-      el('div', {}, el('h1', { text: `Comparison: ${label}` }), el('div', { class: 'sub', text: `${basename(sa.processor)} on ${basename(sa.data)} · ${basename(sb.processor)} on ${basename(sb.data)}` })),
-    ),
-    el('section', { 'data-section': 'compare-summary' }, el('h2', { text: 'Summary' }), table),
-    el(
-      'section',
-      { 'data-section': 'timeline' },
-      el('h2', { text: 'Timelines on one time scale' }),
+    pageHeader(`Comparison: ${label}`, `${basename(sa.processor)} on ${basename(sa.data)} · ${basename(sb.processor)} on ${basename(sb.data)}`),
+    section('compare-summary', 'Summary', table),
+    section(
+      'timeline',
+      'Timelines on one time scale',
       el(
         'div',
         { class: 'toolbar' },
@@ -689,7 +669,7 @@ function startCompare(data: ComparePageData): void {
       ...runs.flatMap((r, k) => [el('h3', { text: `${name(r, k)}${name(r, k).endsWith(r.report.summary.strategy) ? '' : ` · ${r.report.summary.strategy}`} · ${r.report.summary.workers} workers · wall ${formatMs(r.report.summary.wallMs)}` }), boxes[k]]),
       timelineLegend(),
     ),
-    el('section', { 'data-section': 'utilisation' }, el('h2', { text: 'Utilisation over time (workers busy)' }), ...runs.flatMap((r, k) => [el('div', { class: 'sub', text: name(r, k) }), utilBoxes[k]])),
+    section('utilisation', 'Utilisation over time (workers busy)', ...runs.flatMap((r, k) => [el('div', { class: 'sub', text: name(r, k) }), utilBoxes[k]])),
     el('section', { class: 'cols' }, ...runs.map((r, k) => el('div', {}, el('h3', { text: name(r, k) }), findingsSection(r.findings, (idx) => {
       const i = models[k].byIndex.get(idx);
       if (i !== undefined) timelines[k].reveal(i);
@@ -776,10 +756,9 @@ function wholeProcessSection(graphs: { label: string; html: string }[], host: Ho
     const link = el('a', { href: 'file://' + encodeURI(g.html.replace(/\\/g, '/').replace(/^(?!\/)/, '/')), target: '_blank', rel: 'noopener', text: g.label });
     return el('li', {}, link, ' ', where);
   });
-  return el(
-    'section',
-    { 'data-section': 'whole-process' },
-    el('h2', { text: 'Whole-process flame graphs (0x)' }),
+  return section(
+    'whole-process',
+    'Whole-process flame graphs (0x)',
     el('div', { class: 'sub', text: 'V8, garbage collector and native frames of each isolate, rendered by 0x: no timeline or chunk boundaries.' }),
     el('ul', {}, ...items),
   );

@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Prediction } from '../src/engine/cost-model';
 import type { Recommendation, SweepPoint, SweepPointSpec, SweepReport } from '../src/engine/sweep-types';
 import type { Strategy } from '../src/engine/types';
-import { button, el } from './dom';
+import { button, el, pageHeader, section } from './dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
 import type { Host } from './host';
 import type { SweepPageData } from './model';
@@ -150,26 +150,19 @@ export function startSweep(data: SweepPageData, host: Host): void {
   const table = el('table', { class: 'compare-table sweep-table', 'data-sweep': 'points' });
 
   app.replaceChildren(
-    el(
-      'header',
-      { class: 'top' },
-      el('div', {}, el('h1', { text: `Chunk-size sweep · ${title ? `${basename(title.processor)} on ${basename(title.data)}` : ''}` }), sub),
-      el('div', { class: 'actions' }, status, cancel),
-    ),
+    pageHeader(`Chunk-size sweep · ${title ? `${basename(title.processor)} on ${basename(title.data)}` : ''}`, sub, el('div', { class: 'actions' }, status, cancel)),
     progress,
     stoppedNote,
-    el(
-      'section',
-      { 'data-section': 'sweep-chart' },
-      el('h2', { text: 'Throughput against chunk size' }),
+    section(
+      'sweep-chart',
+      'Throughput against chunk size',
       el('div', { class: 'sub', text: 'One line per worker count and strategy (median, with its 95 % interval); dashed: the cost model. Lower panel: share of worker time spent on per-chunk overhead. Hover or use the arrow keys on the chart for a point’s numbers.' }),
       chartBox,
       legend,
     ),
-    el(
-      'section',
-      { 'data-section': 'sweep-slider' },
-      el('h2', { text: 'Try a chunk size' }),
+    section(
+      'sweep-slider',
+      'Try a chunk size',
       el('div', { class: 'toolbar slider-row' }, el('label', { for: 'chunk-slider', text: 'Chunk size' }), slider, sizeText, el('label', { for: 'slider-workers', text: 'Workers' }), workersSelect, el('label', { for: 'slider-strategy', text: 'Strategy' }), strategySelect),
       predictionText,
       previewBox,
@@ -177,7 +170,7 @@ export function startSweep(data: SweepPageData, host: Host): void {
       settingsBar,
     ),
     el('section', { class: 'cols' }, el('div', { 'data-section': 'sweep-recommendation' }, el('h2', { text: 'Recommendation' }), recList, explanation), el('div', {}, el('h2', { text: 'Model' }), modelText)),
-    el('section', { 'data-section': 'sweep-points' }, el('h2', { text: 'Every point' }), table),
+    section('sweep-points', 'Every point', table),
   );
 
   const settings = (): SweepSettings | null => {
