@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { runDataset, type ChunkRecord, type CpuProfile, type RunReport } from '../src/engine';
 import type { FlameTestHook } from '../webview/flame-view';
+import { buildPageData, renderReportHtml } from '../webview/page';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
 
@@ -318,6 +319,42 @@ describe('flame views of the standalone report in Chromium', function () {
     await page.locator('[data-section="timeline"]').screenshot({ path: path.join(ARTIFACTS, 'timeline-above-time-order.png') });
     await shot('time-order');
     await page.locator('#fit').click();
+  });
+
+  it('in a VS Code webview, the mode, threads, phase and search survive the panel being hidden and shown again', async function () {
+    // What VS Code's webview gives the page, faked: acquireVsCodeApi with getState/setState.
+    const fakeApi = (initial: unknown) => {
+      const w = window as unknown as Record<string, unknown>;
+      w.__state = initial;
+      w.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => w.__state, setState: (st: unknown) => (w.__state = st) });
+    };
+    const file = path.join(tmp.dir, 'webview.html');
+    const scriptUri = pathToFileURL(path.join(ROOT, 'media', 'report.js')).href;
+    fs.writeFileSync(file, renderReportHtml(buildPageData(report, { source: 'rows.timings.json' }), { kind: 'webview', scriptUri, cspSource: 'file:', nonce: 'flamenonce1' }));
+    const open = async (state: unknown) => {
+      const p = await openWatchedPage(browser, { viewport: { width: 1280, height: 1000 } }, { problems: consoleProblems });
+      await p.addInitScript(fakeApi, state);
+      await p.goto(pathToFileURL(file).href);
+      await p.waitForFunction(() => (window as unknown as { __chunkscopeFlame?: { ready: boolean } }).__chunkscopeFlame?.ready === true, undefined, { timeout: 30_000 });
+      return p;
+    };
+    const first = await open(undefined);
+    await first.locator('[data-flame="modes"] [data-value="sandwich"]').click();
+    await first.locator('[data-flame="phases"] [data-value="compute"]').click();
+    await first.locator('.flame-threads').selectOption('1');
+    await first.locator('.flame-search').fill('hot');
+    await first.waitForFunction(() => (window as unknown as { __state?: { flame?: { query: string } } }).__state?.flame?.query === 'hot');
+    const state = await first.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    await first.context().close();
+
+    const second = await open(state);
+    const h = await flame(second);
+    assert.equal(h.mode, 'sandwich');
+    assert.equal(h.phase, 'compute');
+    assert.equal(h.threadSelection, h.threads[1], 'the second thread, as chosen');
+    assert.equal(await second.locator('.flame-search').inputValue(), 'hot');
+    assert.ok(h.searchHits.frames > 0, 'the restored search is applied');
+    await second.context().close();
   });
 
   it('logged no errors or warnings', function () {

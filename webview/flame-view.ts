@@ -122,6 +122,18 @@ export interface FlameViewOptions {
   model: Model;
   timeline: Timeline;
   host: Host;
+  /** The choices the panel had before it was hidden (VS Code reloads a hidden webview). */
+  initial?: Partial<FlameViewState>;
+  /** Called after the user changes a choice: the page saves the state. */
+  onChange?: () => void;
+}
+
+/** What survives the panel being hidden and shown again: the view's choices, not the chunk selection (the timeline keeps that). */
+export interface FlameViewState {
+  mode: FlameMode;
+  threads: string;
+  phase: PhaseGroup;
+  query: string;
 }
 
 export class FlameView {
@@ -166,6 +178,7 @@ export class FlameView {
     this.threadSelect.addEventListener('change', () => this.setThreads(this.threadSelect.value));
     const search = el('input', { type: 'search', class: 'flame-search', placeholder: 'Search functions and files', 'aria-label': 'Search functions' });
     search.addEventListener('input', () => this.setQuery(search.value));
+    this.restore(opts.initial, search);
     const presets = el(
       'span',
       { class: 'seg', 'data-flame': 'presets' },
@@ -222,17 +235,39 @@ export class FlameView {
   setMode(m: FlameMode): void {
     this.mode = m;
     this.refresh();
+    this.opts.onChange?.();
   }
 
   setPhase(p: PhaseGroup): void {
     this.phase = p;
     this.refresh();
+    this.opts.onChange?.();
   }
 
   setThreads(sel: string): void {
     this.threadSel = sel;
     this.threadSelect.value = sel;
     this.refresh();
+    this.opts.onChange?.();
+  }
+
+  get state(): FlameViewState {
+    return { mode: this.mode, threads: this.threadSel, phase: this.phase, query: this.query };
+  }
+
+  /** Takes the saved choices that still make sense for this report (a thread may be gone). */
+  private restore(saved: Partial<FlameViewState> | undefined, search: HTMLInputElement): void {
+    if (!saved) return;
+    if (saved.mode && MODE_CHOICES.some(([v]) => v === saved.mode)) this.mode = saved.mode;
+    if (saved.phase && PHASE_CHOICES.some(([v]) => v === saved.phase)) this.phase = saved.phase;
+    if (saved.threads && Array.from(this.threadSelect.options).some((o) => o.value === saved.threads)) {
+      this.threadSel = saved.threads;
+      this.threadSelect.value = saved.threads;
+    }
+    if (typeof saved.query === 'string') {
+      this.query = saved.query;
+      search.value = saved.query;
+    }
   }
 
   setChunks(list: number[] | null): void {
@@ -245,6 +280,7 @@ export class FlameView {
     this.canvas.hits = searchFrames(this.data, q);
     this.canvas.requestDraw();
     this.showInfo();
+    this.opts.onChange?.();
   }
 
   private threadIndices(): number[] {

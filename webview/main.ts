@@ -12,7 +12,7 @@ import { detectHost, type Host } from './host';
 import { LiveModel } from './live';
 import { buildModel, describeChunk, workerTimeSplit, type ComparePageData, type LivePageData, type Model, type PageData } from './model';
 import { UtilisationView } from './utilisation';
-import { mountFlameView } from './flame-view';
+import { mountFlameView, type FlameViewState } from './flame-view';
 import { isSweepPage } from './model';
 import { startSweep } from './sweep-view';
 import { Timeline, type View } from './timeline';
@@ -22,6 +22,7 @@ interface SavedState {
   /** chunk.index of the selected chunk. */
   selected?: number;
   hist?: HistogramMode;
+  flame?: FlameViewState;
 }
 
 /** What tests may read from the page (read-only). */
@@ -417,7 +418,16 @@ function start(): void {
   // CPU profile (issue 7): flame views right under the timeline, sliced by its chunk selection.
   const flame =
     data.profiles?.length || data.profileProblems?.length
-      ? mountFlameView(app, app.querySelector('[data-section="utilisation"]'), { profiles: data.profiles ?? [], problems: data.profileProblems, model, timeline, host })
+      ? mountFlameView(app, app.querySelector('[data-section="utilisation"]'), {
+          profiles: data.profiles ?? [],
+          problems: data.profileProblems,
+          model,
+          timeline,
+          host,
+          initial: saved.flame,
+          // Called on user changes only, after persist below exists.
+          onChange: () => persist(),
+        })
       : null;
 
   // 0x's whole-process flame graphs (`profile --engine 0x`) are pages of their own: linked here.
@@ -429,7 +439,7 @@ function start(): void {
     clearTimeout(saveTimer);
     saveTimer = window.setTimeout(() => {
       const sel = timeline.selected >= 0 ? chunks[timeline.selected].index : undefined;
-      host.setState({ view: timeline.view, selected: sel, hist: histogramView.mode } satisfies SavedState);
+      host.setState({ view: timeline.view, selected: sel, hist: histogramView.mode, ...(flame ? { flame: flame.state } : {}) } satisfies SavedState);
     }, 150);
   };
   const showRange = (v: View) => {
