@@ -3,6 +3,7 @@
 // double while the fixed per-chunk cost is a noticeable share of chunk time and doubling really
 // made bytes cheaper, keep chunks short, and shrink at the end so the workers finish together.
 // Pure arithmetic over the records it is given: the same measurements give the same sizes.
+import { median } from './stats';
 import type { ChunkRecord, ChunkSizeChange } from './types';
 
 export interface AdaptiveSettings {
@@ -64,13 +65,6 @@ export function formatBytes(bytes: number): string {
 
 const pct = (share: number) => `${+(share * 100).toFixed(1)} %`;
 const msPerMb = (level: LevelStats) => +(costPerByte(level) * 1e6).toFixed(2);
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Worker time (busy plus the gap before the chunk) per byte: throughput per worker is its inverse. */
 function costPerByte(level: LevelStats): number {

@@ -176,3 +176,17 @@ export function explainModel(model: CostModel, at: { rows: number; workers: numb
   }
   return lines;
 }
+
+/**
+ * The measured best size, moved to where the model puts the optimum for the whole file: a longer
+ * run has a relatively shorter tail, so its best chunks are larger. The measurement stays the
+ * anchor (the model's absolute optimum can be off where a measurement is not); only the ratio of
+ * the model's optima for the file's and the sample's rows is used. Undefined when that moves the
+ * size by less than 15 %.
+ */
+export function sizeForFile(model: CostModel, measuredRows: number, at: { sampleRows: number; fileRows: number; workers: number }): number | undefined {
+  const onSample = bestChunkRows(model, { rows: at.sampleRows, workers: at.workers });
+  const onFile = bestChunkRows(model, { rows: at.fileRows, workers: at.workers });
+  const moved = Math.max(1, Math.round((measuredRows * onFile.chunkRows) / onSample.chunkRows));
+  return Math.abs(Math.log(moved / measuredRows)) < Math.log(1.15) ? undefined : moved;
+}

@@ -2,6 +2,7 @@
 // file, and per function self/total time with its spread across chunks. Pure, no Node imports
 // (the webview and the VS Code face take the same numbers).
 import { attributeSamples, sampleWeightsMs } from './profile-slice';
+import { median } from './stats';
 import { urlMatchesFile } from './profile-sourcemap';
 import type { CpuCallFrame, CpuProfile, FunctionTiming, LineTiming, LoadedProfile } from './profile-types';
 import type { ChunkRecord } from './types';
@@ -42,13 +43,6 @@ export function lineTimings(profiles: LoadedProfile[], file: string): LineTiming
 
 function functionKey(frame: CpuCallFrame): string {
   return `${frame.functionName}\u0000${frame.url}\u0000${frame.lineNumber}\u0000${frame.columnNumber}`;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**
@@ -116,7 +110,7 @@ export function functionTimings(profiles: LoadedProfile[], records: ChunkRecord[
       selfMs: acc.selfMs,
       totalMs: acc.totalMs,
       samples: acc.samples,
-      medianChunkSelfMs: median(perChunk),
+      medianChunkSelfMs: perChunk.length > 0 ? median(perChunk) : 0,
       worstChunk,
       worstChunkSelfMs,
     });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { epochNow } from './clock';
-import { bestChunkRows, explainModel, fitCostModel, modelIsTrustworthy, runCostSample, type RunCostSample } from './cost-fit';
+import { explainModel, fitCostModel, modelIsTrustworthy, runCostSample, type RunCostSample, sizeForFile } from './cost-fit';
 import { inspectDataset, type DatasetInfo } from './dataset';
 import { ChunkscopeError } from './errors';
 import { runDataset } from './executor';
@@ -316,14 +316,9 @@ export function recommend(points: SweepPoint[], model: CostModel | null, at: { s
       out.push(fromMeasured);
       continue;
     }
-    // The measured best is the anchor (the model's absolute optimum and rate can be off where a
-    // measurement is not); the model says how far the optimum moves from the sample's rows to the
-    // file's, since the tail shrinks relative to a longer run.
-    const onSample = bestChunkRows(model, { rows: at.sampleRows, workers: w });
-    const onFile = bestChunkRows(model, { rows: at.fileRows, workers: w });
     const measuredRows = measured.chunkRows ?? Math.max(1, Math.round((measured.chunkBytes ?? 0) / Math.max(1, at.meanRowBytes)));
-    const scaledRows = Math.max(1, Math.round((measuredRows * onFile.chunkRows) / onSample.chunkRows));
-    if (Math.abs(Math.log(scaledRows / measuredRows)) < Math.log(1.15)) {
+    const scaledRows = sizeForFile(model, measuredRows, { sampleRows: at.sampleRows, fileRows: at.fileRows, workers: w });
+    if (scaledRows === undefined) {
       out.push(fromMeasured);
       continue;
     }

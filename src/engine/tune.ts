@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { epochNow } from './clock';
-import { bestChunkRows, modelIsTrustworthy } from './cost-fit';
+import { bestChunkRows, modelIsTrustworthy, sizeForFile } from './cost-fit';
 import { ChunkscopeError } from './errors';
 import { writeFileAtomic } from './output';
 import type { SampleSize } from './sample';
@@ -141,13 +141,8 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
     const winner = bestSoFar();
     let recommendation: Recommendation = { strategy, workers, chunkRows: winner.chunkRows, rowsPerSecond: winner.rowsPerSecond.median, source: 'measured' };
     if (sample.sample.fraction < 1 && modelIsTrustworthy(finalModel)) {
-      // The best size grows with the file (the tail shrinks relative to the run). The measured
-      // winner stays the anchor: the model only says how far its optimum moves from the sample's
-      // rows to the file's (its absolute optimum can be off where a measurement is not).
-      const onSample = bestChunkRows(finalModel, { rows, workers });
-      const onFile = bestChunkRows(finalModel, { rows: sample.fileRows, workers });
-      const scaled = Math.max(1, Math.round((winner.chunkRows! * onFile.chunkRows) / onSample.chunkRows));
-      if (!near(scaled, winner.chunkRows!)) recommendation = { strategy, workers, chunkRows: scaled, rowsPerSecond: winner.rowsPerSecond.median, source: 'model' };
+      const moved = sizeForFile(finalModel, winner.chunkRows!, { sampleRows: rows, fileRows: sample.fileRows, workers });
+      if (moved !== undefined) recommendation = { strategy, workers, chunkRows: moved, rowsPerSecond: winner.rowsPerSecond.median, source: 'model' };
     }
     const points = [...tallies.values()].map((t) => t.toPoint()).sort((a, b) => a.chunkRows! - b.chunkRows!);
     const result: TuneResult = {

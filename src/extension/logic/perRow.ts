@@ -1,13 +1,11 @@
 // "µs per row (p50)" for the code lens: the median chunk's compute time per row. The median, not
 // the mean, so one straggler chunk (GC, a cold cache) does not move the number a user tunes against.
+import { median } from '../../engine/stats';
 import type { ChunkRecord } from '../../engine/types';
 
 export function medianMicrosPerRow(chunks: readonly ChunkRecord[]): number | undefined {
   const perRow = chunks.filter((c) => c.rows > 0).map((c) => (c.computeMs * 1000) / c.rows);
-  if (perRow.length === 0) return undefined;
-  perRow.sort((a, b) => a - b);
-  const mid = perRow.length >> 1;
-  return perRow.length % 2 ? perRow[mid] : (perRow[mid - 1] + perRow[mid]) / 2;
+  return perRow.length > 0 ? median(perRow) : undefined;
 }
 
 /** 0.42 µs, 12.5 µs, 1,250 µs: two significant digits below 10, whole numbers above. */
