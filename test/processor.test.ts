@@ -362,6 +362,61 @@ describe('processors', function () {
       assert.equal(err.location?.row, 30001, err.message);
     });
 
+    it('a numeric column kept past its chunk keeps its values; a text column read after its chunk is an error naming the cause', async () => {
+      // Each worker's read buffer is reused by its next chunk; numeric columns are never reused.
+      const kept = writeProcessor(
+        tmp,
+        'kept.js',
+        "exports.options = { rowShape: 'columns' };\n" +
+          'exports.processChunk = (c, ctx) => {\n' +
+          '  const sum = (col) => { let s = 0; for (let i = 0; i < col.length; i++) s += col[i]; return s; };\n' +
+          '  const prev = ctx.state.prev;\n' +
+          '  const out = [{ n: c.length, unchanged: prev ? sum(prev.column) === prev.sum : true }];\n' +
+          '  ctx.state.prev = { column: c.columns.v.subarray(0, c.length), sum: sum(c.columns.v.subarray(0, c.length)) };\n' +
+          '  return out;\n' +
+          '};\n',
+      );
+      const { rows } = await runToRows(tmp, { data: numbers, processor: kept, strategy: 'byte-range', workers: 1, chunkRows: 500 });
+      const parts = rows as Array<{ n: number; unchanged: boolean }>;
+      assert.ok(parts.length >= 4);
+      assert.ok(parts.every((p) => p.unchanged), 'a kept numeric column still holds its own chunk');
+      const late = writeProcessor(
+        tmp,
+        'late-text.js',
+        "exports.options = { rowShape: 'columns' };\n" +
+          'exports.processChunk = (c, ctx) => { const prev = ctx.state.prev; ctx.state.prev = c; return [prev ? prev.columns.name[0] : c.columns.name[0]]; };\n',
+      );
+      const err = await rejection(runDataset({ data: numbers, processor: late, strategy: 'byte-range', workers: 1, chunkRows: 500 }));
+      assert.ok(err instanceof ChunkscopeError, String(err));
+      assert.equal(err.code, 'processor');
+      assert.match(err.message, /text column "name" of a chunk was read after its processChunk call returned/);
+    });
+
+    it('the columnar scanner counts line feeds exactly as a second pass would (quoted newlines, CRLF, blank lines)', async () => {
+      const fc = (await import('fast-check')).default;
+      const { scanColumns } = await import('../src/engine/columnar-parse');
+      const field = fc.oneof(
+        fc.constantFrom('1', '-2.5', '', '3e2', 'x'),
+        fc.stringMatching(/^[a-z\n\r",]{0,6}$/).map((t) => `"${t.replace(/"/g, '""')}"`),
+      );
+      const record = fc.array(field, { minLength: 1, maxLength: 4 }).map((fields) => fields.join(','));
+      const file = fc.tuple(fc.array(fc.tuple(record, fc.constantFrom('\n', '\r\n', '\n\n', '\r\n\r\n')), { maxLength: 12 }), fc.boolean());
+      fc.assert(
+        fc.property(file, fc.nat(), ([records, trailing], cut) => {
+          let text = records.map(([r, end]) => r + end).join('');
+          if (!trailing && text.endsWith('\n')) text = text.replace(/\r?\n$/, '');
+          const bytes = Buffer.from(text);
+          const limit = bytes.length === 0 ? 0 : cut % (bytes.length + 1);
+          const scan = scanColumns(bytes, 0, limit, bytes.length, 44, true, 4, [true, false, true, false]);
+          if (scan.unterminatedQuoteAt !== undefined) return;
+          let expected = 0;
+          for (let i = 0; i < scan.stop; i++) if (bytes[i] === 10) expected++;
+          assert.equal(scan.lineFeeds, expected, JSON.stringify(text.slice(0, scan.stop)));
+        }),
+        { numRuns: 2000, seed: 7 },
+      );
+    });
+
     it('empty numeric fields are NaN in a Float64Array column', async () => {
       const data = tmp.write('nan.csv', 'x,y\n1,2\n,3\n4,\n');
       const proc = writeProcessor(

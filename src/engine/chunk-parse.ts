@@ -28,7 +28,23 @@ export interface ParsedChunk {
   locate(record: number): { byteOffset: number; linesBefore: number };
 }
 
-type ReadRange = (start: number, length: number, reuse: boolean) => Uint8Array;
+/** Reads the file's bytes from `start` into `into`; returns the part filled. */
+type ReadRange = (start: number, into: Uint8Array) => Uint8Array;
+
+// One read buffer per worker, reused by every chunk: a fresh one per chunk made two workers read
+// and parse markedly slower (new pages faulted in and unmapped each time; bench/README.md). Text
+// rows are decoded out of it before user code runs. Columnar text columns decode from it lazily,
+// so each columnar chunk has a generation and its text columns refuse to decode once a later
+// chunk has reused the bytes, rather than return another chunk's text.
+let readBufferMemory = new Uint8Array(0);
+let columnarGeneration = 0;
+/** Bytes per record in this worker's last columnar chunk: sizes the next chunk's arrays. */
+let columnarBytesPerRecord = 32;
+
+function readBuffer(length: number): Uint8Array {
+  if (readBufferMemory.length < length) readBufferMemory = new Uint8Array(Math.max(length, Math.ceil(readBufferMemory.length * 1.5)));
+  return readBufferMemory.subarray(0, length);
+}
 
 interface Source {
   buffer: Uint8Array;
@@ -39,6 +55,8 @@ interface Source {
   /** Relative limit: records starting before it belong to this chunk. */
   limit: number;
   atEof: boolean;
+  /** The bytes are the worker's read buffer, which the next chunk overwrites. */
+  reusedBuffer?: boolean;
 }
 
 let cachedBuilder: { key: string; build: RowBuilder } | undefined;
@@ -138,7 +156,11 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<
 function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<ParsedChunk, 'readMs'> | null {
   const { buffer, base, from, limit } = source;
   const width = config.header.length;
-  const scan = scanColumns(buffer, from, limit, buffer.length, config.delimiter.charCodeAt(0), source.atEof, width, plan.numericColumns);
+  // A little under the last chunk's bytes per record, so the arrays are rarely grown.
+  const scan = scanColumns(buffer, from, limit, buffer.length, config.delimiter.charCodeAt(0), source.atEof, width, plan.numericColumns, columnarBytesPerRecord * 0.8);
+  if (scan.length > 0) columnarBytesPerRecord = (scan.stop - from) / scan.length;
+  const generation = columnarGeneration;
+  const bytesReused = source.reusedBuffer === true;
   if (scan.incomplete) return null;
   const locate = (record: number) => {
     const at = scan.recordStarts[record];
@@ -173,6 +195,9 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
     Object.defineProperty(columns, name, {
       enumerable: true,
       get() {
+        if (!decoded && bytesReused && generation !== columnarGeneration) {
+          throw new Error(`text column "${name}" of a chunk was read after its processChunk call returned; a chunk's columns are reused for the next chunk, so copy what you keep (Array.from, .slice())`);
+        }
         if (!decoded) {
           decoded = new Array<string>(scan.length);
           const s = scan.spanStart[c]!;
@@ -187,7 +212,7 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
     start: base + from,
     end: base + scan.stop,
     count: scan.length,
-    lines: countLineFeeds(buffer, from, scan.stop),
+    lines: scan.lineFeeds,
     leadingLines: scan.length > 0 ? countLineFeeds(buffer, from, scan.recordStarts[0]) : 0,
     rows: { length: scan.length, names: config.header, numeric: config.header.filter((_, c) => plan.numericColumns[c]), columns },
     errors,
@@ -213,7 +238,7 @@ function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: Wor
     const readFrom = task.speculative ? task.start - 1 : task.start;
     const length = Math.min(config.fileSize - readFrom, task.limit - readFrom + slack);
     const t0 = epochNow();
-    const buffer = readRange(readFrom, length, task.plan.rowShape !== 'columns');
+    const buffer = readRange(readFrom, readBuffer(length));
     readMs += epochNow() - t0;
     const atEof = readFrom + buffer.length >= config.fileSize;
     let from = 0;
@@ -225,7 +250,7 @@ function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: Wor
         return { parsed: emptyChunk(task.limit), readMs };
       }
     }
-    const parsed = parseSource({ buffer, base: readFrom, from, limit: task.limit - readFrom, atEof }, config, task.plan);
+    const parsed = parseSource({ buffer, base: readFrom, from, limit: task.limit - readFrom, atEof, reusedBuffer: true }, config, task.plan);
     if (parsed) return { parsed, readMs };
     slack *= 4;
   }
@@ -236,6 +261,7 @@ function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
 }
 
 export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: ReadRange): ParsedChunk {
+  if (task.plan.rowShape === 'columns') columnarGeneration++;
   switch (task.kind) {
     case 'range': {
       const { parsed, readMs } = parseByteRange(task, config, readRange);

@@ -115,25 +115,16 @@ function fold(values: unknown[], includeInitial: boolean): unknown {
   return acc;
 }
 
-// Text rows are decoded out of the read buffer before user code runs, so one buffer per worker
-// can be reused; columnar chunks keep pointing into their bytes (text columns decode lazily), so
-// they get a buffer of their own.
-let readBuffer = Buffer.alloc(0);
-
-function readRange(start: number, length: number, reuse: boolean): Uint8Array {
+/** Reads file bytes [start, start + into.length) into `into`; fewer only at the end of the file. */
+function readRange(start: number, into: Uint8Array): Uint8Array {
   if (fd < 0) fd = openSync(config.file, 'r');
-  let buffer: Buffer;
-  if (reuse) {
-    if (readBuffer.length < length) readBuffer = Buffer.allocUnsafe(Math.max(length, readBuffer.length * 2));
-    buffer = readBuffer;
-  } else buffer = Buffer.allocUnsafe(length);
   let filled = 0;
-  while (filled < length) {
-    const n = readSync(fd, buffer, filled, length - filled, start + filled);
+  while (filled < into.length) {
+    const n = readSync(fd, into, filled, into.length - filled, start + filled);
     if (n === 0) break;
     filled += n;
   }
-  return buffer.subarray(0, filled);
+  return into.subarray(0, filled);
 }
 
 function processorError(error: unknown, parsed: ParsedChunk, record: number | undefined, data: unknown): WorkerRowError {

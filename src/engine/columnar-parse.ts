@@ -18,6 +18,8 @@ export interface ColumnarScan {
   /** Byte offsets (relative to the buffer) of each record's start. */
   recordStarts: Int32Array;
   stop: number;
+  /** Line feeds in [start, stop): counted while scanning, for the chunk's line numbers. */
+  lineFeeds: number;
   incomplete: boolean;
   unterminatedQuoteAt?: number;
   problems: { record: number; recordStart: number; message: string }[];
@@ -83,10 +85,11 @@ function scanResult(
   recordStarts: Int32Array,
   problems: ColumnarScan['problems'],
   stop: number,
+  lineFeeds: number,
   incomplete: boolean,
   unterminatedQuoteAt?: number,
 ): ColumnarScan {
-  return { length, numeric, spanStart, spanEnd, recordStarts, stop, incomplete, unterminatedQuoteAt, problems };
+  return { length, numeric, spanStart, spanEnd, recordStarts, stop, lineFeeds, incomplete, unterminatedQuoteAt, problems };
 }
 
 /**
@@ -102,8 +105,11 @@ export function scanColumns(
   atEof: boolean,
   width: number,
   numericColumns: boolean[],
+  bytesPerRecord = 32,
 ): ColumnarScan {
-  let capacity = Math.max(16, Math.ceil((limit - start) / 32));
+  // Sized from the caller's estimate of a record's bytes (grown if short): allocating several times
+  // what a chunk needs cost two workers about a third of their parse time (bench/README.md).
+  let capacity = Math.max(16, Math.ceil((limit - start) / Math.max(1, bytesPerRecord)));
   const numeric: (Float64Array | null)[] = numericColumns.map((isNum) => (isNum ? new Float64Array(capacity) : null));
   const spanStart: (Int32Array | null)[] = numericColumns.map((isNum) => (isNum ? null : new Int32Array(capacity)));
   const spanEnd: (Int32Array | null)[] = numericColumns.map((isNum) => (isNum ? null : new Int32Array(capacity)));
@@ -111,20 +117,26 @@ export function scanColumns(
   const problems: ColumnarScan['problems'] = [];
   let length = 0;
   let i = start;
+  // Counted here rather than by a second pass: that pass (an indexOf per line) cost a tenth of the
+  // worker's time on the columnar path.
+  let lineFeeds = 0;
   while (i < end && i < limit) {
     const recordStart = i;
+    const lineFeedsBefore = lineFeeds;
     let c = buf[i];
     if (c === LF) {
+      lineFeeds++;
       i++;
       continue;
     }
     if (c === CR) {
       if (i + 1 < end) {
         if (buf[i + 1] === LF) {
+          lineFeeds++;
           i += 2;
           continue;
         }
-      } else if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
+      } else if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
     }
     if (length === capacity) {
       capacity *= 2;
@@ -147,12 +159,15 @@ export function scanColumns(
         quoted = true;
         i++;
         for (;;) {
-          while (i < end && buf[i] !== QUOTE) i++;
-          if (i >= end) {
-            if (atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, false, recordStart);
-            return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
+          while (i < end && (c = buf[i]) !== QUOTE) {
+            if (c === LF) lineFeeds++;
+            i++;
           }
-          if (i + 1 >= end && !atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
+          if (i >= end) {
+            if (atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, false, recordStart);
+            return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
+          }
+          if (i + 1 >= end && !atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
           if (buf[i + 1] === QUOTE) {
             i += 2;
             continue;
@@ -228,7 +243,7 @@ export function scanColumns(
       }
       field++;
       if (i >= end) {
-        if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
+        if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
         break;
       }
       c = buf[i];
@@ -237,23 +252,36 @@ export function scanColumns(
         continue;
       }
       if (c === LF) {
+        lineFeeds++;
         i++;
         break;
       }
       if (i + 1 < end) {
-        i += buf[i + 1] === LF ? 2 : 1;
+        if (buf[i + 1] === LF) {
+          lineFeeds++;
+          i += 2;
+        } else i++;
         break;
       }
-      if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, true);
+      if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
       i++;
       break;
     }
     if (field !== width) {
       problems.push({ record: length, recordStart, message: `expected ${width} fields, found ${field}` });
+      // Missing fields are empty: NaN, no text.
+      for (let col = field; col < width; col++) {
+        const num = numeric[col];
+        if (num) num[length] = NaN;
+        else {
+          spanStart[col]![length] = i;
+          spanEnd[col]![length] = i;
+        }
+      }
     }
     length++;
   }
-  return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, i, false);
+  return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, i, lineFeeds, false);
 }
 
 /** Decodes a text field's byte span with exactly the record scanner's rules (unquoting, doubled quotes). */

@@ -1,9 +1,9 @@
 // Main-thread preparation of a processor: TypeScript is compiled once with esbuild (source maps
 // inline, so stacks point at .ts lines), and JavaScript is parsed, so a syntax error is reported
 // clearly before any worker starts or any row runs. No user code executes here.
-import { buildSync, transformSync } from 'esbuild';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import { ChunkscopeError } from './errors';
 
 export interface CompiledProcessor {
@@ -28,7 +28,7 @@ export function compileProcessor(file: string): CompiledProcessor {
   const ext = path.extname(file).toLowerCase();
   if (TS_EXTENSIONS.has(ext)) {
     try {
-      const result = buildSync({
+      const result = esbuild().buildSync({
         entryPoints: [file],
         bundle: true,
         // Packages stay external and resolve from the processor's folder at run time.
@@ -53,10 +53,30 @@ export function compileProcessor(file: string): CompiledProcessor {
   if (!['.js', '.mjs', '.cjs'].includes(ext)) {
     throw new ChunkscopeError('usage', `Processor ${file} must be a .js, .mjs, .cjs or .ts file`);
   }
+  const source = readFileSync(file, 'utf8');
+  // V8 compiles a CommonJS body in well under a millisecond; esbuild's service takes tens of
+  // milliseconds to start, so it checks only ES modules and writes the message for a real error.
+  if (ext !== '.mjs' && compilesAsCommonJs(source, file)) return { path: file };
   try {
-    transformSync(readFileSync(file, 'utf8'), { loader: 'js', format: undefined, logLevel: 'silent', sourcefile: file });
+    esbuild().transformSync(source, { loader: 'js', format: undefined, logLevel: 'silent', sourcefile: file });
   } catch (error) {
     throw new ChunkscopeError('processor', `Processor ${file} has a syntax error:\n${esbuildMessage(error, file)}`);
   }
   return { path: file };
+}
+
+/** Loaded on first use: most runs are JavaScript processors that never need it. */
+function esbuild(): typeof import('esbuild') {
+  return require('esbuild') as typeof import('esbuild');
+}
+
+function compilesAsCommonJs(source: string, file: string): boolean {
+  try {
+    // Compiled, never run: the same wrapper parameters Node gives a CommonJS module.
+    vm.compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file });
+    return true;
+  } catch {
+    // import/export syntax or a real syntax error: esbuild tells them apart.
+    return false;
+  }
 }
