@@ -164,6 +164,18 @@ describe('processors', function () {
       const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2, chunkRows: 1 });
       assert.deepEqual(rows, [null, 'two\nlines \u2028 é', { nested: { a: [1, 'x'] } }, [1, [2, 3]]]);
     });
+    it('numbers are written exactly as JSON.stringify writes each one (whole chunks of numbers, and chunks mixing in NaN and text)', async () => {
+      const values = ['-0', '1e21', '1e-7', '5e-324', '0.1 + 0.2', '-1.7976931348623157e308', '123456789012345680000', '2 ** 53 + 2', '1 / 3', 'NaN', 'Infinity', "'text'"];
+      const data = tmp.write('nums.csv', 'k\n' + values.map((_, i) => `${i}\n`).join(''));
+      const proc = writeProcessor(tmp, 'nums.js', `const values = [${values.join(', ')}];\nexports.processRow = (row) => values[Number(row.k)];\n`);
+      // eslint-disable-next-line no-new-func
+      const expected = new Function(`return [${values.join(', ')}]`)() as unknown[];
+      for (const chunkRows of [1, 3, 100]) {
+        const out = tmp.path(`nums-${chunkRows}.ndjson`);
+        await runDataset({ data, processor: proc, workers: 2, chunkRows, out });
+        assert.deepEqual(fs.readFileSync(out, 'utf8').split('\n').slice(0, -1), expected.map((v) => JSON.stringify(v)), `chunkRows ${chunkRows}`);
+      }
+    });
   });
 
   describe('independent runs', () => {

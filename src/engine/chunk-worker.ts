@@ -256,9 +256,29 @@ async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult
   return computed;
 }
 
+/**
+ * The common case of one number per row: JSON.stringify formats a whole array of numbers about
+ * 1.3× faster than String() per value (bench/README.md), and a number's JSON has no comma, so the
+ * array's commas become the line breaks. Undefined when any value is not a finite number.
+ */
+function finiteNumbersOnly(values: unknown[]): string | undefined {
+  if (values.length === 0) return undefined;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  }
+  const json = JSON.stringify(values);
+  return json.slice(1, -1).replaceAll(',', '\n') + '\n';
+}
+
 function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result: ChunkResult): void {
   if (!task.plan.encode) return;
   const { values, records } = computed;
+  const numbers = finiteNumbersOnly(values);
+  if (numbers !== undefined) {
+    result.output = numbers;
+    return;
+  }
   // Joining an array of lines is about twice as fast as growing one string with +=.
   const lines: string[] = [];
   for (let i = 0; i < values.length; i++) {
