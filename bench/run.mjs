@@ -119,6 +119,7 @@ async function run({ rows, repeats }) {
 
   const table = [];
   const sweeps = [];
+  let floor;
   const add = (row) => {
     if (!row) return undefined;
     row.rowsPerSecond = row.rows / (row.wallMs / 1000);
@@ -209,6 +210,9 @@ async function run({ rows, repeats }) {
         return { design: 'duckdb read_csv + sum', workers: threads, chunk: '—', rows: c.report.rows, bytes: data.bytes, wallMs: c.report.wallMs, peakRssBytes: c.peakRssBytes };
       }));
     }
+    // (7) What no design avoids: the user's function and JSON output, per row, on one thread.
+    const floorChild = await runChild('per-row floor', process.execPath, ['bench/floor.mjs', data.file], data.rows);
+    if (floorChild) floor = floorChild.report;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -236,12 +240,21 @@ async function run({ rows, repeats }) {
     bar('columnar total, 2 workers, wall ≤ DuckDB 2 threads wall (same work: one sum)', col2 && duck2, () => col2.wallMs / duck2.wallMs, (v) => v <= 1, (v) => `${(col2.wallMs / 1000).toFixed(3)} s vs ${(duck2.wallMs / 1000).toFixed(3)} s`),
   ];
   console.log('\n' + bars.map((b) => `${b.status.padEnd(4)}  ${b.name}: ${b.detail}`).join('\n'));
+  if (floor && pyBest) {
+    // The bound any design meets: (user's function + JSON output) per row × rows / 2 workers.
+    floor.boundMs2Workers = ((floor.userUsPerRow + floor.encodeUsPerRow) * data.rows) / 2 / 1000;
+    floor.sevenTimesPythonMs = pyBest.wallMs / 7;
+    console.log(
+      `\nfloor: the row function alone ${floor.userUsPerRow.toFixed(3)} µs/row + JSON output ${floor.encodeUsPerRow.toFixed(3)} µs/row (one thread, rows prebuilt)` +
+        ` → no design runs the default job in under ${(floor.boundMs2Workers / 1000).toFixed(3)} s with 2 workers; 7× the best Python is ${(floor.sevenTimesPythonMs / 1000).toFixed(3)} s.`,
+    );
+  }
 
   machine.loadAverageAtEnd = os.loadavg()[0];
   const results = {
     date: new Date().toISOString(), machine, repeats,
     input: { path: rel(data.file), rows: data.rows, bytes: data.bytes, seed: SEED, prefixRows: prefix.rows },
-    table: table.map(({ isPython, ...r }) => r), sweeps, bars, problems,
+    table: table.map(({ isPython, ...r }) => r), sweeps, bars, floor, problems,
   };
   const resultsDir = path.join(root, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
