@@ -226,17 +226,8 @@ export class AdaptiveChunker {
       this.settle(level, `settled at ${formatBytes(level.size)}: doubling would pass the ${tooBig ? formatBytes(maxBytes) : `${maxChunkMs} ms`} a chunk may take`);
       return;
     }
-    // A fixed hand-off g per chunk and a cost c per byte give a share h = g / (g + c·size), so the
-    // size that meets the target is (h / (1 − h)) · ((1 − t) / t) times this one. Far from it, grow
-    // ×4: each level costs a few chunks of measuring, and small levels are where the hand-off idles
-    // workers most. Still one step at a time, so a level that makes bytes dearer stops the growth.
-    const needed = (overhead / (1 - overhead)) * ((1 - overheadTarget) / overheadTarget);
-    const factor = needed >= 4 && level.size * 4 <= maxBytes && meanMs * 4 <= maxChunkMs ? 4 : 2;
     this.previous = level;
-    this.setSize(
-      level.size * factor,
-      `${factor === 4 ? 'quadrupled' : 'doubled'}: the hand-off between chunks is ${pct(overhead)} of worker time at ${formatBytes(level.size)} (target ${pct(overheadTarget)}), ${msPerMb(stats)} ms per MB`,
-    );
+    this.setSize(level.size * 2, `doubled: the hand-off between chunks is ${pct(overhead)} of worker time at ${formatBytes(level.size)} (target ${pct(overheadTarget)}), ${msPerMb(stats)} ms per MB`);
   }
 
   /**
