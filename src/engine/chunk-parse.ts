@@ -196,7 +196,7 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
       enumerable: true,
       get() {
         if (!decoded && bytesReused && generation !== columnarGeneration) {
-          throw new Error(`text column "${name}" of a chunk was read after its processChunk call returned; a chunk's columns are reused for the next chunk, so copy what you keep (Array.from, .slice())`);
+          throw new Error(`text column "${name}" of a chunk was read after its processChunk call returned; the next chunk reuses the bytes text columns decode from, so read (and copy) the text you keep while processChunk runs`);
         }
         if (!decoded) {
           decoded = new Array<string>(scan.length);
