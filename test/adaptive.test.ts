@@ -13,8 +13,9 @@ import { IDENTITY_PROCESSOR, TempDir, hangGuard, readNdjson, writeProcessor } fr
 const KIB = 1024;
 const MIB = 1024 * 1024;
 
+/** The defaults, but without the warm-up and the minimum chunk time unless a test asks for them: most tests check the other rules. */
 function settings(over: Partial<AdaptiveSettings> & { dataEnd: number }): AdaptiveSettings {
-  return { ...DEFAULTS.adaptive, workers: 2, dataStart: 0, meanRowBytes: 100, ...over };
+  return { ...DEFAULTS.adaptive, workers: 2, dataStart: 0, meanRowBytes: 100, minChunkMs: 0, warmupMsPerWorker: 0, ...over };
 }
 
 interface Lanes {
@@ -22,6 +23,8 @@ interface Lanes {
   busyMs: (bytes: number, chunk: number) => number;
   /** Idle time on a worker lane before each chunk: the hand-off (ms). */
   gapMs: number;
+  /** The main thread's work per chunk (ms), as the executor measures it. */
+  mainMs?: number;
 }
 
 /**
@@ -55,7 +58,7 @@ function drive(chunker: AdaptiveChunker, s: AdaptiveSettings, lanes: Lanes): num
       start += bytes;
       chunk++;
     }
-    chunker.observe(pending.shift()!);
+    chunker.observe(pending.shift()!, lanes.mainMs ?? 0);
   }
   return budgets;
 }
@@ -107,6 +110,62 @@ describe('adaptive chunking: the controller', () => {
     drive(chunker, s, { gapMs: 0.5, busyMs: (b) => (b / MIB) * (15 + (10 * b) / MIB) });
     assert.equal(chunker.trace.filter((t) => t.reason.startsWith('growing again')).length, 2);
     assert.equal(chunker.baseBytes, 256 * KIB);
+  });
+
+  it("counts the main thread's work per chunk with the hand-off: no lane gap (a worker holds its next chunk) but 0.5 ms of main-thread work grows as a 0.5 ms gap does", () => {
+    const s = settings({ dataEnd: 400 * MIB });
+    const chunker = new AdaptiveChunker(s);
+    drive(chunker, s, { gapMs: 0, mainMs: 0.5, busyMs: (b) => (20 * b) / MIB });
+    assert.equal(chunker.baseBytes, 1 * MIB, JSON.stringify(chunker.trace, null, 1));
+    // Without it the hand-off is 0 % and the run settles at the first size.
+    const blind = new AdaptiveChunker(s);
+    drive(blind, s, { gapMs: 0, busyMs: (b) => (20 * b) / MIB });
+    assert.equal(blind.baseBytes, 64 * KIB);
+  });
+
+  it('doubles chunks shorter than minChunkMs whatever a noisy comparison says', () => {
+    // 128 KiB chunks measured 1.3× dearer per byte than 64 KiB ones (noise): without the minimum the
+    // run settles at 64 KiB; with a 5 ms minimum it grows to 256 KiB (5.1 ms) before any comparison counts.
+    const lanes: Lanes = { gapMs: 0.5, busyMs: (b) => ((20 * b) / MIB) * (b === 128 * KIB ? 1.3 : 1) };
+    const plain = settings({ dataEnd: 400 * MIB });
+    const noisy = new AdaptiveChunker(plain);
+    drive(noisy, plain, lanes);
+    assert.equal(noisy.trace.find((t) => t.reason.startsWith('settled'))?.bytes, 64 * KIB, JSON.stringify(noisy.trace, null, 1));
+    const s = settings({ dataEnd: 400 * MIB, minChunkMs: 5 });
+    const chunker = new AdaptiveChunker(s);
+    drive(chunker, s, lanes);
+    assert.match(chunker.trace[1].reason, /^doubled: chunks took 1\.3 ms at 64 KiB, under the 5 ms/);
+    assert.match(chunker.trace[2].reason, /^doubled: chunks took 3\.3 ms at 128 KiB, under the 5 ms/);
+    assert.ok(chunker.baseBytes >= 256 * KIB, JSON.stringify(chunker.trace, null, 1));
+  });
+
+  it('judges no chunk of a worker until it has been busy warmupMsPerWorker (cold code looks dear)', () => {
+    // Each lane's first 60 ms of chunks run 16× slower (code not yet compiled): judged at once, the
+    // 0.5 ms hand-off looks like 2.4 % of a cold 64 KiB chunk and the run settles there.
+    const coldLanes = (): Lanes => {
+      const busySoFar = new Map<number, number>();
+      let lane = 0;
+      return {
+        gapMs: 0.5,
+        busyMs: (b) => {
+          lane = (lane + 1) % 2;
+          const soFar = busySoFar.get(lane) ?? 0;
+          const ms = ((20 * b) / MIB) * (soFar < 60 ? 16 : 1);
+          busySoFar.set(lane, soFar + ms);
+          return ms;
+        },
+      };
+    };
+    const eager = settings({ dataEnd: 400 * MIB });
+    const hasty = new AdaptiveChunker(eager);
+    drive(hasty, eager, coldLanes());
+    assert.match(hasty.trace[1].reason, /^settled at 64 KiB: the hand-off between chunks is 2\.4 %/, JSON.stringify(hasty.trace, null, 1));
+    const s = settings({ dataEnd: 400 * MIB, warmupMsPerWorker: 100 });
+    const chunker = new AdaptiveChunker(s);
+    drive(chunker, s, coldLanes());
+    assert.match(chunker.trace[1].reason, /^doubled: the hand-off between chunks is 28(\.\d)? % of worker time at 64 KiB/, JSON.stringify(chunker.trace, null, 1));
+    assert.ok(!chunker.trace.some((t) => t.reason.startsWith('growing again')), JSON.stringify(chunker.trace, null, 1));
+    assert.equal(chunker.baseBytes, 1 * MIB, JSON.stringify(chunker.trace, null, 1));
   });
 
   it('one disturbed chunk at a size does not stop the growth (sizes are judged by medians)', () => {

@@ -188,7 +188,9 @@ export class Timeline extends PanZoomCanvas<Colors, FrameStats> {
       const k = lastStartAtOrBefore(lane.starts, t + tol);
       let best = -1;
       let bestDist = Infinity;
-      for (const kk of [k, k + 1]) {
+      // k is the last bar starting within tolerance after the point: with bars back to back (a
+      // worker holds its next chunk) the bar under the point is often the one before it.
+      for (const kk of [k - 1, k, k + 1]) {
         if (kk < 0 || kk >= lane.bars.length) continue;
         const s = lane.starts[kk];
         const e = lane.ends[kk];

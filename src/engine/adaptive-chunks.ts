@@ -18,6 +18,12 @@ export interface AdaptiveSettings {
   maxBytes: number;
   /** Chunks should take at most this long on a worker (progress, balance, the chunk timeout). */
   maxChunkMs: number;
+  /**
+   * Chunks shorter than this (ms) are doubled whatever the comparisons say: the main thread's fixed
+   * work per chunk (dispatch, receipt, bookkeeping) would be a large share of them, and a noisy
+   * comparison between two such small sizes must not settle the run there.
+   */
+  minChunkMs?: number;
   /** Stop growing once the per-chunk fixed cost is at most this share of a chunk's time. */
   overheadTarget: number;
   /** A doubled size is kept only when it makes a byte at least this much cheaper. */
@@ -34,6 +40,11 @@ export interface AdaptiveSettings {
   regrowOverheadFactor?: number;
   /** … at most this many times a run. */
   maxRegrowths?: number;
+  /**
+   * A worker's chunks are judged only once it has been busy this long (ms): until its code is
+   * compiled, a worker runs several times slower, and sizes measured then look dear.
+   */
+  warmupMsPerWorker?: number;
 }
 
 /** What was measured for chunks planned at one size. */
@@ -41,7 +52,11 @@ interface LevelStats {
   bytes: number;
   chunks: number;
   busyMs: number;
-  /** Idle time on the worker lane just before each chunk: dispatch, result return, main-thread delay. */
+  /**
+   * What a chunk costs besides its own busy time: idle time on the worker lane just before it
+   * (dispatch, result return, main-thread delay) plus the main thread's work per chunk, which on a
+   * machine with a worker per core comes out of the workers' time.
+   */
   gapMs: number;
   /** Per chunk: (busy + gap) / bytes. Their median judges the size, so one disturbed chunk cannot. */
   costs: number[];
@@ -91,6 +106,7 @@ export class AdaptiveChunker {
   /** Budget and level size of every chunk planned and not yet observed. */
   private readonly planned = new Map<number, { bytes: number; level: number }>();
   private readonly laneFinishedAt = new Map<number, number>();
+  private readonly laneBusyMs = new Map<number, number>();
   /** Durations of the latest chunks at the current size once settled (the duration cap's evidence). */
   private recentBusy: number[] = [];
   private rowsSeen = 0;
@@ -154,8 +170,11 @@ export class AdaptiveChunker {
     return this.rowsSeen > 0 ? this.bytesSeen / this.rowsSeen : this.settings.meanRowBytes;
   }
 
-  /** Feeds one completed chunk's record (in input order, once verified). */
-  observe(record: ChunkRecord): void {
+  /**
+   * Feeds one completed chunk's record (in input order, once verified), with the main thread's
+   * recent work per chunk (ms) when the caller measures it.
+   */
+  observe(record: ChunkRecord, mainMsPerChunk = 0): void {
     this.rowsSeen += record.rows;
     this.bytesSeen += record.bytes;
     const planned = this.planned.get(record.index);
@@ -164,11 +183,14 @@ export class AdaptiveChunker {
     if (record.repaired) return;
     const previousFinish = this.laneFinishedAt.get(record.workerId);
     this.laneFinishedAt.set(record.workerId, record.finishedAt);
+    const busyMs = Math.max(0, record.finishedAt - record.startedAt);
+    const laneBusy = (this.laneBusyMs.get(record.workerId) ?? 0) + busyMs;
+    this.laneBusyMs.set(record.workerId, laneBusy);
+    if (laneBusy - busyMs < (this.settings.warmupMsPerWorker ?? 0)) return;
     // The lane's first chunk waited for start-up, not for a hand-off; tail chunks have other sizes.
     if (previousFinish === undefined || !planned || planned.level !== this.current.size || record.bytes === 0) return;
     const stats = this.current.stats;
-    const busyMs = Math.max(0, record.finishedAt - record.startedAt);
-    const gapMs = Math.max(0, record.startedAt - previousFinish);
+    const gapMs = Math.max(0, record.startedAt - previousFinish) + Math.max(0, mainMsPerChunk);
     stats.bytes += record.bytes;
     stats.chunks++;
     stats.busyMs += busyMs;
@@ -206,6 +228,13 @@ export class AdaptiveChunker {
       this.settle({ size: Math.max(this.settings.minBytes, Math.floor(level.size / 2)), stats: emptyStats() }, `halved: chunks took ${Math.round(meanMs)} ms, over the ${maxChunkMs} ms a chunk should take`);
       return;
     }
+    const tooBig = level.size * 2 > maxBytes;
+    const minChunkMs = this.settings.minChunkMs ?? 0;
+    if (meanMs < minChunkMs && !tooBig && meanMs * 2 <= maxChunkMs) {
+      this.previous = level;
+      this.setSize(level.size * 2, `doubled: chunks took ${+meanMs.toFixed(1)} ms at ${formatBytes(level.size)}, under the ${minChunkMs} ms that keeps the fixed cost of a chunk small`);
+      return;
+    }
     const previous = this.previous;
     if (previous && costPerByte(stats) > costPerByte(previous.stats) * (1 - minGain)) {
       // Doubling did not pay (often: bigger chunks make the workers' garbage collection dearer).
@@ -221,7 +250,6 @@ export class AdaptiveChunker {
       this.settle(level, `settled at ${formatBytes(level.size)}: the hand-off between chunks is ${pct(overhead)} of worker time (target ${pct(overheadTarget)})`);
       return;
     }
-    const tooBig = level.size * 2 > maxBytes;
     if (tooBig || meanMs * 2 > maxChunkMs) {
       this.settle(level, `settled at ${formatBytes(level.size)}: doubling would pass the ${tooBig ? formatBytes(maxBytes) : `${maxChunkMs} ms`} a chunk may take`);
       return;

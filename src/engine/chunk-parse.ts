@@ -6,6 +6,7 @@ import { epochNow } from './clock';
 import { byteOffsetOf, countLines, scanCsv } from './csv-parse';
 import { decodeField, scanColumns } from './columnar-parse';
 import { makeRowBuilder, type RowBuilder } from './row-shape';
+import { ROW_BATCH } from './row-run';
 import type { ChunkPlan, ChunkTask, WorkerConfig, WorkerRowError } from './protocol';
 import type { ColumnarChunk } from './types';
 
@@ -30,6 +31,17 @@ export interface ParsedChunk {
 
 /** Reads the file's bytes from `start` into `into`; returns the part filled. */
 type ReadRange = (start: number, into: Uint8Array) => Uint8Array;
+
+/**
+ * Takes text rows in small batches while the chunk is parsed (the chunk's `rows` then stay empty).
+ * rows[k] is record first + k; records in `skipped` are bad data, not to be run. Returning false
+ * stops the parse. A chunk whose last record ran past the bytes read is parsed again from its
+ * start after `restart()`, as a wrong speculative start is.
+ */
+export interface RowSink {
+  take(rows: unknown[], first: number, locate: ParsedChunk['locate'], skipped: Set<number> | undefined): boolean;
+  restart(): void;
+}
 
 // One read buffer per worker, reused by every chunk: a fresh one per chunk made two workers read
 // and parse markedly slower (new pages faulted in and unmapped each time; bench/README.md). Text
@@ -80,15 +92,25 @@ function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
 }
 
 /** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
-function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<ParsedChunk, 'readMs'> | null {
+function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: RowSink | undefined): Omit<ParsedChunk, 'readMs'> | null {
   const { buffer, base, from, limit } = source;
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
   // Most data is ASCII: checking that (SIMD) and decoding as Latin-1 is several times faster than UTF-8.
   const asciiOnly = isAscii(bytes);
   const text = asciiOnly ? bytes.toString('latin1') : bytes.toString('utf8');
   const charLimit = asciiOnly ? limit - from : Buffer.from(buffer.buffer, buffer.byteOffset + from, limit - from).toString('utf8').length;
-  const rows: unknown[] = [];
+  let rows: unknown[] = [];
   const starts: number[] = [];
+  // With a sink, rows go out every ROW_BATCH records and `rows` holds only the batch.
+  let handedOver = 0;
+  let stopped = false;
+  const handOver = (): boolean => {
+    const go = sink!.take(rows, handedOver, locate, skippedRecords);
+    handedOver += rows.length;
+    rows = [];
+    if (!go) stopped = true;
+    return go;
+  };
   const errors: WorkerRowError[] = [];
   let fatal: WorkerRowError | undefined;
   let skippedRecords: Set<number> | undefined;
@@ -124,6 +146,10 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<
           rows.push(undefined);
           if (!dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line)) break;
         }
+        if (sink && rows.length >= ROW_BATCH && !handOver()) {
+          p = nl + 1;
+          break;
+        }
       }
       p = nl + 1;
     }
@@ -138,6 +164,7 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<
         return dataError(`expected ${width} fields (as in the header), found ${fields.length}`, starts.length - 1, fields.slice());
       }
       rows.push(build(fields));
+      if (sink && rows.length >= ROW_BATCH) return handOver();
     });
     if (scan.incomplete) return null;
     if (scan.unterminatedQuoteAt !== undefined) {
@@ -147,6 +174,7 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<
     }
     stop = scan.stop;
   }
+  if (sink && !stopped && !fatal && rows.length > 0) handOver();
   const end = base + from + byteOffsetOf(text, stop, asciiOnly);
   const leadingLines = starts.length > 0 ? countLines(text, 0, starts[0]) : 0;
   return { start: base + from, end, count: starts.length, lines: countLines(text, 0, stop), leadingLines, rows, errors, fatal, skippedRecords, locate };
@@ -221,8 +249,8 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
   };
 }
 
-function parseSource(source: Source, config: WorkerConfig, plan: ChunkPlan) {
-  return plan.rowShape === 'columns' ? parseColumns(source, config, plan) : parseText(source, config, plan);
+function parseSource(source: Source, config: WorkerConfig, plan: ChunkPlan, sink?: RowSink) {
+  return plan.rowShape === 'columns' ? parseColumns(source, config, plan) : parseText(source, config, plan, sink);
 }
 
 /**
@@ -231,7 +259,7 @@ function parseSource(source: Source, config: WorkerConfig, plan: ChunkPlan) {
  * guess is wrong only when that line feed sits inside a quoted field; the executor checks every
  * guess against where the previous chunk's parse actually ended and re-parses on a mismatch.
  */
-function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: WorkerConfig, readRange: ReadRange) {
+function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: WorkerConfig, readRange: ReadRange, sink: RowSink | undefined) {
   let readMs = 0;
   let slack = INITIAL_SLACK;
   for (;;) {
@@ -250,8 +278,9 @@ function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: Wor
         return { parsed: emptyChunk(task.limit), readMs };
       }
     }
-    const parsed = parseSource({ buffer, base: readFrom, from, limit: task.limit - readFrom, atEof, reusedBuffer: true }, config, task.plan);
+    const parsed = parseSource({ buffer, base: readFrom, from, limit: task.limit - readFrom, atEof, reusedBuffer: true }, config, task.plan, sink);
     if (parsed) return { parsed, readMs };
+    sink?.restart();
     slack *= 4;
   }
 }
@@ -260,23 +289,24 @@ function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
   return { start: at, end: at, count: 0, lines: 0, leadingLines: 0, rows: [], errors: [], locate: () => ({ byteOffset: at, linesBefore: 0 }) };
 }
 
-export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: ReadRange): ParsedChunk {
+/** Parses one chunk; text rows go to `sink` as they are parsed when one is given (not for single rows). */
+export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: ReadRange, sink?: RowSink): ParsedChunk {
   if (task.plan.rowShape === 'columns') columnarGeneration++;
   switch (task.kind) {
     case 'range': {
-      const { parsed, readMs } = parseByteRange(task, config, readRange);
+      const { parsed, readMs } = parseByteRange(task, config, readRange, sink);
       return { ...parsed, readMs };
     }
     case 'bytes': {
       const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof: true };
-      return { ...parseSource(source, config, task.plan)!, readMs: 0 };
+      return { ...parseSource(source, config, task.plan, sink)!, readMs: 0 };
     }
     case 'index': {
       const starts = new Float64Array(task.table.recordStarts);
       const from = starts[task.firstRecord];
       const to = starts[task.endRecord];
       const buffer = new Uint8Array(task.table.bytes, from, to - from);
-      const parsed = parseSource({ buffer, base: task.table.base + from, from: 0, limit: buffer.length, atEof: true }, config, task.plan)!;
+      const parsed = parseSource({ buffer, base: task.table.base + from, from: 0, limit: buffer.length, atEof: true }, config, task.plan, sink)!;
       if (task.plan.rowShape === 'columns') shareNumericColumns(parsed, task, config);
       return { ...parsed, readMs: 0 };
     }

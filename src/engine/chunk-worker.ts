@@ -6,6 +6,7 @@ import { threadId, workerData } from 'node:worker_threads';
 import { epochNow } from './clock';
 import { loadProcessor, type Processor } from './processor-load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
+import { isThenable, RowRun } from './row-run';
 import { stopAndSave, ThreadProfiler } from './profile-capture';
 import type { ChunkResult, ChunkTask, FoldTask, InitResult, InitTask, Task, WorkerConfig, WorkerRowError } from './protocol';
 import type { ProcessorContext } from './types';
@@ -103,7 +104,7 @@ async function teardown(task: InitTask): Promise<InitResult> {
   return result;
 }
 
-function fold(values: unknown[], includeInitial: boolean): unknown {
+function foldValues(values: unknown[], includeInitial: boolean): unknown {
   const combine = processor!.combine!;
   let acc: unknown = includeInitial && processor!.hasInitial ? processor!.initial : undefined;
   let has = includeInitial && processor!.hasInitial;
@@ -127,10 +128,17 @@ function readRange(start: number, into: Uint8Array): Uint8Array {
   return into.subarray(0, filled);
 }
 
-function processorError(error: unknown, parsed: ParsedChunk, record: number | undefined, data: unknown): WorkerRowError {
+function processorError(error: unknown, locate: ParsedChunk['locate'] | undefined, record: number | undefined, data: unknown): WorkerRowError {
   const { message, stack } = errorOf(error);
-  const where = record === undefined ? {} : parsed.locate(record);
+  const where = record === undefined || locate === undefined ? {} : locate(record);
   return { kind: 'processor', message, stack, record, ...where, data };
+}
+
+/** processRow runs on text rows as they are parsed (see row-run.ts); processChunk needs them all. */
+function rowRunFor(task: ChunkTask): RowRun | undefined {
+  const p = processor!;
+  if (p.processChunk || !p.processRow || task.kind === 'row' || task.plan.rowShape === 'columns') return undefined;
+  return new RowRun(p.processRow, ctx, task.plan.onError === 'stop', processorError);
 }
 
 async function runChunk(task: ChunkTask): Promise<ChunkResult> {
@@ -138,7 +146,9 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   status[slot * 2] = task.chunk;
   status[slot * 2 + 1] = startedAt;
   try {
-    const parsed = parseChunk(task, config, readRange);
+    ctx.chunk = task.chunk;
+    const run = rowRunFor(task);
+    const parsed = parseChunk(task, config, readRange, run);
     const afterParse = epochNow();
     const result: ChunkResult = {
       chunk: task.chunk,
@@ -151,7 +161,8 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
       leadingLines: parsed.leadingLines,
       startedAt,
       readMs: parsed.readMs,
-      parseMs: afterParse - startedAt - parsed.readMs,
+      // processRow ran inside the parse: its time is compute, not parse.
+      parseMs: afterParse - startedAt - parsed.readMs - (run?.computeMs ?? 0),
       computeMs: 0,
       encodeMs: 0,
       finishedAt: 0,
@@ -159,11 +170,11 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
       errors: parsed.errors,
       fatal: parsed.fatal,
     };
-    const computed = result.fatal ? undefined : await compute(task, parsed, result);
+    const computed = await compute(task, parsed, result, run);
     // The rows are garbage from here on; dropping them now keeps the next scavenge from copying them.
     (parsed as { rows: unknown }).rows = undefined;
     const afterCompute = epochNow();
-    result.computeMs = afterCompute - afterParse;
+    result.computeMs = afterCompute - afterParse + (run?.computeMs ?? 0);
     if (computed && !result.fatal) encode(task, parsed, computed, result);
     result.finishedAt = epochNow();
     result.encodeMs = result.finishedAt - afterCompute;
@@ -179,77 +190,66 @@ interface Computed {
   records: number[] | undefined;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+/** Runs what the parse left to run; undefined when the chunk failed. */
+async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult, run: RowRun | undefined): Promise<Computed | undefined> {
+  if (run) {
+    // Rows already ran during the parse; a failure there came first in row order.
+    result.fatal ??= run.fatal;
+    if (result.fatal) return undefined;
+    await run.settle();
+    result.fatal = run.fatal;
+    if (run.errors.length > 0) result.errors = mergeByRecord(result.errors, run.errors);
+    return fold(task, parsed, result, { values: run.values, records: run.records });
+  }
+  if (result.fatal) return undefined;
+  const p = processor!;
+  const rows = parsed.rows;
+  if (!p.processChunk) {
+    const single = new RowRun(p.processRow!, ctx, task.plan.onError === 'stop', processorError);
+    const list = rows as unknown[];
+    single.take(list, 0, parsed.locate, parsed.skippedRecords);
+    await single.settle();
+    result.fatal = single.fatal;
+    result.errors.push(...single.errors);
+    return fold(task, parsed, result, { values: single.values, records: single.records });
+  }
+  const computed: Computed = { values: [], records: undefined };
+  const skipped = parsed.skippedRecords;
+  const input = skipped && Array.isArray(rows) ? rows.filter((_, i) => !skipped.has(i)) : rows;
+  try {
+    let out = p.processChunk(input, ctx);
+    if (isThenable(out)) out = await out;
+    if (out !== undefined && out !== null) {
+      if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new Error('processChunk must return an array of values');
+      const list = out as ArrayLike<unknown>;
+      for (let i = 0; i < list.length; i++) computed.values.push(list[i]);
+    }
+  } catch (error) {
+    const failure = processorError(error, undefined, undefined, Array.isArray(rows) ? rows : undefined);
+    if (task.plan.onError === 'stop') result.fatal = failure;
+    else result.errors.push(failure);
+    computed.values.length = 0;
+  }
+  return fold(task, parsed, result, computed);
 }
 
-async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult): Promise<Computed> {
-  const p = processor!;
-  const stopOnError = task.plan.onError === 'stop';
-  ctx.chunk = task.chunk;
-  const rows = parsed.rows;
-  const fail = (error: unknown, record: number | undefined, data: unknown): boolean => {
-    const failure = processorError(error, parsed, record, data);
-    if (stopOnError) result.fatal = failure;
-    else result.errors.push(failure);
-    return stopOnError;
-  };
-  let computed: Computed;
-  if (p.processChunk) {
-    computed = { values: [], records: undefined };
-    const skipped = parsed.skippedRecords;
-    const input = skipped && Array.isArray(rows) ? rows.filter((_, i) => !skipped.has(i)) : rows;
+/** Data errors found by the parse and processor errors found meanwhile, in row order. */
+function mergeByRecord(a: WorkerRowError[], b: WorkerRowError[]): WorkerRowError[] {
+  if (a.length === 0) return b;
+  return [...a, ...b].sort((x, y) => (x.record ?? -1) - (y.record ?? -1));
+}
+
+/** Folds a chunk's values with combine when the run has one. */
+function fold(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult, computed: Computed): Computed | undefined {
+  if (result.fatal) return undefined;
+  if (task.plan.fold) {
     try {
-      let out = p.processChunk(input, ctx);
-      if (isThenable(out)) out = await out;
-      if (out !== undefined && out !== null) {
-        if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new Error('processChunk must return an array of values');
-        const list = out as ArrayLike<unknown>;
-        for (let i = 0; i < list.length; i++) computed.values.push(list[i]);
-      }
-    } catch (error) {
-      fail(error, undefined, Array.isArray(rows) ? rows : undefined);
-      computed.values.length = 0;
-    }
-  } else {
-    const processRow = p.processRow!;
-    const list = rows as unknown[];
-    const skipped = parsed.skippedRecords;
-    const values: unknown[] = [];
-    const records: number[] = [];
-    let async = false;
-    for (let i = 0; i < list.length; i++) {
-      if (skipped !== undefined && skipped.has(i)) continue;
-      try {
-        const value = processRow(list[i], ctx);
-        if (!async && isThenable(value)) async = true;
-        values.push(value);
-        records.push(i);
-      } catch (error) {
-        if (fail(error, i, list[i])) break;
-      }
-    }
-    computed = { values, records };
-    // An async processRow: wait for every row, keeping failures attached to their rows.
-    if (async && !result.fatal) {
-      const settled = await Promise.allSettled(values);
-      computed = { values: [], records: [] };
-      for (let k = 0; k < settled.length; k++) {
-        const outcome = settled[k];
-        if (outcome.status === 'fulfilled') {
-          computed.values.push(outcome.value);
-          computed.records!.push(records[k]);
-        } else if (fail(outcome.reason, records[k], list[records[k]])) break;
-      }
-    }
-  }
-  if (task.plan.fold && !result.fatal) {
-    try {
-      result.partial = fold(computed.values, false);
+      result.partial = foldValues(computed.values, false);
     } catch (error) {
       // A failed fold loses the chunk's total, so it always stops the run.
-      result.fatal = processorError(error, parsed, undefined, undefined);
+      result.fatal = processorError(error, parsed.locate, undefined, undefined);
       result.fatal.message = `combine() threw: ${result.fatal.message}`;
+      return undefined;
     }
     result.hasPartial = result.partial !== undefined;
   }
@@ -294,7 +294,7 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
       line = JSON.stringify(value);
     } catch (error) {
       const record = records?.[i];
-      const failure = processorError(new Error(`the result cannot be written as JSON: ${errorOf(error).message}`), parsed, record, undefined);
+      const failure = processorError(new Error(`the result cannot be written as JSON: ${errorOf(error).message}`), parsed.locate, record, undefined);
       if (task.plan.onError === 'stop') {
         result.fatal = failure;
         return;
@@ -308,6 +308,17 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
   result.output = lines.length > 1 ? lines.join('\n') : '';
 }
 
+// The pool hands a worker its next chunk while it runs one (executor.ts). Chunks still run one
+// after another: an async processor awaiting something must not let the next chunk start, which
+// would share ctx, the read buffer and the watchdog's slot.
+let previous: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(work: () => Promise<T> | T): Promise<T> {
+  const next = previous.then(work, work);
+  previous = next.catch(() => undefined);
+  return next;
+}
+
 export default async function handle(task: Task): Promise<unknown> {
   switch (task.kind) {
     case 'init':
@@ -315,8 +326,8 @@ export default async function handle(task: Task): Promise<unknown> {
     case 'teardown':
       return teardown(task);
     case 'fold':
-      return { value: fold((task as FoldTask).values, (task as FoldTask).includeInitial) };
+      return oneAtATime(() => ({ value: foldValues((task as FoldTask).values, (task as FoldTask).includeInitial) }));
     default:
-      return runChunk(task);
+      return oneAtATime(() => runChunk(task));
   }
 }

@@ -3,6 +3,7 @@
 // verified, output written as it arrives, and every chunk's cost recorded.
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { AdaptiveChunker } from './adaptive-chunks';
 import { epochNow } from './clock';
@@ -22,7 +23,7 @@ export interface RunChunkSizer {
   /** The byte budget of chunk `chunk`, starting at byte `byteStart`; asked once per chunk, in order, when it is planned. */
   plan(chunk: number, byteStart: number): number;
   /** Each chunk's record once final, in input order. */
-  observe?(record: ChunkRecord): void;
+  observe?(record: ChunkRecord, mainMsPerChunk?: number): void;
   /** The size changes to put in the summary. */
   readonly trace?: ChunkSizeChange[];
 }
@@ -65,7 +66,13 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
     minThreads: opts.workers,
     maxThreads: opts.workers,
     idleTimeout: Infinity,
-    concurrentTasksPerWorker: 1,
+    // A worker holds its next chunk while it runs one, so it starts the next as soon as it has
+    // posted a result instead of waiting a round trip through the main thread (which on a 2-core
+    // machine shares the cores with the workers: 0.6–0.9 ms a chunk, bench/README.md). The worker
+    // still runs its chunks one at a time (chunk-worker.ts). Only tasks without an abort signal are
+    // doubled up (piscina's balancer), so init and teardown, which carry one, each get a worker of
+    // their own, as their barrier needs.
+    concurrentTasksPerWorker: DEFAULTS.tasksPerWorker,
     workerData: config,
     resourceLimits: opts.maxWorkerMemoryMb ? { maxOldGenerationSizeMb: opts.maxWorkerMemoryMb, maxYoungGenerationSizeMb: Math.min(16, opts.maxWorkerMemoryMb) } : undefined,
   });
@@ -112,6 +119,9 @@ class Run {
   /** This run's own peak: process-lifetime maxRSS would include whatever ran before in this process. */
   private peakRss = process.memoryUsage.rss();
   private processingStart = 0;
+  private lastLoopUse: EventLoopUtilization | undefined;
+  private mainMsAverage: number | undefined;
+  private lastRssSample = 0;
   /** chunking 'auto' (or the caller's sizer): plans each chunk's size from the records so far. */
   private sizer?: RunChunkSizer;
 
@@ -124,7 +134,7 @@ class Run {
     private readonly startedAtEpochMs: number,
   ) {
     this.expectedStart = info.dataStart;
-    // Every in-flight task listens on this one signal; their number is bounded by the in-flight limit.
+    // Init and teardown tasks listen on this one signal.
     setMaxListeners(Infinity, this.abort.signal);
   }
 
@@ -136,6 +146,9 @@ class Run {
     if (this.failure) return;
     this.failure = error;
     this.abort.abort();
+    // Chunk tasks carry no abort signal (see concurrentTasksPerWorker): stopping the threads
+    // rejects them, so nothing waits on a worker that is stuck in a loop.
+    this.pool.destroy().catch(() => undefined);
     this.wake();
   }
 
@@ -246,6 +259,7 @@ class Run {
       minBytes: Math.min(a.minBytes, startBytes),
       maxBytes: Math.max(a.maxBytes, startBytes),
       maxChunkMs: opts.chunkTimeoutMs > 0 ? Math.min(a.maxChunkMs, opts.chunkTimeoutMs * a.maxShareOfChunkTimeout) : a.maxChunkMs,
+      minChunkMs: a.minChunkMs,
       overheadTarget: a.overheadTarget,
       minGain: a.minGain,
       tailChunksPerWorker: a.tailChunksPerWorker,
@@ -253,6 +267,7 @@ class Run {
       sampleMsPerWorker: a.sampleMsPerWorker,
       regrowOverheadFactor: a.regrowOverheadFactor,
       maxRegrowths: a.maxRegrowths,
+      warmupMsPerWorker: a.warmupMsPerWorker,
       meanRowBytes: info.meanRowBytes,
     });
   }
@@ -293,7 +308,7 @@ class Run {
     const submittedAt = epochNow();
     const chunk = planned.task.chunk;
     this.inFlight.set(chunk, planned);
-    this.pool.run(planned.task, { signal: this.abort.signal, transferList: planned.transferList as never }).then(
+    this.pool.run(planned.task, { transferList: planned.transferList as never }).then(
       (result: ChunkResult) => {
         this.inFlight.delete(chunk);
         this.arrived.set(chunk, { planned, result, submittedAt, receivedAt: epochNow() });
@@ -362,7 +377,7 @@ class Run {
       return { result: { ...result, start: trueStart, end: trueStart, records: 0, lines: 0, leadingLines: 0, output: '', partial: undefined, hasPartial: false, errors: [], fatal: undefined }, repaired: result.start !== task.limit };
     }
     if (result.start === trueStart) return { result, repaired: false };
-    const again: ChunkResult = await this.pool.run({ ...task, start: trueStart, speculative: false }, { signal: this.abort.signal }).catch((error: Error) => {
+    const again: ChunkResult = await this.pool.run({ ...task, start: trueStart, speculative: false }).catch((error: Error) => {
       throw this.failure ?? this.workerFailure(error, planned);
     });
     return { result: again, repaired: true };
@@ -433,12 +448,13 @@ class Run {
       resultBytes: result.output?.length ?? 0,
     });
     this.hooks.onChunk?.(this.records[this.records.length - 1]);
-    this.sizer?.observe?.(this.records[this.records.length - 1]);
+    this.sizer?.observe?.(this.records[this.records.length - 1], this.mainMsPerChunk());
     this.rowsSoFar += result.records;
     this.linesSoFar += result.lines;
     this.bytesSoFar += result.end - result.start;
     this.expectedStart = Math.max(result.end, this.expectedStart);
-    this.samplePeakRss();
+    // Reading RSS is a system call: per chunk it was ~5 % of the main thread's work; every 10 ms is enough.
+    if (epochNow() - this.lastRssSample >= 10) this.samplePeakRss();
     this.progress(false);
   }
 
@@ -448,7 +464,7 @@ class Run {
     this.foldChain = this.foldChain.then(async () => {
       const includeInitial = this.foldAcc === undefined;
       const input = this.foldAcc ? [this.foldAcc.value, ...values] : values;
-      const folded = (await this.pool.run({ kind: 'fold', values: input, includeInitial }, { signal: this.abort.signal })) as { value: unknown };
+      const folded = (await this.pool.run({ kind: 'fold', values: input, includeInitial })) as { value: unknown };
       this.foldAcc = { value: folded.value };
     });
     this.foldChain.catch((error: Error) => this.fail(new ChunkscopeError('processor', `combine() failed: ${error.message}`)));
@@ -462,7 +478,23 @@ class Run {
     return this.foldAcc;
   }
 
+  /**
+   * The main thread's recent work per chunk (ms), from event-loop utilisation between chunks: it
+   * receives, checks and writes every chunk, and with a worker per core that time is the workers'.
+   */
+  private mainMsPerChunk(): number {
+    const now = performance.eventLoopUtilization();
+    const last = this.lastLoopUse;
+    this.lastLoopUse = now;
+    // The first chunk's interval holds start-up, not per-chunk work.
+    if (last === undefined) return 0;
+    const active = performance.eventLoopUtilization(now, last).active;
+    this.mainMsAverage = this.mainMsAverage === undefined ? active : this.mainMsAverage * 0.9 + active * 0.1;
+    return this.mainMsAverage;
+  }
+
   private samplePeakRss(): void {
+    this.lastRssSample = epochNow();
     const rss = process.memoryUsage.rss();
     if (rss > this.peakRss) this.peakRss = rss;
   }

@@ -13,8 +13,10 @@ export const DEFAULTS = {
   chunkRows: 10_000,
   onError: 'stop' as OnError,
   chunkTimeout: 0,
-  /** Chunks in flight per worker: enough to keep every worker fed, few enough to bound memory. */
-  inFlightPerWorker: 2,
+  /** Chunks a worker holds at once: the one it runs and the next (executor.ts). */
+  tasksPerWorker: 2,
+  /** Chunks in flight per worker: enough to keep every worker fed (finished chunks wait to be written in order), few enough to bound memory. */
+  inFlightPerWorker: 4,
   /** per-row tasks are tiny; a deeper queue hides their dispatch latency a little. */
   inFlightPerWorkerPerRow: 16,
   /** Results of skipped rows kept in memory for the report (the errors file has them all). */
@@ -31,6 +33,8 @@ export const DEFAULTS = {
     maxBytes: 32 << 20,
     /** joblib keeps batches under 2 s; shorter keeps progress, balance and the live view fine-grained. */
     maxChunkMs: 1000,
+    /** The main thread spends ~0.5 ms on each chunk (dispatch, receipt, checks, output): chunks under 5 ms always grow. */
+    minChunkMs: 5,
     /** A chunk timeout caps chunks at this share of it, so growing never trips the timeout. */
     maxShareOfChunkTimeout: 0.25,
     overheadTarget: 0.03,
@@ -45,6 +49,8 @@ export const DEFAULTS = {
      */
     regrowOverheadFactor: 3,
     maxRegrowths: 2,
+    /** Cold code ran the default job's first 64 KiB chunks at 120–170 ms per MB, warm ~23 (bench/README.md). */
+    warmupMsPerWorker: 100,
   },
 } as const;
 
