@@ -139,6 +139,16 @@ describe('adaptive chunking: the controller', () => {
     assert.ok(chunker.baseBytes >= 256 * KIB, JSON.stringify(chunker.trace, null, 1));
   });
 
+  it('grows short chunks during the warm-up too, so a fast processor leaves 64 KiB within a few chunks', () => {
+    const s = settings({ dataEnd: 400 * MIB, minChunkMs: 5, warmupMsPerWorker: 100 });
+    const chunker = new AdaptiveChunker(s);
+    drive(chunker, s, { gapMs: 0.2, busyMs: (b) => (5 * b) / MIB });
+    // 64 KiB takes 0.3 ms: a 100 ms warm-up would hold it for ~300 chunks per worker.
+    assert.match(chunker.trace[1].reason, /^doubled: chunks took 0\.3 ms at 64 KiB/);
+    assert.ok(chunker.trace[1].atChunk <= 12, JSON.stringify(chunker.trace, null, 1));
+    assert.ok(chunker.baseBytes >= 1 * MIB, JSON.stringify(chunker.trace, null, 1));
+  });
+
   it('judges no chunk of a worker until it has been busy warmupMsPerWorker (cold code looks dear)', () => {
     // Each lane's first 60 ms of chunks run 16× slower (code not yet compiled): judged at once, the
     // 0.5 ms hand-off looks like 2.4 % of a cold 64 KiB chunk and the run settles there.

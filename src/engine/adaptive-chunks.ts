@@ -109,6 +109,8 @@ export class AdaptiveChunker {
   private readonly laneBusyMs = new Map<number, number>();
   /** Durations of the latest chunks at the current size once settled (the duration cap's evidence). */
   private recentBusy: number[] = [];
+  /** Busy times of the current size's chunks while growing, warm-up included (growShortChunks). */
+  private shortBusy: number[] = [];
   private rowsSeen = 0;
   private bytesSeen = 0;
   private regrowths = 0;
@@ -186,9 +188,11 @@ export class AdaptiveChunker {
     const busyMs = Math.max(0, record.finishedAt - record.startedAt);
     const laneBusy = (this.laneBusyMs.get(record.workerId) ?? 0) + busyMs;
     this.laneBusyMs.set(record.workerId, laneBusy);
-    if (laneBusy - busyMs < (this.settings.warmupMsPerWorker ?? 0)) return;
-    // The lane's first chunk waited for start-up, not for a hand-off; tail chunks have other sizes.
-    if (previousFinish === undefined || !planned || planned.level !== this.current.size || record.bytes === 0) return;
+    // Tail chunks have other sizes.
+    if (!planned || planned.level !== this.current.size || record.bytes === 0) return;
+    if (this.phase === 'growing' && this.growShortChunks(busyMs)) return;
+    // Until a worker's code is compiled its times mislead; the lane's first chunk waited for start-up, not a hand-off.
+    if (laneBusy - busyMs < (this.settings.warmupMsPerWorker ?? 0) || previousFinish === undefined) return;
     const stats = this.current.stats;
     const gapMs = Math.max(0, record.startedAt - previousFinish) + Math.max(0, mainMsPerChunk);
     stats.bytes += record.bytes;
@@ -206,8 +210,26 @@ export class AdaptiveChunker {
     else this.judgeSettled();
   }
 
+  /**
+   * Chunks shorter than minChunkMs double as soon as a few were seen, warm or cold (cold ones only
+   * look longer, so this never overshoots): fast processors leave the small start sizes quickly.
+   */
+  private growShortChunks(busyMs: number): boolean {
+    const { minChunkMs = 0, maxBytes, maxChunkMs } = this.settings;
+    if (minChunkMs <= 0) return false;
+    this.shortBusy.push(busyMs);
+    if (this.shortBusy.length < this.sampleChunks) return false;
+    const meanMs = this.shortBusy.reduce((a, b) => a + b, 0) / this.shortBusy.length;
+    const size = this.current.size;
+    if (meanMs >= minChunkMs || size * 2 > maxBytes || meanMs * 2 > maxChunkMs) return false;
+    this.previous = this.current;
+    this.setSize(size * 2, `doubled: chunks took ${+meanMs.toFixed(1)} ms at ${formatBytes(size)}, under the ${minChunkMs} ms that keeps the fixed cost of a chunk small`);
+    return true;
+  }
+
   private setSize(size: number, reason: string): void {
     this.current = { size, stats: emptyStats() };
+    this.shortBusy = [];
     this.recentBusy = [];
     this.pendingReason = reason;
   }
@@ -229,12 +251,6 @@ export class AdaptiveChunker {
       return;
     }
     const tooBig = level.size * 2 > maxBytes;
-    const minChunkMs = this.settings.minChunkMs ?? 0;
-    if (meanMs < minChunkMs && !tooBig && meanMs * 2 <= maxChunkMs) {
-      this.previous = level;
-      this.setSize(level.size * 2, `doubled: chunks took ${+meanMs.toFixed(1)} ms at ${formatBytes(level.size)}, under the ${minChunkMs} ms that keeps the fixed cost of a chunk small`);
-      return;
-    }
     const previous = this.previous;
     if (previous && costPerByte(stats) > costPerByte(previous.stats) * (1 - minGain)) {
       // Doubling did not pay (often: bigger chunks make the workers' garbage collection dearer).

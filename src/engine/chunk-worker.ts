@@ -2,7 +2,7 @@
 // (byte-range), parses, runs the user's function, folds or encodes results, and reports timings.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { threadId, workerData } from 'node:worker_threads';
+import { threadId } from 'node:worker_threads';
 import { epochNow } from './clock';
 import { loadProcessor, type Processor } from './processor-load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
@@ -13,15 +13,16 @@ import type { ProcessorContext } from './types';
 
 process.setSourceMapsEnabled(true);
 
-const config = workerData as WorkerConfig;
-const status = new Float64Array(config.status);
+// Set by the init task (see InitTask.config), which every worker runs before any chunk.
+let config: WorkerConfig;
+let status: Float64Array;
 let processor: Processor | undefined;
 let slot = -1;
 let fd = -1;
 let profiler: ThreadProfiler | undefined;
 /** Told to the main thread at teardown, with the profiles. */
 let profileStartError: string | undefined;
-const ctx: ProcessorContext = { workerId: threadId, header: config.header, file: config.file, state: {} };
+let ctx: ProcessorContext;
 
 function errorOf(error: unknown): { message: string; stack?: string } {
   if (error instanceof Error) return { message: error.message, stack: error.stack };
@@ -43,6 +44,9 @@ function waitForAll(barrier: SharedArrayBuffer, workers: number, timeoutMs: numb
 }
 
 async function init(task: InitTask): Promise<InitResult> {
+  config = task.config!;
+  status = new Float64Array(config.status);
+  ctx = { workerId: threadId, header: config.header, file: config.file, state: {} };
   slot = waitForAll(task.barrier, task.workers, task.timeoutMs);
   const started = epochNow();
   const result: InitResult = {

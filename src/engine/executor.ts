@@ -46,21 +46,9 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
   const startedAtEpochMs = epochNow();
   const opts = resolveRunOptions(options);
   if (hooks.signal?.aborted) throw new ChunkscopeError('cancelled', 'Run cancelled before it started');
-  const info = await inspectDataset(opts.data, { delimiter: opts.delimiter, header: opts.header, format: opts.format });
-  const processor = compileProcessor(opts.processor);
-  const config: WorkerConfig = {
-    file: info.path,
-    format: info.format,
-    delimiter: info.delimiter,
-    header: info.header,
-    hasHeader: info.hasHeader,
-    fileSize: info.sizeBytes,
-    dataStart: info.dataStart,
-    processor,
-    status: new SharedArrayBuffer(16 * opts.workers),
-    profile: resolveProfileSettings(options),
-  };
   // Warm and fixed: threads are neither started nor stopped mid-run; the queue is bounded by us.
+  // Started first, so the threads boot while the dataset is inspected (they get the run's settings
+  // with their init task).
   const pool = new Piscina({
     filename: WORKER_FILE,
     minThreads: opts.workers,
@@ -73,13 +61,26 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
     // doubled up (piscina's balancer), so init and teardown, which carry one, each get a worker of
     // their own, as their barrier needs.
     concurrentTasksPerWorker: DEFAULTS.tasksPerWorker,
-    workerData: config,
     resourceLimits: opts.maxWorkerMemoryMb ? { maxOldGenerationSizeMb: opts.maxWorkerMemoryMb, maxYoungGenerationSizeMb: Math.min(16, opts.maxWorkerMemoryMb) } : undefined,
   });
   // Errors from a dying worker also surface as rejected tasks; this keeps them from being unhandled.
   pool.on('error', () => undefined);
-  const run = new Run(pool, opts, info, config, hooks, startedAtEpochMs);
   try {
+    const info = await inspectDataset(opts.data, { delimiter: opts.delimiter, header: opts.header, format: opts.format });
+    const processor = compileProcessor(opts.processor);
+    const config: WorkerConfig = {
+      file: info.path,
+      format: info.format,
+      delimiter: info.delimiter,
+      header: info.header,
+      hasHeader: info.hasHeader,
+      fileSize: info.sizeBytes,
+      dataStart: info.dataStart,
+      processor,
+      status: new SharedArrayBuffer(16 * opts.workers),
+      profile: resolveProfileSettings(options),
+    };
+    const run = new Run(pool, opts, info, config, hooks, startedAtEpochMs);
     return await run.execute();
   } finally {
     await pool.destroy().catch(() => undefined);
@@ -194,7 +195,7 @@ class Run {
 
   private async barrierRound(kind: 'init' | 'teardown'): Promise<InitResult[]> {
     const barrier = new SharedArrayBuffer(4);
-    const task: InitTask = { kind, barrier, workers: this.opts.workers, timeoutMs: DEFAULTS.setupTimeoutSeconds * 1000 };
+    const task: InitTask = { kind, barrier, workers: this.opts.workers, timeoutMs: DEFAULTS.setupTimeoutSeconds * 1000, config: kind === 'init' ? this.config : undefined };
     const started = epochNow();
     const results = await Promise.all(
       Array.from({ length: this.opts.workers }, () =>

@@ -2,7 +2,7 @@
 import type { CompiledProcessor } from './processor-compile';
 import type { DatasetFormat, OnError, RowShape, TypeMode } from './types';
 
-/** Fixed for the whole run; given to every worker as piscina workerData. */
+/** Fixed for the whole run; given to every worker with its init task. */
 export interface WorkerConfig {
   file: string;
   format: DatasetFormat;
@@ -32,6 +32,8 @@ export interface ChunkPlan {
 
 export interface InitTask {
   kind: 'init' | 'teardown';
+  /** With 'init': the run's settings. Sent with the task, not as workerData, so the threads can boot while the dataset is inspected. */
+  config?: WorkerConfig;
   /** Int32 counter: every worker waits until all have arrived, so each worker gets exactly one. */
   barrier: SharedArrayBuffer;
   workers: number;
