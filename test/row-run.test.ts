@@ -104,3 +104,23 @@ describe('rows run as they are parsed; a worker holds its next chunk', function 
     for (const c of report.chunks) assert.ok(c.parseMs >= 0 && c.computeMs >= 0, JSON.stringify(c));
   });
 });
+
+describe('output files', function () {
+  this.timeout(60_000);
+  let tmp: TempDir;
+  before(() => (tmp = new TempDir('chunkscope-out-')));
+  after(() => tmp.dispose());
+
+  it('--out over an existing file replaces it whole, with no temporary file left beside it', async () => {
+    let csv = 'id,x\n';
+    for (let i = 1; i <= 500; i++) csv += `${i},${i}\n`;
+    const data = tmp.write('replace.csv', csv);
+    const proc = writeProcessor(tmp, 'double.js', 'exports.processRow = (row) => Number(row.x) * 2;\n');
+    const folder = tmp.subdir('out');
+    const out = `${folder}/replace.ndjson`;
+    fs.writeFileSync(out, 'old line\n'.repeat(100_000));
+    await runDataset({ data, processor: proc, workers: 2, out });
+    assert.deepEqual(readNdjson(out), Array.from({ length: 500 }, (_, i) => (i + 1) * 2));
+    assert.deepEqual(fs.readdirSync(folder), ['replace.ndjson']);
+  });
+});

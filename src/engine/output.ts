@@ -1,6 +1,6 @@
 // Output files that never exist half-written: data goes to a temporary file beside the target,
 // renamed into place only when the run succeeds, and removed when it does not.
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { close, closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ChunkscopeError } from './errors';
 
@@ -24,13 +24,29 @@ export class AtomicFile {
   commit(): void {
     closeSync(this.fd);
     this.fd = -1;
-    renameSync(this.tempPath, this.finalPath);
+    // Replacing a file frees its blocks inside rename(): ~20 ms for a 40 MB output, on the run's
+    // critical path. Held open across the rename, the old file is freed when that descriptor is
+    // closed, which a libuv pool thread does afterwards.
+    const replaced = openExisting(this.finalPath);
+    try {
+      renameSync(this.tempPath, this.finalPath);
+    } finally {
+      if (replaced !== undefined) close(replaced, () => undefined);
+    }
   }
 
   discard(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     rmSync(this.tempPath, { force: true });
+  }
+}
+
+function openExisting(file: string): number | undefined {
+  try {
+    return openSync(file, 'r');
+  } catch {
+    return undefined;
   }
 }
 
