@@ -218,6 +218,18 @@ describe('diagnose() on synthetic reports', () => {
     assert.match(f.title, /50 %/);
   });
 
+  it("chunks-too-small when workers hold their next chunks (no hand-off gap): the main thread's work per chunk is the overhead", () => {
+    const r = simulate({ workers: 2, window: 4, handoffMs: 0, chunks: many(400, () => ({ work: 0.25, rows: 100 })) });
+    assert.equal(diagnose(r).find((f) => f.id === 'chunks-too-small'), undefined, 'no gap and no main-thread figure: nothing to see');
+    r.summary.mainBusyMs = 0.25 * r.summary.chunks;
+    const f = only(diagnose(r), 'chunks-too-small');
+    assert.equal(f.numbers.medianHandoffMs, 0);
+    assert.equal(f.numbers.mainMsPerChunk, 0.25);
+    assert.equal(f.numbers.overheadShare, 0.5);
+    assert.equal(f.numbers.suggestedChunkRows, 1900);
+    assert.match(f.detail, /plus 0\.250 ms of the main thread's work per chunk/);
+  });
+
   it('chunks-too-small under adaptive sizing judges only the chunks planned after the search settled', () => {
     // 200 ramp chunks of 0.25 ms (as small as in the test above), then 200 settled ones of 16 ms.
     const r = simulate({ workers: 2, window: 4, chunks: many(400, (i) => (i < 200 ? { work: 0.25, rows: 100 } : { work: 16, rows: 6400 })) });

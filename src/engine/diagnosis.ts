@@ -203,7 +203,10 @@ function chunksTooSmall(f: Facts): Finding | undefined {
   // busy, which costs no worker time. The worker-side hand-off gap is what each chunk really costs.
   const handoff = median(pairs.map((p) => p.handoff));
   const outside = median(chunks.map(outsidePhases));
-  const overhead = handoff + outside;
+  // Workers that hold their next chunks show almost no hand-off gap; what each chunk then costs is
+  // the main thread's work for it, which shares the cores with the workers.
+  const mainPerChunk = summary.mainBusyMs !== undefined && summary.chunks > 0 ? summary.mainBusyMs / summary.chunks : 0;
+  const overhead = handoff + outside + mainPerChunk;
   const work = median(chunks.map((c) => busy(c) - outsidePhases(c)));
   const share = overhead + work > 0 ? overhead / (overhead + work) : 0;
   if (share < SMALL_OVERHEAD_SHARE_MIN || work >= SMALL_CHUNK_WORK_MAX_MS) return undefined;
@@ -225,7 +228,8 @@ function chunksTooSmall(f: Facts): Finding | undefined {
     title: `Chunks are too small: hand-off overhead is ${pct(share)} of each chunk's time.`,
     detail:
       `Each chunk cost a median ${ms(overhead)} of fixed overhead (the gap while its result went back and the next chunk came out` +
-      `${outside > 0 ? `, plus ${ms(outside)} outside the measured phases` : ''}; median queue wait ${ms(medianQueueWait)}, return trip ${ms(medianReturn)}) ` +
+      `${outside > 0 ? `, plus ${ms(outside)} outside the measured phases` : ''}` +
+      `${mainPerChunk > 0 ? `, plus ${ms(mainPerChunk)} of the main thread's work per chunk` : ''}; median queue wait ${ms(medianQueueWait)}, return trip ${ms(medianReturn)}) ` +
       `against a median ${ms(work)} of work (${rowCount(medianRows)} at ${us(perRowMs)} per row). ` +
       `With ${num(summary.chunks)} chunks, overhead took ${pct(share)} of worker time per chunk; ` +
       `at ${num(suggestedRows)} rows per chunk it would be ${pct(TARGET_OVERHEAD_SHARE)} or less.`,
@@ -235,6 +239,7 @@ function chunksTooSmall(f: Facts): Finding | undefined {
       perChunkOverheadMs: overhead,
       medianHandoffMs: handoff,
       medianOutsidePhasesMs: outside,
+      mainMsPerChunk: mainPerChunk,
       medianWorkMs: work,
       medianRows,
       perRowMs,

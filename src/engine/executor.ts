@@ -54,7 +54,7 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
     minThreads: opts.workers,
     maxThreads: opts.workers,
     idleTimeout: Infinity,
-    // A worker holds its next chunk while it runs one, so it starts the next as soon as it has
+    // A worker holds its next chunks while it runs one, so it starts the next as soon as it has
     // posted a result instead of waiting a round trip through the main thread (which on a 2-core
     // machine shares the cores with the workers: 0.6–0.9 ms a chunk, bench/README.md). The worker
     // still runs its chunks one at a time (chunk-worker.ts). Only tasks without an abort signal are
@@ -123,6 +123,7 @@ class Run {
   private lastLoopUse: EventLoopUtilization | undefined;
   private mainMsAverage: number | undefined;
   private lastRssSample = 0;
+  private mainBusyMs: number | undefined;
   /** chunking 'auto' (or the caller's sizer): plans each chunk's size from the records so far. */
   private sizer?: RunChunkSizer;
 
@@ -167,8 +168,10 @@ class Run {
         if (this.opts.onError === 'skip') this.errorsOut = new AtomicFile(`${this.opts.out}.errors.ndjson`);
       }
       this.processingStart = epochNow();
+      const loopAtStart = performance.eventLoopUtilization();
       await this.pump(chunks);
       const processingEnd = epochNow();
+      this.mainBusyMs = performance.eventLoopUtilization(loopAtStart).active;
       const result = await this.finishFold();
       if (result && this.out) this.out.write(JSON.stringify(result.value) + '\n');
       const teardowns = await this.barrierRound('teardown');
@@ -556,6 +559,7 @@ class Run {
       startedAtEpochMs: this.startedAtEpochMs,
       errorsFile: this.errorsOut?.finalPath,
       chunkSizes: this.sizer ? (this.sizer.trace ?? []) : undefined,
+      mainBusyMs: this.mainBusyMs,
     });
     this.mainPhases.push({ name: 'processing', start: this.ms(this.processingStart), end: this.ms(processingEnd) });
     return {

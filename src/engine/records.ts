@@ -17,6 +17,7 @@ export interface SummaryInput {
   errorsFile?: string;
   /** Set when sizes were chosen during the run (chunking 'auto'): the changes, possibly none. */
   chunkSizes?: ChunkSizeChange[];
+  mainBusyMs?: number;
 }
 
 export function summarize(input: SummaryInput): RunSummary {
@@ -75,6 +76,7 @@ export function summarize(input: SummaryInput): RunSummary {
     encodeMs,
     overheadShare: workerTime > 0 ? Math.min(1, Math.max(0, 1 - useful / workerTime)) : 0,
     idleShare: workerTime > 0 ? Math.min(1, Math.max(0, 1 - workerSummaries.reduce((n, w) => n + w.busyMs, 0) / workerTime)) : 0,
+    ...(input.mainBusyMs !== undefined ? { mainBusyMs: input.mainBusyMs } : {}),
     workerSummaries,
     peakRssBytes: input.peakRssBytes,
     out: opts.out,

@@ -158,6 +158,11 @@ export interface RunSummary {
   overheadShare: number;
   /** Part of that overhead spent outside any chunk: waiting for work, dispatch, result hand-off. */
   idleShare: number;
+  /**
+   * The main thread's busy time while chunks ran (event-loop utilisation): handing out chunks,
+   * receiving and checking results, writing output. Absent in timings written before it was measured.
+   */
+  mainBusyMs?: number;
   workerSummaries: WorkerSummary[];
   peakRssBytes: number;
   out?: string;
