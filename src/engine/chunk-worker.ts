@@ -263,17 +263,26 @@ function fold(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult, compute
 /**
  * The common case of one number per row: JSON.stringify formats a whole array of numbers about
  * 1.3× faster than String() per value (bench/README.md), and a number's JSON has no comma, so the
- * array's commas become the line breaks. Undefined when any value is not a finite number.
+ * array's commas become the line breaks. Done on the bytes (all ASCII), which costs a third of a
+ * string replace, and the main thread then writes them without encoding a string. Undefined when
+ * any value is not a finite number.
  */
-function finiteNumbersOnly(values: unknown[]): string | undefined {
+function finiteNumbersOnly(values: unknown[]): Uint8Array | undefined {
   if (values.length === 0) return undefined;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   }
   const json = JSON.stringify(values);
-  return json.slice(1, -1).replaceAll(',', '\n') + '\n';
+  // "[1,2,3]" → "1\n2\n3\n": drop the '[', every ',' and the ']' become line feeds.
+  const bytes = Buffer.from(json, 'latin1').subarray(1);
+  for (let i = bytes.indexOf(COMMA); i >= 0; i = bytes.indexOf(COMMA, i + 1)) bytes[i] = LINE_FEED;
+  bytes[bytes.length - 1] = LINE_FEED;
+  return bytes;
 }
+
+const COMMA = 44;
+const LINE_FEED = 10;
 
 function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result: ChunkResult): void {
   if (!task.plan.encode) return;

@@ -17,8 +17,12 @@ export class AtomicFile {
     }
   }
 
-  write(text: string): void {
-    if (text.length > 0) writeSync(this.fd, text);
+  write(data: string | Uint8Array): void {
+    if (typeof data === 'string') {
+      if (data.length > 0) writeSync(this.fd, data);
+      return;
+    }
+    for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done, data.length - done);
   }
 
   commit(): void {

@@ -156,7 +156,7 @@ export interface ChunkResult {
   computeMs: number;
   encodeMs: number;
   finishedAt: number;
-  output?: string;
+  output?: string | Uint8Array;
   partial?: unknown;
   hasPartial: boolean;
   errors: WorkerRowError[];
