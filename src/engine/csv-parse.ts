@@ -57,7 +57,9 @@ export function scanCsv(
         return { stop: recordStart, incomplete: true };
       }
     }
-    fields.length = 0;
+    // Fields overwrite the previous record's in place; the length is set only when it differs, since
+    // setting an array's length is a runtime call (1–1.5 % of a worker's time once per record).
+    let count = 0;
     for (;;) {
       let value: string;
       if (i < n && text.charCodeAt(i) === QUOTE) {
@@ -109,7 +111,7 @@ export function scanCsv(
         }
         value = text.slice(fieldStart, i);
       }
-      fields.push(value);
+      fields[count++] = value;
       if (i >= n) {
         if (!atEof) return { stop: recordStart, incomplete: true };
         break;
@@ -132,6 +134,7 @@ export function scanCsv(
       i++;
       break;
     }
+    if (fields.length !== count) fields.length = count;
     if (onRecord(fields, recordStart) === false) return { stop: i, incomplete: false };
   }
   return { stop: i, incomplete: false };
