@@ -43,6 +43,14 @@ const userMs = best(5, () => {
   values = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) values[i] = processor.processRow(rows[i], ctx);
 });
-// The fastest encoding we know (the engine's own): one JSON.stringify of the chunk's numbers.
-const encodeMs = best(5, () => JSON.stringify(values).slice(1, -1).replaceAll(',', '\n'));
+// The fastest encoding we know (the engine's own, chunk-worker.ts): one JSON.stringify per chunk of
+// numbers (5,000 here, about a 512 KiB chunk), its bytes with every comma made a line feed.
+const CHUNK = 5000;
+const encodeMs = best(5, () => {
+  for (let from = 0; from < values.length; from += CHUNK) {
+    const bytes = Buffer.from(JSON.stringify(values.slice(from, from + CHUNK)), 'latin1').subarray(1);
+    for (let i = bytes.indexOf(44); i >= 0; i = bytes.indexOf(44, i + 1)) bytes[i] = 10;
+    bytes[bytes.length - 1] = 10;
+  }
+});
 console.log(JSON.stringify({ rows: rows.length, userUsPerRow: (userMs * 1000) / rows.length, encodeUsPerRow: (encodeMs * 1000) / rows.length }));
