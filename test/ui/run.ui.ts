@@ -133,6 +133,15 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     const last = report.chunks[report.chunks.length - 1];
     const canvas = frame.locator('canvas.timeline-canvas');
     await canvas.scrollIntoViewIfNeeded();
+    // The panel may still be settling (the webview resizes while the editor layout does, and the
+    // timeline redraws for its new width): take the bar's place only once the canvas keeps its box.
+    let previousBox = '';
+    for (let tries = 0; tries < 20; tries++) {
+      const box = JSON.stringify(await canvas.boundingBox());
+      if (box === previousBox) break;
+      previousBox = box;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     const spot = await frame.evaluate((k) => {
       const hook = (window as unknown as { __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null } }).__chunkscopeReport;
       const bar = hook.barRect(k);
@@ -140,6 +149,8 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
       return bar ? { x: bar.x - box.left + bar.w / 2, y: bar.y - box.top + bar.h / 2 } : null;
     }, last.index);
     assert.ok(spot, `chunk ${last.index} has a bar on screen`);
+    const canvasBox = (await canvas.boundingBox())!;
+    assert.ok(spot.x >= 0 && spot.y >= 0 && spot.x <= canvasBox.width && spot.y <= canvasBox.height, `the bar's centre ${JSON.stringify(spot)} lies on the canvas ${JSON.stringify(canvasBox)}`);
     await canvas.click({ position: spot });
     await frame.locator('#open-at-row').click();
     await suite.wb.activeTab('trips.csv').filter({ hasNotText: 'Report:' }).waitFor();
