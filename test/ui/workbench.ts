@@ -126,13 +126,22 @@ export class Workbench {
 
   /** F1, type the command's title, Enter. `beforeEnter` runs with the palette showing (screenshots). */
   async runCommand(title: string, beforeEnter?: () => Promise<void>): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
-    await this.page.keyboard.type(title, { delay: 5 });
-    const row = this.quickPickRows().filter({ hasText: title }).first();
-    await row.waitFor({ state: 'visible' });
+    // Keys typed while the palette was still opening were sometimes lost (CI saw the command never
+    // listed): the whole text is set at once, and the palette is opened again once if need be.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const row = this.quickPickRows().filter({ hasText: title }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 2) throw new Error(`the command palette did not list "${title}" (input: ${JSON.stringify(await input.inputValue().catch(() => '?'))}): ${(error as Error).message}`);
+      }
+    }
     // The list re-sorts while it filters; wait until the match is the selected (focused) row.
     await this.quickPickRows().first().filter({ hasText: title }).waitFor();
     if (beforeEnter) await beforeEnter();
