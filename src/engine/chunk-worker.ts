@@ -138,11 +138,15 @@ function processorError(error: unknown, locate: ParsedChunk['locate'] | undefine
   return { kind: 'processor', message, stack, record, ...where, data };
 }
 
+function newRowRun(task: ChunkTask): RowRun {
+  return new RowRun(processor!.processRow!, ctx, task.plan.onError === 'stop', processorError);
+}
+
 /** processRow runs on text rows as they are parsed (see row-run.ts); processChunk needs them all. */
 function rowRunFor(task: ChunkTask): RowRun | undefined {
   const p = processor!;
   if (p.processChunk || !p.processRow || task.kind === 'row' || task.plan.rowShape === 'columns') return undefined;
-  return new RowRun(p.processRow, ctx, task.plan.onError === 'stop', processorError);
+  return newRowRun(task);
 }
 
 async function runChunk(task: ChunkTask): Promise<ChunkResult> {
@@ -209,7 +213,7 @@ async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult
   const p = processor!;
   const rows = parsed.rows;
   if (!p.processChunk) {
-    const single = new RowRun(p.processRow!, ctx, task.plan.onError === 'stop', processorError);
+    const single = newRowRun(task);
     const list = rows as unknown[];
     single.take(list, 0, parsed.locate, parsed.skippedRecords);
     await single.settle();
