@@ -250,7 +250,6 @@ export class AdaptiveChunker {
       this.settle({ size: Math.max(this.settings.minBytes, Math.floor(level.size / 2)), stats: emptyStats() }, `halved: chunks took ${Math.round(meanMs)} ms, over the ${maxChunkMs} ms a chunk should take`);
       return;
     }
-    const tooBig = level.size * 2 > maxBytes;
     const previous = this.previous;
     if (previous && costPerByte(stats) > costPerByte(previous.stats) * (1 - minGain)) {
       // Doubling did not pay (often: bigger chunks make the workers' garbage collection dearer).
@@ -266,6 +265,7 @@ export class AdaptiveChunker {
       this.settle(level, `settled at ${formatBytes(level.size)}: the hand-off between chunks is ${pct(overhead)} of worker time (target ${pct(overheadTarget)})`);
       return;
     }
+    const tooBig = level.size * 2 > maxBytes;
     if (tooBig || meanMs * 2 > maxChunkMs) {
       this.settle(level, `settled at ${formatBytes(level.size)}: doubling would pass the ${tooBig ? formatBytes(maxBytes) : `${maxChunkMs} ms`} a chunk may take`);
       return;

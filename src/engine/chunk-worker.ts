@@ -200,8 +200,15 @@ interface Computed {
 
 /** Runs what the parse left to run; undefined when the chunk failed. */
 async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult, run: RowRun | undefined): Promise<Computed | undefined> {
+  const p = processor!;
+  const rows = parsed.rows;
+  if (!run && !result.fatal && !p.processChunk) {
+    // Rows the parse did not hand over (a single row, columns) run here, all at once.
+    run = newRowRun(task);
+    run.take(rows as unknown[], 0, parsed.locate, parsed.skippedRecords);
+  }
   if (run) {
-    // Rows already ran during the parse; a failure there came first in row order.
+    // A failure while the rows ran came before any the parse found later, in row order.
     result.fatal ??= run.fatal;
     if (result.fatal) return undefined;
     await run.settle();
@@ -210,22 +217,13 @@ async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult
     return fold(task, parsed, result, { values: run.values, records: run.records });
   }
   if (result.fatal) return undefined;
-  const p = processor!;
-  const rows = parsed.rows;
-  if (!p.processChunk) {
-    const single = newRowRun(task);
-    const list = rows as unknown[];
-    single.take(list, 0, parsed.locate, parsed.skippedRecords);
-    await single.settle();
-    result.fatal = single.fatal;
-    result.errors.push(...single.errors);
-    return fold(task, parsed, result, { values: single.values, records: single.records });
-  }
+  // Without processChunk the rows ran above.
+  const processChunk = p.processChunk!;
   const computed: Computed = { values: [], records: undefined };
   const skipped = parsed.skippedRecords;
   const input = skipped && Array.isArray(rows) ? rows.filter((_, i) => !skipped.has(i)) : rows;
   try {
-    let out = p.processChunk(input, ctx);
+    let out = processChunk(input, ctx);
     if (isThenable(out)) out = await out;
     if (out !== undefined && out !== null) {
       if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new Error('processChunk must return an array of values');
