@@ -373,7 +373,8 @@ describe('standalone HTML report in Chromium', function () {
       await first.waitForTimeout(400);
       const view = (await hook(first)).view;
       const state = await first.evaluate(() => (window as unknown as { __state: unknown }).__state);
-      assert.deepEqual(state, { view, selected: c.index, hist: 'duration' });
+      const runKey = `${report.summary.startedAtEpochMs} ${report.summary.data}`;
+      assert.deepEqual(state, { run: runKey, view, selected: c.index, hist: 'duration' });
       assert.ok((await first.locator('#open-at-row').innerText()).includes(`Open at row ${formatInt(c.firstRow)}`));
       await first.locator('#open-at-row').click();
       await first.locator('#export-png').click();
@@ -398,6 +399,16 @@ describe('standalone HTML report in Chromium', function () {
       const other = report.chunks[report.chunks.length - 1];
       await second.evaluate((index) => window.postMessage({ type: 'selectChunk', index }, '*'), other.index);
       await second.waitForFunction((index) => (window as unknown as { __chunkscopeReport: { selected: number | null } }).__chunkscopeReport.selected === index, other.index);
+      await second.close();
+
+      // The same panel showing a newer run of the file: the old run's zoom and selection do not apply.
+      const newer = await open({ ...(state as object), run: `${report.summary.startedAtEpochMs + 60_000} ${report.summary.data}` });
+      const fresh = await hook(newer);
+      assert.deepEqual(fresh.view, fresh.fullView, 'the newer run is shown whole');
+      assert.equal(fresh.selected, null);
+      // A saved view is kept within the run even when it is the run's own (e.g. a wider window saved).
+      const wide = await open({ ...(state as object), view: { start: -1e6, end: 1e6 } });
+      assert.deepEqual((await hook(wide)).view, (await hook(wide)).fullView);
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -18,6 +18,8 @@ import { startSweep } from './sweep-view';
 import { Timeline, type View } from './timeline';
 
 interface SavedState {
+  /** Which run the state belongs to: the panel of a timings file is reused when the file is run again. */
+  run?: string;
   view?: View;
   /** chunk.index of the selected chunk. */
   selected?: number;
@@ -345,8 +347,12 @@ function start(): void {
   const host: Host = detectHost();
   const report = data.report;
   const model = buildModel(report);
-  const saved = host.getState<SavedState>() ?? {};
   const s = report.summary;
+  // A new run of the same file reuses its panel and with it the old run's state: its zoom and
+  // selection would show the wrong stretch of time, so they apply only to the run they were saved in.
+  const runKey = `${s.startedAtEpochMs} ${s.data}`;
+  const stored = host.getState<SavedState>();
+  const saved: SavedState = stored?.run === runKey ? stored : {};
   const chunks = report.chunks;
   const stem = data.source ? data.source.replace(/(\.timings)?\.json$/i, '') : basename(s.data).replace(/\.[^.]+$/, '');
 
@@ -439,7 +445,7 @@ function start(): void {
     clearTimeout(saveTimer);
     saveTimer = window.setTimeout(() => {
       const sel = timeline.selected >= 0 ? chunks[timeline.selected].index : undefined;
-      host.setState({ view: timeline.view, selected: sel, hist: histogramView.mode, ...(flame ? { flame: flame.state } : {}) } satisfies SavedState);
+      host.setState({ run: runKey, view: timeline.view, selected: sel, hist: histogramView.mode, ...(flame ? { flame: flame.state } : {}) } satisfies SavedState);
     }, 150);
   };
   const showRange = (v: View) => {

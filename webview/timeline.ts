@@ -56,7 +56,9 @@ export class Timeline extends PanZoomCanvas<Colors, FrameStats> {
     super(container, 'timeline-canvas');
     this.canvas.setAttribute('aria-label', `Timeline of ${model.report.chunks.length} chunks on ${model.lanes.length - 1} workers`);
     this.received = model.received ?? Float64Array.from(model.report.chunks, (c) => c.receivedAt).sort();
-    this.view = initial && initial.end > initial.start ? { ...initial } : this.fullView();
+    this.view = this.fullView();
+    // A saved view is kept within this run's time range (setView clamps), never taken as is.
+    if (initial && initial.end > initial.start) this.setView(initial, false);
     this.readColors();
     this.resize();
     new ResizeObserver(() => this.resize()).observe(container);
