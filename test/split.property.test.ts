@@ -432,6 +432,72 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     });
   });
 
+  describe('chunks larger than the 64 KiB scan window (ASCII text is scanned a window at a time)', () => {
+    const WINDOW = 64 * 1024;
+    // Rows of exactly 64 bytes: every window ends exactly where a row ends.
+    const row64 = (i: number) => {
+      const head = `${i},name ${i},`;
+      return `${head}${'x'.repeat(63 - head.length)}\n`;
+    };
+    let aligned = 'id,name,pad\n';
+    while (aligned.length < 6 * WINDOW + 11) aligned += row64(aligned.length);
+
+    for (const strategy of STRATEGIES.filter((s) => s !== 'per-row')) {
+      it(`${strategy}: windows that end exactly at a row end lose no row, and byte-range guesses all hold`, async () => {
+        assert.equal(row64(1).length, 64);
+        for (const chunkBytes of [3 * WINDOW, 5 * WINDOW + 17, 2 * 1024 * 1024]) {
+          const data = tmp.write('aligned.csv', aligned);
+          const { rows, report } = await runToRows(tmp, { data, processor: identity, strategy, workers: 2, chunkBytes });
+          assert.deepEqual(rows, dictRowsReference(aligned), `chunkBytes ${chunkBytes}`);
+          checkRecords(report, { text: aligned, delimiter: ',' }, true, fs.statSync(data).size, `${strategy}, chunkBytes ${chunkBytes}`);
+          // No quoted line feeds here, so every chunk start guessed after a line feed is right.
+          assert.equal(report.summary.repairedChunks, 0, `chunkBytes ${chunkBytes}`);
+          fs.rmSync(data);
+        }
+      });
+    }
+
+    it('records longer than the window (a 200 KB quoted field of fake rows, CRLF around it) come out whole, every strategy', async () => {
+      let fake = '';
+      for (let i = 0; fake.length < 200_000; i++) fake += `${i},""q${i}"",${i}\r\n`;
+      let text = 'a,b,c\r\n';
+      for (let i = 0; i < 3000; i++) text += `${i},plain ${i},${i}\r\n`;
+      text += `x,"${fake}",y\r\n`;
+      for (let i = 0; i < 3000; i++) text += `${i},"quoted, ${i}",${i}\n`;
+      text += `z,"${fake}${fake}",w`; // the last record, longer than two windows, no line end
+      for (const strategy of STRATEGIES) {
+        for (const chunkBytes of strategy === 'per-row' ? [1] : [100_000, 700_000, 4 * 1024 * 1024]) {
+          await checkCsv({ text, delimiter: ',' }, '.csv', { strategy, workers: 2, chunkBytes });
+        }
+      }
+    });
+
+    it("a bad row past the first window is reported at its own line and byte offset", async () => {
+      let text = 'a,b,c\n';
+      for (let i = 0; i < 4000; i++) text += `${i},row ${i},${i}\n`; // about 60 KB
+      for (let i = 4000; i < 9000; i++) text += `${i},row ${i},${i}\n`;
+      const badLine = text.split('\n').length; // the bad row's 1-based line
+      const badByte = text.length;
+      text += 'only,two\n';
+      for (let i = 9000; i < 12000; i++) text += `${i},row ${i},${i}\n`;
+      assert.ok(badByte > 2 * WINDOW, `the bad row starts past two windows (${badByte})`);
+      const data = tmp.write('bad-late.csv', text);
+      for (const strategy of ['byte-range', 'batches'] as const) {
+        const out = tmp.path('bad-late.ndjson');
+        const report = await hangGuard(runDataset({ data, processor: identity, strategy, workers: 2, chunkBytes: 1024 * 1024, onError: 'skip', out }), `${strategy} with a bad row`);
+        const errors = readNdjson(`${out}.errors.ndjson`) as { line: number; byteOffset: number; row: number }[];
+        assert.equal(errors.length, 1, strategy);
+        assert.equal(errors[0].line, badLine, `${strategy}: ${JSON.stringify(errors[0])}`);
+        assert.equal(errors[0].byteOffset, badByte, `${strategy}: ${JSON.stringify(errors[0])}`);
+        assert.equal(report.summary.rows, 12001, strategy); // the bad row counts as read
+        assert.equal(report.summary.skippedRows, 1, strategy);
+        fs.rmSync(out, { force: true });
+        fs.rmSync(`${out}.errors.ndjson`, { force: true });
+      }
+      fs.rmSync(data);
+    });
+  });
+
   describe('engine output equals python3 csv.DictReader directly', () => {
     for (const strategy of STRATEGIES) {
       it(`${strategy}, chunkBytes 5, 2 workers, random CSVs`, async function () {

@@ -3,7 +3,7 @@
 // thread, an index range of the shared table, or a single pre-parsed row.
 import { isAscii } from 'node:buffer';
 import { epochNow } from './clock';
-import { byteOffsetOf, countLines, scanCsv } from './csv-parse';
+import { byteOffsetOf, countLines, scanCsv, type ScanResult } from './csv-parse';
 import { decodeField, scanColumns } from './columnar-parse';
 import { makeRowBuilder, type RowBuilder } from './row-shape';
 import { ROW_BATCH } from './row-run';
@@ -91,14 +91,26 @@ function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
   return count;
 }
 
+/*
+ * ASCII CSV is decoded and scanned a window at a time, not as one string per chunk. A string over
+ * about 128 KiB is a "large object" to V8, with memory of its own, mapped fresh for every chunk and
+ * faulted in page by page: decoding 128 KiB–1 MiB at once costs about 1 ms per MB against 0.1 for
+ * 64 KiB pieces, which live in the young generation like the rows cut from them (bench/README.md).
+ * A record that runs past a window is scanned again from its start in the next one.
+ */
+const WINDOW_BYTES = 64 * 1024;
+
 /** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
 function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: RowSink | undefined): Omit<ParsedChunk, 'readMs'> | null {
   const { buffer, base, from, limit } = source;
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
   // Most data is ASCII: checking that (SIMD) and decoding as Latin-1 is several times faster than UTF-8.
   const asciiOnly = isAscii(bytes);
-  const text = asciiOnly ? bytes.toString('latin1') : bytes.toString('utf8');
+  const windowed = asciiOnly && config.format !== 'jsonl';
+  // Windowed text is decoded piece by piece below; in it, characters are bytes.
+  const text = windowed ? '' : asciiOnly ? bytes.toString('latin1') : bytes.toString('utf8');
   const charLimit = asciiOnly ? limit - from : Buffer.from(buffer.buffer, buffer.byteOffset + from, limit - from).toString('utf8').length;
+  const linesBefore = (at: number) => (windowed ? countLineFeeds(bytes, 0, at) : countLines(text, 0, at));
   let rows: unknown[] = [];
   const starts: number[] = [];
   // With a sink, rows go out every ROW_BATCH records and `rows` holds only the batch.
@@ -116,7 +128,7 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
   let skippedRecords: Set<number> | undefined;
   const locate = (record: number) => {
     const at = starts[record];
-    return { byteOffset: base + from + byteOffsetOf(text, at, asciiOnly), linesBefore: countLines(text, 0, at) };
+    return { byteOffset: base + from + byteOffsetOf(text, at, asciiOnly), linesBefore: linesBefore(at) };
   };
   const dataError = (message: string, record: number, data: unknown) => {
     const failure: WorkerRowError = { kind: 'data', message, record, ...locate(record), data };
@@ -157,27 +169,54 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
   } else {
     const build = rowBuilder(config, plan);
     const width = config.header.length;
-    const scan = scanCsv(text, 0, charLimit, config.delimiter.charCodeAt(0), source.atEof, (fields, recordStart) => {
-      starts.push(recordStart);
+    const delimiter = config.delimiter.charCodeAt(0);
+    // Where the text being scanned starts in the chunk's (windows start past 0).
+    let offset = 0;
+    const onRecord = (fields: string[], recordStart: number) => {
+      starts.push(offset + recordStart);
       if (fields.length !== width) {
         rows.push(undefined);
         return dataError(`expected ${width} fields (as in the header), found ${fields.length}`, starts.length - 1, fields.slice());
       }
       rows.push(build(fields));
       if (sink && rows.length >= ROW_BATCH) return handOver();
-    });
-    if (scan.incomplete) return null;
+    };
+    let scan: ScanResult;
+    if (!windowed) {
+      scan = scanCsv(text, 0, charLimit, delimiter, source.atEof, onRecord);
+      if (scan.incomplete) return null;
+    } else {
+      let window = WINDOW_BYTES;
+      for (;;) {
+        const windowEnd = Math.min(bytes.length, offset + window);
+        const last = windowEnd === bytes.length;
+        scan = scanCsv(bytes.toString('latin1', offset, windowEnd), 0, charLimit - offset, delimiter, last && source.atEof, onRecord);
+        if (scan.incomplete) {
+          if (last) return null;
+          if (scan.stop === 0) {
+            window *= 2; // one record longer than the window
+            continue;
+          }
+        } else if (last || offset + scan.stop >= charLimit || stopped || fatal) {
+          break;
+        }
+        // Go on from the first record not consumed: one that ran past the window, or the one
+        // starting right where the window ended.
+        offset += scan.stop;
+        window = WINDOW_BYTES;
+      }
+    }
     if (scan.unterminatedQuoteAt !== undefined) {
-      starts.push(scan.unterminatedQuoteAt);
+      starts.push(offset + scan.unterminatedQuoteAt);
       fatal = { kind: 'data', message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)', record: starts.length - 1, ...locate(starts.length - 1) };
       starts.pop();
     }
-    stop = scan.stop;
+    stop = offset + scan.stop;
   }
   if (sink && !stopped && !fatal && rows.length > 0) handOver();
   const end = base + from + byteOffsetOf(text, stop, asciiOnly);
-  const leadingLines = starts.length > 0 ? countLines(text, 0, starts[0]) : 0;
-  return { start: base + from, end, count: starts.length, lines: countLines(text, 0, stop), leadingLines, rows, errors, fatal, skippedRecords, locate };
+  const leadingLines = starts.length > 0 ? linesBefore(starts[0]) : 0;
+  return { start: base + from, end, count: starts.length, lines: linesBefore(stop), leadingLines, rows, errors, fatal, skippedRecords, locate };
 }
 
 /** The columnar fast path: numbers parsed from bytes, text columns decoded only when read. */
