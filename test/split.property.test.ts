@@ -432,20 +432,20 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     });
   });
 
-  describe('chunks larger than the 64 KiB scan window (ASCII text is scanned a window at a time)', () => {
-    const WINDOW = 64 * 1024;
+  describe('chunks larger than the 16 KiB scan window (ASCII text is scanned a window at a time)', () => {
+    const WINDOW = 16 * 1024;
     // Rows of exactly 64 bytes: every window ends exactly where a row ends.
     const row64 = (i: number) => {
       const head = `${i},name ${i},`;
       return `${head}${'x'.repeat(63 - head.length)}\n`;
     };
     let aligned = 'id,name,pad\n';
-    while (aligned.length < 6 * WINDOW + 11) aligned += row64(aligned.length);
+    while (aligned.length < 24 * WINDOW + 11) aligned += row64(aligned.length);
 
     for (const strategy of STRATEGIES.filter((s) => s !== 'per-row')) {
       it(`${strategy}: windows that end exactly at a row end lose no row, and byte-range guesses all hold`, async () => {
         assert.equal(row64(1).length, 64);
-        for (const chunkBytes of [3 * WINDOW, 5 * WINDOW + 17, 2 * 1024 * 1024]) {
+        for (const chunkBytes of [3 * WINDOW, 20 * WINDOW + 17, 2 * 1024 * 1024]) {
           const data = tmp.write('aligned.csv', aligned);
           const { rows, report } = await runToRows(tmp, { data, processor: identity, strategy, workers: 2, chunkBytes });
           assert.deepEqual(rows, dictRowsReference(aligned), `chunkBytes ${chunkBytes}`);

@@ -3,7 +3,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { threadId } from 'node:worker_threads';
-import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { epochNow } from './clock';
 import { loadProcessor, type Processor } from './processor-load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
@@ -277,12 +276,8 @@ function finiteNumbersOnly(values: unknown[]): Uint8Array | undefined {
     if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   }
   const json = JSON.stringify(values);
-  // Memory of its own (never Buffer's shared pool), so it can be handed to the main thread (withOutputMoved).
-  const whole = Buffer.allocUnsafeSlow(json.length);
-  whole.write(json, 'latin1');
-  movableOutputs.add(whole.buffer);
   // "[1,2,3]" → "1\n2\n3\n": drop the '[', every ',' and the ']' become line feeds.
-  const bytes = whole.subarray(1);
+  const bytes = Buffer.from(json, 'latin1').subarray(1);
   for (let i = bytes.indexOf(COMMA); i >= 0; i = bytes.indexOf(COMMA, i + 1)) bytes[i] = LINE_FEED;
   bytes[bytes.length - 1] = LINE_FEED;
   return bytes;
@@ -348,19 +343,6 @@ export default async function handle(task: Task): Promise<unknown> {
     case 'fold':
       return oneAtATime(() => ({ value: foldValues((task as FoldTask).values, (task as FoldTask).includeInitial) }));
     default:
-      return oneAtATime(() => runChunk(task)).then(withOutputMoved);
+      return oneAtATime(() => runChunk(task));
   }
-}
-
-/** Output memory made for one chunk's result alone: only that may be transferred (a transfer empties it here). */
-const movableOutputs = new WeakSet<ArrayBufferLike>();
-
-/**
- * Output bytes go to the main thread by transfer, not by copy: a copy is made twice (into the
- * message, then into fresh memory on the main thread, which faults in every page of it).
- */
-function withOutputMoved(result: ChunkResult): unknown {
-  const output = result.output;
-  if (!(output instanceof Uint8Array) || !movableOutputs.delete(output.buffer)) return result;
-  return move({ [transferableSymbol]: [output.buffer], [valueSymbol]: result } as never);
 }
