@@ -432,7 +432,7 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     });
   });
 
-  describe('chunks larger than the 16 KiB scan window (ASCII text is scanned a window at a time)', () => {
+  describe('chunks larger than the 16 KiB scan window (CSV text is scanned a window at a time)', () => {
     const WINDOW = 16 * 1024;
     // Rows of exactly 64 bytes: every window ends exactly where a row ends.
     const row64 = (i: number) => {
@@ -472,15 +472,33 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
       }
     });
 
-    it("a bad row past the first window is reported at its own line and byte offset", async () => {
+    it('UTF-8 text (2-, 3- and 4-byte characters across window edges) comes out exact, every strategy', async () => {
+      let text = 'id,name,note\n';
+      for (let i = 0; text.length < 12 * WINDOW; i++) {
+        text += i % 5 === 0 ? `${i},plain ${i},ascii only\n` : `${i},"名前 ${i} 🙂, ${'é'.repeat(i % 7)}",${'ü東'.repeat(i % 4)}\n`;
+      }
+      for (const strategy of STRATEGIES) {
+        for (const chunkBytes of strategy === 'per-row' ? [1] : [3 * WINDOW + 1, 7 * WINDOW - 1, 4 * 1024 * 1024]) {
+          await checkCsv({ text, delimiter: ',' }, '.csv', { strategy, workers: 2, chunkBytes });
+        }
+      }
+      const data = tmp.write('utf8-windows.csv', text);
+      const { report } = await runToRows(tmp, { data, processor: identity, strategy: 'byte-range', workers: 2, chunkBytes: 5 * WINDOW });
+      assert.equal(report.summary.repairedChunks, 0);
+      fs.rmSync(data);
+    });
+
+    it("a bad row past the first window, after UTF-8 text, is reported at its own line and byte offset", async () => {
       let text = 'a,b,c\n';
       for (let i = 0; i < 4000; i++) text += `${i},row ${i},${i}\n`; // about 60 KB
-      for (let i = 4000; i < 9000; i++) text += `${i},row ${i},${i}\n`;
+      // UTF-8 before the bad row: its byte offset is not its character offset.
+      for (let i = 4000; i < 9000; i++) text += i % 3 ? `${i},row ${i},${i}\n` : `${i},"ряд ${i}, 東",${i}\n`;
       const badLine = text.split('\n').length; // the bad row's 1-based line
-      const badByte = text.length;
+      const badByte = Buffer.byteLength(text);
+      const badChar = text.length;
       text += 'only,two\n';
       for (let i = 9000; i < 12000; i++) text += `${i},row ${i},${i}\n`;
-      assert.ok(badByte > 2 * WINDOW, `the bad row starts past two windows (${badByte})`);
+      assert.ok(badByte > 2 * WINDOW && badByte > badChar, `the bad row starts past two windows (${badByte}), after multi-byte characters`);
       const data = tmp.write('bad-late.csv', text);
       for (const strategy of ['byte-range', 'batches'] as const) {
         const out = tmp.path('bad-late.ndjson');

@@ -92,27 +92,50 @@ function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
 }
 
 /*
- * ASCII CSV is decoded and scanned a window at a time, not as one string per chunk. A string over
- * about 128 KiB is a "large object" to V8, with memory of its own, mapped fresh for every chunk and
+ * CSV is decoded and scanned a window at a time, not as one string per chunk. A string over about
+ * 128 KiB is a "large object" to V8, with memory of its own, mapped fresh for every chunk and
  * faulted in page by page: decoding 128 KiB–1 MiB at once costs about 1 ms per MB against 0.1 for
  * short pieces, which live in the young generation like the rows cut from them. Of 16, 64 KiB and
- * whole chunks, 16 KiB windows parsed the default job fastest (bench/README.md). A record that runs
- * past a window is scanned again from its start in a larger one.
+ * whole chunks, 16 KiB windows parsed the default job fastest (bench/README.md). A window of ASCII
+ * bytes is decoded as Latin-1 (characters are bytes); any other as UTF-8, so text that is mostly
+ * ASCII is mostly decoded the fast way. A record that runs past a window is scanned again from its
+ * start in the next one, or in a larger one when it is longer than a window.
  */
 const WINDOW_BYTES = 16 * 1024;
+
+interface ScanWindow {
+  /** Index of the first record found in it. */
+  firstRecord: number;
+  /** Its bytes in the chunk's text. */
+  byteStart: number;
+  byteEnd: number;
+  /** Decoded as Latin-1 (characters are bytes) or, holding a byte over 0x7f, as UTF-8. */
+  ascii: boolean;
+}
 
 /** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
 function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: RowSink | undefined): Omit<ParsedChunk, 'readMs'> | null {
   const { buffer, base, from, limit } = source;
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
+  // CSV is scanned in windows (see WINDOW_BYTES); JSON Lines as one string.
+  const windowed = config.format !== 'jsonl';
   // Most data is ASCII: checking that (SIMD) and decoding as Latin-1 is several times faster than UTF-8.
-  const asciiOnly = isAscii(bytes);
-  const windowed = asciiOnly && config.format !== 'jsonl';
-  // Windowed text is decoded piece by piece below; in it, characters are bytes.
+  const asciiOnly = !windowed && isAscii(bytes);
   const text = windowed ? '' : asciiOnly ? bytes.toString('latin1') : bytes.toString('utf8');
-  const charLimit = asciiOnly ? limit - from : Buffer.from(buffer.buffer, buffer.byteOffset + from, limit - from).toString('utf8').length;
+  const charLimit = windowed || asciiOnly ? limit - from : Buffer.from(buffer.buffer, buffer.byteOffset + from, limit - from).toString('utf8').length;
+  // The windows scanned so far. In a window of UTF-8 text, a record's position in `starts` is the
+  // window's byte offset plus its character position there; byteAt turns that into bytes.
+  const windows: ScanWindow[] = [];
+  const byteAt = (record: number, position: number): number => {
+    if (!windowed) return byteOffsetOf(text, position, asciiOnly);
+    let k = windows.length - 1;
+    while (k > 0 && windows[k].firstRecord > record) k--;
+    const w = windows[k];
+    if (!w || w.ascii) return position;
+    return w.byteStart + Buffer.byteLength(bytes.toString('utf8', w.byteStart, w.byteEnd).slice(0, position - w.byteStart), 'utf8');
+  };
   // Only for error locations and the lines before the first record (few): windows count the rest.
-  const linesBefore = (at: number) => (windowed ? countLineFeeds(bytes, 0, at) : countLines(text, 0, at));
+  const linesBefore = (record: number, position: number) => (windowed ? countLineFeeds(bytes, 0, byteAt(record, position)) : countLines(text, 0, position));
   let windowLines = 0;
   let rows: unknown[] = [];
   const starts: number[] = [];
@@ -131,7 +154,7 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
   let skippedRecords: Set<number> | undefined;
   const locate = (record: number) => {
     const at = starts[record];
-    return { byteOffset: base + from + byteOffsetOf(text, at, asciiOnly), linesBefore: linesBefore(at) };
+    return { byteOffset: base + from + byteAt(record, at), linesBefore: linesBefore(record, at) };
   };
   const dataError = (message: string, record: number, data: unknown) => {
     const failure: WorkerRowError = { kind: 'data', message, record, ...locate(record), data };
@@ -185,43 +208,56 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
       if (sink && rows.length >= ROW_BATCH) return handOver();
     };
     let scan: ScanResult;
-    if (!windowed) {
-      scan = scanCsv(text, 0, charLimit, delimiter, source.atEof, onRecord);
-      if (scan.incomplete) return null;
-    } else {
-      let window = WINDOW_BYTES;
-      windowLines = 0;
-      for (;;) {
-        const windowEnd = Math.min(bytes.length, offset + window);
-        const last = windowEnd === bytes.length;
-        const piece = bytes.toString('latin1', offset, windowEnd);
-        scan = scanCsv(piece, 0, charLimit - offset, delimiter, last && source.atEof, onRecord);
-        if (scan.incomplete) {
-          if (last) return null;
-          if (scan.stop === 0) {
-            window *= 2; // one record longer than the window
-            continue;
-          }
-        }
-        // Counted on the piece: a string's indexOf is a builtin; a Buffer's is a call into C++ each time.
-        windowLines += countLines(piece, 0, scan.stop);
-        if (!scan.incomplete && (last || offset + scan.stop >= charLimit || stopped || fatal)) break;
-        // Go on from the first record not consumed: one that ran past the window, or the one
-        // starting right where the window ended.
-        offset += scan.stop;
-        window = WINDOW_BYTES;
+    let stopAt = 0;
+    let window = WINDOW_BYTES;
+    for (;;) {
+      let windowEnd = Math.min(bytes.length, offset + window);
+      const last = windowEnd === bytes.length;
+      const ascii = isAscii(bytes.subarray(offset, windowEnd));
+      // UTF-8 text is cut between characters (a continuation byte is 10xxxxxx).
+      if (!ascii && !last) {
+        let cut = windowEnd;
+        while (cut > offset && (bytes[cut] & 0xc0) === 0x80) cut--;
+        if (cut > offset) windowEnd = cut;
       }
+      const piece = ascii ? bytes.toString('latin1', offset, windowEnd) : bytes.toString('utf8', offset, windowEnd);
+      const limitBytes = charLimit - offset;
+      // A limit inside the window, in characters. A limit inside a character counts it as one
+      // character: records start after a line feed, so none is wrongly let in or left out.
+      const pieceLimit = ascii || limitBytes >= windowEnd - offset ? limitBytes : bytes.toString('utf8', offset, offset + limitBytes).length;
+      windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii });
+      scan = scanCsv(piece, 0, pieceLimit, delimiter, last && source.atEof, onRecord);
+      if (scan.incomplete) {
+        if (last) return null;
+        if (scan.stop === 0) {
+          windows.pop();
+          window *= 2; // one record longer than the window
+          continue;
+        }
+      }
+      // Counted on the piece: a string's indexOf is a builtin; a Buffer's is a call into C++ each time.
+      windowLines += countLines(piece, 0, scan.stop);
+      const consumed = ascii ? scan.stop : Buffer.byteLength(piece.slice(0, scan.stop), 'utf8');
+      if (scan.unterminatedQuoteAt !== undefined) scan.unterminatedQuoteAt = offset + scan.unterminatedQuoteAt;
+      if (!scan.incomplete && (last || offset + consumed >= charLimit || stopped || fatal)) {
+        stopAt = offset + consumed;
+        break;
+      }
+      // Go on from the first record not consumed: one that ran past the window, or the one
+      // starting right where the window ended.
+      offset += consumed;
+      window = WINDOW_BYTES;
     }
     if (scan.unterminatedQuoteAt !== undefined) {
-      starts.push(offset + scan.unterminatedQuoteAt);
+      starts.push(scan.unterminatedQuoteAt);
       fatal = { kind: 'data', message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)', record: starts.length - 1, ...locate(starts.length - 1) };
       starts.pop();
     }
-    stop = offset + scan.stop;
+    stop = stopAt;
   }
   if (sink && !stopped && !fatal && rows.length > 0) handOver();
-  const end = base + from + byteOffsetOf(text, stop, asciiOnly);
-  const leadingLines = starts.length > 0 ? linesBefore(starts[0]) : 0;
+  const end = base + from + (windowed ? stop : byteOffsetOf(text, stop, asciiOnly));
+  const leadingLines = starts.length > 0 ? linesBefore(0, starts[0]) : 0;
   return { start: base + from, end, count: starts.length, lines: windowed ? windowLines : countLines(text, 0, stop), leadingLines, rows, errors, fatal, skippedRecords, locate };
 }
 
