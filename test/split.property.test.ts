@@ -488,6 +488,43 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
       fs.rmSync(data);
     });
 
+    it('JSON Lines across windows (UTF-8, CRLF, blank lines, a line longer than two windows) come out exact, every strategy', async () => {
+      const objects: unknown[] = [];
+      let text = '';
+      for (let i = 0; Buffer.byteLength(text) < 10 * WINDOW; i++) {
+        const o = i === 700 ? { i, long: 'ß'.repeat(3 * WINDOW) } : { i, name: i % 3 ? `row ${i}` : `ряд ${i} 東京 🙂`, v: i / 7 };
+        objects.push(o);
+        text += JSON.stringify(o) + (i % 4 ? '\n' : '\r\n') + (i % 50 === 0 ? '\n' : '');
+      }
+      const data = tmp.write('windows.jsonl', text);
+      for (const strategy of STRATEGIES) {
+        for (const chunkBytes of strategy === 'per-row' ? [1] : [3 * WINDOW + 1, 4 * 1024 * 1024]) {
+          const { rows, report } = await runToRows(tmp, { data, processor: identity, strategy, workers: 2, chunkBytes });
+          assert.deepEqual(rows, objects, `${strategy}, chunkBytes ${chunkBytes}`);
+          assert.equal(report.summary.rows, objects.length);
+          if (strategy === 'byte-range') assert.equal(report.summary.repairedChunks, 0);
+        }
+      }
+      fs.rmSync(data);
+    });
+
+    it('an invalid JSON line past the first window, after UTF-8 text, is reported at its own line and byte offset', async () => {
+      let text = '';
+      for (let i = 0; Buffer.byteLength(text) < 3 * WINDOW; i++) text += JSON.stringify({ i, s: `東京 ${i}` }) + '\n';
+      const badLine = text.split('\n').length;
+      const badByte = Buffer.byteLength(text);
+      text += '{"broken": \n';
+      for (let i = 0; i < 500; i++) text += JSON.stringify({ i }) + '\n';
+      const data = tmp.write('bad-late.jsonl', text);
+      const out = tmp.path('bad-late-jsonl.ndjson');
+      await hangGuard(runDataset({ data, processor: identity, strategy: 'byte-range', workers: 2, chunkBytes: 1024 * 1024, onError: 'skip', out }), 'JSON Lines with a bad line');
+      const errors = readNdjson(`${out}.errors.ndjson`) as { line: number; byteOffset: number }[];
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0].line, badLine, JSON.stringify(errors[0]));
+      assert.equal(errors[0].byteOffset, badByte, JSON.stringify(errors[0]));
+      fs.rmSync(data);
+    });
+
     it("a bad row past the first window, after UTF-8 text, is reported at its own line and byte offset", async () => {
       let text = 'a,b,c\n';
       for (let i = 0; i < 4000; i++) text += `${i},row ${i},${i}\n`; // about 60 KB

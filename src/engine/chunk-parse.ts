@@ -3,7 +3,7 @@
 // thread, an index range of the shared table, or a single pre-parsed row.
 import { isAscii } from 'node:buffer';
 import { epochNow } from './clock';
-import { byteOffsetOf, countLines, scanCsv, type ScanResult } from './csv-parse';
+import { countLines, scanCsv, type ScanResult } from './csv-parse';
 import { decodeField, scanColumns } from './columnar-parse';
 import { makeRowBuilder, type RowBuilder } from './row-shape';
 import { ROW_BATCH } from './row-run';
@@ -92,7 +92,7 @@ function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
 }
 
 /*
- * CSV is decoded and scanned a window at a time, not as one string per chunk. A string over about
+ * Text (CSV and JSON Lines) is decoded and scanned a window at a time, not as one string per chunk. A string over about
  * 128 KiB is a "large object" to V8, with memory of its own, mapped fresh for every chunk and
  * faulted in page by page: decoding 128 KiB–1 MiB at once costs about 1 ms per MB against 0.1 for
  * short pieces, which live in the young generation like the rows cut from them. Of 16, 64 KiB and
@@ -113,30 +113,24 @@ interface ScanWindow {
   ascii: boolean;
 }
 
+/** Scans one window's text for records starting before `limit` (character positions). */
+type PieceScanner = (piece: string, limit: number, atEof: boolean) => ScanResult;
+
 /** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
 function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: RowSink | undefined): Omit<ParsedChunk, 'readMs'> | null {
   const { buffer, base, from, limit } = source;
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
-  // CSV is scanned in windows (see WINDOW_BYTES); JSON Lines as one string.
-  const windowed = config.format !== 'jsonl';
-  // Most data is ASCII: checking that (SIMD) and decoding as Latin-1 is several times faster than UTF-8.
-  const asciiOnly = !windowed && isAscii(bytes);
-  const text = windowed ? '' : asciiOnly ? bytes.toString('latin1') : bytes.toString('utf8');
-  const charLimit = windowed || asciiOnly ? limit - from : Buffer.from(buffer.buffer, buffer.byteOffset + from, limit - from).toString('utf8').length;
+  const byteLimit = limit - from;
   // The windows scanned so far. In a window of UTF-8 text, a record's position in `starts` is the
   // window's byte offset plus its character position there; byteAt turns that into bytes.
   const windows: ScanWindow[] = [];
   const byteAt = (record: number, position: number): number => {
-    if (!windowed) return byteOffsetOf(text, position, asciiOnly);
     let k = windows.length - 1;
     while (k > 0 && windows[k].firstRecord > record) k--;
     const w = windows[k];
     if (!w || w.ascii) return position;
     return w.byteStart + Buffer.byteLength(bytes.toString('utf8', w.byteStart, w.byteEnd).slice(0, position - w.byteStart), 'utf8');
   };
-  // Only for error locations and the lines before the first record (few): windows count the rest.
-  const linesBefore = (record: number, position: number) => (windowed ? countLineFeeds(bytes, 0, byteAt(record, position)) : countLines(text, 0, position));
-  let windowLines = 0;
   let rows: unknown[] = [];
   const starts: number[] = [];
   // With a sink, rows go out every ROW_BATCH records and `rows` holds only the batch.
@@ -153,8 +147,8 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
   let fatal: WorkerRowError | undefined;
   let skippedRecords: Set<number> | undefined;
   const locate = (record: number) => {
-    const at = starts[record];
-    return { byteOffset: base + from + byteAt(record, at), linesBefore: linesBefore(record, at) };
+    const at = byteAt(record, starts[record]);
+    return { byteOffset: base + from + at, linesBefore: countLineFeeds(bytes, 0, at) };
   };
   const dataError = (message: string, record: number, data: unknown) => {
     const failure: WorkerRowError = { kind: 'data', message, record, ...locate(record), data };
@@ -166,38 +160,38 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
     (skippedRecords ??= new Set()).add(record);
     return true;
   };
-  let stop: number;
+
+  // Where the window being scanned starts in the chunk's bytes.
+  let offset = 0;
+  let scanPiece: PieceScanner;
   if (config.format === 'jsonl') {
-    let p = 0;
-    while (p < charLimit) {
-      let nl = text.indexOf('\n', p);
-      if (nl < 0) {
-        if (!source.atEof) return null;
-        nl = text.length;
-      }
-      const line = text.slice(p, nl);
-      if (line.trim() !== '') {
-        starts.push(p);
-        try {
-          rows.push(JSON.parse(line));
-        } catch (error) {
-          rows.push(undefined);
-          if (!dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line)) break;
+    scanPiece = (piece, pieceLimit, atEof) => {
+      let p = 0;
+      while (p < pieceLimit && p < piece.length) {
+        let nl = piece.indexOf('\n', p);
+        if (nl < 0) {
+          if (!atEof) return { stop: p, incomplete: true };
+          nl = piece.length;
         }
-        if (sink && rows.length >= ROW_BATCH && !handOver()) {
-          p = nl + 1;
-          break;
+        const line = piece.slice(p, nl);
+        if (line.trim() !== '') {
+          starts.push(offset + p);
+          try {
+            rows.push(JSON.parse(line));
+          } catch (error) {
+            rows.push(undefined);
+            if (!dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line)) return { stop: Math.min(nl + 1, piece.length), incomplete: false };
+          }
+          if (sink && rows.length >= ROW_BATCH && !handOver()) return { stop: Math.min(nl + 1, piece.length), incomplete: false };
         }
+        p = nl + 1;
       }
-      p = nl + 1;
-    }
-    stop = Math.min(p, text.length);
+      return { stop: Math.min(p, piece.length), incomplete: false };
+    };
   } else {
     const build = rowBuilder(config, plan);
     const width = config.header.length;
     const delimiter = config.delimiter.charCodeAt(0);
-    // Where the text being scanned starts in the chunk's (windows start past 0).
-    let offset = 0;
     const onRecord = (fields: string[], recordStart: number) => {
       starts.push(offset + recordStart);
       if (fields.length !== width) {
@@ -207,58 +201,58 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
       rows.push(build(fields));
       if (sink && rows.length >= ROW_BATCH) return handOver();
     };
-    let scan: ScanResult;
-    let stopAt = 0;
-    let window = WINDOW_BYTES;
-    for (;;) {
-      let windowEnd = Math.min(bytes.length, offset + window);
-      const last = windowEnd === bytes.length;
-      const ascii = isAscii(bytes.subarray(offset, windowEnd));
-      // UTF-8 text is cut between characters (a continuation byte is 10xxxxxx).
-      if (!ascii && !last) {
-        let cut = windowEnd;
-        while (cut > offset && (bytes[cut] & 0xc0) === 0x80) cut--;
-        if (cut > offset) windowEnd = cut;
-      }
-      const piece = ascii ? bytes.toString('latin1', offset, windowEnd) : bytes.toString('utf8', offset, windowEnd);
-      const limitBytes = charLimit - offset;
-      // A limit inside the window, in characters. A limit inside a character counts it as one
-      // character: records start after a line feed, so none is wrongly let in or left out.
-      const pieceLimit = ascii || limitBytes >= windowEnd - offset ? limitBytes : bytes.toString('utf8', offset, offset + limitBytes).length;
-      windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii });
-      scan = scanCsv(piece, 0, pieceLimit, delimiter, last && source.atEof, onRecord);
-      if (scan.incomplete) {
-        if (last) return null;
-        if (scan.stop === 0) {
-          windows.pop();
-          window *= 2; // one record longer than the window
-          continue;
-        }
-      }
-      // Counted on the piece: a string's indexOf is a builtin; a Buffer's is a call into C++ each time.
-      windowLines += countLines(piece, 0, scan.stop);
-      const consumed = ascii ? scan.stop : Buffer.byteLength(piece.slice(0, scan.stop), 'utf8');
-      if (scan.unterminatedQuoteAt !== undefined) scan.unterminatedQuoteAt = offset + scan.unterminatedQuoteAt;
-      if (!scan.incomplete && (last || offset + consumed >= charLimit || stopped || fatal)) {
-        stopAt = offset + consumed;
-        break;
-      }
-      // Go on from the first record not consumed: one that ran past the window, or the one
-      // starting right where the window ended.
-      offset += consumed;
-      window = WINDOW_BYTES;
+    scanPiece = (piece, pieceLimit, atEof) => scanCsv(piece, 0, pieceLimit, delimiter, atEof, onRecord);
+  }
+
+  let window = WINDOW_BYTES;
+  let lines = 0;
+  let stop: number;
+  let scan: ScanResult;
+  for (;;) {
+    let windowEnd = Math.min(bytes.length, offset + window);
+    const last = windowEnd === bytes.length;
+    const ascii = isAscii(bytes.subarray(offset, windowEnd));
+    // UTF-8 text is cut between characters (a continuation byte is 10xxxxxx).
+    if (!ascii && !last) {
+      let cut = windowEnd;
+      while (cut > offset && (bytes[cut] & 0xc0) === 0x80) cut--;
+      if (cut > offset) windowEnd = cut;
     }
-    if (scan.unterminatedQuoteAt !== undefined) {
-      starts.push(scan.unterminatedQuoteAt);
-      fatal = { kind: 'data', message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)', record: starts.length - 1, ...locate(starts.length - 1) };
-      starts.pop();
+    const piece = ascii ? bytes.toString('latin1', offset, windowEnd) : bytes.toString('utf8', offset, windowEnd);
+    const limitBytes = byteLimit - offset;
+    // A limit inside the window, in characters. A limit inside a character counts it as one
+    // character: records start after a line feed, so none is wrongly let in or left out.
+    const pieceLimit = ascii || limitBytes >= windowEnd - offset ? limitBytes : bytes.toString('utf8', offset, offset + limitBytes).length;
+    windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii });
+    scan = scanPiece(piece, pieceLimit, last && source.atEof);
+    if (scan.incomplete) {
+      if (last) return null;
+      if (scan.stop === 0) {
+        windows.pop();
+        window *= 2; // one record longer than the window
+        continue;
+      }
     }
-    stop = stopAt;
+    // Counted on the piece: a string's indexOf is a builtin; a Buffer's is a call into C++ each time.
+    lines += countLines(piece, 0, scan.stop);
+    const consumed = ascii ? scan.stop : Buffer.byteLength(piece.slice(0, scan.stop), 'utf8');
+    if (!scan.incomplete && (last || offset + consumed >= byteLimit || stopped || fatal || scan.unterminatedQuoteAt !== undefined)) {
+      stop = offset + consumed;
+      break;
+    }
+    // Go on from the first record not consumed: one that ran past the window, or the one
+    // starting right where the window ended.
+    offset += consumed;
+    window = WINDOW_BYTES;
+  }
+  if (scan.unterminatedQuoteAt !== undefined) {
+    starts.push(offset + scan.unterminatedQuoteAt);
+    fatal = { kind: 'data', message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)', record: starts.length - 1, ...locate(starts.length - 1) };
+    starts.pop();
   }
   if (sink && !stopped && !fatal && rows.length > 0) handOver();
-  const end = base + from + (windowed ? stop : byteOffsetOf(text, stop, asciiOnly));
-  const leadingLines = starts.length > 0 ? linesBefore(0, starts[0]) : 0;
-  return { start: base + from, end, count: starts.length, lines: windowed ? windowLines : countLines(text, 0, stop), leadingLines, rows, errors, fatal, skippedRecords, locate };
+  const leadingLines = starts.length > 0 ? countLineFeeds(bytes, 0, byteAt(0, starts[0])) : 0;
+  return { start: base + from, end: base + from + stop, count: starts.length, lines, leadingLines, rows, errors, fatal, skippedRecords, locate };
 }
 
 /** The columnar fast path: numbers parsed from bytes, text columns decoded only when read. */
