@@ -92,14 +92,15 @@ function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
 }
 
 /*
- * Text (CSV and JSON Lines) is decoded and scanned a window at a time, not as one string per chunk. A string over about
- * 128 KiB is a "large object" to V8, with memory of its own, mapped fresh for every chunk and
- * faulted in page by page: decoding 128 KiB–1 MiB at once costs about 1 ms per MB against 0.1 for
- * short pieces, which live in the young generation like the rows cut from them. Of 16, 64 KiB and
- * whole chunks, 16 KiB windows parsed the default job fastest (bench/README.md). A window of ASCII
- * bytes is decoded as Latin-1 (characters are bytes); any other as UTF-8, so text that is mostly
- * ASCII is mostly decoded the fast way. A record that runs past a window is scanned again from its
- * start in the next one, or in a larger one when it is longer than a window.
+ * Text (CSV and JSON Lines) is decoded and scanned a window at a time, not as one string per
+ * chunk. A string over about 128 KiB is a "large object" to V8, with memory of its own, mapped
+ * fresh for every chunk and faulted in page by page: decoding 128 KiB–1 MiB at once costs about
+ * 1 ms per MB against 0.1 for short pieces, which live in the young generation like the rows cut
+ * from them. Of 16, 64 KiB and whole chunks, 16 KiB windows parsed the default job fastest
+ * (bench/README.md). A window of ASCII bytes is decoded as Latin-1 (characters are bytes); any
+ * other as UTF-8, so text that is mostly ASCII is mostly decoded the fast way. A record that runs
+ * past a window is scanned again from its start in the next one, or in a larger one when it is
+ * longer than a window.
  */
 const WINDOW_BYTES = 16 * 1024;
 
@@ -111,6 +112,8 @@ interface ScanWindow {
   byteEnd: number;
   /** Decoded as Latin-1 (characters are bytes) or, holding a byte over 0x7f, as UTF-8. */
   ascii: boolean;
+  /** Line feeds in the chunk before it. */
+  linesBefore: number;
 }
 
 /** Scans one window's text for records starting before `limit` (character positions). */
@@ -121,15 +124,18 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
   const { buffer, base, from, limit } = source;
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
   const byteLimit = limit - from;
-  // The windows scanned so far. In a window of UTF-8 text, a record's position in `starts` is the
-  // window's byte offset plus its character position there; byteAt turns that into bytes.
+  // The windows scanned so far. A record's position in `starts` is its window's byte offset plus
+  // its character position in the window's text; `where` turns that into bytes and lines. Only
+  // reported locations need it, mostly for a record of the window being scanned, whose text is kept.
   const windows: ScanWindow[] = [];
-  const byteAt = (record: number, position: number): number => {
+  let kept = { window: -1, text: '' };
+  const where = (record: number, position: number): { byte: number; lines: number } => {
     let k = windows.length - 1;
     while (k > 0 && windows[k].firstRecord > record) k--;
     const w = windows[k];
-    if (!w || w.ascii) return position;
-    return w.byteStart + Buffer.byteLength(bytes.toString('utf8', w.byteStart, w.byteEnd).slice(0, position - w.byteStart), 'utf8');
+    if (kept.window !== k) kept = { window: k, text: bytes.toString(w.ascii ? 'latin1' : 'utf8', w.byteStart, w.byteEnd) };
+    const before = kept.text.slice(0, position - w.byteStart);
+    return { byte: w.byteStart + (w.ascii ? before.length : Buffer.byteLength(before, 'utf8')), lines: w.linesBefore + countLines(before, 0, before.length) };
   };
   let rows: unknown[] = [];
   const starts: number[] = [];
@@ -147,8 +153,8 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
   let fatal: WorkerRowError | undefined;
   let skippedRecords: Set<number> | undefined;
   const locate = (record: number) => {
-    const at = byteAt(record, starts[record]);
-    return { byteOffset: base + from + at, linesBefore: countLineFeeds(bytes, 0, at) };
+    const { byte, lines } = where(record, starts[record]);
+    return { byteOffset: base + from + byte, linesBefore: lines };
   };
   const dataError = (message: string, record: number, data: unknown) => {
     const failure: WorkerRowError = { kind: 'data', message, record, ...locate(record), data };
@@ -223,7 +229,7 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
     // A limit inside the window, in characters. A limit inside a character counts it as one
     // character: records start after a line feed, so none is wrongly let in or left out.
     const pieceLimit = ascii || limitBytes >= windowEnd - offset ? limitBytes : bytes.toString('utf8', offset, offset + limitBytes).length;
-    windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii });
+    kept = { window: windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii, linesBefore: lines }) - 1, text: piece };
     scan = scanPiece(piece, pieceLimit, last && source.atEof);
     if (scan.incomplete) {
       if (last) return null;
@@ -251,7 +257,7 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
     starts.pop();
   }
   if (sink && !stopped && !fatal && rows.length > 0) handOver();
-  const leadingLines = starts.length > 0 ? countLineFeeds(bytes, 0, byteAt(0, starts[0])) : 0;
+  const leadingLines = starts.length > 0 ? where(0, starts[0]).lines : 0;
   return { start: base + from, end: base + from + stop, count: starts.length, lines, leadingLines, rows, errors, fatal, skippedRecords, locate };
 }
 

@@ -21,8 +21,7 @@ export interface ScanResult {
 
 /**
  * Scans records whose first character lies in [start, limit). Each record's fields go to `onRecord`
- * (the array is reused: copy what you keep) with the record's start position and the position after
- * it (past its line end). `atEof` says the text
+ * (the array is reused: copy what you keep) with the record's start position. `atEof` says the text
  * ends where the file ends; otherwise a record running past the text is reported as incomplete so
  * the caller can read more and scan again from `stop`.
  */
@@ -32,7 +31,7 @@ export function scanCsv(
   limit: number,
   delimiter: number,
   atEof: boolean,
-  onRecord: (fields: string[], recordStart: number, recordEnd: number) => boolean | void,
+  onRecord: (fields: string[], recordStart: number) => boolean | void,
 ): ScanResult {
   const n = text.length;
   const fields: string[] = [];
@@ -136,7 +135,7 @@ export function scanCsv(
       break;
     }
     if (fields.length !== count) fields.length = count;
-    if (onRecord(fields, recordStart, i) === false) return { stop: i, incomplete: false };
+    if (onRecord(fields, recordStart) === false) return { stop: i, incomplete: false };
   }
   return { stop: i, incomplete: false };
 }
