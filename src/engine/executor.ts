@@ -3,12 +3,12 @@
 // verified, output written as it arrives, and every chunk's cost recorded.
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { AdaptiveChunker } from './adaptive-chunks';
 import { epochNow } from './clock';
 import { inspectDataset, type DatasetInfo } from './dataset';
 import { ChunkscopeError, describeLocation } from './errors';
+import { mainThreadBusyClock, type BusyClock } from './main-thread-clock';
 import { AtomicFile } from './output';
 import { DEFAULTS, resolveRunOptions, type ResolvedOptions } from './options';
 import { compileProcessor } from './processor-compile';
@@ -120,7 +120,8 @@ class Run {
   /** This run's own peak: process-lifetime maxRSS would include whatever ran before in this process. */
   private peakRss = process.memoryUsage.rss();
   private processingStart = 0;
-  private lastLoopUse: EventLoopUtilization | undefined;
+  private readonly busyClock: BusyClock;
+  private lastBusy: number | undefined;
   private mainMsAverage: number | undefined;
   private lastRssSample = 0;
   private mainBusyMs: number | undefined;
@@ -136,6 +137,7 @@ class Run {
     private readonly startedAtEpochMs: number,
   ) {
     this.expectedStart = info.dataStart;
+    this.busyClock = mainThreadBusyClock(config.profile !== undefined);
     // Init and teardown tasks listen on this one signal.
     setMaxListeners(Infinity, this.abort.signal);
   }
@@ -168,10 +170,11 @@ class Run {
         if (this.opts.onError === 'skip') this.errorsOut = new AtomicFile(`${this.opts.out}.errors.ndjson`);
       }
       this.processingStart = epochNow();
-      const loopAtStart = performance.eventLoopUtilization();
+      const busyAtStart = this.busyClock();
       await this.pump(chunks);
       const processingEnd = epochNow();
-      this.mainBusyMs = performance.eventLoopUtilization(loopAtStart).active;
+      const busyAtEnd = this.busyClock();
+      this.mainBusyMs = busyAtStart !== undefined && busyAtEnd !== undefined ? busyAtEnd - busyAtStart : undefined;
       const result = await this.finishFold();
       if (result && this.out) this.out.write(JSON.stringify(result.value) + '\n');
       const teardowns = await this.barrierRound('teardown');
@@ -484,16 +487,16 @@ class Run {
   }
 
   /**
-   * The main thread's recent work per chunk (ms), from event-loop utilisation between chunks: it
-   * receives, checks and writes every chunk, and with a worker per core that time is the workers'.
+   * The main thread's recent work per chunk (ms), from its busy time between chunks: it receives,
+   * checks and writes every chunk, and with a worker per core that time is the workers'.
    */
-  private mainMsPerChunk(): number {
-    const now = performance.eventLoopUtilization();
-    const last = this.lastLoopUse;
-    this.lastLoopUse = now;
+  private mainMsPerChunk(): number | undefined {
+    const now = this.busyClock();
+    const last = this.lastBusy;
+    this.lastBusy = now;
     // The first chunk's interval holds start-up, not per-chunk work.
-    if (last === undefined) return 0;
-    const active = performance.eventLoopUtilization(now, last).active;
+    if (last === undefined || now === undefined) return this.mainMsAverage;
+    const active = now - last;
     this.mainMsAverage = this.mainMsAverage === undefined ? active : this.mainMsAverage * 0.9 + active * 0.1;
     return this.mainMsAverage;
   }
