@@ -64,6 +64,38 @@ describe('per-chunk records, summary and trace', function () {
     assert.deepEqual(info.sampleRows[0], ['1', '東京 1', '1']);
   });
 
+  it('inspectDataset samples the same 1,000 rows whether they fit in its first 96 KiB or need the full 1 MiB', async () => {
+    // Sample rows, numeric columns and bytes per row computed by hand from the file's own lines.
+    const expectFor = (text: string) => {
+      const lines = text.split('\n');
+      const rows = lines.slice(1, 1001).map((l) => l.split(','));
+      return { header: lines[0].split(','), rows, meanRowBytes: Buffer.byteLength(lines.slice(1, 1001).join('\n') + '\n') / 1000 };
+    };
+    // Two fields a row (a wide header's extra columns stay empty in the sample); UTF-8 in each row.
+    const make = (rowBytes: number, headerNames: number) => {
+      let text = Array.from({ length: headerNames }, (_, i) => `column_${i}`).join(',') + '\n';
+      for (let i = 0; i < 3000; i++) {
+        const first = `${i},é${i * 0.5}`;
+        text += `${first}${'x'.repeat(Math.max(0, rowBytes - first.length))}\n`;
+      }
+      return text;
+    };
+    for (const [label, text] of [
+      ['short rows: the sample fits in 96 KiB', make(40, 2)],
+      ['long rows: the sample needs the full 1 MiB', make(300, 2)],
+      ['a header longer than 96 KiB', make(20, 20_000)],
+    ] as const) {
+      const file = tmp.write('sample.csv', text);
+      const info = await inspectDataset(file);
+      const expected = expectFor(text);
+      assert.deepEqual(info.header, expected.header, label);
+      assert.equal(info.sampleRows.length, 1000, label);
+      assert.deepEqual(info.sampleRows, expected.rows, label);
+      assert.ok(Math.abs(info.meanRowBytes - expected.meanRowBytes) < 1e-9, `${label}: ${info.meanRowBytes} vs ${expected.meanRowBytes}`);
+      assert.deepEqual(info.numericColumns, ['column_0'], label);
+    }
+  });
+
   for (const strategy of STRATEGIES) {
     describe(strategy, () => {
       const rep = () => reports.get(strategy)!;

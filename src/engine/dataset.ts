@@ -2,7 +2,7 @@
 // and which columns are numeric. Reads only the first bytes, never the whole file.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { countLines, scanCsv } from './csv-parse';
+import { countLines, scanCsv, type ScanResult } from './csv-parse';
 import { ChunkscopeError } from './errors';
 import { isNumericText } from './row-shape';
 import type { DatasetFormat } from './types';
@@ -27,6 +27,7 @@ export interface DatasetInfo {
 }
 
 const SAMPLE_BYTES = 1 << 20;
+const FIRST_SAMPLE_BYTES = 96 * 1024;
 const SAMPLE_ROWS = 1000;
 
 export function formatOf(file: string, explicit?: DatasetFormat): DatasetFormat {
@@ -63,20 +64,33 @@ export async function inspectDataset(
   try {
     const { size } = await handle.stat();
     if (size === 0) throw new ChunkscopeError('input', `Dataset ${file} is empty (0 bytes): nothing to process`);
-    const buffer = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
-    await handle.read(buffer, 0, buffer.length, 0);
-    const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-    const atEof = buffer.length === size;
-    const text = buffer.toString('utf8', bom);
-    return format === 'jsonl'
-      ? inspectJsonLines(file, text, bom, size, atEof)
-      : inspectCsv(file, text, bom, size, atEof, delimiter, opts.header !== false);
+    // Most CSV files show their whole sample in the first FIRST_SAMPLE_BYTES; text over ~128 KiB is
+    // dearer per byte to decode (chunk-parse.ts), and this is on every run's start-up path.
+    for (const sampleBytes of format === 'csv' && size > FIRST_SAMPLE_BYTES ? [FIRST_SAMPLE_BYTES, SAMPLE_BYTES] : [SAMPLE_BYTES]) {
+      const buffer = Buffer.alloc(Math.min(size, sampleBytes));
+      await handle.read(buffer, 0, buffer.length, 0);
+      const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+      const atEof = buffer.length === size;
+      const text = buffer.toString('utf8', bom);
+      if (format === 'jsonl') return inspectJsonLines(file, text, bom, size, atEof);
+      const sample = scanSample(text, atEof, delimiter);
+      if (sample.full || sampleBytes === SAMPLE_BYTES) return inspectCsv(file, text, bom, size, delimiter, opts.header !== false, sample);
+    }
+    throw new Error('unreachable: the last sample size always returns');
   } finally {
     await handle.close();
   }
 }
 
-function inspectCsv(file: string, text: string, bom: number, size: number, atEof: boolean, delimiter: string, hasHeader: boolean): DatasetInfo {
+interface CsvSample {
+  records: string[][];
+  starts: number[];
+  scan: ScanResult;
+  /** Every record the sample takes was found (a header and SAMPLE_ROWS rows). */
+  full: boolean;
+}
+
+function scanSample(text: string, atEof: boolean, delimiter: string): CsvSample {
   const records: string[][] = [];
   const starts: number[] = [];
   const scan = scanCsv(text, 0, text.length, delimiter.charCodeAt(0), atEof, (fields, start) => {
@@ -84,6 +98,11 @@ function inspectCsv(file: string, text: string, bom: number, size: number, atEof
     starts.push(start);
     return records.length <= SAMPLE_ROWS;
   });
+  return { records, starts, scan, full: records.length > SAMPLE_ROWS };
+}
+
+function inspectCsv(file: string, text: string, bom: number, size: number, delimiter: string, hasHeader: boolean, sample: CsvSample): DatasetInfo {
+  const { records, starts, scan } = sample;
   if (scan.unterminatedQuoteAt !== undefined && records.length === 0) {
     throw new ChunkscopeError('data', `${file}: unterminated quoted field starting at line 1, byte ${bom + scan.unterminatedQuoteAt}`);
   }
