@@ -24,7 +24,7 @@ if (isMainThread) {
     process.exit(2);
   }
   const times = { 1: [], 2: [] };
-  let outBytes = { 1: 0, 2: 0 };
+  const outBytes = { 1: 0, 2: 0 };
   for (let round = 0; round < rounds; round++) {
     for (const threads of round % 2 === 0 ? [1, 2] : [2, 1]) {
       const r = await timeThreads(file, rows, threads);
