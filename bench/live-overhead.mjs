@@ -19,7 +19,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
 const rows = option('rows', 2_000_000);
 const repeats = option('repeats', 5);
-const BATCH_MS = 100; // the panel's batching interval (src/extension/reportPanel.ts)
+const BATCH_MS = 100; // the panel's batching interval (src/extension/report-panel.ts)
 
 const data = path.join(root, 'bench/data', rows === 2_000_000 ? 'bench-2m.csv' : `bench-${rows}.csv`);
 if (!existsSync(data)) {

@@ -14,7 +14,7 @@ import { launchBenchChromium, machineInfo, machineLine, ms1 as f, openTimedPage,
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
-const { renderStandaloneReport } = require(path.join(root, 'out/webview/page.js'));
+const { renderStandaloneReport } = require(path.join(root, 'out/src/report-html/page.js'));
 const { runDataset } = require(path.join(root, 'out/src/engine/index.js'));
 const { syntheticReport } = require(path.join(root, 'out/test/synthetic-report.js'));
 

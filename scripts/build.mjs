@@ -11,7 +11,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const watchless = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root };
 const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
-  { in: 'src/engine/chunk-worker.ts', out: 'chunk-worker' },
+  { in: 'src/engine/worker/chunk-worker.ts', out: 'chunk-worker' },
   { in: 'src/engine/index.ts', out: 'engine' },
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/server/server.ts', out: 'server' },

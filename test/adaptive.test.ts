@@ -4,10 +4,10 @@
 // strategies really cut, identical output to a fixed run.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { AdaptiveChunker, formatBytes, type AdaptiveSettings } from '../src/engine/adaptive-chunks';
-import { runDataset, type RunChunkSizer } from '../src/engine/executor';
+import { AdaptiveChunker, formatBytes, type AdaptiveSettings } from '../src/engine/split/adaptive-chunks';
+import { runDataset, type RunChunkSizer } from '../src/engine/run/run';
 import { DEFAULTS, resolveRunOptions } from '../src/engine/options';
-import type { ChunkRecord, RunOptions, RunReport, Strategy } from '../src/engine/types';
+import type { ChunkRecord, RunOptions, RunReport, Strategy } from '../src/engine/model/run';
 import { IDENTITY_PROCESSOR, TempDir, hangGuard, readNdjson, writeProcessor } from './helpers';
 
 const KIB = 1024;

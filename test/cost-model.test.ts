@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { bestChunkRows, explainModel, fitCostModel, predictRun, runSweep, type CostModel, type RunCostSample } from '../src/engine';
-import { medianInterval95, median, logSpaced, seededRandom, shuffle, spreadOf, weightedLineFit } from '../src/engine/stats';
+import { medianInterval95, median, logSpaced, seededRandom, shuffle, spreadOf, weightedLineFit } from '../src/engine/base/stats';
 import { ROOT, TempDir } from './helpers';
 
 const SPIN = path.join(ROOT, 'test/fixtures/cost/spin-chunk.js');

@@ -1,25 +1,25 @@
 // Unit tests for the extension's VS Code-free logic (src/extension/logic). No `vscode` import here.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { isDatasetPath, isProcessorPath } from '../src/extension/logic/datasetFiles';
+import { isDatasetPath, isProcessorPath } from '../src/extension/logic/dataset-files';
 import { bytePercent, formatCompact, formatDuration } from '../src/extension/logic/format';
-import { computeOutputPaths, stemOf } from '../src/extension/logic/outputPaths';
+import { computeOutputPaths, stemOf } from '../src/extension/logic/output-paths';
 import {
   generateProcessorSource,
   suggestProcessorName,
   validateProcessorName,
-} from '../src/extension/logic/processorTemplate';
-import { describeExports, orderProcessors } from '../src/extension/logic/processorList';
-import { classifyRunError, describeFailure } from '../src/extension/logic/runErrors';
+} from '../src/extension/logic/processor-template';
+import { describeExports, orderProcessors } from '../src/extension/logic/processor-list';
+import { classifyRunError, describeFailure } from '../src/extension/logic/run-errors';
 import { settingsToRunOptions } from '../src/extension/logic/settings';
-import { describeSettings, settingEditsFor } from '../src/extension/logic/applySettings';
-import { shiftLines } from '../src/extension/logic/lineShift';
-import { medianMicrosPerRow } from '../src/extension/logic/perRow';
-import { entryPointLines } from '../src/extension/logic/entryPoints';
-import { findProcessorFrame, parseStackFrames } from '../src/extension/logic/stackFrames';
+import { describeSettings, settingEditsFor } from '../src/extension/logic/apply-settings';
+import { shiftLines } from '../src/extension/logic/line-shift';
+import { medianMicrosPerRow } from '../src/extension/logic/per-row';
+import { entryPointLines } from '../src/extension/logic/entry-points';
+import { findProcessorFrame, parseStackFrames } from '../src/extension/logic/stack-frames';
 import { notificationText, statusBarText, summaryLines } from '../src/extension/logic/summary';
-import { scanProcessorSource } from '../src/engine/processor-scan';
-import type { RunReport } from '../src/engine/types';
+import { scanProcessorSource } from '../src/engine/processor/scan';
+import type { RunReport } from '../src/engine/model/run';
 
 const paths = { data: '/d/sales.csv', processor: '/p/totals.ts', out: '/o/r.ndjson' };
 

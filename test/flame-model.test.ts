@@ -1,8 +1,8 @@
-// The flame views' model (webview/flame-model.ts): a small hand-made profile whose every number is
+// The flame views' model (webview/model/flame.ts): a small hand-made profile whose every number is
 // known, and a real profile captured here through node:inspector.
 import * as assert from 'node:assert/strict';
 import { Session } from 'node:inspector';
-import type { ChunkRecord, CpuProfile, ThreadProfile } from '../src/engine/types';
+import type { ChunkRecord, CpuProfile, ThreadProfile } from '../src/engine/model/run';
 import {
   buildFlameData,
   categorize,
@@ -21,7 +21,7 @@ import {
   urlToPath,
   SAMPLE_PHASES,
   type FlameData,
-} from '../webview/flame-model';
+} from '../webview/model/flame';
 
 const PROC = '/p/proc.js';
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '1' });

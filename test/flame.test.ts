@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { runDataset, type ChunkRecord, type CpuProfile, type RunReport } from '../src/engine';
-import type { FlameTestHook } from '../webview/flame-view';
-import { buildPageData, renderReportHtml } from '../webview/page';
+import type { FlameTestHook } from '../webview/pages/flame-panel';
+import { buildPageData, renderReportHtml } from '../src/report-html/page';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
 

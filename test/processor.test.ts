@@ -406,7 +406,7 @@ describe('processors', function () {
 
     it('the columnar scanner counts line feeds exactly as a second pass would (quoted newlines, CRLF, blank lines)', async () => {
       const fc = (await import('fast-check')).default;
-      const { scanColumns } = await import('../src/engine/columnar-parse');
+      const { scanColumns } = await import('../src/engine/parse/columnar-scan');
       const field = fc.oneof(
         fc.constantFrom('1', '-2.5', '', '3e2', 'x'),
         fc.stringMatching(/^[a-z\n\r",]{0,6}$/).map((t) => `"${t.replace(/"/g, '""')}"`),

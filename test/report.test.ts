@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose, runDataset, type ChunkRecord, type RunReport } from '../src/engine';
 import { formatInt, formatMs } from '../webview/format';
-import { buildPageData, renderReportHtml, renderStandaloneReport } from '../webview/page';
+import { buildPageData, renderReportHtml, renderStandaloneReport } from '../src/report-html/page';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
 import { syntheticReport } from './synthetic-report';

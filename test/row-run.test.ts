@@ -1,4 +1,4 @@
-// processRow runs on rows as they are parsed (src/engine/row-run.ts), and each worker holds its
+// processRow runs on rows as they are parsed (src/engine/worker/row-run.ts), and each worker holds its
 // next chunk while it runs one (executor.ts). Real worker threads and files: the results stay exact
 // when a chunk must be parsed again, errors keep their rows, a worker still runs its chunks one at
 // a time, and the time inside processRow is counted as compute, not parse.

@@ -5,9 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import type { RunOptions, RunReport } from '../src/engine';
-import { AdaptiveChunker } from '../src/engine/adaptive-chunks';
+import { AdaptiveChunker } from '../src/engine/split/adaptive-chunks';
 import { DEFAULTS } from '../src/engine/options';
-import { runDataset, type RunChunkSizer } from '../src/engine/executor';
+import { runDataset, type RunChunkSizer } from '../src/engine/run/run';
 import {
   IDENTITY_PROCESSOR,
   STRATEGIES,

@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { runSweep } from '../src/engine';
-import { predictRun } from '../src/engine/cost-model';
-import type { SweepReport } from '../src/engine/sweep-types';
+import { predictRun } from '../src/engine/tune/cost-model';
+import type { SweepReport } from '../src/engine/model/sweep';
 import { formatCompact, formatInt } from '../webview/format';
-import { buildSweepPageData, renderStandaloneSweep, renderSweepHtml } from '../webview/page';
-import type { SweepTestHook } from '../webview/sweep-view';
+import { buildSweepPageData, renderStandaloneSweep, renderSweepHtml } from '../src/report-html/page';
+import type { SweepTestHook } from '../webview/pages/sweep';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
 

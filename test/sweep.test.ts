@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inspectDataset, runSweep } from '../src/engine';
-import { prepareSample, parseSampleSize } from '../src/engine/sample';
-import { median } from '../src/engine/stats';
+import { prepareSample, parseSampleSize } from '../src/engine/read/sample';
+import { median } from '../src/engine/base/stats';
 import { ROOT, datasetForSuite, parseCsvReference } from './helpers';
 
 const CHEAP = path.join(ROOT, 'test/fixtures/cost/cheap-row.js');
@@ -112,7 +112,7 @@ describe('sweep', function () {
     const big = suite.tmp.write('big.csv', 'i,v\n' + Array.from({ length: 30_000 }, (_, i) => `${i},${i}\n`).join(''));
     // In a child: if a worker pool were left open, the child would never exit and spawnSync would time out.
     const script = `
-      const { runSweep } = require(${JSON.stringify(path.join(ROOT, 'out/src/engine/sweep.js'))});
+      const { runSweep } = require(${JSON.stringify(path.join(ROOT, 'out/src/engine/index.js'))});
       const controller = new AbortController();
       let runs = 0;
       runSweep({ data: ${JSON.stringify(big)}, processor: ${JSON.stringify(SPIN)}, workers: [1], chunkRows: [500, 1000, 2000], repeats: 5, sample: { rows: 10000 }, seed: 2, tempDir: ${JSON.stringify(tempDir)} },

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tune } from '../src/engine';
-import { findSavedTuning } from '../src/engine/tune';
+import { findSavedTuning } from '../src/engine/tune/tune';
 import { ROOT, datasetForSuite } from './helpers';
 
 const SPIN = path.join(ROOT, 'test/fixtures/cost/spin-chunk.js');

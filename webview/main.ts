@@ -3,19 +3,19 @@
 // histogram, the diagnosis and the export buttons. Runs the same in a VS Code webview and as a
 // standalone file; see host.ts for the differences.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { toChromeTrace } from '../src/engine/trace';
-import type { ChunkRecord, Finding } from '../src/engine/types';
+import { toChromeTrace } from '../src/engine/report/trace';
+import type { ChunkRecord, Finding } from '../src/engine/model/run';
 import { button, el, type Child, pageHeader, section } from './dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
-import { HistogramView, type HistogramMode } from './histogram';
+import { HistogramView, type HistogramMode } from './charts/histogram';
 import { detectHost, type Host } from './host';
-import { LiveModel } from './live';
-import { buildModel, describeChunk, workerTimeSplit, type ComparePageData, type LivePageData, type Model, type PageData } from './model';
-import { UtilisationView } from './utilisation';
-import { mountFlameView, type FlameViewState } from './flame-view';
-import { isSweepPage } from './model';
-import { startSweep } from './sweep-view';
-import { Timeline, type View } from './timeline';
+import { LiveModel } from './model/live';
+import { buildModel, describeChunk, workerTimeSplit, type ComparePageData, type LivePageData, type Model, type PageData } from './model/run';
+import { UtilisationView } from './charts/utilisation';
+import { mountFlameView, type FlameViewState } from './pages/flame-panel';
+import { isSweepPage } from './model/run';
+import { startSweep } from './pages/sweep';
+import { Timeline, type View } from './charts/timeline';
 
 interface SavedState {
   /** Which run the state belongs to: the panel of a timings file is reused when the file is run again. */

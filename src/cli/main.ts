@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ChunkscopeError, runDataset, toChromeTrace, type RunOptions, type RunReport } from '../engine';
-import { writeFileAtomic } from '../engine/output';
-import { readReportFile, readSweepFile, renderStandaloneCompare, renderStandaloneReport, renderStandaloneSweep } from '../../webview/page';
+import { writeFileAtomic } from '../engine/base/atomic-file';
+import { readReportFile, readSweepFile, renderStandaloneCompare, renderStandaloneReport, renderStandaloneSweep } from '../report-html/page';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, requireDataAndProcessor } from './args';
 import { formatSummary } from './summary-table';
 import { sweepCommand } from './sweep-command';

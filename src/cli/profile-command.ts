@@ -3,9 +3,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { readReportFile, renderStandaloneReport } from '../../webview/page';
+import { readReportFile, renderStandaloneReport } from '../report-html/page';
 import { ChunkscopeError, formatLocation, functionTimings, readThreadProfiles, type RunOptions, type RunReport } from '../engine';
-import { writeFileAtomic } from '../engine/output';
+import { writeFileAtomic } from '../engine/base/atomic-file';
 
 export type ProfileEngine = 'inspector' | '0x';
 

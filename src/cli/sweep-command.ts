@@ -1,11 +1,11 @@
 // `chunkscope sweep DATA --processor FILE …`: runs the grid, prints a table of medians and spreads,
 // the cost model and its reasons, and writes the report as JSON and as a self-contained HTML page.
 import * as path from 'node:path';
-import { renderStandaloneSweep } from '../../webview/page';
+import { renderStandaloneSweep } from '../report-html/page';
 import { ChunkscopeError, runSweep, type SweepReport, type Strategy } from '../engine';
-import { writeFileAtomic } from '../engine/output';
-import { parseSampleSize } from '../engine/sample';
-import { chooseWorkerCount } from '../engine/tune';
+import { writeFileAtomic } from '../engine/base/atomic-file';
+import { parseSampleSize } from '../engine/read/sample';
+import { chooseWorkerCount } from '../engine/tune/tune';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
 
 export const SWEEP_USAGE = `Usage: chunkscope sweep DATA --processor FILE [options]

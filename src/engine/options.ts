@@ -1,8 +1,8 @@
 // Every default in one place, and the checks that turn a caller's options into a complete plan.
 import os from 'node:os';
 import path from 'node:path';
-import { ChunkscopeError } from './errors';
-import type { OnError, RowShape, RunOptions, Strategy, TypeMode } from './types';
+import { ChunkscopeError } from './base/errors';
+import type { OnError, RowShape, RunOptions, Strategy, TypeMode } from './model/run';
 
 export const STRATEGIES: readonly Strategy[] = ['per-row', 'batches', 'byte-range', 'shared-columns'];
 

@@ -1,15 +1,15 @@
 // Entry point (bundled by esbuild to dist/extension.js). Wires commands to their modules; no logic here.
 import * as vscode from 'vscode';
-import { compareRuns } from './comparePanel';
-import { newProcessor } from './newProcessor';
-import { LineTimingDecorations } from './lineTimingDecorations';
-import { ProcessorCodeLensProvider, PROFILE_COMMAND, SHOW_LAST_REPORT_COMMAND, SWEEP_COMMAND } from './processorCodeLens';
-import { ProfileHoverProvider, SHOW_CHUNK_COMMAND } from './profileHover';
+import { compareRuns } from './compare-panel';
+import { newProcessor } from './new-processor';
+import { LineTimingDecorations } from './line-timing-decorations';
+import { ProcessorCodeLensProvider, PROFILE_COMMAND, SHOW_LAST_REPORT_COMMAND, SWEEP_COMMAND } from './processor-code-lens';
+import { ProfileHoverProvider, SHOW_CHUNK_COMMAND } from './profile-hover';
 import { showReport } from './report';
-import { ReportPanel } from './reportPanel';
-import { RunCommand } from './runCommand';
-import { RunInsights } from './runInsights';
-import { SweepCommand } from './sweepCommand';
+import { ReportPanel } from './report-panel';
+import { RunCommand } from './run-command';
+import { RunInsights } from './run-insights';
+import { SweepCommand } from './sweep-command';
 import { SHOW_OUTPUT_COMMAND, Ui } from './ui';
 
 /** What activate returns: read-only views for the extension-host tests (decorations are not readable through the API). */

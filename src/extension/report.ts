@@ -2,7 +2,7 @@
 // through this one function.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ReportPanel } from './reportPanel';
+import { ReportPanel } from './report-panel';
 
 /** The extension's folder: from VS Code when it knows us, else from the bundle's place (dist/). */
 export function extensionUri(): vscode.Uri {

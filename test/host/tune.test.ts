@@ -3,7 +3,7 @@
 // the sweep page (a "Tune: …" panel).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TuneResult } from '../../src/engine/sweep-types';
+import type { TuneResult } from '../../src/engine/model/sweep';
 import { cleanWorkspace, closeAllEditors, csvText, waitFor, writeFile } from './helpers';
 
 const WORK = `exports.processRow = (row) => {

@@ -1,0 +1,168 @@
+// Looks at the start of a dataset: format, delimiter, header, where data begins, a sample of rows
+// and which columns are numeric. Reads only the first bytes, never the whole file.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { countLines, scanCsv, type ScanResult } from '../parse/csv-scan';
+import { ChunkscopeError } from '../base/errors';
+import { isNumericText } from '../parse/row-shape';
+import type { DatasetFormat } from '../model/run';
+
+export interface DatasetInfo {
+  path: string;
+  format: DatasetFormat;
+  delimiter: string;
+  /** Column names; for files without a header, c1..cN. */
+  header: string[];
+  hasHeader: boolean;
+  sizeBytes: number;
+  /** Byte offset of the first data row (after a BOM and the header). */
+  dataStart: number;
+  /** 1-based physical line on which the data section starts. */
+  dataStartLine: number;
+  sampleRows: string[][];
+  /** Columns whose sampled values are all numbers (empty values allowed). */
+  numericColumns: string[];
+  /** Mean bytes per data row in the sample: turns row counts into byte budgets. */
+  meanRowBytes: number;
+}
+
+const SAMPLE_BYTES = 1 << 20;
+const FIRST_SAMPLE_BYTES = 96 * 1024;
+const SAMPLE_ROWS = 1000;
+
+export function formatOf(file: string, explicit?: DatasetFormat): DatasetFormat {
+  if (explicit) return explicit;
+  const ext = path.extname(file).toLowerCase();
+  return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : 'csv';
+}
+
+export function delimiterOf(file: string, explicit?: string): string {
+  if (explicit !== undefined) {
+    const d = explicit === '\\t' || explicit === 'tab' ? '\t' : explicit;
+    if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
+      throw new ChunkscopeError('usage', `--delimiter must be one character other than a quote or newline, got ${JSON.stringify(explicit)}`);
+    }
+    return d;
+  }
+  return path.extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
+}
+
+export async function inspectDataset(
+  file: string,
+  opts: { delimiter?: string; header?: boolean; format?: DatasetFormat } = {},
+): Promise<DatasetInfo> {
+  const format = formatOf(file, opts.format);
+  const delimiter = delimiterOf(file, opts.delimiter);
+  let handle;
+  try {
+    handle = await fsp.open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+    throw new ChunkscopeError('input', `Cannot read dataset ${file}: ${why}`);
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) throw new ChunkscopeError('input', `Dataset ${file} is empty (0 bytes): nothing to process`);
+    // Most CSV files show their whole sample in the first FIRST_SAMPLE_BYTES; text over ~128 KiB is
+    // dearer per byte to decode (chunk-parse.ts), and this is on every run's start-up path.
+    for (const sampleBytes of format === 'csv' && size > FIRST_SAMPLE_BYTES ? [FIRST_SAMPLE_BYTES, SAMPLE_BYTES] : [SAMPLE_BYTES]) {
+      const buffer = Buffer.alloc(Math.min(size, sampleBytes));
+      await handle.read(buffer, 0, buffer.length, 0);
+      const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+      const atEof = buffer.length === size;
+      const text = buffer.toString('utf8', bom);
+      if (format === 'jsonl') return inspectJsonLines(file, text, bom, size, atEof);
+      const sample = scanSample(text, atEof, delimiter);
+      if (sample.full || sampleBytes === SAMPLE_BYTES) return inspectCsv(file, text, bom, size, delimiter, opts.header !== false, sample);
+    }
+    throw new Error('unreachable: the last sample size always returns');
+  } finally {
+    await handle.close();
+  }
+}
+
+interface CsvSample {
+  records: string[][];
+  starts: number[];
+  scan: ScanResult;
+  /** Every record the sample takes was found (a header and SAMPLE_ROWS rows). */
+  full: boolean;
+}
+
+function scanSample(text: string, atEof: boolean, delimiter: string): CsvSample {
+  const records: string[][] = [];
+  const starts: number[] = [];
+  const scan = scanCsv(text, 0, text.length, delimiter.charCodeAt(0), atEof, (fields, start) => {
+    records.push(fields.slice());
+    starts.push(start);
+    return records.length <= SAMPLE_ROWS;
+  });
+  return { records, starts, scan, full: records.length > SAMPLE_ROWS };
+}
+
+function inspectCsv(file: string, text: string, bom: number, size: number, delimiter: string, hasHeader: boolean, sample: CsvSample): DatasetInfo {
+  const { records, starts, scan } = sample;
+  if (scan.unterminatedQuoteAt !== undefined && records.length === 0) {
+    throw new ChunkscopeError('data', `${file}: unterminated quoted field starting at line 1, byte ${bom + scan.unterminatedQuoteAt}`);
+  }
+  if (records.length === 0) throw new ChunkscopeError('input', `Dataset ${file} has no rows (only blank lines)`);
+  const header = hasHeader ? records[0] : records[0].map((_, i) => `c${i + 1}`);
+  const headerEndChar = hasHeader ? (starts[1] ?? scan.stop) : 0;
+  const dataStart = bom + Buffer.byteLength(text.slice(0, headerEndChar), 'utf8');
+  const sampleRows = records.slice(hasHeader ? 1 : 0, SAMPLE_ROWS + (hasHeader ? 1 : 0));
+  const sampledChars = sampleRows.length > 0 ? (starts[sampleRows.length + (hasHeader ? 1 : 0)] ?? scan.stop) - headerEndChar : 0;
+  const sampledBytes = Buffer.byteLength(text.slice(headerEndChar, headerEndChar + sampledChars), 'utf8');
+  const numericColumns = header.filter((_, c) => {
+    let seen = false;
+    for (const row of sampleRows) {
+      const value = row[c];
+      if (value === undefined || value === '') continue;
+      if (!isNumericText(value)) return false;
+      seen = true;
+    }
+    return seen;
+  });
+  return {
+    path: file,
+    format: 'csv',
+    delimiter,
+    header,
+    hasHeader,
+    sizeBytes: size,
+    dataStart,
+    dataStartLine: 1 + countLines(text, 0, headerEndChar),
+    sampleRows,
+    numericColumns,
+    meanRowBytes: sampleRows.length > 0 ? sampledBytes / sampleRows.length : 64,
+  };
+}
+
+function inspectJsonLines(file: string, text: string, bom: number, size: number, atEof: boolean): DatasetInfo {
+  const lines = text.split('\n');
+  if (!atEof) lines.pop();
+  const sample = lines.filter((line) => line.trim() !== '').slice(0, SAMPLE_ROWS);
+  const keys = new Set<string>();
+  for (const line of sample) {
+    try {
+      const value = JSON.parse(line);
+      if (value && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) keys.add(key);
+    } catch {
+      break;
+    }
+  }
+  const sampledBytes = Buffer.byteLength(sample.join('\n'), 'utf8') + sample.length;
+  return {
+    path: file,
+    format: 'jsonl',
+    delimiter: '\n',
+    header: [...keys],
+    hasHeader: false,
+    sizeBytes: size,
+    dataStart: bom,
+    dataStartLine: 1,
+    sampleRows: [],
+    numericColumns: [],
+    meanRowBytes: sample.length > 0 ? sampledBytes / sample.length : 64,
+  };
+}

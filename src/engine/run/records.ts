@@ -1,0 +1,88 @@
+// From per-chunk records to the run summary: throughput, the worker-time split, busy shares.
+import os from 'node:os';
+import type { DatasetInfo } from '../read/dataset';
+import type { ResolvedOptions } from '../options';
+import type { ChunkRecord, ChunkSizeChange, RunSummary, WorkerSummary } from '../model/run';
+
+export interface SummaryInput {
+  opts: ResolvedOptions;
+  info: DatasetInfo;
+  records: ChunkRecord[];
+  skippedRows: number;
+  wallMs: number;
+  startupMs: number;
+  processingMs: number;
+  peakRssBytes: number;
+  startedAtEpochMs: number;
+  errorsFile?: string;
+  /** Set when sizes were chosen during the run (chunking 'auto'): the changes, possibly none. */
+  chunkSizes?: ChunkSizeChange[];
+  mainBusyMs?: number;
+}
+
+export function summarize(input: SummaryInput): RunSummary {
+  const { opts, info, records, processingMs } = input;
+  let rows = 0;
+  let bytes = 0;
+  let readMs = 0;
+  let parseMs = 0;
+  let computeMs = 0;
+  let encodeMs = 0;
+  let repairedChunks = 0;
+  const perWorker = new Map<number, WorkerSummary>();
+  for (const r of records) {
+    rows += r.rows;
+    bytes += r.bytes;
+    readMs += r.readMs;
+    parseMs += r.parseMs;
+    computeMs += r.computeMs;
+    encodeMs += r.encodeMs;
+    if (r.repaired) repairedChunks++;
+    let w = perWorker.get(r.workerId);
+    if (!w) perWorker.set(r.workerId, (w = { workerId: r.workerId, chunks: 0, rows: 0, busyMs: 0, busyShare: 0 }));
+    w.chunks++;
+    w.rows += r.rows;
+    w.busyMs += r.finishedAt - r.startedAt;
+  }
+  const workerSummaries = [...perWorker.values()].sort((a, b) => a.workerId - b.workerId);
+  for (const w of workerSummaries) w.busyShare = processingMs > 0 ? Math.min(1, w.busyMs / processingMs) : 0;
+  const workerTime = opts.workers * processingMs;
+  const useful = readMs + parseMs + computeMs;
+  const seconds = processingMs / 1000;
+  return {
+    data: info.path,
+    processor: opts.processor,
+    format: info.format,
+    strategy: opts.strategy,
+    workers: opts.workers,
+    chunkRows: opts.chunkRows,
+    chunkBytes: opts.chunkBytes,
+    // Sizes chosen during the run (adaptive, or a caller's sizer) are what makes a run 'auto'.
+    chunking: input.chunkSizes ? 'auto' : 'fixed',
+    ...(input.chunkSizes ? { chunkSizes: input.chunkSizes } : {}),
+    rows,
+    bytes,
+    chunks: records.length,
+    repairedChunks,
+    skippedRows: input.skippedRows,
+    wallMs: input.wallMs,
+    startupMs: input.startupMs,
+    processingMs,
+    rowsPerSecond: seconds > 0 ? rows / seconds : 0,
+    mbPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0,
+    readMs,
+    parseMs,
+    computeMs,
+    encodeMs,
+    overheadShare: workerTime > 0 ? Math.min(1, Math.max(0, 1 - useful / workerTime)) : 0,
+    idleShare: workerTime > 0 ? Math.min(1, Math.max(0, 1 - workerSummaries.reduce((n, w) => n + w.busyMs, 0) / workerTime)) : 0,
+    ...(input.mainBusyMs !== undefined ? { mainBusyMs: input.mainBusyMs } : {}),
+    workerSummaries,
+    peakRssBytes: input.peakRssBytes,
+    out: opts.out,
+    errorsFile: input.errorsFile,
+    nodeVersion: process.version,
+    cpus: os.availableParallelism(),
+    startedAtEpochMs: input.startedAtEpochMs,
+  };
+}

@@ -1,0 +1,430 @@
+// Worker-side parsing of one chunk into the rows a processor receives, whatever the strategy:
+// a byte range read from the file (with a speculative start), bytes handed over by the main
+// thread, an index range of the shared table, or a single pre-parsed row.
+import { isAscii } from 'node:buffer';
+import { epochNow } from '../base/clock';
+import { countLines, scanCsv, type ScanResult } from '../parse/csv-scan';
+import { decodeField, scanColumns } from '../parse/columnar-scan';
+import { makeRowBuilder, type RowBuilder } from '../parse/row-shape';
+import { ROW_BATCH } from './row-run';
+import type { ChunkPlan, ChunkTask, WorkerConfig, WorkerRowError } from '../model/protocol';
+import type { ColumnarChunk } from '../model/run';
+
+const LF = 10;
+/** Extra bytes read past a range's limit so the last record usually completes in one read. */
+const INITIAL_SLACK = 64 * 1024;
+
+export interface ParsedChunk {
+  start: number;
+  end: number;
+  count: number;
+  lines: number;
+  /** Line feeds between the chunk's start and its first record. */
+  leadingLines: number;
+  rows: unknown[] | ColumnarChunk;
+  readMs: number;
+  errors: WorkerRowError[];
+  fatal?: WorkerRowError;
+  skippedRecords?: Set<number>;
+  locate(record: number): { byteOffset: number; linesBefore: number };
+}
+
+/** Reads the file's bytes from `start` into `into`; returns the part filled. */
+type ReadRange = (start: number, into: Uint8Array) => Uint8Array;
+
+/**
+ * Takes text rows in small batches while the chunk is parsed (the chunk's `rows` then stay empty).
+ * rows[k] is record first + k; records in `skipped` are bad data, not to be run. Returning false
+ * stops the parse. A chunk whose last record ran past the bytes read is parsed again from its
+ * start after `restart()`, as a wrong speculative start is.
+ */
+export interface RowSink {
+  take(rows: unknown[], first: number, locate: ParsedChunk['locate'], skipped: Set<number> | undefined): boolean;
+  restart(): void;
+}
+
+// One read buffer per worker, reused by every chunk: a fresh one per chunk made two workers read
+// and parse markedly slower (new pages faulted in and unmapped each time; bench/README.md). Text
+// rows are decoded out of it before user code runs. Columnar text columns decode from it lazily,
+// so each columnar chunk has a generation and its text columns refuse to decode once a later
+// chunk has reused the bytes, rather than return another chunk's text.
+let readBufferMemory = new Uint8Array(0);
+let columnarGeneration = 0;
+/** Bytes per record in this worker's last columnar chunk: sizes the next chunk's arrays. */
+let columnarBytesPerRecord = 32;
+
+function readBuffer(length: number): Uint8Array {
+  if (readBufferMemory.length < length) readBufferMemory = new Uint8Array(Math.max(length, Math.ceil(readBufferMemory.length * 1.5)));
+  return readBufferMemory.subarray(0, length);
+}
+
+interface Source {
+  buffer: Uint8Array;
+  /** Absolute file offset of buffer[0]. */
+  base: number;
+  /** Relative position of the first record to parse. */
+  from: number;
+  /** Relative limit: records starting before it belong to this chunk. */
+  limit: number;
+  atEof: boolean;
+  /** The bytes are the worker's read buffer, which the next chunk overwrites. */
+  reusedBuffer?: boolean;
+}
+
+let cachedBuilder: { key: string; build: RowBuilder } | undefined;
+
+function rowBuilder(config: WorkerConfig, plan: ChunkPlan): RowBuilder {
+  const key = `${plan.rowShape}/${plan.types}`;
+  if (cachedBuilder?.key !== key) {
+    cachedBuilder = { key, build: makeRowBuilder(config.hasHeader ? config.header : null, plan.rowShape, plan.types) };
+  }
+  return cachedBuilder.build;
+}
+
+function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  let p = bytes.indexOf(LF, from);
+  while (p >= 0 && p < to) {
+    count++;
+    p = bytes.indexOf(LF, p + 1);
+  }
+  return count;
+}
+
+/*
+ * Text (CSV and JSON Lines) is decoded and scanned a window at a time, not as one string per
+ * chunk. A string over about 128 KiB is a "large object" to V8, with memory of its own, mapped
+ * fresh for every chunk and faulted in page by page: decoding 128 KiB–1 MiB at once costs about
+ * 1 ms per MB against 0.1 for short pieces, which live in the young generation like the rows cut
+ * from them. Of 16, 64 KiB and whole chunks, 16 KiB windows parsed the default job fastest
+ * (bench/README.md). A window of ASCII bytes is decoded as Latin-1 (characters are bytes); any
+ * other as UTF-8, so text that is mostly ASCII is mostly decoded the fast way. A record that runs
+ * past a window is scanned again from its start in the next one, or in a larger one when it is
+ * longer than a window.
+ */
+const WINDOW_BYTES = 16 * 1024;
+
+interface ScanWindow {
+  /** Index of the first record found in it. */
+  firstRecord: number;
+  /** Its bytes in the chunk's text. */
+  byteStart: number;
+  byteEnd: number;
+  /** Decoded as Latin-1 (characters are bytes) or, holding a byte over 0x7f, as UTF-8. */
+  ascii: boolean;
+  /** Line feeds in the chunk before it. */
+  linesBefore: number;
+}
+
+/** Scans one window's text for records starting before `limit` (character positions). */
+type PieceScanner = (piece: string, limit: number, atEof: boolean) => ScanResult;
+
+/** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
+function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: RowSink | undefined): Omit<ParsedChunk, 'readMs'> | null {
+  const { buffer, base, from, limit } = source;
+  const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
+  const byteLimit = limit - from;
+  // The windows scanned so far. A record's position in `starts` is its window's byte offset plus
+  // its character position in the window's text; `where` turns that into bytes and lines. Only
+  // reported locations need it, mostly for a record of the window being scanned, whose text is kept.
+  const windows: ScanWindow[] = [];
+  let kept = { window: -1, text: '' };
+  const where = (record: number, position: number): { byte: number; lines: number } => {
+    let k = windows.length - 1;
+    while (k > 0 && windows[k].firstRecord > record) k--;
+    const w = windows[k];
+    if (kept.window !== k) kept = { window: k, text: bytes.toString(w.ascii ? 'latin1' : 'utf8', w.byteStart, w.byteEnd) };
+    const before = kept.text.slice(0, position - w.byteStart);
+    return { byte: w.byteStart + (w.ascii ? before.length : Buffer.byteLength(before, 'utf8')), lines: w.linesBefore + countLines(before, 0, before.length) };
+  };
+  let rows: unknown[] = [];
+  const starts: number[] = [];
+  // With a sink, rows go out every ROW_BATCH records and `rows` holds only the batch.
+  let handedOver = 0;
+  let stopped = false;
+  const handOver = (): boolean => {
+    const go = sink!.take(rows, handedOver, locate, skippedRecords);
+    handedOver += rows.length;
+    rows = [];
+    if (!go) stopped = true;
+    return go;
+  };
+  const errors: WorkerRowError[] = [];
+  let fatal: WorkerRowError | undefined;
+  let skippedRecords: Set<number> | undefined;
+  const locate = (record: number) => {
+    const { byte, lines } = where(record, starts[record]);
+    return { byteOffset: base + from + byte, linesBefore: lines };
+  };
+  const dataError = (message: string, record: number, data: unknown) => {
+    const failure: WorkerRowError = { kind: 'data', message, record, ...locate(record), data };
+    if (plan.onError === 'stop') {
+      fatal = failure;
+      return false;
+    }
+    errors.push(failure);
+    (skippedRecords ??= new Set()).add(record);
+    return true;
+  };
+
+  // Where the window being scanned starts in the chunk's bytes.
+  let offset = 0;
+  let scanPiece: PieceScanner;
+  if (config.format === 'jsonl') {
+    scanPiece = (piece, pieceLimit, atEof) => {
+      let p = 0;
+      while (p < pieceLimit && p < piece.length) {
+        let nl = piece.indexOf('\n', p);
+        if (nl < 0) {
+          if (!atEof) return { stop: p, incomplete: true };
+          nl = piece.length;
+        }
+        const line = piece.slice(p, nl);
+        if (line.trim() !== '') {
+          starts.push(offset + p);
+          try {
+            rows.push(JSON.parse(line));
+          } catch (error) {
+            rows.push(undefined);
+            if (!dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line)) return { stop: Math.min(nl + 1, piece.length), incomplete: false };
+          }
+          if (sink && rows.length >= ROW_BATCH && !handOver()) return { stop: Math.min(nl + 1, piece.length), incomplete: false };
+        }
+        p = nl + 1;
+      }
+      return { stop: Math.min(p, piece.length), incomplete: false };
+    };
+  } else {
+    const build = rowBuilder(config, plan);
+    const width = config.header.length;
+    const delimiter = config.delimiter.charCodeAt(0);
+    const onRecord = (fields: string[], recordStart: number) => {
+      starts.push(offset + recordStart);
+      if (fields.length !== width) {
+        rows.push(undefined);
+        return dataError(`expected ${width} fields (as in the header), found ${fields.length}`, starts.length - 1, fields.slice());
+      }
+      rows.push(build(fields));
+      if (sink && rows.length >= ROW_BATCH) return handOver();
+    };
+    scanPiece = (piece, pieceLimit, atEof) => scanCsv(piece, 0, pieceLimit, delimiter, atEof, onRecord);
+  }
+
+  let window = WINDOW_BYTES;
+  let lines = 0;
+  let stop: number;
+  let scan: ScanResult;
+  for (;;) {
+    let windowEnd = Math.min(bytes.length, offset + window);
+    const last = windowEnd === bytes.length;
+    const ascii = isAscii(bytes.subarray(offset, windowEnd));
+    // UTF-8 text is cut between characters (a continuation byte is 10xxxxxx).
+    if (!ascii && !last) {
+      let cut = windowEnd;
+      while (cut > offset && (bytes[cut] & 0xc0) === 0x80) cut--;
+      if (cut > offset) windowEnd = cut;
+    }
+    const piece = ascii ? bytes.toString('latin1', offset, windowEnd) : bytes.toString('utf8', offset, windowEnd);
+    const limitBytes = byteLimit - offset;
+    // A limit inside the window, in characters. A limit inside a character counts it as one
+    // character: records start after a line feed, so none is wrongly let in or left out.
+    const pieceLimit = ascii || limitBytes >= windowEnd - offset ? limitBytes : bytes.toString('utf8', offset, offset + limitBytes).length;
+    kept = { window: windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii, linesBefore: lines }) - 1, text: piece };
+    scan = scanPiece(piece, pieceLimit, last && source.atEof);
+    if (scan.incomplete) {
+      if (last) return null;
+      if (scan.stop === 0) {
+        windows.pop();
+        window *= 2; // one record longer than the window
+        continue;
+      }
+    }
+    // Counted on the piece: a string's indexOf is a builtin; a Buffer's is a call into C++ each time.
+    lines += countLines(piece, 0, scan.stop);
+    const consumed = ascii ? scan.stop : Buffer.byteLength(piece.slice(0, scan.stop), 'utf8');
+    if (!scan.incomplete && (last || offset + consumed >= byteLimit || stopped || fatal || scan.unterminatedQuoteAt !== undefined)) {
+      stop = offset + consumed;
+      break;
+    }
+    // Go on from the first record not consumed: one that ran past the window, or the one
+    // starting right where the window ended.
+    offset += consumed;
+    window = WINDOW_BYTES;
+  }
+  if (scan.unterminatedQuoteAt !== undefined) {
+    starts.push(offset + scan.unterminatedQuoteAt);
+    fatal = { kind: 'data', message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)', record: starts.length - 1, ...locate(starts.length - 1) };
+    starts.pop();
+  }
+  if (sink && !stopped && !fatal && rows.length > 0) handOver();
+  const leadingLines = starts.length > 0 ? where(0, starts[0]).lines : 0;
+  return { start: base + from, end: base + from + stop, count: starts.length, lines, leadingLines, rows, errors, fatal, skippedRecords, locate };
+}
+
+/** The columnar fast path: numbers parsed from bytes, text columns decoded only when read. */
+function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Omit<ParsedChunk, 'readMs'> | null {
+  const { buffer, base, from, limit } = source;
+  const width = config.header.length;
+  // A little under the last chunk's bytes per record, so the arrays are rarely grown.
+  const scan = scanColumns(buffer, from, limit, buffer.length, config.delimiter.charCodeAt(0), source.atEof, width, plan.numericColumns, columnarBytesPerRecord * 0.8);
+  if (scan.length > 0) columnarBytesPerRecord = (scan.stop - from) / scan.length;
+  const generation = columnarGeneration;
+  const bytesReused = source.reusedBuffer === true;
+  if (scan.incomplete) return null;
+  const locate = (record: number) => {
+    const at = scan.recordStarts[record];
+    return { byteOffset: base + at, linesBefore: countLineFeeds(buffer, from, at) };
+  };
+  const errors: WorkerRowError[] = [];
+  let fatal: WorkerRowError | undefined;
+  for (const problem of scan.problems) {
+    const failure: WorkerRowError = { kind: 'data', message: problem.message, record: problem.record, ...locate(problem.record) };
+    if (plan.onError === 'stop') {
+      fatal = failure;
+      break;
+    }
+    errors.push(failure);
+  }
+  if (scan.unterminatedQuoteAt !== undefined) {
+    fatal = {
+      kind: 'data',
+      message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)',
+      byteOffset: base + scan.unterminatedQuoteAt,
+      linesBefore: countLineFeeds(buffer, from, scan.unterminatedQuoteAt),
+    };
+  }
+  const columns: ColumnarChunk['columns'] = {};
+  config.header.forEach((name, c) => {
+    const numeric = scan.numeric[c];
+    if (numeric) {
+      columns[name] = numeric.subarray(0, scan.length);
+      return;
+    }
+    let decoded: string[] | undefined;
+    Object.defineProperty(columns, name, {
+      enumerable: true,
+      get() {
+        if (!decoded && bytesReused && generation !== columnarGeneration) {
+          throw new Error(`text column "${name}" of a chunk was read after its processChunk call returned; the next chunk reuses the bytes text columns decode from, so read (and copy) the text you keep while processChunk runs`);
+        }
+        if (!decoded) {
+          decoded = new Array<string>(scan.length);
+          const s = scan.spanStart[c]!;
+          const e = scan.spanEnd[c]!;
+          for (let r = 0; r < scan.length; r++) decoded[r] = decodeField(buffer, s[r], e[r]);
+        }
+        return decoded;
+      },
+    });
+  });
+  return {
+    start: base + from,
+    end: base + scan.stop,
+    count: scan.length,
+    lines: scan.lineFeeds,
+    leadingLines: scan.length > 0 ? countLineFeeds(buffer, from, scan.recordStarts[0]) : 0,
+    rows: { length: scan.length, names: config.header, numeric: config.header.filter((_, c) => plan.numericColumns[c]), columns },
+    errors,
+    fatal,
+    locate,
+  };
+}
+
+function parseSource(source: Source, config: WorkerConfig, plan: ChunkPlan, sink?: RowSink) {
+  return plan.rowShape === 'columns' ? parseColumns(source, config, plan) : parseText(source, config, plan, sink);
+}
+
+/**
+ * A byte range [start, limit) owns the records that start inside it. When the range starts
+ * mid-file its true first record is unknown: we guess the first position after a line feed. The
+ * guess is wrong only when that line feed sits inside a quoted field; the executor checks every
+ * guess against where the previous chunk's parse actually ended and re-parses on a mismatch.
+ */
+function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: WorkerConfig, readRange: ReadRange, sink: RowSink | undefined) {
+  let readMs = 0;
+  let slack = INITIAL_SLACK;
+  for (;;) {
+    const readFrom = task.speculative ? task.start - 1 : task.start;
+    const length = Math.min(config.fileSize - readFrom, task.limit - readFrom + slack);
+    const t0 = epochNow();
+    const buffer = readRange(readFrom, readBuffer(length));
+    readMs += epochNow() - t0;
+    const atEof = readFrom + buffer.length >= config.fileSize;
+    let from = 0;
+    if (task.speculative) {
+      const lf = buffer.indexOf(LF);
+      from = lf < 0 || readFrom + lf + 1 >= task.limit ? task.limit - readFrom : lf + 1;
+      if (from >= task.limit - readFrom) {
+        // No record is guessed to start in this range.
+        return { parsed: emptyChunk(task.limit), readMs };
+      }
+    }
+    const parsed = parseSource({ buffer, base: readFrom, from, limit: task.limit - readFrom, atEof, reusedBuffer: true }, config, task.plan, sink);
+    if (parsed) return { parsed, readMs };
+    sink?.restart();
+    slack *= 4;
+  }
+}
+
+function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
+  return { start: at, end: at, count: 0, lines: 0, leadingLines: 0, rows: [], errors: [], locate: () => ({ byteOffset: at, linesBefore: 0 }) };
+}
+
+/** Parses one chunk; text rows go to `sink` as they are parsed when one is given (not for single rows). */
+export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: ReadRange, sink?: RowSink): ParsedChunk {
+  if (task.plan.rowShape === 'columns') columnarGeneration++;
+  switch (task.kind) {
+    case 'range': {
+      const { parsed, readMs } = parseByteRange(task, config, readRange, sink);
+      return { ...parsed, readMs };
+    }
+    case 'bytes': {
+      const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof: true };
+      return { ...parseSource(source, config, task.plan, sink)!, readMs: 0 };
+    }
+    case 'index': {
+      const starts = new Float64Array(task.table.recordStarts);
+      const from = starts[task.firstRecord];
+      const to = starts[task.endRecord];
+      const buffer = new Uint8Array(task.table.bytes, from, to - from);
+      const parsed = parseSource({ buffer, base: task.table.base + from, from: 0, limit: buffer.length, atEof: true }, config, task.plan, sink)!;
+      if (task.plan.rowShape === 'columns') shareNumericColumns(parsed, task, config);
+      return { ...parsed, readMs: 0 };
+    }
+    case 'row': {
+      const parsed: ParsedChunk = {
+        start: task.byteStart,
+        end: task.byteEnd,
+        count: 1,
+        lines: task.lines,
+        leadingLines: 0,
+        rows: [task.row],
+        readMs: 0,
+        errors: [],
+        locate: () => ({ byteOffset: task.byteStart, linesBefore: 0 }),
+      };
+      if (task.problem !== undefined) {
+        const failure: WorkerRowError = { kind: 'data', message: task.problem, record: 0, byteOffset: task.byteStart, linesBefore: 0, data: task.row };
+        if (task.plan.onError === 'stop') parsed.fatal = failure;
+        else {
+          parsed.errors.push(failure);
+          parsed.skippedRecords = new Set([0]);
+        }
+      }
+      return parsed;
+    }
+  }
+}
+
+/** Numeric columns land in the shared table, so they are parsed once and handed out as views. */
+function shareNumericColumns(parsed: Omit<ParsedChunk, 'readMs'>, task: Extract<ChunkTask, { kind: 'index' }>, config: WorkerConfig): void {
+  const chunk = parsed.rows as ColumnarChunk;
+  config.header.forEach((name, c) => {
+    const shared = task.table.numeric[c];
+    const local = chunk.columns[name];
+    if (!shared || !(local instanceof Float64Array)) return;
+    const column = new Float64Array(shared);
+    column.set(local, task.firstRecord);
+    chunk.columns[name] = column.subarray(task.firstRecord, task.firstRecord + chunk.length);
+  });
+}

@@ -1,0 +1,242 @@
+// The report's derived data: lanes, per-lane sorted bars, durations, the p95 straggler threshold and
+// the worker-time split. Pure functions over a RunReport; used by the browser app and its tests.
+import type { ChunkRecord, CpuProfile, Finding, RunReport, ThreadProfile } from '../../src/engine/model/run';
+import { formatInt, formatMs } from '../format';
+
+/** What the page embeds: the whole run report plus the engine's diagnosis (when available). */
+export interface PageData {
+  live?: undefined;
+  compare?: undefined;
+  report: RunReport;
+  /** null when this build of the engine has no diagnosis. */
+  findings: Finding[] | null;
+  /** Where the timings came from (file name), for the title and default export names. */
+  source?: string;
+  generatedAt: string;
+  /** The run's CPU profiles (report.profiles with their .cpuprofile files read), for the flame views. */
+  profiles?: { meta: ThreadProfile; profile: CpuProfile }[];
+  /** Profiles listed in the report that could not be read, each naming the file and why. */
+  profileProblems?: string[];
+}
+
+/** Two runs compared: both reports, summary deltas, their timelines on one time scale. */
+export interface ComparePageData {
+  live?: undefined;
+  compare: PageData[];
+  report?: undefined;
+  generatedAt: string;
+}
+
+export const PHASES = ['read', 'parse', 'compute', 'encode'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface Lane {
+  /** null for the main thread. */
+  workerId: number | null;
+  label: string;
+  /** Indices into report.chunks, sorted by startedAt. */
+  bars: Int32Array;
+  /** startedAt / finishedAt of those bars, for binary search. */
+  starts: Float64Array;
+  ends: Float64Array;
+}
+
+export interface Model {
+  report: RunReport;
+  lanes: Lane[];
+  /** finishedAt - startedAt per chunk (array index, not chunk.index). */
+  durations: Float64Array;
+  p50: number;
+  p95: number;
+  /** Array indices of chunks slower than p95. */
+  stragglers: Set<number>;
+  /** Time range of the whole run, ms since start. */
+  tMin: number;
+  tMax: number;
+  /** chunk.index → array index. */
+  byIndex: Map<number, number>;
+  /** receivedAt of every chunk, sorted (the live model keeps it; otherwise the timeline computes it). */
+  received?: Float64Array;
+}
+
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function chunkDuration(c: ChunkRecord): number {
+  return Math.max(0, c.finishedAt - c.startedAt);
+}
+
+export function buildModel(report: RunReport): Model {
+  const chunks = report.chunks;
+  const durations = new Float64Array(chunks.length);
+  const byIndex = new Map<number, number>();
+  const perWorker = new Map<number, number[]>();
+  let tMax = report.summary.wallMs || 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i];
+    durations[i] = chunkDuration(c);
+    byIndex.set(c.index, i);
+    let list = perWorker.get(c.workerId);
+    if (!list) perWorker.set(c.workerId, (list = []));
+    list.push(i);
+    if (c.receivedAt > tMax) tMax = c.receivedAt;
+  }
+  for (const p of report.mainPhases) if (p.end > tMax) tMax = p.end;
+  // Workers that ran no chunk still get a lane (idle all along is worth seeing).
+  for (const w of report.summary.workerSummaries) if (!perWorker.has(w.workerId)) perWorker.set(w.workerId, []);
+  const sorted = Float64Array.from(durations).sort();
+  const p50 = quantile(sorted, 0.5);
+  const p95 = quantile(sorted, 0.95);
+  const stragglers = new Set<number>();
+  // Strictly slower than p95, and only when there are enough chunks for a percentile to mean anything.
+  if (chunks.length >= 20) for (let i = 0; i < chunks.length; i++) if (durations[i] > p95 && durations[i] > p50 * 1.05) stragglers.add(i);
+
+  const lanes: Lane[] = [
+    { workerId: null, label: 'main thread', bars: new Int32Array(0), starts: new Float64Array(0), ends: new Float64Array(0) },
+  ];
+  for (const workerId of [...perWorker.keys()].sort((a, b) => a - b)) {
+    const list = perWorker.get(workerId)!;
+    list.sort((a, b) => chunks[a].startedAt - chunks[b].startedAt || a - b);
+    const bars = Int32Array.from(list);
+    const starts = new Float64Array(bars.length);
+    const ends = new Float64Array(bars.length);
+    for (let k = 0; k < bars.length; k++) {
+      starts[k] = chunks[bars[k]].startedAt;
+      ends[k] = chunks[bars[k]].finishedAt;
+    }
+    lanes.push({ workerId, label: `worker ${workerId}`, bars, starts, ends });
+  }
+  return { report, lanes, durations, p50, p95, stragglers, tMin: 0, tMax: Math.max(tMax, 1e-3), byIndex };
+}
+
+/** Last k with starts[k] <= t, or -1. */
+export function lastStartAtOrBefore(starts: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= t) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+export interface TimeSplitPart {
+  key: Phase | 'handoff' | 'idle';
+  label: string;
+  ms: number;
+  share: number;
+}
+
+/**
+ * Where total worker time (workers × processing wall time) went: the four measured phases, the
+ * rest of each chunk's time on the worker (hand-off inside the task), and the time outside any
+ * chunk (waiting for work: dispatch, result return, an empty queue).
+ */
+export function workerTimeSplit(report: RunReport): TimeSplitPart[] {
+  const s = report.summary;
+  let busy = 0;
+  for (const c of report.chunks) busy += chunkDuration(c);
+  const measured = s.readMs + s.parseMs + s.computeMs + s.encodeMs;
+  const total = Math.max(s.workers * s.processingMs, busy, measured, 1e-9);
+  const parts: [TimeSplitPart['key'], string, number][] = [
+    ['read', 'read', s.readMs],
+    ['parse', 'parse', s.parseMs],
+    ['compute', 'compute (your code)', s.computeMs],
+    ['encode', 'encode results', s.encodeMs],
+    ['handoff', 'in-task hand-off', Math.max(0, busy - measured)],
+    ['idle', 'idle / dispatch / return', Math.max(0, total - Math.max(busy, measured))],
+  ];
+  return parts.map(([key, label, ms]) => ({ key, label, ms, share: ms / total }));
+}
+
+export interface Histogram {
+  edges: number[];
+  counts: number[];
+  max: number;
+}
+
+export function histogram(values: ArrayLike<number>, bins = 40): Histogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!Number.isFinite(lo)) return { edges: [0, 1], counts: [0], max: 0 };
+  if (hi === lo) hi = lo + Math.max(1e-6, Math.abs(lo) * 0.01);
+  lo = Math.min(0, lo);
+  const width = (hi - lo) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
+  }
+  const edges = Array.from({ length: bins + 1 }, (_, k) => lo + k * width);
+  return { edges, counts, max: Math.max(...counts) };
+}
+
+/** The hover text of one chunk: its record in words, one line per fact. */
+export function describeChunk(c: ChunkRecord, opts: { straggler?: boolean; p95?: number } = {}): string[] {
+  const lastRow = c.firstRow + Math.max(0, c.rows - 1);
+  const lines = [
+    `Chunk ${c.index} · worker ${c.workerId}`,
+    `rows ${formatInt(c.rows)}: ${c.rows > 0 ? `rows ${formatInt(c.firstRow)}–${formatInt(lastRow)}, line ${formatInt(c.firstLine)}` : 'none'}`,
+    `bytes ${formatInt(c.byteStart)}–${formatInt(c.byteEnd)} (${formatInt(c.bytes)} B)`,
+    `took ${formatMs(chunkDuration(c))}, started at ${formatMs(c.startedAt)}`,
+    `read ${formatMs(c.readMs)} · parse ${formatMs(c.parseMs)} · compute ${formatMs(c.computeMs)} · encode ${formatMs(c.encodeMs)}`,
+    `queue wait ${formatMs(c.queueWaitMs)} · return trip ${formatMs(c.returnMs)}`,
+  ];
+  if (c.repaired) lines.push('re-parsed: the byte range started inside a row');
+  if (c.skipped) lines.push(`${formatInt(c.skipped)} rows skipped after errors`);
+  if (opts.straggler) lines.push(`straggler: slower than the 95th percentile (${formatMs(opts.p95 ?? 0)})`);
+  return lines;
+}
+
+/** What the live page embeds while a run is going: no report yet, the records come as messages. */
+export interface LivePageData {
+  live: import('./live').LiveInfo;
+  compare?: undefined;
+  generatedAt: string;
+}
+
+/**
+ * A chunk-size sweep (issue 6): the report so far, or null before the first point is measured.
+ * While `running` is set the page takes 'sweep-progress' / 'sweep-done' messages (VS Code only).
+ */
+export interface SweepPageData {
+  kind: 'sweep';
+  live?: undefined;
+  compare?: undefined;
+  report?: undefined;
+  sweep: import('../../src/engine/model/sweep').SweepReport | null;
+  running?: SweepRunInfo;
+  /** Where the sweep came from (file name), for the title. */
+  source?: string;
+  generatedAt: string;
+}
+
+/** What the extension knows when a sweep starts, before any point is measured. */
+export interface SweepRunInfo {
+  data: string;
+  processor: string;
+  /** Points in the grid (sizes × workers × strategies). */
+  totalPoints: number;
+}
+
+/** Picks the sweep page out of whatever data the page embeds. */
+export function isSweepPage(data: object): data is SweepPageData {
+  return (data as { kind?: unknown }).kind === 'sweep';
+}
