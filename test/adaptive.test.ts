@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { AdaptiveChunker, formatBytes, type AdaptiveSettings } from '../src/engine/split/adaptive-chunks';
 import { runDataset, type RunChunkSizer } from '../src/engine/run/run';
 import { DEFAULTS, resolveRunOptions } from '../src/engine/options';
-import type { ChunkRecord, RunOptions, RunReport, Strategy } from '../src/engine/model/run';
+import type { ChunkRecord, RunOptions, RunReport, Strategy } from '../src/engine/model';
 import { IDENTITY_PROCESSOR, TempDir, hangGuard, readNdjson, writeProcessor } from './helpers';
 
 const KIB = 1024;

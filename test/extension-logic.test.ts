@@ -19,7 +19,7 @@ import { entryPointLines } from '../src/extension/logic/entry-points';
 import { findProcessorFrame, parseStackFrames } from '../src/extension/logic/stack-frames';
 import { notificationText, statusBarText, summaryLines } from '../src/extension/logic/summary';
 import { scanProcessorSource } from '../src/engine/processor/scan';
-import type { RunReport } from '../src/engine/model/run';
+import type { RunReport } from '../src/engine/model';
 
 const paths = { data: '/d/sales.csv', processor: '/p/totals.ts', out: '/o/r.ndjson' };
 

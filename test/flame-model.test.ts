@@ -2,7 +2,7 @@
 // known, and a real profile captured here through node:inspector.
 import * as assert from 'node:assert/strict';
 import { Session } from 'node:inspector';
-import type { ChunkRecord, CpuProfile, ThreadProfile } from '../src/engine/model/run';
+import type { ChunkRecord, CpuProfile, ThreadProfile } from '../src/engine/model';
 import {
   buildFlameData,
   categorize,

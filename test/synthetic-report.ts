@@ -1,7 +1,7 @@
 // A synthetic run of any size for the report's rendering checks (test/report.test.ts) and its render
 // bench (bench/report-render.mjs): `workers` lanes of back-to-back chunks of 0.3–1.3 ms with small
 // gaps, from a fixed-seed generator, on top of a real run's report (its summary fields and header).
-import type { ChunkRecord, RunReport } from '../src/engine/model/run';
+import type { ChunkRecord, RunReport } from '../src/engine/model';
 
 export function syntheticReport(template: RunReport, chunkCount: number, workers = 8): RunReport {
   const chunks: ChunkRecord[] = [];

@@ -1,7 +1,7 @@
 // Where the report runs: inside a VS Code webview (state through vscode.setState, files saved by the
 // extension) or as a standalone file in a browser (downloads, no persisted state).
 
-import type { ProgressEvent } from '../src/engine/model/run';
+import type { ProgressEvent } from '../src/engine/model';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -36,7 +36,7 @@ export type ToWebview =
   | { type: 'exported'; path: string }
   | { type: 'exportFailed'; message: string }
   /** A batch of final chunk records (input order) and the latest progress; `reset` = all records so far. */
-  | { type: 'live'; records: import('../src/engine/model/run').ChunkRecord[]; progress?: LiveProgress; reset?: boolean }
+  | { type: 'live'; records: import('../src/engine/model').ChunkRecord[]; progress?: LiveProgress; reset?: boolean }
   /** The run ended without a report (cancelled or failed); a finished run reloads as the full report. */
   | { type: 'liveEnd'; outcome: 'cancelled' | 'failed'; message: string }
   /** Select a chunk in the timeline (from an editor hover's "worst chunk" link). */

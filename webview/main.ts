@@ -4,7 +4,7 @@
 // standalone file; see host.ts for the differences.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { toChromeTrace } from '../src/engine/report/trace';
-import type { ChunkRecord, Finding } from '../src/engine/model/run';
+import type { ChunkRecord, Finding } from '../src/engine/model';
 import { button, el, type Child, pageHeader, section } from './dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from './format';
 import { HistogramView, type HistogramMode } from './charts/histogram';

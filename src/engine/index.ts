@@ -1,5 +1,5 @@
 // The engine's public API: everything a face (CLI, extension, tests, bench) needs.
-export * from './model/run';
+export * from './model';
 export { ChunkscopeError, describeLocation } from './base/errors';
 export { runDataset, type RunHooks } from './run/run';
 export { resolveRunOptions, DEFAULTS } from './options';
@@ -8,7 +8,7 @@ export { toChromeTrace } from './report/trace';
 export { scanProcessorSource } from './processor/scan';
 export { diagnose } from './report/diagnosis';
 export { predictRun, type Prediction } from './tune/cost-model';
-export { readThreadProfiles, PROFILE_DEFAULTS } from './profile/capture';
+export { readThreadProfiles } from './profile/capture';
 export { sampleTimesMs, sampleWeightsMs, samplesInWindows, attributeSamples, sliceProfile, type TimeWindow, type SamplePhase, type SampleAttribution } from './profile/slice';
 export { mapProfileToSources, inlineSourceMap, decodeMappings, type SourceMapV3 } from './profile/sourcemap';
 export { lineTimings, functionTimings, formatLocation } from './profile/summary';

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ChunkscopeError } from './base/errors';
-import type { OnError, RowShape, RunOptions, Strategy, TypeMode } from './model/run';
+import type { OnError, RowShape, RunOptions, Strategy, TypeMode } from './model';
 
 export const STRATEGIES: readonly Strategy[] = ['per-row', 'batches', 'byte-range', 'shared-columns'];
 
@@ -55,6 +55,34 @@ export const DEFAULTS = {
     maxRegrowths: 2,
     /** Cold code ran the default job's first 64 KiB chunks at 120–170 ms per MB, warm ~23 (bench/README.md). */
     warmupMsPerWorker: 100,
+  },
+  /** Blocks of this size when the main thread reads ranges of the file (splitting, samples). */
+  readBlockBytes: 4 << 20,
+  /** CPU profiles (profile/capture.ts). */
+  profile: {
+    /** 1 ms, Node's own --cpu-prof default: enough samples per chunk, a few % of overhead at most. */
+    intervalUs: 1000,
+    /** Finer than this and the sampler itself dominates the thread. */
+    minIntervalUs: 50,
+  },
+  /** Chunk-size sweeps (tune/sweep.ts). */
+  sweep: {
+    /** Measured runs per point, after one discarded warm-up run. */
+    repeats: 3,
+    strategy: 'byte-range' as Strategy,
+    /** Without --sample: at most this much data, so a sweep of a large file stays minutes, not hours. */
+    sampleBytes: 16 << 20,
+    /**
+     * Tiny chunks cost a fixed ~50–200 µs each: 100,000 one-row chunks would take many seconds a run.
+     * Such points run on a sub-sample (also spread over the file) holding this many chunks; throughput
+     * and the fit are per run, so they stay comparable with the others.
+     */
+    maxChunksPerRun: 4000,
+  },
+  /** The tuner (tune/tune.ts). */
+  tune: {
+    /** Where `tune --save` keeps settings, relative to the folder it runs in. */
+    file: path.join('.chunkscope', 'tuning.json'),
   },
 } as const;
 

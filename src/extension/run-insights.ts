@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { readThreadProfiles } from '../engine/profile/capture';
 import { urlMatchesFile } from '../engine/profile/sourcemap';
 import { functionTimings, lineTimings } from '../engine/profile/summary';
-import type { FunctionTiming, LineTiming, RunReport } from '../engine/model/run';
+import type { FunctionTiming, LineTiming, RunReport } from '../engine/model';
 import { shiftLines, type LineEdit } from './logic/line-shift';
 import { medianMicrosPerRow } from './logic/per-row';
 

@@ -3,7 +3,7 @@
 // problem line naming the file and the reason, shown where the flame views would be.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RunReport } from '../engine/model/run';
+import type { RunReport } from '../engine/model';
 import { checkProfile, type ProfileInput } from '../../webview/model/flame';
 
 export interface ReadProfiles {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diagnose } from '../engine';
-import type { Finding, RunReport } from '../engine/model/run';
+import type { Finding, RunReport } from '../engine/model';
 import type { ComparePageData, LivePageData, PageData } from '../../webview/model/run';
 import type { SweepPageData, SweepRunInfo } from '../../webview/model/run';
 import type { SweepReport } from '../engine/model/sweep';

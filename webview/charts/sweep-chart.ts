@@ -4,7 +4,7 @@
 // a run at that size would look like: chunks per worker lane and the idle tail).
 import { predictRun, type Prediction } from '../../src/engine/tune/cost-model';
 import type { CostModel, SweepPoint, SweepReport } from '../../src/engine/model/sweep';
-import type { Strategy } from '../../src/engine/model/run';
+import type { Strategy } from '../../src/engine/model';
 import { beginChart, themeColors } from './canvas';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
 

@@ -5,7 +5,7 @@
 // left-heavy flame graph, time-ordered flame chart, sandwich (self/total, callers, callees) and a
 // differential flame graph (selection vs typical chunks, per chunk).
 import { attributeSamples, sampleTimesMs, sampleWeightsMs } from '../../src/engine/profile/slice';
-import type { ChunkRecord, CpuProfile, ThreadProfile } from '../../src/engine/model/run';
+import type { ChunkRecord, CpuProfile, ThreadProfile } from '../../src/engine/model';
 
 export type Category = 'user' | 'parser' | 'engine' | 'node' | 'gc' | 'idle' | 'other';
 export const CATEGORIES: { key: Category; label: string }[] = [

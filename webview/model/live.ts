@@ -2,7 +2,7 @@
 // a second), kept per worker lane in growable typed arrays sorted by start time, so the timeline can
 // draw from it exactly like from a finished run's model. Appending is O(1) in the usual case (a
 // worker's chunks arrive in the order it ran them); toModel() costs O(lanes), not O(chunks).
-import type { ChunkRecord, RunReport } from '../../src/engine/model/run';
+import type { ChunkRecord, RunReport } from '../../src/engine/model';
 import type { Lane, Model } from './run';
 
 /** What the extension tells the live page before any chunk is done. */

@@ -1,6 +1,6 @@
 // The report's derived data: lanes, per-lane sorted bars, durations, the p95 straggler threshold and
 // the worker-time split. Pure functions over a RunReport; used by the browser app and its tests.
-import type { ChunkRecord, CpuProfile, Finding, RunReport, ThreadProfile } from '../../src/engine/model/run';
+import type { ChunkRecord, CpuProfile, Finding, RunReport, ThreadProfile } from '../../src/engine/model';
 import { formatInt, formatMs } from '../format';
 
 /** What the page embeds: the whole run report plus the engine's diagnosis (when available). */

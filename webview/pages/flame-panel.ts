@@ -5,7 +5,7 @@
 // slices every view to the samples taken while those chunks ran; the phase buttons keep only parse,
 // your compute or pool overhead. "Go to source" opens the frame's file in VS Code; the standalone
 // report shows the location.
-import type { ChunkRecord } from '../../src/engine/model/run';
+import type { ChunkRecord } from '../../src/engine/model';
 import { button, el, type Child, section } from '../dom';
 import { FlameCanvas, type BoxRef, type View } from '../charts/flame-graph';
 import {

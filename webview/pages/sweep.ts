@@ -5,7 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Prediction } from '../../src/engine/tune/cost-model';
 import type { Recommendation, SweepPoint, SweepPointSpec, SweepReport } from '../../src/engine/model/sweep';
-import type { Strategy } from '../../src/engine/model/run';
+import type { Strategy } from '../../src/engine/model';
 import { button, el, pageHeader, section } from '../dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
 import type { Host } from '../host';

@@ -1,4 +1,4 @@
-import type { RowErrorInfo } from '../model/run';
+import type { RowErrorInfo } from '../model';
 
 /** Why a run ended without a result; faces map these to exit codes and messages. */
 export type ErrorCode = 'usage' | 'input' | 'data' | 'processor' | 'worker' | 'timeout' | 'cancelled' | 'io';

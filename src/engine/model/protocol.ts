@@ -1,6 +1,6 @@
 // Messages between the executor (main thread) and the chunk worker. Plain data only.
-import type { CompiledProcessor } from '../processor/compile';
-import type { DatasetFormat, OnError, RowShape, TypeMode } from './run';
+import type { CompiledProcessor } from './processor';
+import type { DatasetFormat, OnError, RowShape, TypeMode } from './common';
 
 /** Fixed for the whole run; given to every worker with its init task. */
 export interface WorkerConfig {

@@ -2,14 +2,8 @@
 // CLI, the extension and the webview only present what the engine returns.
 
 import type { ThreadProfile } from './profile';
-export * from './sweep';
-export * from './profile';
 
-export type Strategy = 'per-row' | 'batches' | 'byte-range' | 'shared-columns';
-export type RowShape = 'object' | 'array' | 'columns';
-export type TypeMode = 'string' | 'infer';
-export type OnError = 'stop' | 'skip';
-export type DatasetFormat = 'csv' | 'jsonl';
+import type { DatasetFormat, OnError, RowShape, Strategy, TypeMode } from './common';
 
 /** What a caller asks for. Defaults live in options.ts, in one place. */
 export interface RunOptions {
@@ -187,31 +181,6 @@ export interface RunReport {
   profiles?: ThreadProfile[];
   /** Whole-process flame graphs 0x rendered for this run (`chunkscope profile --engine 0x`), one per isolate. */
   wholeProcessFlameGraphs?: { label: string; html: string }[];
-}
-
-/** What a processor module may export (the user's contract). */
-export interface ProcessorContext {
-  workerId: number;
-  /** The chunk being processed (undefined in setup/teardown). */
-  chunk?: number;
-  header: string[];
-  file: string;
-  /** Scratch space that lives for the worker's lifetime (set in setup, read in processRow). */
-  state: Record<string, unknown>;
-}
-
-export interface ColumnarChunk {
-  length: number;
-  names: string[];
-  /** Names of the columns that arrive as Float64Array: iterate these to stay on the fast path. */
-  numeric: string[];
-  /** Numeric columns as Float64Array (NaN for empty fields); others as string arrays, built on first access. */
-  columns: Record<string, Float64Array | string[]>;
-}
-
-export interface ProcessorOptions {
-  rowShape?: RowShape;
-  types?: TypeMode;
 }
 
 /** A plain-words diagnosis of a run, computed from its timing records (diagnosis.ts). */

@@ -1,6 +1,6 @@
 // The vocabulary of sweeps, the cost model and tuning (issue 6). Plain JSON-serialisable data:
 // the CLI, the extension and the webview only present it. Fields may be added; none renamed.
-import type { DatasetFormat, Strategy } from './run';
+import type { DatasetFormat, Strategy } from './common';
 
 /** One point of the grid: a strategy, a worker count and one chunk size (rows or bytes). */
 export interface SweepPointSpec {

@@ -1,5 +1,5 @@
 // Turns the fields of one record into the row a processor receives.
-import type { RowShape, TypeMode } from '../model/run';
+import type { RowShape, TypeMode } from '../model';
 
 export type RowBuilder = (fields: string[]) => unknown;
 

@@ -5,12 +5,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { ChunkscopeError } from '../base/errors';
+import type { CompiledProcessor } from '../model/processor';
 
-export interface CompiledProcessor {
-  path: string;
-  /** CommonJS code to evaluate as if it were `path` (TypeScript only). */
-  code?: string;
-}
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 

@@ -2,8 +2,7 @@
 import Module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompiledProcessor } from './compile';
-import type { ProcessorContext, ProcessorOptions } from '../model/run';
+import type { CompiledProcessor, ProcessorContext, ProcessorOptions } from '../model';
 
 export interface Processor {
   processRow?: (row: unknown, ctx: ProcessorContext) => unknown;

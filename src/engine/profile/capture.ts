@@ -7,18 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { epochNow } from '../base/clock';
 import { ChunkscopeError } from '../base/errors';
-import type { CompiledProcessor } from '../processor/compile';
+import type { CompiledProcessor } from '../model/processor';
 import { inlineSourceMap, mapProfileToSources } from './sourcemap';
 import type { CpuProfile, LoadedProfile, ThreadProfile } from '../model/profile';
 import type { SavedThreadProfile } from '../model/protocol';
-import type { RunOptions } from '../model/run';
+import type { RunOptions } from '../model';
+import { DEFAULTS } from '../options';
 
-export const PROFILE_DEFAULTS = {
-  /** 1 ms, Node's own --cpu-prof default: enough samples per chunk, a few % of overhead at most. */
-  intervalUs: 1000,
-  /** Finer than this and the sampler itself dominates the thread. */
-  minIntervalUs: 50,
-} as const;
+const PROFILE_DEFAULTS = DEFAULTS.profile;
 
 /** The names this module gives profile files; only these are ever replaced in a reused folder. */
 const THREAD_PROFILE_FILE = /^(main|worker-\d+)\.cpuprofile$/;

@@ -2,7 +2,7 @@
 // one worker ran), and which chunk and phase each sample belongs to. Pure, no Node imports: the
 // webview bundles it for per-chunk flame graphs.
 import type { CpuProfile } from '../model/profile';
-import type { ChunkRecord } from '../model/run';
+import type { ChunkRecord } from '../model';
 
 /** A window in ms since the run's start (the chunk records' clock), end exclusive. */
 export interface TimeWindow {

@@ -5,7 +5,7 @@ import { attributeSamples, sampleWeightsMs } from './slice';
 import { median } from '../base/stats';
 import { urlMatchesFile } from './sourcemap';
 import type { CpuCallFrame, CpuProfile, FunctionTiming, LineTiming, LoadedProfile } from '../model/profile';
-import type { ChunkRecord } from '../model/run';
+import type { ChunkRecord } from '../model';
 
 /** Frames that are not code: left out of function rankings. */
 const NOT_CODE = new Set(['(root)', '(idle)', '(program)']);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { countLines, scanCsv, type ScanResult } from '../parse/csv-scan';
 import { ChunkscopeError } from '../base/errors';
 import { isNumericText } from '../parse/row-shape';
-import type { DatasetFormat } from '../model/run';
+import type { DatasetFormat } from '../model';
 
 export interface DatasetInfo {
   path: string;

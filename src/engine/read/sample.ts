@@ -5,14 +5,13 @@ import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetInfo } from './dataset';
 import { ChunkscopeError } from '../base/errors';
+import { DEFAULTS } from '../options';
 import { boundaryScannerFor } from '../parse/record-boundaries';
 import type { SweepSample } from '../model/sweep';
 
-const READ_BLOCK = 4 << 20;
+const READ_BLOCK = DEFAULTS.readBlockBytes;
 /** Enough ranges to cover the file's regions, few enough that each holds many rows. */
 const MAX_RANGES = 16;
-/** Without --sample: at most this much data, so a sweep of a large file stays minutes, not hours. */
-export const DEFAULT_SAMPLE_BYTES = 16 << 20;
 
 /** A fraction (0 < f ≤ 1) of the file's data, or a number of rows (estimated from the mean row size). */
 export type SampleSize = { fraction: number } | { rows: number };
@@ -37,7 +36,7 @@ export function parseSampleSize(text: string): SampleSize {
 
 function targetBytes(info: DatasetInfo, size: SampleSize | undefined): number {
   const dataBytes = info.sizeBytes - info.dataStart;
-  if (size === undefined) return Math.min(dataBytes, DEFAULT_SAMPLE_BYTES);
+  if (size === undefined) return Math.min(dataBytes, DEFAULTS.sweep.sampleBytes);
   if ('fraction' in size) return Math.ceil(dataBytes * size.fraction);
   return Math.ceil(size.rows * info.meanRowBytes);
 }

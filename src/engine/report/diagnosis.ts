@@ -1,7 +1,7 @@
 // Plain-words diagnosis of a run, computed only from its timing records and summary: what held the
 // run back, the numbers behind it, and what to try. Pure and deterministic (same report, same
 // findings); a finding is only made when the evidence is strong, so a healthy run gets none.
-import type { ChunkRecord, Finding, RunReport, RunSummary, Strategy } from '../model/run';
+import type { ChunkRecord, Finding, RunReport, RunSummary, Strategy } from '../model';
 
 // ---- Thresholds (each with the reason it is where it is) ----------------------------------------
 

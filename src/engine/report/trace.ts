@@ -1,6 +1,6 @@
 // Chrome Trace Event format (opens in Perfetto and chrome://tracing): one named track per worker
 // and one for the main thread; per chunk a slice with strictly nested read/parse/compute/encode.
-import type { RunReport } from '../model/run';
+import type { RunReport } from '../model';
 
 interface TraceEvent {
   name: string;

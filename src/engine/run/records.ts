@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { DatasetInfo } from '../read/dataset';
 import type { ResolvedOptions } from '../options';
-import type { ChunkRecord, ChunkSizeChange, RunSummary, WorkerSummary } from '../model/run';
+import type { ChunkRecord, ChunkSizeChange, RunSummary, WorkerSummary } from '../model';
 
 export interface SummaryInput {
   opts: ResolvedOptions;

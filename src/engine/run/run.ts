@@ -17,7 +17,7 @@ import { resolveProfileSettings, RunProfiles } from '../profile/capture';
 import type { ChunkPlan, ChunkResult, InitResult, InitTask, WorkerConfig, WorkerRowError } from '../model/protocol';
 import { summarize } from './records';
 import { batchChunks, byteRangeChunks, indexRangeChunks, loadSharedTable, perRowChunks, type PlannedChunk } from '../split/strategies';
-import type { ChunkRecord, ChunkSizeChange, ProgressEvent, RowErrorInfo, RunOptions, RunReport } from '../model/run';
+import type { ChunkRecord, ChunkSizeChange, ProgressEvent, RowErrorInfo, RunOptions, RunReport } from '../model';
 
 /** Decides each chunk's byte size as the run goes; the adaptive chunker is one. */
 export interface RunChunkSizer {

@@ -4,7 +4,7 @@
 // made bytes cheaper, keep chunks short, and shrink at the end so the workers finish together.
 // Pure arithmetic over the records it is given: the same measurements give the same sizes.
 import { median } from '../base/stats';
-import type { ChunkRecord, ChunkSizeChange } from '../model/run';
+import type { ChunkRecord, ChunkSizeChange } from '../model';
 
 export interface AdaptiveSettings {
   workers: number;

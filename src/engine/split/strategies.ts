@@ -1,6 +1,7 @@
 // The four strategies, each a producer of chunk tasks in input order. They differ in who reads
 // and who splits: the worker (byte-range), the main thread sending bytes (batches) or single rows
 // (per-row), or a shared in-memory table with index ranges (shared-columns).
+import { DEFAULTS } from '../options';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { byteOffsetOf, countLines, scanCsv } from '../parse/csv-scan';
 import type { DatasetInfo } from '../read/dataset';
@@ -8,7 +9,7 @@ import type { ChunkPlan, ChunkTask, SharedTable } from '../model/protocol';
 import { boundaryScannerFor } from '../parse/record-boundaries';
 import { makeRowBuilder } from '../parse/row-shape';
 
-const READ_BLOCK = 4 << 20;
+const READ_BLOCK = DEFAULTS.readBlockBytes;
 
 export interface PlannedChunk {
   task: ChunkTask;

@@ -5,7 +5,7 @@
 import { predictRun } from './cost-model';
 import { median, weightedLineFit } from '../base/stats';
 import type { CostModel } from '../model/sweep';
-import type { ChunkRecord } from '../model/run';
+import type { ChunkRecord } from '../model';
 
 /** What one measured run contributes to the fit: a handful of numbers, not its chunk records. */
 export interface RunCostSample {

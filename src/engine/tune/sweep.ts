@@ -10,11 +10,11 @@ import { explainModel, fitCostModel, modelIsTrustworthy, runCostSample, type Run
 import { inspectDataset, type DatasetInfo } from '../read/dataset';
 import { ChunkscopeError } from '../base/errors';
 import { runDataset } from '../run/run';
-import { STRATEGIES } from '../options';
+import { DEFAULTS, STRATEGIES } from '../options';
 import { prepareSample, type PreparedSample, type SampleSize } from '../read/sample';
 import { logSpaced, seededRandom, shuffle, spreadOf } from '../base/stats';
 import type { CostModel, Recommendation, SweepPoint, SweepPointSpec, SweepReport, SweepRepeat } from '../model/sweep';
-import type { RunOptions, Strategy } from '../model/run';
+import type { RunOptions, Strategy } from '../model';
 
 /** Run options a sweep passes through unchanged to every run. */
 export type SweepRunOptions = Pick<RunOptions, 'delimiter' | 'header' | 'rowShape' | 'types' | 'format' | 'onError' | 'maxWorkerMemoryMb' | 'chunkTimeout'>;
@@ -48,16 +48,9 @@ export interface SweepHooks {
   onProgress?: (done: number, total: number) => void;
 }
 
-export const DEFAULT_REPEATS = 3;
-const DEFAULT_STRATEGY: Strategy = 'byte-range';
 /** About ×4 between neighbouring sizes of the default grid. */
 const GRID_FACTOR = 4;
-/**
- * Tiny chunks cost a fixed ~50–200 µs each: 100,000 one-row chunks would take many seconds a run.
- * Such points run on a sub-sample (also spread over the file) holding this many chunks; throughput
- * and the fit are per run, so they stay comparable with the others.
- */
-export const MAX_CHUNKS_PER_RUN = 4000;
+const MAX_CHUNKS_PER_RUN = DEFAULTS.sweep.maxChunksPerRun;
 
 export function pointKey(spec: SweepPointSpec): string {
   return `${spec.strategy}/${spec.workers}w/${spec.chunkRows ?? `${spec.chunkBytes}B`}`;
@@ -224,10 +217,10 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   checkList('Chunk rows', options.chunkRows);
   checkList('Chunk bytes', options.chunkBytes);
   checkList('Workers', options.workers);
-  const repeats = options.repeats ?? DEFAULT_REPEATS;
+  const repeats = options.repeats ?? DEFAULTS.sweep.repeats;
   if (!Number.isInteger(repeats) || repeats < 1) throw new ChunkscopeError('usage', `Repeats must be a whole number of at least 1, got ${repeats}`);
   if (options.budgetSeconds !== undefined && !(options.budgetSeconds > 0)) throw new ChunkscopeError('usage', `The budget must be a number of seconds above 0, got ${options.budgetSeconds}`);
-  const strategies = options.strategies ?? [DEFAULT_STRATEGY];
+  const strategies = options.strategies ?? [DEFAULTS.sweep.strategy];
   for (const s of strategies) if (!STRATEGIES.includes(s)) throw new ChunkscopeError('usage', `Unknown strategy ${JSON.stringify(s)}; choose from ${STRATEGIES.join(', ')}`);
   const workers = [...new Set(options.workers ?? Array.from({ length: os.availableParallelism() }, (_, i) => i + 1))].sort((a, b) => a - b);
 

@@ -8,12 +8,13 @@ import path from 'node:path';
 import { epochNow } from '../base/clock';
 import { bestChunkRows, modelIsTrustworthy, sizeForFile } from './cost-fit';
 import { ChunkscopeError } from '../base/errors';
+import { DEFAULTS } from '../options';
 import { writeFileAtomic } from '../base/atomic-file';
 import type { SampleSize } from '../read/sample';
 import { describeSample, fitFromTallies, openSample, PointRunner, PointTally, type SweepRunOptions } from './sweep';
 import { logSpaced } from '../base/stats';
 import type { CostModel, Recommendation, SavedTuning, SavedTuningEntry, SweepPointSpec, TuneResult, WorkersProbe } from '../model/sweep';
-import type { Strategy } from '../model/run';
+import type { Strategy } from '../model';
 
 export interface TuneOptions extends SweepRunOptions {
   data: string;
@@ -39,7 +40,7 @@ const MIN_SCALING_GAIN = 1.1;
 /** Workers idle this much of the time were waiting for the main thread, not for their cores. */
 const STARVED_IDLE_SHARE = 0.25;
 const PROBE_CHUNKS_PER_WORKER = 16;
-export const DEFAULT_TUNING_FILE = path.join('.chunkscope', 'tuning.json');
+export const DEFAULT_TUNING_FILE = DEFAULTS.tune.file;
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');

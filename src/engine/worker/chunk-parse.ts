@@ -8,7 +8,7 @@ import { decodeField, scanColumns } from '../parse/columnar-scan';
 import { makeRowBuilder, type RowBuilder } from '../parse/row-shape';
 import { ROW_BATCH } from './row-run';
 import type { ChunkPlan, ChunkTask, WorkerConfig, WorkerRowError } from '../model/protocol';
-import type { ColumnarChunk } from '../model/run';
+import type { ColumnarChunk } from '../model';
 
 const LF = 10;
 /** Extra bytes read past a range's limit so the last record usually completes in one read. */

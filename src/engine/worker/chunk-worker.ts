@@ -9,7 +9,7 @@ import { parseChunk, type ParsedChunk } from './chunk-parse';
 import { isThenable, RowRun } from './row-run';
 import { stopAndSave, ThreadProfiler } from '../profile/capture';
 import type { ChunkResult, ChunkTask, FoldTask, InitResult, InitTask, Task, WorkerConfig, WorkerRowError } from '../model/protocol';
-import type { ProcessorContext } from '../model/run';
+import type { ProcessorContext } from '../model';
 
 process.setSourceMapsEnabled(true);
 

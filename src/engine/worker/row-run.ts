@@ -5,7 +5,7 @@
 // (bench/README.md).
 import { epochNow } from '../base/clock';
 import type { WorkerRowError } from '../model/protocol';
-import type { ProcessorContext } from '../model/run';
+import type { ProcessorContext } from '../model';
 
 export type Locate = (record: number) => { byteOffset: number; linesBefore: number };
 /** Builds the error report of a row whose processRow failed. */

@@ -1,0 +1,6 @@
+// The small enums every other model file uses: a leaf, so run.ts and sweep.ts need not import each other.
+export type Strategy = 'per-row' | 'batches' | 'byte-range' | 'shared-columns';
+export type RowShape = 'object' | 'array' | 'columns';
+export type TypeMode = 'string' | 'infer';
+export type OnError = 'stop' | 'skip';
+export type DatasetFormat = 'csv' | 'jsonl';
