@@ -36,7 +36,7 @@ describe('tune', function () {
     assert.ok(result.runs! <= 20, `${result.runs} runs (a 10-size × 2-worker grid with 3 repeats is 80)`);
     assert.ok(result.model && result.model.perRowUs > 15, 'the model was fitted');
     assert.match(result.explanation, /^Tried \d+ worker counts? and \d+ chunk sizes in \d+ runs/);
-    assert.match(result.explanation, /µs of fixed overhead plus [\d.]+ µs per row/);
+    assert.match(result.explanation, /Each chunk costs a worker about [\d,.]+ µs plus [\d,.]+ µs per row/);
     assert.ok(steps.length >= 4, 'progress lines');
     assert.deepEqual(fs.readdirSync(tempDir), []);
 

@@ -13,6 +13,19 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/**
+ * The q-quantile (0..1) of values sorted ascending, interpolated between the two nearest ranks (as
+ * numpy's default and R's type 7): the p50 and p95 every surface shows.
+ */
+export function quantile(sortedValues: ArrayLike<number>, q: number): number {
+  const n = sortedValues.length;
+  if (n === 0) return 0;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sortedValues[lo] + (sortedValues[hi] - sortedValues[lo]) * (pos - lo);
+}
+
 /** P(X ≤ k) for X ~ Binomial(n, 1/2). */
 function binomialHalfCdf(k: number, n: number): number {
   let term = Math.pow(0.5, n);

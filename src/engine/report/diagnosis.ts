@@ -2,6 +2,9 @@
 // run back, the numbers behind it, and what to try. Pure and deterministic (same report, same
 // findings); a finding is only made when the evidence is strong, so a healthy run gets none.
 import type { ChunkRecord, Finding, RunReport, RunSummary, Strategy } from '../model';
+import { median as statsMedian } from '../base/stats';
+import { slowChunks, medianRowMs, STRAGGLER_MEDIAN_RATIO, type StragglerInfo } from './derive';
+import { formatBytes, formatInt, formatMicros, formatMs, formatPercent, formatRatio, formatRows } from '../base/format';
 
 // ---- Thresholds (each with the reason it is where it is) ----------------------------------------
 
@@ -26,18 +29,6 @@ const SMALL_CHUNK_WORK_MAX_MS = 50;
 const TARGET_OVERHEAD_SHARE = 0.05;
 /** Medians of hand-off gaps need a few of them to mean anything. */
 const MIN_PAIRS = 4;
-
-/** A straggler takes more than 3× the median chunk and is at or above the 95th percentile. */
-const STRAGGLER_MEDIAN_RATIO = 3;
-const STRAGGLER_PERCENTILE = 0.95;
-/** Below this many chunks a median says nothing about "the rest". */
-const STRAGGLER_MIN_CHUNKS = 5;
-/** Its excess over the median must also be a tenth of the processing time: it visibly held the run. */
-const STRAGGLER_RUN_SHARE_MIN = 0.1;
-/** ... and the other workers must have sat idle for half of its duration (else it cost nothing). */
-const STRAGGLER_OTHERS_IDLE_MIN = 0.5;
-/** At most this many stragglers are named ("one or a few"); more is a distribution, not a straggler. */
-const STRAGGLER_MAX_NAMED = 3;
 
 /** Busy shares of the most and least busy worker differ by a quarter of the processing time. */
 const UNEVEN_SPREAD_MIN = 0.25;
@@ -77,6 +68,7 @@ interface Pair {
 }
 
 interface Facts {
+  report: RunReport;
   summary: RunSummary;
   chunks: ChunkRecord[];
   byWorker: Map<number, ChunkRecord[]>;
@@ -121,7 +113,7 @@ function gather(report: RunReport): Facts | undefined {
     list.sort((a, b) => a.startedAt - b.startedAt || a.index - b.index);
     for (let i = 1; i < list.length; i++) pairs.push(pairOf(list[i - 1], list[i]));
   }
-  return { summary, chunks, byWorker, pairs, workerTime: summary.workers * summary.processingMs, medianBusy: median(chunks.map(busy)) };
+  return { report, summary, chunks, byWorker, pairs, workerTime: summary.workers * summary.processingMs, medianBusy: median(chunks.map(busy)) };
 }
 
 function pairOf(prev: ChunkRecord, next: ChunkRecord): Pair {
@@ -153,12 +145,12 @@ function mainThreadBottleneck(f: Facts): Finding | undefined {
   return {
     id: 'main-thread-bottleneck',
     severity: 'warning',
-    title: `The main thread could not feed the workers: they were idle ${pct(summary.idleShare)} of the time.`,
+    title: `The main thread could not feed the workers: they were idle ${formatPercent(summary.idleShare)} of the time.`,
     detail:
-      `Workers were idle ${pct(summary.idleShare)} of their time, ${pct(gapShare)} of it in gaps between one chunk and the next ` +
-      `(median gap ${ms(medianGap)} against a median ${ms(f.medianBusy)} of work per chunk; median queue wait ${ms(medianQueueWait)}; ` +
-      `${pct(starvedShare)} of worker time passed before the next chunk had even been submitted). ` +
-      `The run processed ${num(summary.rowsPerSecond)} rows/s; the workers' own speed was ${num(workerRowsPerSecond)} rows/s. ` +
+      `Workers were idle ${formatPercent(summary.idleShare)} of their time, ${formatPercent(gapShare)} of it in gaps between one chunk and the next ` +
+      `(median gap ${formatMs(medianGap)} against a median ${formatMs(f.medianBusy)} of work per chunk; median queue wait ${formatMs(medianQueueWait)}; ` +
+      `${formatPercent(starvedShare)} of worker time passed before the next chunk had even been submitted). ` +
+      `The run processed ${formatInt(summary.rowsPerSecond)} rows/s; the workers' own speed was ${formatInt(workerRowsPerSecond)} rows/s. ` +
       `The limit was the main thread: ${what}.`,
     suggestion: 'Use --strategy byte-range: each worker reads and parses its own byte range of the file, and the main thread only hands out offsets.',
     numbers: {
@@ -225,14 +217,14 @@ function chunksTooSmall(f: Facts): Finding | undefined {
   return {
     id: 'chunks-too-small',
     severity: 'warning',
-    title: `Chunks are too small: hand-off overhead is ${pct(share)} of each chunk's time.`,
+    title: `Chunks are too small: hand-off overhead is ${formatPercent(share)} of each chunk's time.`,
     detail:
-      `Each chunk cost a median ${ms(overhead)} of fixed overhead (the gap while its result went back and the next chunk came out` +
-      `${outside > 0 ? `, plus ${ms(outside)} outside the measured phases` : ''}` +
-      `${mainPerChunk > 0 ? `, plus ${ms(mainPerChunk)} of the main thread's work per chunk` : ''}; median queue wait ${ms(medianQueueWait)}, return trip ${ms(medianReturn)}) ` +
-      `against a median ${ms(work)} of work (${rowCount(medianRows)} at ${us(perRowMs)} per row). ` +
-      `With ${num(summary.chunks)} chunks, overhead took ${pct(share)} of worker time per chunk; ` +
-      `at ${num(suggestedRows)} rows per chunk it would be ${pct(TARGET_OVERHEAD_SHARE)} or less.`,
+      `Each chunk cost a median ${formatMs(overhead)} of fixed overhead (the gap while its result went back and the next chunk came out` +
+      `${outside > 0 ? `, plus ${formatMs(outside)} outside the measured phases` : ''}` +
+      `${mainPerChunk > 0 ? `, plus ${formatMs(mainPerChunk)} of the main thread's work per chunk` : ''}; median queue wait ${formatMs(medianQueueWait)}, return trip ${formatMs(medianReturn)}) ` +
+      `against a median ${formatMs(work)} of work (${formatRows(medianRows)} at ${usText(perRowMs)} per row). ` +
+      `With ${formatInt(summary.chunks)} chunks, overhead took ${formatPercent(share)} of worker time per chunk; ` +
+      `at ${formatInt(suggestedRows)} rows per chunk it would be ${formatPercent(TARGET_OVERHEAD_SHARE)} or less.`,
     suggestion: chunkSizeAdvice(summary.strategy, suggestedRows, suggestedBytes),
     numbers: {
       overheadShare: share,
@@ -254,54 +246,36 @@ function chunksTooSmall(f: Facts): Finding | undefined {
 function chunkSizeAdvice(strategy: Strategy, rows: number, bytes: number): string {
   switch (strategy) {
     case 'per-row':
-      return `per-row sends every row as its own task; use --strategy byte-range with --chunk-rows ${rows} (about ${bytesText(bytes)}) or more.`;
+      return `per-row sends every row as its own task; use --strategy byte-range with --chunk-rows ${rows} (about ${formatBytes(bytes)}) or more.`;
     case 'byte-range':
-      return `Try --chunk-bytes ${bytes} (about ${num(rows)} rows) or more.`;
+      return `Try --chunk-bytes ${bytes} (about ${formatInt(rows)} rows) or more.`;
     default:
-      return `Try --chunk-rows ${rows} (about ${bytesText(bytes)}) or more.`;
+      return `Try --chunk-rows ${rows} (about ${formatBytes(bytes)}) or more.`;
   }
 }
 
 // ---- 3. straggler -------------------------------------------------------------------------------
 
-interface Straggler {
-  chunk: ChunkRecord;
-  duration: number;
-  othersIdleMs: number;
-  others: number;
-}
-
 function stragglers(f: Facts): Finding | undefined {
   const { summary, chunks } = f;
-  if (chunks.length < STRAGGLER_MIN_CHUNKS || f.byWorker.size < 2) return undefined;
-  const durations = chunks.map(busy);
-  const med = median(durations);
-  const p95 = percentile(durations, STRAGGLER_PERCENTILE);
-  const minExcess = Math.max(MIN_IMPACT_MS, STRAGGLER_RUN_SHARE_MIN * summary.processingMs);
-  const found: Straggler[] = [];
-  for (const c of chunks) {
-    const d = busy(c);
-    if (d <= STRAGGLER_MEDIAN_RATIO * med || d < p95 || d - med < minExcess) continue;
-    const s = { chunk: c, duration: d, ...othersIdle(f, c) };
-    if (s.othersIdleMs >= STRAGGLER_OTHERS_IDLE_MIN * s.others * d) found.push(s);
-  }
-  if (found.length === 0 || found.length > STRAGGLER_MAX_NAMED) return undefined;
-  found.sort((a, b) => b.duration - a.duration || a.chunk.index - b.chunk.index);
-  const rowCosts = chunks.filter((c) => c.rows > 0).map((c) => busy(c) / c.rows);
-  const medianRowMs = median(rowCosts);
+  const slow = slowChunks(f.report);
+  const found = slow.stragglers;
+  if (found.length === 0) return undefined;
+  const med = slow.p50Ms;
+  const rowMedianMs = medianRowMs(chunks);
   const worst = found[0];
   const lastFinish = Math.max(...chunks.map((c) => c.finishedAt));
-  const rowMs = worst.chunk.rows > 0 ? worst.duration / worst.chunk.rows : 0;
+  const rowMs = worst.chunk.rows > 0 ? worst.durationMs / worst.chunk.rows : 0;
   const title =
     found.length === 1
-      ? `Chunk ${worst.chunk.index} (${rowsText(worst.chunk)}) took ${ratio(worst.duration / med)} the median chunk and held the run up.`
+      ? `Chunk ${worst.chunk.index} (${rowsText(worst.chunk)}) took ${formatRatio(worst.durationMs / med)} the median chunk and held the run up.`
       : `${found.length} chunks took more than ${STRAGGLER_MEDIAN_RATIO}× the median chunk and held the run up.`;
   return {
     id: 'straggler',
     severity: 'warning',
     title,
-    detail: found.map((s) => stragglerText(s, med, medianRowMs, lastFinish)).join(' '),
-    suggestion: stragglerAdvice(worst, rowMs, medianRowMs, summary.workers),
+    detail: found.map((s) => stragglerText(s, med, rowMedianMs, lastFinish)).join(' '),
+    suggestion: stragglerAdvice(worst, rowMs, rowMedianMs, summary.workers),
     numbers: {
       stragglers: found.length,
       chunk: worst.chunk.index,
@@ -310,50 +284,37 @@ function stragglers(f: Facts): Finding | undefined {
       byteStart: worst.chunk.byteStart,
       byteEnd: worst.chunk.byteEnd,
       workerId: worst.chunk.workerId,
-      durationMs: worst.duration,
+      durationMs: worst.durationMs,
       medianMs: med,
-      p95Ms: p95,
-      ratio: worst.duration / med,
+      p95Ms: slow.p95Ms,
+      ratio: worst.durationMs / med,
       othersIdleMs: worst.othersIdleMs,
       msPerRow: rowMs,
-      medianMsPerRow: medianRowMs,
+      medianMsPerRow: rowMedianMs,
     },
     chunks: found.map((s) => s.chunk.index),
   };
 }
 
-/** Idle time of every other worker that ran chunks, while `c` ran. */
-function othersIdle(f: Facts, c: ChunkRecord): { othersIdleMs: number; others: number } {
-  let idle = 0;
-  let others = 0;
-  for (const [worker, list] of f.byWorker) {
-    if (worker === c.workerId) continue;
-    others++;
-    const covered = sum(list.map((o) => overlap(o.startedAt, o.finishedAt, c.startedAt, c.finishedAt)));
-    idle += Math.max(0, busy(c) - covered);
-  }
-  return { othersIdleMs: idle, others };
-}
-
-function stragglerText(s: Straggler, med: number, medianRowMs: number, lastFinish: number): string {
+function stragglerText(s: StragglerInfo, med: number, medianRowMs: number, lastFinish: number): string {
   const c = s.chunk;
   const why =
     c.finishedAt >= lastFinish
       ? "the run's end waited for it."
       : 'results are put back in input order with a bounded number of chunks in flight, so later chunks waited for it.';
   return (
-    `Chunk ${c.index} (${rowsText(c)}, bytes ${num(c.byteStart)}–${num(c.byteEnd)}) ran on worker ${c.workerId} for ${ms(s.duration)} ` +
-    `against a median chunk of ${ms(med)} (${ratio(s.duration / med)}), at ${us(c.rows > 0 ? s.duration / c.rows : 0)} per row against a median ${us(medianRowMs)}. ` +
-    `While it ran, the other worker${s.others === 1 ? ' was' : 's were'} idle for ${ms(s.othersIdleMs)}: ${why}`
+    `Chunk ${c.index} (${rowsText(c)}, bytes ${formatInt(c.byteStart)}–${formatInt(c.byteEnd)}) ran on worker ${c.workerId} for ${formatMs(s.durationMs)} ` +
+    `against a median chunk of ${formatMs(med)} (${formatRatio(s.durationMs / med)}), at ${usText(c.rows > 0 ? s.durationMs / c.rows : 0)} per row against a median ${usText(medianRowMs)}. ` +
+    `While it ran, the other worker${s.others === 1 ? ' was' : 's were'} idle for ${formatMs(s.othersIdleMs)}: ${why}`
   );
 }
 
-function stragglerAdvice(s: Straggler, rowMs: number, medianRowMs: number, workers: number): string {
+function stragglerAdvice(s: StragglerInfo, rowMs: number, medianRowMs: number, workers: number): string {
   const c = s.chunk;
   const split = Math.max(1, Math.ceil(c.rows / (2 * Math.max(1, workers))));
   if (medianRowMs > 0 && rowMs >= STRAGGLER_MEDIAN_RATIO * medianRowMs) {
     return (
-      `Rows ${num(c.firstRow)}–${num(lastRowOf(c))} cost ${ratio(rowMs / medianRowMs)} the usual time per row: look at what is special in them (open the dataset at row ${num(c.firstRow)}). ` +
+      `Rows ${formatInt(c.firstRow)}–${formatInt(lastRowOf(c))} cost ${formatRatio(rowMs / medianRowMs)} the usual time per row: look at what is special in them (open the dataset at row ${formatInt(c.firstRow)}). ` +
       `Smaller chunks spread such rows over more workers: try --chunk-rows ${split}.`
     );
   }
@@ -375,18 +336,18 @@ function unevenWorkers(f: Facts): Finding | undefined {
   const slowest = ws.reduce((a, b) => (rowMs(b) > rowMs(a) ? b : a));
   const fastest = ws.reduce((a, b) => (rowMs(b) < rowMs(a) ? b : a));
   const slowRatio = rowMs(fastest) > 0 ? rowMs(slowest) / rowMs(fastest) : 1;
-  const shares = ws.map((w) => `worker ${w.workerId} ${pct(w.busyShare)} (${num(w.chunks)} chunks, ${num(w.rows)} rows, ${us(rowMs(w))}/row)`).join(', ');
+  const shares = ws.map((w) => `worker ${w.workerId} ${formatPercent(w.busyShare)} (${formatInt(w.chunks)} chunks, ${formatInt(w.rows)} rows, ${usText(rowMs(w))}/row)`).join(', ');
   const medianBytes = median(f.chunks.map((c) => c.bytes));
   const suggestion =
     slowRatio >= UNEVEN_SLOW_THREAD_RATIO
-      ? `Worker ${slowest.workerId} needed ${ratio(slowRatio)} the time per row of worker ${fastest.workerId}: its thread ran slower, usually CPU contention ` +
+      ? `Worker ${slowest.workerId} needed ${formatRatio(slowRatio)} the time per row of worker ${fastest.workerId}: its thread ran slower, usually CPU contention ` +
         `(${summary.workers} workers on ${summary.cpus} CPUs${summary.workers > summary.cpus ? `: try --workers ${summary.cpus}` : '; check for other busy processes'}) or costly rows landing on it.`
       : `The busy workers ran the costly chunks while the others waited; smaller chunks let the pool even it out: try --chunk-bytes ${roundUpNice(Math.max(1, medianBytes / 2))}.`;
   return {
     id: 'uneven-workers',
     severity: 'warning',
-    title: `Work was uneven between workers: busy ${pct(busiest.busyShare)} on worker ${busiest.workerId}, ${pct(idlest.busyShare)} on worker ${idlest.workerId}.`,
-    detail: `Busy share of the processing time: ${shares}. The gap between the busiest and the least busy worker is ${ms(diffMs)} of work.`,
+    title: `Work was uneven between workers: busy ${formatPercent(busiest.busyShare)} on worker ${busiest.workerId}, ${formatPercent(idlest.busyShare)} on worker ${idlest.workerId}.`,
+    detail: `Busy share of the processing time: ${shares}. The gap between the busiest and the least busy worker is ${formatMs(diffMs)} of work.`,
     suggestion,
     numbers: {
       busiestWorker: busiest.workerId,
@@ -428,10 +389,10 @@ function throughputDecline(f: Facts): Finding | undefined {
   return {
     id: 'throughput-decline',
     severity: 'warning',
-    title: `Throughput fell over the run: ${num(earlyRate)} rows/s per chunk early, ${num(lateRate)} late (−${pct(decline)}).`,
+    title: `Throughput fell over the run: ${formatInt(earlyRate)} rows/s per chunk early, ${formatInt(lateRate)} late (−${formatPercent(decline)}).`,
     detail:
-      `On each of ${workers} worker${workers === 1 ? '' : 's'}, the median chunk in the last third of its chunks ran at ${num(lateRate)} rows/s against ${num(earlyRate)} rows/s ` +
-      `in the first third. The late chunks spent ${ms(lostMs)} of worker time beyond the early rate. Peak memory (RSS) was ${bytesText(f.summary.peakRssBytes)}.`,
+      `On each of ${workers} worker${workers === 1 ? '' : 's'}, the median chunk in the last third of its chunks ran at ${formatInt(lateRate)} rows/s against ${formatInt(earlyRate)} rows/s ` +
+      `in the first third. The late chunks spent ${formatMs(lostMs)} of worker time beyond the early rate. Peak memory (RSS) was ${formatBytes(f.summary.peakRssBytes)}.`,
     suggestion:
       'A run that slows down as it goes usually means garbage-collection or memory pressure: state that keeps growing (a cache, Map or array in ctx.state or at module level) ' +
       'or results held in memory. Check that per-row state is dropped, or watch the workers\' heap (--max-worker-memory bounds it).',
@@ -450,10 +411,10 @@ function repairedChunks(f: Facts): Finding | undefined {
   return {
     id: 'repaired-chunks',
     severity: 'info',
-    title: `${num(repaired.length)} of ${num(f.chunks.length)} byte ranges started inside a quoted field and were parsed again.`,
+    title: `${formatInt(repaired.length)} of ${formatInt(f.chunks.length)} byte ranges started inside a quoted field and were parsed again.`,
     detail:
       `The speculative start of ${repaired.length === 1 ? 'chunk' : 'chunks'} ${listIndices(repaired)} landed inside a quoted field (a field with line breaks), ` +
-      `so the range was parsed again from the true record start. The re-parses took ${ms(repairMs)} of worker time (${pct(share)} of all chunk time); the discarded first parses cost about as much. Results are correct.`,
+      `so the range was parsed again from the true record start. The re-parses took ${formatMs(repairMs)} of worker time (${formatPercent(share)} of all chunk time); the discarded first parses cost about as much. Results are correct.`,
     suggestion: 'Nothing to fix for correctness. If the cost matters, larger chunks mean fewer range starts and so fewer repairs.',
     numbers: { repairedChunks: repaired.length, repairMs, share },
     chunks: repaired.map((c) => c.index),
@@ -470,10 +431,10 @@ function startupDominates(f: Facts): Finding | undefined {
   return {
     id: 'startup-dominates',
     severity: 'info',
-    title: `Start-up took ${pct(share)} of the run: ${ms(summary.startupMs)} of ${ms(summary.wallMs)}.`,
+    title: `Start-up took ${formatPercent(share)} of the run: ${formatMs(summary.startupMs)} of ${formatMs(summary.wallMs)}.`,
     detail:
-      `Starting ${summary.workers} worker thread${summary.workers === 1 ? '' : 's'}, loading the processor and running setup() took ${ms(summary.startupMs)}; ` +
-      `processing the ${num(summary.rows)} rows took ${ms(summary.processingMs)}. Throughput figures of a run this short say little.`,
+      `Starting ${summary.workers} worker thread${summary.workers === 1 ? '' : 's'}, loading the processor and running setup() took ${formatMs(summary.startupMs)}; ` +
+      `processing the ${formatInt(summary.rows)} rows took ${formatMs(summary.processingMs)}. Throughput figures of a run this short say little.`,
     suggestion: `For an input this small, fewer workers start faster (try --workers ${Math.max(1, Math.floor(summary.workers / 2))}); to measure throughput, use a bigger input.`,
     numbers: { startupMs: summary.startupMs, wallMs: summary.wallMs, processingMs: summary.processingMs, share, workers: summary.workers },
   };
@@ -491,8 +452,8 @@ function resultEncodingHeavy(f: Facts): Finding | undefined {
   return {
     id: 'result-encoding-heavy',
     severity: 'warning',
-    title: `Encoding results took ${pct(share)} of worker time.`,
-    detail: `Workers spent ${ms(encodeMs)} turning results into JSON Lines (${bytesText(resultBytes)}${rows > 0 ? `, ${num(resultBytes / rows)} bytes per row` : ''}) out of ${ms(busyMs)} of chunk time.`,
+    title: `Encoding results took ${formatPercent(share)} of worker time.`,
+    detail: `Workers spent ${formatMs(encodeMs)} turning results into JSON Lines (${formatBytes(resultBytes)}${rows > 0 ? `, ${formatInt(resultBytes / rows)} bytes per row` : ''}) out of ${formatMs(busyMs)} of chunk time.`,
     suggestion: 'Return only the fields you need from processRow; if you aggregate, export combine() so workers fold results instead of writing every row.',
     numbers: { encodeMs, share, resultBytes, busyMs },
   };
@@ -509,13 +470,13 @@ function tooFewChunks(f: Facts): Finding | undefined {
   return {
     id: 'too-few-chunks',
     severity: 'warning',
-    title: `Only ${num(summary.chunks)} chunk${summary.chunks === 1 ? '' : 's'} for ${summary.workers} workers: workers were idle ${pct(summary.idleShare)} of the time.`,
+    title: `Only ${formatInt(summary.chunks)} chunk${summary.chunks === 1 ? '' : 's'} for ${summary.workers} workers: workers were idle ${formatPercent(summary.idleShare)} of the time.`,
     detail:
-      `The input was split into ${num(summary.chunks)} chunk${summary.chunks === 1 ? '' : 's'} for ${summary.workers} workers (${f.byWorker.size} of them got any), ` +
-      `so ${ms(idleMs)} of worker time went unused waiting for the last chunks.`,
+      `The input was split into ${formatInt(summary.chunks)} chunk${summary.chunks === 1 ? '' : 's'} for ${summary.workers} workers (${f.byWorker.size} of them got any), ` +
+      `so ${formatMs(idleMs)} of worker time went unused waiting for the last chunks.`,
     suggestion:
       summary.strategy === 'byte-range'
-        ? `Split into about ${target} chunks: try --chunk-bytes ${bytes} (about ${num(rows)} rows).`
+        ? `Split into about ${target} chunks: try --chunk-bytes ${bytes} (about ${formatInt(rows)} rows).`
         : `Split into about ${target} chunks: try --chunk-rows ${rows}.`,
     numbers: { chunks: summary.chunks, workers: summary.workers, idleShare: summary.idleShare, idleMs, suggestedChunkRows: rows, suggestedChunkBytes: bytes },
   };
@@ -555,18 +516,9 @@ function sum(xs: number[]): number {
   return s;
 }
 
-export function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-/** Nearest-rank percentile (p in 0..1): the smallest value with at least p of the values at or below it. */
-export function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[clamp(Math.ceil(p * s.length) - 1, 0, s.length - 1)];
+/** The median, 0 for no values (a check over no chunk pairs finds nothing, rather than comparing NaN). */
+function median(xs: number[]): number {
+  return xs.length === 0 ? 0 : statsMedian(xs);
 }
 
 /** Rounds up to two significant digits, so that suggestions read as sizes people type (2,850 → 2,900). */
@@ -582,40 +534,10 @@ function listIndices(cs: ChunkRecord[]): string {
 }
 
 function rowsText(c: ChunkRecord): string {
-  return c.rows === 1 ? `row ${num(c.firstRow)}` : `rows ${num(c.firstRow)}–${num(lastRowOf(c))}`;
+  return c.rows === 1 ? `row ${formatInt(c.firstRow)}` : `rows ${formatInt(c.firstRow)}–${formatInt(lastRowOf(c))}`;
 }
 
-function rowCount(n: number): string {
-  return `${num(n)} row${Math.round(n) === 1 ? '' : 's'}`;
-}
-
-function num(x: number): string {
-  return String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function ms(x: number): string {
-  if (x >= 100) return `${num(x)} ms`;
-  if (x >= 10) return `${x.toFixed(1)} ms`;
-  if (x >= 1) return `${x.toFixed(2)} ms`;
-  return `${x.toFixed(3)} ms`;
-}
-
-function us(msValue: number): string {
-  const v = msValue * 1000;
-  return v >= 100 ? `${num(v)} µs` : `${v.toFixed(v >= 10 ? 1 : 2)} µs`;
-}
-
-function pct(share: number): string {
-  const v = share * 100;
-  return `${v < 10 && v !== 0 ? v.toFixed(1) : Math.round(v)} %`;
-}
-
-function ratio(x: number): string {
-  return `${x >= 10 ? num(x) : x.toFixed(1)}×`;
-}
-
-function bytesText(b: number): string {
-  if (b >= 1e6) return `${(b / 1e6).toFixed(1)} MB`;
-  if (b >= 1e3) return `${(b / 1e3).toFixed(1)} KB`;
-  return `${num(b)} bytes`;
+/** A per-row cost given in ms, in µs. */
+function usText(msValue: number): string {
+  return formatMicros(msValue * 1000);
 }

@@ -4,6 +4,7 @@
 // made bytes cheaper, keep chunks short, and shrink at the end so the workers finish together.
 // Pure arithmetic over the records it is given: the same measurements give the same sizes.
 import { median } from '../base/stats';
+import { formatBytes, formatPercent } from '../base/format';
 import type { ChunkRecord, ChunkSizeChange } from '../model';
 
 export interface AdaptiveSettings {
@@ -69,16 +70,6 @@ interface Level {
   stats: LevelStats;
 }
 
-const KIB = 1024;
-
-/** "64 KiB", "1.5 MiB": sizes in the trace's reasons. */
-export function formatBytes(bytes: number): string {
-  if (bytes < KIB) return `${Math.round(bytes)} B`;
-  if (bytes < KIB * KIB) return `${+(bytes / KIB).toFixed(1)} KiB`;
-  return `${+(bytes / KIB / KIB).toFixed(1)} MiB`;
-}
-
-const pct = (share: number) => `${+(share * 100).toFixed(1)} %`;
 const msPerMb = (level: LevelStats) => +(costPerByte(level) * 1e6).toFixed(2);
 
 /** Worker time (busy plus the gap before the chunk) per byte: throughput per worker is its inverse. */
@@ -262,7 +253,7 @@ export class AdaptiveChunker {
     }
     const overhead = overheadShare(stats);
     if (overhead <= overheadTarget) {
-      this.settle(level, `settled at ${formatBytes(level.size)}: the hand-off between chunks is ${pct(overhead)} of worker time (target ${pct(overheadTarget)})`);
+      this.settle(level, `settled at ${formatBytes(level.size)}: the hand-off between chunks is ${formatPercent(overhead)} of worker time (target ${formatPercent(overheadTarget)})`);
       return;
     }
     const tooBig = level.size * 2 > maxBytes;
@@ -271,7 +262,7 @@ export class AdaptiveChunker {
       return;
     }
     this.previous = level;
-    this.setSize(level.size * 2, `doubled: the hand-off between chunks is ${pct(overhead)} of worker time at ${formatBytes(level.size)} (target ${pct(overheadTarget)}), ${msPerMb(stats)} ms per MB`);
+    this.setSize(level.size * 2, `doubled: the hand-off between chunks is ${formatPercent(overhead)} of worker time at ${formatBytes(level.size)} (target ${formatPercent(overheadTarget)}), ${msPerMb(stats)} ms per MB`);
   }
 
   /**
@@ -297,6 +288,6 @@ export class AdaptiveChunker {
     this.regrowths++;
     this.phase = 'growing';
     this.previous = level;
-    this.setSize(level.size * 2, `growing again: settled, the hand-off between chunks is still ${pct(overhead)} of worker time at ${formatBytes(level.size)} (target ${pct(overheadTarget)}), ${msPerMb(level.stats)} ms per MB`);
+    this.setSize(level.size * 2, `growing again: settled, the hand-off between chunks is still ${formatPercent(overhead)} of worker time at ${formatBytes(level.size)} (target ${formatPercent(overheadTarget)}), ${msPerMb(level.stats)} ms per MB`);
   }
 }

@@ -2,8 +2,9 @@
 // chunk + cost per row (from the chunk records), the main thread's serial cost per chunk (from runs
 // the workers could not be fed fast enough), and the model's error on every measured point.
 // Pure arithmetic on small aggregates: no Node imports, no per-chunk arrays kept.
-import { predictRun } from './cost-model';
+import { describeCostModel, predictRun } from './cost-model';
 import { median, weightedLineFit } from '../base/stats';
+import { formatInt } from '../base/format';
 import type { CostModel } from '../model/sweep';
 import type { ChunkRecord } from '../model';
 
@@ -136,9 +137,6 @@ export function bestChunkRows(model: CostModel, at: { rows: number; workers: num
   return { chunkRows: chosen.chunkRows, processingMs: chosen.processingMs, rowsPerSecond: chosen.processingMs > 0 ? (at.rows / chosen.processingMs) * 1000 : 0 };
 }
 
-function rowsText(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
 
 /**
  * The model's reasons in plain words: where dispatch overhead starts to matter, where the last
@@ -146,23 +144,23 @@ function rowsText(n: number): string {
  */
 export function explainModel(model: CostModel, at: { rows: number; workers: number; best?: number }): string[] {
   const lines: string[] = [
-    `Each chunk costs a worker about ${model.perChunkUs.toFixed(0)} µs plus ${model.perRowUs < 10 ? model.perRowUs.toFixed(2) : model.perRowUs.toFixed(1)} µs per row (fit R² ${model.r2.toFixed(2)}, median error ${(model.medianRelativeError * 100).toFixed(0)} % over the measured points).`,
+    describeCostModel(model),
   ];
   const overheadLimit = 0.05;
   // F / (F + S·c) ≤ 5 %  ⇔  c ≥ 19·F / S
   const minRows = Math.ceil(((1 - overheadLimit) / overheadLimit) * (model.perChunkUs / model.perRowUs));
-  if (minRows > 1) lines.push(`Below ${rowsText(minRows)} rows a chunk, the fixed cost per chunk (dispatch, messaging, result hand-off) exceeds 5 % of worker time.`);
+  if (minRows > 1) lines.push(`Below ${formatInt(minRows)} rows a chunk, the fixed cost per chunk (dispatch, messaging, result hand-off) exceeds 5 % of worker time.`);
   if (model.mainPerChunkUs > 0) {
     // The main thread keeps up while W workers finish chunks no faster than it hands them out.
     const mainRows = Math.ceil(Math.max(0, at.workers * model.mainPerChunkUs - model.perChunkUs) / model.perRowUs);
-    if (mainRows > 1) lines.push(`Below ${rowsText(mainRows)} rows a chunk, the main thread (${model.mainPerChunkUs.toFixed(0)} µs per chunk) cannot hand out chunks as fast as ${at.workers} workers finish them, so workers wait.`);
+    if (mainRows > 1) lines.push(`Below ${formatInt(mainRows)} rows a chunk, the main thread (${model.mainPerChunkUs.toFixed(0)} µs per chunk) cannot hand out chunks as fast as ${at.workers} workers finish them, so workers wait.`);
   }
   if (at.workers > 1) {
     // Start where dispatch stops mattering, so idle time from a starved pool is not taken for the tail.
     for (let chunkRows = Math.max(1, minRows); chunkRows <= at.rows / at.workers; chunkRows = Math.ceil(chunkRows * 1.1)) {
       const p = predictRun(model, { rows: at.rows, chunkRows, workers: at.workers });
       if (!p.mainThreadBound && p.idleTailShare > 0.05) {
-        lines.push(`Above ${rowsText(chunkRows)} rows a chunk (${rowsText(at.rows)} rows, ${at.workers} workers), the last chunks leave workers idle for ${(p.idleTailShare * 100).toFixed(0)} % of the run.`);
+        lines.push(`Above ${formatInt(chunkRows)} rows a chunk (${formatInt(at.rows)} rows, ${at.workers} workers), the last chunks leave workers idle for ${(p.idleTailShare * 100).toFixed(0)} % of the run.`);
         break;
       }
     }
@@ -170,7 +168,7 @@ export function explainModel(model: CostModel, at: { rows: number; workers: numb
   if (at.best !== undefined) {
     const p = predictRun(model, { rows: at.rows, chunkRows: at.best, workers: at.workers });
     lines.push(
-      `Predicted best for ${rowsText(at.rows)} rows on ${at.workers} worker${at.workers === 1 ? '' : 's'}: ${rowsText(at.best)} rows a chunk, about ${rowsText(p.rowsPerSecond)} rows/s` +
+      `Predicted best for ${formatInt(at.rows)} rows on ${at.workers} worker${at.workers === 1 ? '' : 's'}: ${formatInt(at.best)} rows a chunk, about ${formatInt(p.rowsPerSecond)} rows/s` +
         (p.mainThreadBound ? ' (the main thread sets the pace).' : '.'),
     );
   }

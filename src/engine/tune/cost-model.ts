@@ -1,6 +1,7 @@
 // The chunk-size cost model: what a run would take for a given chunk size and worker count.
 // Pure arithmetic, no Node imports: the webview's chunk-size slider runs the same function.
 import type { CostModel } from '../model/sweep';
+import { formatInt, formatMicros, formatMs, formatPercent } from '../base/format';
 
 export interface Prediction {
   /** Start-up plus processing. */
@@ -48,4 +49,16 @@ export function predictRun(model: CostModel, at: { rows: number; chunkRows: numb
     idleTailShare: capacityMs > 0 ? Math.max(0, capacityMs - workMs) / capacityMs : 0,
     mainThreadBound: mainBoundMs > workerBoundMs,
   };
+}
+
+/**
+ * The fitted model in one sentence, as every surface states it (CLI sweep table, tuner, sweep page,
+ * the explanation of a sweep).
+ */
+export function describeCostModel(model: CostModel): string {
+  const main = model.mainPerChunkUs > 0 ? `; the main thread spends ${formatMicros(model.mainPerChunkUs)} per chunk` : '';
+  return (
+    `Each chunk costs a worker about ${formatMicros(model.perChunkUs)} plus ${formatMicros(model.perRowUs)} per row${main}; start-up ${formatMs(model.startupMs)} ` +
+    `(fit R² ${model.r2.toFixed(2)} over ${formatInt(model.fitChunks)} chunks, median error ${formatPercent(model.medianRelativeError)} over the measured points${model.strategy ? `, ${model.strategy} runs` : ''}).`
+  );
 }

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { epochNow } from '../base/clock';
 import { bestChunkRows, modelIsTrustworthy, sizeForFile } from './cost-fit';
+import { describeCostModel } from './cost-model';
+import { formatInt } from '../base/format';
 import { ChunkscopeError } from '../base/errors';
 import { DEFAULTS } from '../options';
 import { writeFileAtomic } from '../base/atomic-file';
@@ -42,9 +44,6 @@ const STARVED_IDLE_SHARE = 0.25;
 const PROBE_CHUNKS_PER_WORKER = 16;
 export const DEFAULT_TUNING_FILE = DEFAULTS.tune.file;
 
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
 
 /**
  * Adds workers one at a time (two runs each, the better kept: a probe asks "can it go faster",
@@ -62,7 +61,7 @@ export async function probeWorkers(runner: PointRunner, strategy: Strategy, rows
       if (!best || run.repeat.rowsPerSecond > best.rowsPerSecond) best = run.repeat;
     }
     steps.push({ workers, rowsPerSecond: best!.rowsPerSecond, idleShare: best!.idleShare, chunkRows });
-    onStep?.(`${workers} worker${workers === 1 ? '' : 's'}: ${fmt(best!.rowsPerSecond)} rows/s`);
+    onStep?.(`${workers} worker${workers === 1 ? '' : 's'}: ${formatInt(best!.rowsPerSecond)} rows/s`);
     const previous = steps[steps.length - 2];
     if (previous && best!.rowsPerSecond < previous.rowsPerSecond * MIN_SCALING_GAIN) {
       const gain = ((best!.rowsPerSecond / previous.rowsPerSecond - 1) * 100).toFixed(0);
@@ -82,7 +81,7 @@ export async function probeWorkers(runner: PointRunner, strategy: Strategy, rows
   return {
     chosen: last.workers,
     reason: 'cores',
-    explanation: `Throughput rose with every worker up to ${last.workers}, the number of cores this machine makes available (${fmt(last.rowsPerSecond)} rows/s).`,
+    explanation: `Throughput rose with every worker up to ${last.workers}, the number of cores this machine makes available (${formatInt(last.rowsPerSecond)} rows/s).`,
     steps,
   };
 }
@@ -116,7 +115,7 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
         if (run.onWholeSample && sample.sample.fraction === 1) rows = sample.sample.rows = sample.fileRows = run.rows;
         tally.add(run.repeat, run.cost);
       }
-      hooks.onStep?.(`${fmt(chunkRows)} rows a chunk: ${fmt(tally.toPoint().rowsPerSecond.median)} rows/s`);
+      hooks.onStep?.(`${formatInt(chunkRows)} rows a chunk: ${formatInt(tally.toPoint().rowsPerSecond.median)} rows/s`);
     };
     if (!probe && !(await runner.measure({ strategy, workers, chunkRows: Math.max(1, Math.round(rows / (workers * PROBE_CHUNKS_PER_WORKER))) }, -1))) throw stoppedEarly();
 
@@ -174,13 +173,13 @@ function explainTune(t: { recommendation: Recommendation; winnerRows: number; mo
   if (t.model) {
     const m = t.model;
     parts.push(
-      `Fitted to these runs, each chunk costs about ${m.perChunkUs.toFixed(0)} µs of fixed overhead plus ${m.perRowUs < 10 ? m.perRowUs.toFixed(2) : m.perRowUs.toFixed(1)} µs per row (R² ${m.r2.toFixed(2)}): smaller chunks pay that overhead more often, larger ones leave workers idle while the last chunks finish.`,
+      `${describeCostModel(m)} Smaller chunks pay the per-chunk cost more often; larger ones leave workers idle while the last chunks finish.`,
     );
   }
   parts.push(
     r.source === 'model'
-      ? `The best size measured on the sample was ${fmt(t.winnerRows)} rows (${fmt(r.rowsPerSecond)} rows/s); on the whole file the model moves the optimum to ${fmt(r.chunkRows!)} rows a chunk on ${r.workers} worker${r.workers === 1 ? '' : 's'}.`
-      : `Best measured: ${fmt(r.chunkRows!)} rows a chunk on ${r.workers} worker${r.workers === 1 ? '' : 's'} with ${r.strategy}, ${fmt(r.rowsPerSecond)} rows/s (median).`,
+      ? `The best size measured on the sample was ${formatInt(t.winnerRows)} rows (${formatInt(r.rowsPerSecond)} rows/s); on the whole file the model moves the optimum to ${formatInt(r.chunkRows!)} rows a chunk on ${r.workers} worker${r.workers === 1 ? '' : 's'}.`
+      : `Best measured: ${formatInt(r.chunkRows!)} rows a chunk on ${r.workers} worker${r.workers === 1 ? '' : 's'} with ${r.strategy}, ${formatInt(r.rowsPerSecond)} rows/s (median).`,
   );
   return parts.join(' ');
 }
@@ -248,7 +247,7 @@ export function findSavedTuning(file: string, data: string, processor: string): 
 }
 
 export function describeSetting(spec: SweepPointSpec): string {
-  const size = spec.chunkRows !== undefined ? `${fmt(spec.chunkRows)} rows a chunk` : `${fmt(spec.chunkBytes ?? 0)} bytes a chunk`;
+  const size = spec.chunkRows !== undefined ? `${formatInt(spec.chunkRows)} rows a chunk` : `${formatInt(spec.chunkBytes ?? 0)} bytes a chunk`;
   return `${spec.strategy}, ${spec.workers} worker${spec.workers === 1 ? '' : 's'}, ${size}`;
 }
 
