@@ -16,3 +16,8 @@ export { runSweep, type SweepOptions, type SweepHooks } from './tune/sweep';
 export { fitCostModel, bestChunkRows, explainModel, runCostSample, type RunCostSample } from './tune/cost-fit';
 export { tune, chooseWorkerCount, findSavedTuning, saveTuning, describeSetting, DEFAULT_TUNING_FILE, type TuneOptions, type TuneHooks } from './tune/tune';
 export { parseSampleSize, type SampleSize } from './read/sample';
+export { encodeTimings, decodeTimings, TIMINGS_FORMAT, TIMINGS_VERSION } from './report/timings-codec';
+export { writeTimingsFile, readTimingsFile } from './report/timings-file';
+export { encodeSweep, decodeSweep, checkSweepReport, isSweepText, isSweepFile, readSweepFile, writeSweepFile, SWEEP_FORMAT, SWEEP_VERSION } from './tune/sweep-file';
+export { encodeTuning, decodeTuning, readTuningFile, writeTuningFile, TUNING_FORMAT, TUNING_VERSION } from './tune/tuning-file';
+export { NewerFileError } from './base/versioned-json';
