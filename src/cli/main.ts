@@ -1,10 +1,8 @@
 // The `chunkscope` command. A face on the engine: parses arguments, shows progress and a summary,
 // writes timings/trace files, and maps failures to exit codes (0 ok, 1 run failed, 2 usage).
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ChunkscopeError, runDataset, toChromeTrace, type RunOptions, type RunReport } from '../engine';
-import { writeFileAtomic } from '../engine/base/atomic-file';
-import { readReportFile, readSweepFile, renderStandaloneCompare, renderStandaloneReport, renderStandaloneSweep } from '../report-html/page';
+import { ChunkscopeError, isSweepFile, readSweepFile, readTimingsFile, runDataset, toChromeTrace, writeFileAtomic, writeTimingsFile, type RunOptions, type RunReport } from '../engine';
+import { renderStandaloneCompare, renderStandaloneReport, renderStandaloneSweep } from '../report-html/page';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, requireDataAndProcessor } from './args';
 import { formatSummary } from './summary-table';
 import { sweepCommand } from './sweep-command';
@@ -136,7 +134,7 @@ async function run(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     if (showProgress) process.stderr.write('\r\x1b[K');
   }
-  if (values.timings) writeFileAtomic(values.timings, JSON.stringify(report, null, 1));
+  if (values.timings) writeTimingsFile(values.timings, report);
   if (values.trace) writeFileAtomic(values.trace, JSON.stringify(toChromeTrace(report)));
   if (values.report) writeFileAtomic(values.report, renderStandaloneReport(report, { source: values.timings ? path.basename(values.timings) : undefined, timingsFile: values.timings }));
   if (values.json) {
@@ -156,18 +154,11 @@ async function run(argv: string[]): Promise<number> {
 function writeReportCommand(timings: string | undefined, extra: string[], output: string | undefined): number {
   if (!timings) throw new ChunkscopeError('usage', 'Missing TIMINGS.json: a timings file written by "chunkscope run --timings"');
   if (extra.length > 1) throw new ChunkscopeError('usage', `Unexpected argument "${extra[1]}": report takes one timings file, or two to compare`);
-  const read = (file: string): RunReport => {
-    try {
-      return readReportFile(file);
-    } catch (err) {
-      throw new ChunkscopeError('input', (err as Error).message);
-    }
-  };
   if (extra.length === 1) {
     const other = extra[0];
     const stem = (f: string) => path.basename(f).replace(/(\.timings)?\.json$/i, '');
     const out = output ?? path.join(path.dirname(timings), `${stem(timings)}-vs-${stem(other)}.compare.html`);
-    const runs = [timings, other].map((f) => ({ report: read(f), source: path.basename(f) }));
+    const runs = [timings, other].map((f) => ({ report: readTimingsFile(f), source: path.basename(f) }));
     writeFileAtomic(out, renderStandaloneCompare(runs));
     process.stdout.write(`Comparison: ${out}\n`);
     return 0;
@@ -175,21 +166,12 @@ function writeReportCommand(timings: string | undefined, extra: string[], output
   // A sweep saved by `sweep --out` (or by VS Code) gets the sweep page.
   if (isSweepFile(timings)) {
     const sweepOut = output ?? timings.replace(/(\.sweep)?\.json$/i, '') + '.sweep.html';
-    try {
-      writeFileAtomic(sweepOut, renderStandaloneSweep(readSweepFile(timings), { source: path.basename(timings) }));
-    } catch (err) {
-      throw new ChunkscopeError('input', (err as Error).message);
-    }
+    writeFileAtomic(sweepOut, renderStandaloneSweep(readSweepFile(timings), { source: path.basename(timings) }));
     process.stdout.write(`Sweep report: ${sweepOut}\n`);
     return 0;
   }
   const out = output ?? timings.replace(/(\.timings)?\.json$/i, '') + '.report.html';
-  let report: RunReport;
-  try {
-    report = readReportFile(timings);
-  } catch (err) {
-    throw new ChunkscopeError('input', (err as Error).message);
-  }
+  const report = readTimingsFile(timings);
   writeFileAtomic(out, renderStandaloneReport(report, { source: path.basename(timings), timingsFile: timings }));
   process.stdout.write(`Report: ${out}\n`);
   return 0;
@@ -215,12 +197,3 @@ async function main(): Promise<void> {
 }
 
 void main();
-
-/** True when the JSON file says it is a sweep ("kind": "sweep"); anything unreadable is left to the timings reader's error. */
-function isSweepFile(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { kind?: unknown })?.kind === 'sweep';
-  } catch {
-    return false;
-  }
-}

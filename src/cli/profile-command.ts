@@ -3,9 +3,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { readReportFile, renderStandaloneReport } from '../report-html/page';
-import { ChunkscopeError, formatLocation, functionTimings, readThreadProfiles, type RunOptions, type RunReport } from '../engine';
-import { writeFileAtomic } from '../engine/base/atomic-file';
+import { renderStandaloneReport } from '../report-html/page';
+import { ChunkscopeError, formatLocation, functionTimings, readThreadProfiles, readTimingsFile, writeFileAtomic, writeTimingsFile, type RunOptions, type RunReport } from '../engine';
 
 export type ProfileEngine = 'inspector' | '0x';
 
@@ -161,9 +160,9 @@ export async function run0xCommand(argv: string[], outDir: string | undefined, f
 }
 
 function linkFlameGraphs(result: ZeroXResult, timings: string, report: string | undefined): void {
-  const run = readReportFile(timings);
+  const run = readTimingsFile(timings);
   run.wholeProcessFlameGraphs = [{ label: 'main thread', html: result.main }, ...result.isolates].filter((g) => existsSync(g.html));
-  writeFileAtomic(timings, JSON.stringify(run, null, 1));
+  writeTimingsFile(timings, run);
   if (report) writeFileAtomic(report, renderStandaloneReport(run, { source: path.basename(timings), timingsFile: timings }));
   process.stdout.write(`The run's timings${report ? ' and report' : ''} link these flame graphs.\n`);
 }

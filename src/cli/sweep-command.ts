@@ -2,10 +2,7 @@
 // the cost model and its reasons, and writes the report as JSON and as a self-contained HTML page.
 import * as path from 'node:path';
 import { renderStandaloneSweep } from '../report-html/page';
-import { ChunkscopeError, runSweep, type SweepReport, type Strategy } from '../engine';
-import { writeFileAtomic } from '../engine/base/atomic-file';
-import { parseSampleSize } from '../engine/read/sample';
-import { chooseWorkerCount } from '../engine/tune/tune';
+import { ChunkscopeError, chooseWorkerCount, parseSampleSize, runSweep, writeFileAtomic, writeSweepFile, type SweepReport, type Strategy } from '../engine';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
 
 export const SWEEP_USAGE = `Usage: chunkscope sweep DATA --processor FILE [options]
@@ -127,7 +124,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       },
     );
     if (showProgress) process.stderr.write('\r\x1b[K');
-    if (values.out) writeFileAtomic(values.out, JSON.stringify(report, null, 1) + '\n');
+    if (values.out) writeSweepFile(values.out, report);
     if (values.report && renderPage) writeFileAtomic(values.report, renderPage(report));
     if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {

@@ -1,8 +1,6 @@
 // `chunkscope tune DATA --processor FILE [--save]`: a guided search that prints the settings, one
 // paragraph on why, and can save them for `chunkscope run` on the same dataset + processor.
-import { ChunkscopeError, tune, type RunOptions, type Strategy, type TuneOptions } from '../engine';
-import { parseSampleSize } from '../engine/read/sample';
-import { chooseWorkerCount, DEFAULT_TUNING_FILE, describeSetting, findSavedTuning } from '../engine/tune/tune';
+import { ChunkscopeError, chooseWorkerCount, DEFAULT_TUNING_FILE, describeSetting, findSavedTuning, parseSampleSize, tune, type RunOptions, type Strategy, type TuneOptions } from '../engine';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
 
 export const TUNE_USAGE = `Usage: chunkscope tune DATA --processor FILE [options]

@@ -12,9 +12,17 @@ export { formatBytes, formatCompact, formatInt, formatMicros, formatMs, formatPe
 export { predictRun, describeCostModel, type Prediction } from './tune/cost-model';
 export { readThreadProfiles } from './profile/capture';
 export { sampleTimesMs, sampleWeightsMs, samplesInWindows, attributeSamples, sliceProfile, type TimeWindow, type SamplePhase, type SampleAttribution } from './profile/slice';
-export { mapProfileToSources, inlineSourceMap, decodeMappings, type SourceMapV3 } from './profile/sourcemap';
+export { mapProfileToSources, inlineSourceMap, decodeMappings, urlMatchesFile, type SourceMapV3 } from './profile/sourcemap';
 export { lineTimings, functionTimings, formatLocation } from './profile/summary';
 export { runSweep, type SweepOptions, type SweepHooks } from './tune/sweep';
 export { fitCostModel, bestChunkRows, explainModel, runCostSample, type RunCostSample } from './tune/cost-fit';
 export { tune, chooseWorkerCount, findSavedTuning, saveTuning, describeSetting, DEFAULT_TUNING_FILE, type TuneOptions, type TuneHooks } from './tune/tune';
 export { parseSampleSize, type SampleSize } from './read/sample';
+export { encodeTimings, decodeTimings, TIMINGS_FORMAT, TIMINGS_VERSION } from './report/timings-codec';
+export { writeTimingsFile, readTimingsFile } from './report/timings-file';
+export { encodeSweep, decodeSweep, checkSweepReport, isSweepText, isSweepFile, readSweepFile, writeSweepFile, SWEEP_FORMAT, SWEEP_VERSION } from './tune/sweep-file';
+export { encodeTuning, decodeTuning, readTuningFile, writeTuningFile, TUNING_FORMAT, TUNING_VERSION } from './tune/tuning-file';
+export { NewerFileError } from './base/versioned-json';
+export { writeFileAtomic } from './base/atomic-file';
+export { tuneAsSweepReport } from './tune/tune-report';
+export { median } from './base/stats';

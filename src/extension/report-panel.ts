@@ -9,8 +9,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { toChromeTrace, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
-import { buildPageData, makeNonce, readReportFile, renderReportHtml, type LivePageData, type PageData } from '../report-html/page';
+import { readTimingsFile, toChromeTrace, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
+import { buildPageData, makeNonce, renderReportHtml, type LivePageData, type PageData } from '../report-html/page';
 import type { LiveProgress, ToExtension, ToWebview } from '../../webview/host';
 import type { LiveInfo } from '../../webview/model/live';
 import { openDatasetAtLine, openProcessorAt } from './open-locations';
@@ -44,7 +44,7 @@ export class ReportPanel {
 
   static async show(extensionUri: vscode.Uri, reportPath: string): Promise<ReportPanel> {
     const key = path.resolve(reportPath);
-    const report = readReportFile(key);
+    const report = readTimingsFile(key);
     const existing = ReportPanel.panels.get(key);
     if (existing) {
       existing.update(report);

@@ -5,14 +5,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runDataset, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
+import { runDataset, writeTimingsFile, type ChunkRecord, type ProgressEvent, type RunReport, type SweepPointSpec } from '../engine';
 import { readOpenReport, readSettings, workspaceFolderFor } from './config';
 import { openDatasetAtLine, openProcessorAt, openResults } from './open-locations';
 import { chooseInputs } from './choose-inputs';
 import { extensionUri, showReport } from './report';
 import { ReportPanel } from './report-panel';
 import type { RunInsights } from './run-insights';
-import type { SweepPointSpec } from '../engine/model/sweep';
 import type { LineTimingDecorations } from './line-timing-decorations';
 import { ensureTrusted } from './trust';
 import type { Ui } from './ui';
@@ -135,10 +134,10 @@ export class RunCommand implements vscode.Disposable {
   private async finished(report: RunReport, files: { results: string; timings: string }, openReport: string, live: ReportPanel | undefined, profiled: boolean): Promise<void> {
     let timings: string | undefined = files.timings;
     try {
-      await fs.writeFile(files.timings, JSON.stringify(report, null, 2));
+      writeTimingsFile(files.timings, report);
     } catch (err) {
       timings = undefined;
-      this.ui.log(`Could not write the timings file ${files.timings}: ${err instanceof Error ? err.message : String(err)}`);
+      this.ui.log(`Could not write the timings file: ${err instanceof Error ? err.message : String(err)}`);
     }
     const results = report.summary.out ?? files.results;
     this.ui.showRun(report, { results, ...(timings ? { timings } : {}) });

@@ -2,10 +2,7 @@
 // for a profiled run its per-line self time and per-function timings. The decorations, the hover and
 // the code lens all read from here; nothing is recomputed per keystroke.
 import * as vscode from 'vscode';
-import { readThreadProfiles } from '../engine/profile/capture';
-import { urlMatchesFile } from '../engine/profile/sourcemap';
-import { functionTimings, lineTimings } from '../engine/profile/summary';
-import type { FunctionTiming, LineTiming, RunReport } from '../engine/model';
+import { functionTimings, lineTimings, readThreadProfiles, urlMatchesFile, type FunctionTiming, type LineTiming, type RunReport } from '../engine';
 import { shiftLines, type LineEdit } from './logic/line-shift';
 import { medianMicrosPerRow } from './logic/per-row';
 

@@ -5,10 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runSweep } from '../engine/tune/sweep';
-import { tune } from '../engine/tune/tune';
-import { tuneAsSweepReport } from '../engine/tune/tune-report';
-import type { SweepPointSpec, SweepReport, TuneResult } from '../engine/model/sweep';
+import { runSweep, tune, tuneAsSweepReport, writeSweepFile, type SweepPointSpec, type SweepReport, type TuneResult } from '../engine';
 import { chooseInputs } from './choose-inputs';
 import { readSettings, readSweepSettings, workspaceFolderFor } from './config';
 import { describeSettings, settingEditsFor } from './logic/apply-settings';
@@ -49,7 +46,7 @@ export class SweepCommand implements vscode.Disposable {
         ),
       );
       panel.done(report);
-      await fs.writeFile(file, JSON.stringify(report, null, 2));
+      writeSweepFile(file, report);
       this.ui.log(`Sweep saved: ${file}`);
       for (const line of report.explanation) this.ui.log(`  ${line}`);
       // One recommendation per worker count: offer the fastest of them (the measured best without any).

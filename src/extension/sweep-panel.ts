@@ -4,7 +4,7 @@
 // when it reloads after being hidden. Its buttons come back here as Cancel / Apply / Run.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SweepPointSpec, SweepReport } from '../engine/model/sweep';
+import type { SweepPointSpec, SweepReport } from '../engine';
 import { buildSweepPageData, makeNonce, renderSweepHtml } from '../report-html/page';
 import type { SweepRunInfo } from '../../webview/model/run';
 import type { SweepToExtension, SweepToWebview } from '../../webview/pages/sweep';

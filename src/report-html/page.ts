@@ -7,11 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { diagnose } from '../engine';
-import type { Finding, RunReport } from '../engine/model';
+import { checkSweepReport, diagnose, type Finding, type RunReport, type SweepReport } from '../engine';
 import type { ComparePageData, LivePageData, PageData } from '../../webview/model/run';
 import type { SweepPageData, SweepRunInfo } from '../../webview/model/run';
-import type { SweepReport } from '../engine/model/sweep';
 import { readRunProfiles } from './flame-files';
 import type { ProfileInput } from '../../webview/model/flame';
 import { STANDALONE_THEME_CSS, REPORT_CSS } from './styles';
@@ -52,25 +50,6 @@ export function buildPageData(report: RunReport, opts: PageDataOptions = {}): Pa
     if (read.problems.length) data.profileProblems = read.problems;
   }
   return data;
-}
-
-/** Parses a JSON file; a file that is not JSON is an error naming it as not being `what`. */
-function readJsonFile(file: string, what: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file} is not ${what}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
-/** Reads a timings file (the RunReport JSON written by --timings or the extension) and checks its shape. */
-export function readReportFile(file: string): RunReport {
-  const parsed = readJsonFile(file, 'a timings file');
-  const r = parsed as Partial<RunReport> | null;
-  if (!r || typeof r !== 'object' || !r.summary || !Array.isArray(r.chunks)) {
-    throw new Error(`${file} is not a timings file (expected "summary" and "chunks", as written by --timings)`);
-  }
-  return { errors: [], mainPhases: [], warnings: [], hasResult: false, ...r } as RunReport;
 }
 
 export function makeNonce(): string {
@@ -160,30 +139,6 @@ export function renderStandaloneCompare(runs: { report: RunReport; source?: stri
   // The compare view shows no flame views: leave the (large) profiles out of the file.
   const data: ComparePageData = { compare: runs.map((r) => buildPageData(r.report, { source: r.source, profiles: false })), generatedAt: new Date().toISOString() };
   return renderReportHtml(data, { kind: 'standalone', script });
-}
-
-/** Checks that `value` is a sweep report (as `chunkscope sweep --out` writes it); `where` names its source in the error. */
-export function checkSweepReport(value: unknown, where: string): SweepReport {
-  const r = value as Partial<SweepReport> | null;
-  if (!r || typeof r !== 'object' || r.kind !== 'sweep') throw new Error(`${where} is not a sweep report (expected "kind": "sweep")`);
-  if (!Array.isArray(r.points)) throw new Error(`${where} is not a sweep report: "points" is not a list`);
-  const g = r.grid;
-  if (!g || (g.axis !== 'rows' && g.axis !== 'bytes') || !Array.isArray(g.sizes) || !Array.isArray(g.workers) || !Array.isArray(g.strategies)) {
-    throw new Error(`${where} is not a sweep report: "grid" needs axis "rows" or "bytes" and lists of sizes, workers and strategies`);
-  }
-  if (!r.sample || typeof r.sample.rows !== 'number' || typeof r.sample.bytes !== 'number') throw new Error(`${where} is not a sweep report: "sample" needs rows and bytes`);
-  r.points.forEach((p, i) => {
-    if (!p || typeof p.key !== 'string' || typeof p.workers !== 'number' || !p.rowsPerSecond || !Array.isArray(p.rowsPerSecond.ci95) || !Array.isArray(p.repeats)) {
-      throw new Error(`${where}: point ${i} is not a measured sweep point (needs key, workers, rowsPerSecond with ci95, repeats)`);
-    }
-  });
-  return r as SweepReport;
-}
-
-/** Reads a sweep report file and checks its shape. */
-export function readSweepFile(file: string): SweepReport {
-  const parsed = readJsonFile(file, 'a sweep report');
-  return checkSweepReport(parsed, file);
 }
 
 export function buildSweepPageData(report: SweepReport | null, opts: { source?: string; running?: SweepRunInfo } = {}): SweepPageData {

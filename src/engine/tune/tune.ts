@@ -2,7 +2,7 @@
 // count; three chunk sizes far apart fit the cost model; the model's optimum and its neighbours are
 // measured; the best measured setting wins. Settings can be saved per dataset + processor pair.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { epochNow } from '../base/clock';
@@ -11,11 +11,11 @@ import { describeCostModel } from './cost-model';
 import { formatInt } from '../base/format';
 import { ChunkscopeError } from '../base/errors';
 import { DEFAULTS } from '../options';
-import { writeFileAtomic } from '../base/atomic-file';
+import { readTuningFile, writeTuningFile } from './tuning-file';
 import type { SampleSize } from '../read/sample';
 import { describeSample, fitFromTallies, openSample, PointRunner, PointTally, type SweepRunOptions } from './sweep';
 import { logSpaced } from '../base/stats';
-import type { CostModel, Recommendation, SavedTuning, SavedTuningEntry, SweepPointSpec, TuneResult, WorkersProbe } from '../model/sweep';
+import type { CostModel, Recommendation, SavedTuningEntry, SweepPointSpec, TuneResult, WorkersProbe } from '../model/sweep';
 import type { Strategy } from '../model';
 
 export interface TuneOptions extends SweepRunOptions {
@@ -195,20 +195,6 @@ function sha256Of(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-export function readTuningFile(file: string): SavedTuning {
-  if (!existsSync(file)) return { version: 1, entries: {} };
-  let parsed: SavedTuning;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as SavedTuning;
-  } catch (error) {
-    throw new ChunkscopeError('input', `Cannot read the saved tuning ${file}: ${(error as Error).message}; fix or delete it`);
-  }
-  if (!parsed || parsed.version !== 1 || typeof parsed.entries !== 'object' || parsed.entries === null) {
-    throw new ChunkscopeError('input', `${file} is not a Chunkscope tuning file (expected {"version": 1, "entries": {…}}); fix or delete it`);
-  }
-  return parsed;
-}
-
 /** Adds or replaces this pair's entry; returns the file's path. */
 export function saveTuning(file: string, result: TuneResult): string {
   const saved = readTuningFile(file);
@@ -229,7 +215,7 @@ export function saveTuning(file: string, result: TuneResult): string {
   };
   saved.entries[tuningKey(result.data, result.processor)] = entry;
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileAtomic(file, JSON.stringify(saved, null, 2) + '\n');
+  writeTuningFile(file, saved);
   return path.resolve(file);
 }
 

@@ -1,7 +1,7 @@
 // What "Apply" writes: a tuned point turned into `chunkscope.*` workspace setting values. The
 // chunk size the point does not use is cleared (undefined removes the key), because when both
 // sizes are set the bytes win (settings.ts) and the applied rows would silently be ignored.
-import type { SweepPointSpec } from '../../engine/model/sweep';
+import type { SweepPointSpec } from '../../engine';
 
 export interface SettingEdit {
   key: 'strategy' | 'workers' | 'chunkRows' | 'chunkBytes';

@@ -1,6 +1,6 @@
 // Sorts a failed run's rejection into what the UI does with it. Duck-typed on `name`/`code`
 // rather than instanceof so it also works if the engine and extension end up in different bundles.
-import type { RowErrorInfo } from '../../engine/model';
+import type { RowErrorInfo } from '../../engine';
 import { findProcessorFrame, findProcessorPositionInMessage, type StackFrame } from './stack-frames';
 
 export type RunFailure =

@@ -1,6 +1,6 @@
 // Turns the `chunkscope.*` settings into engine RunOptions. 0 means "let the engine decide", so it
 // becomes an absent option and the engine's own defaults (options.ts) stay the single source of truth.
-import type { RunOptions, Strategy } from '../../engine/model';
+import type { RunOptions, Strategy } from '../../engine';
 
 export const STRATEGIES: readonly Strategy[] = ['per-row', 'batches', 'byte-range', 'shared-columns'];
 export const DEFAULT_STRATEGY: Strategy = 'byte-range';

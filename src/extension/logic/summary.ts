@@ -1,6 +1,6 @@
 // The text a finished run leaves behind: the output channel's summary block, the notification
 // line and the status bar label. Pure so that its wording is tested without VS Code.
-import type { RunReport } from '../../engine/model';
+import type { RunReport } from '../../engine';
 import { formatBytes, formatCompact, formatDuration, formatInteger, formatPercent } from './format';
 
 const MAX_RESULT_CHARS = 2000;
