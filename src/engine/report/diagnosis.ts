@@ -249,7 +249,8 @@ function chunkSizeAdvice(strategy: Strategy, rows: number, bytes: number): strin
       return `per-row sends every row as its own task; use --strategy byte-range with --chunk-rows ${rows} (about ${formatBytes(bytes)}) or more.`;
     case 'byte-range':
       return `Try --chunk-bytes ${bytes} (about ${formatInt(rows)} rows) or more.`;
-    default:
+    case 'batches':
+    case 'shared-columns':
       return `Try --chunk-rows ${rows} (about ${formatBytes(bytes)}) or more.`;
   }
 }

@@ -8,7 +8,7 @@ import { loadProcessor, type Processor } from '../processor/load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
 import { isThenable, RowRun } from './row-run';
 import { stopAndSave, ThreadProfiler } from '../profile/capture';
-import type { ChunkResult, ChunkTask, FoldTask, InitResult, InitTask, Task, WorkerConfig, WorkerRowError } from '../model/protocol';
+import type { ChunkResult, ChunkTask, InitResult, InitTask, Task, WorkerConfig, WorkerRowError } from '../model/protocol';
 import type { ProcessorContext } from '../model';
 
 process.setSourceMapsEnabled(true);
@@ -341,8 +341,11 @@ export default async function handle(task: Task): Promise<unknown> {
     case 'teardown':
       return teardown(task);
     case 'fold':
-      return oneAtATime(() => ({ value: foldValues((task as FoldTask).values, (task as FoldTask).includeInitial) }));
-    default:
+      return oneAtATime(() => ({ value: foldValues(task.values, task.includeInitial) }));
+    case 'range':
+    case 'bytes':
+    case 'row':
+    case 'index':
       return oneAtATime(() => runChunk(task));
   }
 }
