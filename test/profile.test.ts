@@ -1,4 +1,4 @@
-// CPU profiles (issue 7): real runs on real worker threads with profile: true, checked against the
+// CPU profiles (README "CPU profiles"): real runs on real worker threads with profile: true, checked against the
 // .cpuprofile format, against an independent parser from npm (flamebearer), and against what the
 // fixtures are known to do: test/fixtures/profile/hot.{js,ts} spend nearly all their time in spinHot.
 import * as assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The vocabulary of CPU profiles (issue 7). The profile itself is the standard V8 `.cpuprofile`
+// The vocabulary of CPU profiles (README "CPU profiles"). The profile itself is the standard V8 `.cpuprofile`
 // format (what node:inspector's Profiler.stop returns, and what Chrome DevTools, speedscope and the
 // VS Code profile visualizer load). Fields may be added; none renamed.
 

@@ -35,7 +35,7 @@ export interface RunOptions {
    * 'fixed' keeps chunkRows/chunkBytes or the defaults. per-row always sends one row per task.
    */
   chunking?: 'auto' | 'fixed';
-  /** Record a CPU profile of every worker and the main thread (issue 7). */
+  /** Record a CPU profile of every worker and the main thread (README "CPU profiles"). */
   profile?: boolean;
   /** Sampling interval of the CPU profiles, µs. */
   profileIntervalUs?: number;

@@ -1,4 +1,4 @@
-// The vocabulary of sweeps, the cost model and tuning (issue 6). Plain JSON-serialisable data:
+// The vocabulary of sweeps, the cost model and tuning (README "Sweep and tune"). Plain JSON-serialisable data:
 // the CLI, the extension and the webview only present it. Fields may be added; none renamed.
 import type { DatasetFormat, Strategy } from './common';
 
