@@ -12,8 +12,9 @@ export { formatBytes, formatCompact, formatInt, formatMicros, formatMs, formatPe
 export { predictRun, describeCostModel, type Prediction } from './tune/cost-model';
 export { readThreadProfiles } from './profile/capture';
 export { sampleTimesMs, sampleWeightsMs, samplesInWindows, attributeSamples, sliceProfile, type TimeWindow, type SamplePhase, type SampleAttribution } from './profile/slice';
-export { mapProfileToSources, inlineSourceMap, decodeMappings, urlMatchesFile, type SourceMapV3 } from './profile/sourcemap';
-export { lineTimings, functionTimings, formatLocation } from './profile/summary';
+export { mapProfileToSources, inlineSourceMap, decodeMappings, type SourceMapV3 } from './profile/sourcemap';
+export { categorize, CATEGORIES, formatLocation, isCodeFrame, urlMatchesFile, urlToPath, type Category } from './profile/frames';
+export { lineTimings, functionTimings } from './profile/summary';
 export { runSweep, type SweepOptions, type SweepHooks } from './tune/sweep';
 export { fitCostModel, bestChunkRows, explainModel, runCostSample, type RunCostSample } from './tune/cost-fit';
 export { tune, chooseWorkerCount, findSavedTuning, saveTuning, describeSetting, DEFAULT_TUNING_FILE, type TuneOptions, type TuneHooks } from './tune/tune';

@@ -4,6 +4,7 @@
 // the processor was compiled (processor-compile.ts); its VLQ mappings are decoded here (a few
 // dozen lines, no dependency). No Node imports: the webview can bundle this too.
 import type { CpuProfile, CpuProfileNode } from '../model/profile';
+import { urlMatchesFile } from './frames';
 
 export interface SourceMapV3 {
   version: number;
@@ -130,21 +131,6 @@ export class SourceMapper {
     }
     return { source: this.sources[found.source], line: found.line, column: found.sourceColumn };
   }
-}
-
-/** True when a call frame's url names `file` (V8 gives CommonJS modules as file:// URLs, sometimes as plain paths). */
-export function urlMatchesFile(url: string, file: string): boolean {
-  if (url === file) return true;
-  if (!url.startsWith('file://')) return false;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(url.slice('file://'.length));
-  } catch {
-    return false;
-  }
-  // file:///C:/x on Windows, file:///x elsewhere.
-  const fromUrl = /^\/[A-Za-z]:\//.test(decoded) ? decoded.slice(1).replace(/\//g, '\\') : decoded;
-  return fromUrl === file || decoded === file;
 }
 
 function fileUrl(path: string): string {

@@ -3,12 +3,10 @@
 // (the webview and the VS Code face take the same numbers).
 import { attributeSamples, sampleWeightsMs } from './slice';
 import { median } from '../base/stats';
-import { urlMatchesFile } from './sourcemap';
+import { isCodeFrame, urlMatchesFile } from './frames';
 import type { CpuCallFrame, CpuProfile, FunctionTiming, LineTiming, LoadedProfile } from '../model/profile';
 import type { ChunkRecord } from '../model';
 
-/** Frames that are not code: left out of function rankings. */
-const NOT_CODE = new Set(['(root)', '(idle)', '(program)']);
 
 function selfMsByNode(profile: CpuProfile): Map<number, number> {
   const weights = sampleWeightsMs(profile);
@@ -92,7 +90,7 @@ export function functionTimings(profiles: LoadedProfile[], records: ChunkRecord[
   }
   const result: FunctionTiming[] = [];
   for (const acc of functions.values()) {
-    if (NOT_CODE.has(acc.frame.functionName) || (acc.selfMs === 0 && acc.totalMs === 0)) continue;
+    if (!isCodeFrame(acc.frame.functionName) || (acc.selfMs === 0 && acc.totalMs === 0)) continue;
     let worstChunk: number | undefined;
     let worstChunkSelfMs = 0;
     for (const [chunk, ms] of acc.perChunk) {
@@ -116,18 +114,4 @@ export function functionTimings(profiles: LoadedProfile[], records: ChunkRecord[
     });
   }
   return result.sort((a, b) => b.selfMs - a.selfMs);
-}
-
-/** A call frame's location for people: path:line, with file:// URLs turned back into paths. */
-export function formatLocation(timing: Pick<FunctionTiming, 'url' | 'line'>): string {
-  if (!timing.url) return '(native)';
-  let where = timing.url;
-  if (where.startsWith('file://')) {
-    try {
-      where = decodeURIComponent(where.slice('file://'.length)).replace(/^\/([A-Za-z]:\/)/, '$1');
-    } catch {
-      // keep the URL as it is
-    }
-  }
-  return `${where}:${timing.line}`;
 }
