@@ -10,10 +10,10 @@ import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '
 import { HistogramView, type HistogramMode } from './charts/histogram';
 import { detectHost, type Host } from './host';
 import { LiveModel } from './model/live';
-import { buildModel, describeChunk, workerTimeSplit, type ComparePageData, type LivePageData, type Model, type PageData } from './model/run';
+import { buildModel, describeChunk, workerTimeSplit, type Model } from './model/run';
+import type { ComparePageData, LivePageData, LiveToExtension, LiveToWebview, PageData, RunPageData, RunToExtension, RunToWebview } from './protocol';
 import { UtilisationView } from './charts/utilisation';
 import { mountFlameView, type FlameViewState } from './pages/flame-panel';
-import { isSweepPage } from './model/run';
 import { startSweep } from './pages/sweep';
 import { Timeline, type View } from './charts/timeline';
 
@@ -65,10 +65,10 @@ function tile(label: string, value: string, note?: string, extra: { wide?: boole
   );
 }
 
-function readData(): PageData | LivePageData | ComparePageData {
+function readData(): PageData {
   const el = document.getElementById('chunkscope-data');
   if (!el?.textContent) throw new Error('No report data in this page');
-  return JSON.parse(el.textContent) as PageData | LivePageData | ComparePageData;
+  return JSON.parse(el.textContent) as PageData;
 }
 
 /** What tests may read from the live page (read-only). */
@@ -96,7 +96,7 @@ export interface LiveTestHook {
  */
 function startLive(data: LivePageData): void {
   const app = document.getElementById('app')!;
-  const host = detectHost();
+  const host = detectHost<LiveToWebview, LiveToExtension>();
   const info = data.live;
   const live = new LiveModel(info);
   let progress: LiveTestHook['progress'] = null;
@@ -331,20 +331,20 @@ function timelineLegend(): HTMLElement {
 function start(): void {
   const app = document.getElementById('app')!;
   const pageData = readData();
-  if (isSweepPage(pageData)) {
+  if (pageData.kind === 'sweep') {
     startSweep(pageData, detectHost());
     return;
   }
-  if (pageData.live) {
+  if (pageData.kind === 'live') {
     startLive(pageData);
     return;
   }
-  if (pageData.compare) {
+  if (pageData.kind === 'compare') {
     startCompare(pageData);
     return;
   }
-  const data: PageData = pageData;
-  const host: Host = detectHost();
+  const data: RunPageData = pageData;
+  const host: Host<RunToWebview, RunToExtension> = detectHost();
   const report = data.report;
   const model = buildModel(report);
   const s = report.summary;
@@ -421,7 +421,7 @@ function start(): void {
   const utilView = new UtilisationView(utilBox, report, timeline.fullView());
   utilView.setWindow(timeline.view);
   timeline.on('view', (v) => utilView.setWindow(v));
-  // CPU profile (issue 7): flame views right under the timeline, sliced by its chunk selection.
+  // CPU profile: flame views right under the timeline, sliced by its chunk selection.
   const flame =
     data.profiles?.length || data.profileProblems?.length
       ? mountFlameView(app, app.querySelector('[data-section="utilisation"]'), {
@@ -628,7 +628,7 @@ function startCompare(data: ComparePageData): void {
   const tMax = Math.max(...models.map((m) => m.tMax));
   for (const m of models) m.tMax = tMax;
   const [sa, sb] = runs.map((r) => r.report.summary);
-  const name = (d: PageData, k: number) => `${k === 0 ? 'A' : 'B'}: ${d.source ? d.source.replace(/(\.timings)?\.json$/i, '') : d.report.summary.strategy}`;
+  const name = (d: RunPageData, k: number) => `${k === 0 ? 'A' : 'B'}: ${d.source ? d.source.replace(/(\.timings)?\.json$/i, '') : d.report.summary.strategy}`;
   const label = `${sa.strategy} → ${sb.strategy}`;
   const meanBusy = (s: typeof sa) => (s.workerSummaries.length ? s.workerSummaries.reduce((n, w) => n + w.busyShare, 0) / s.workerSummaries.length : 0);
   const deltas: Record<string, string> = {
@@ -762,7 +762,7 @@ try {
 }
 
 /** Links to 0x's flame graphs: a file link in a browser, "Open" through the extension in VS Code. */
-function wholeProcessSection(graphs: { label: string; html: string }[], host: Host): HTMLElement {
+function wholeProcessSection(graphs: { label: string; html: string }[], host: Host<RunToWebview, RunToExtension>): HTMLElement {
   const items = graphs.map((g) => {
     const where = el('code', { text: g.html });
     if (host.post) {

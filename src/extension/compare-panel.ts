@@ -2,7 +2,8 @@
 // with deltas and both timelines on one time scale, e.g. per-row against byte-range on the same data.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildPageData, makeNonce, readReportFile, renderReportHtml, type ComparePageData } from '../report-html/page';
+import { buildPageData, makeNonce, readReportFile, renderReportHtml } from '../report-html/page';
+import type { ComparePageData } from '../../webview/protocol';
 import { extensionUri } from './report';
 
 const COMPARE_VIEW_TYPE = 'chunkscope.compare';
@@ -27,6 +28,7 @@ export async function compareRuns(files?: vscode.Uri[]): Promise<vscode.WebviewP
   let data: ComparePageData;
   try {
     data = {
+      kind: 'compare',
       compare: chosen.map((uri) => buildPageData(readReportFile(uri.fsPath), { source: path.basename(uri.fsPath), profiles: false })),
       generatedAt: new Date().toISOString(),
     };

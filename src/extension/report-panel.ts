@@ -10,9 +10,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toChromeTrace, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
-import { buildPageData, makeNonce, readReportFile, renderReportHtml, type LivePageData, type PageData } from '../report-html/page';
-import type { LiveProgress, ToExtension, ToWebview } from '../../webview/host';
-import type { LiveInfo } from '../../webview/model/live';
+import { buildPageData, makeNonce, readReportFile, renderReportHtml } from '../report-html/page';
+import type { LiveInfo, LivePageData, LiveProgress, ReportToExtension, ReportToWebview, RunPageData } from '../../webview/protocol';
 import { openDatasetAtLine, openProcessorAt } from './open-locations';
 
 export const REPORT_VIEW_TYPE = 'chunkscope.report';
@@ -102,7 +101,7 @@ export class ReportPanel {
     live?: LiveRun,
   ) {
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: ToExtension) => void this.onMessage(m)),
+      panel.webview.onDidReceiveMessage((m: ReportToExtension) => void this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
       // A hidden webview is torn down (no retained context): it asks for the records again when shown.
       panel.onDidChangeViewState(() => {
@@ -195,7 +194,7 @@ export class ReportPanel {
 
   private renderLive(run: LiveRun): void {
     const webview = this.panel.webview;
-    const data: LivePageData = { live: run.info, generatedAt: new Date().toISOString() };
+    const data: LivePageData = { kind: 'live', live: run.info, generatedAt: new Date().toISOString() };
     webview.html = this.html(data);
   }
 
@@ -204,7 +203,7 @@ export class ReportPanel {
     this.panel.webview.html = this.html(buildPageData(this.report, { source: path.basename(this.reportPath), timingsFile: this.reportPath }));
   }
 
-  private html(data: PageData | LivePageData): string {
+  private html(data: RunPageData | LivePageData): string {
     const webview = this.panel.webview;
     return renderReportHtml(data, {
       kind: 'webview',
@@ -214,11 +213,11 @@ export class ReportPanel {
     });
   }
 
-  private post(message: ToWebview): void {
+  private post(message: ReportToWebview): void {
     void this.panel.webview.postMessage(message);
   }
 
-  private async onMessage(m: ToExtension): Promise<void> {
+  private async onMessage(m: ReportToExtension): Promise<void> {
     if (m?.type === 'liveReady') return this.onLiveReady();
     if (m?.type === 'reportReady') {
       if (this.pendingSelect !== undefined) this.post({ type: 'selectChunk', index: this.pendingSelect });

@@ -6,8 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SweepPointSpec, SweepReport } from '../engine/model/sweep';
 import { buildSweepPageData, makeNonce, renderSweepHtml } from '../report-html/page';
-import type { SweepRunInfo } from '../../webview/model/run';
-import type { SweepToExtension, SweepToWebview } from '../../webview/pages/sweep';
+import type { SweepRunInfo, SweepToExtension, SweepToWebview } from '../../webview/protocol';
 
 export const SWEEP_VIEW_TYPE = 'chunkscope.sweep';
 

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunReport } from '../engine/model/run';
-import { checkProfile, type ProfileInput } from '../../webview/model/flame';
+import { checkProfile } from '../engine/profile/check-profile';
+import type { ProfileInput } from '../../webview/protocol';
 
 export interface ReadProfiles {
   profiles: ProfileInput[];

@@ -1,4 +1,4 @@
-// The report's CPU-profile panel (issue 7), under the timeline: a left-heavy flame graph, time-ordered
+// The report's CPU-profile panel, under the timeline: a left-heavy flame graph, time-ordered
 // flame charts of the workers stacked on the timeline's time axis, a sandwich table (self / total,
 // callers, callees) and a differential flame graph (the selected chunks against typical chunks, per
 // chunk). Selecting chunks in the timeline (a click, shift-click for a range, or the presets here)
@@ -26,25 +26,16 @@ import {
   type Frame,
   type FunctionRow,
   type PhaseGroup,
-  type ProfileInput,
   type Slice,
   type SliceSpec,
 } from '../model/flame';
 import { formatInt, formatMs, formatPercent } from '../format';
 import type { Host } from '../host';
+import type { ProfileInput, RunToExtension, RunToWebview } from '../protocol';
 import type { Model } from '../model/run';
 import type { Timeline } from '../charts/timeline';
 
 export type FlameMode = 'left-heavy' | 'time-order' | 'sandwich' | 'differential';
-
-/** What the webview posts to open a frame's source (the extension opens the file at the line). */
-export interface OpenSourceMessage {
-  type: 'open-source';
-  file: string;
-  /** 1-based. */
-  line: number;
-  column: number;
-}
 
 /** What tests and the bench may read from the page (read-only), as window.__chunkscopeFlame. */
 export interface FlameTestHook {
@@ -121,7 +112,7 @@ export interface FlameViewOptions {
   problems?: string[];
   model: Model;
   timeline: Timeline;
-  host: Host;
+  host: Host<RunToWebview, RunToExtension>;
   /** The choices the panel had before it was hidden (VS Code reloads a hidden webview). */
   initial?: Partial<FlameViewState>;
   /** Called after the user changes a choice: the page saves the state. */
@@ -407,9 +398,7 @@ export class FlameView {
     this.selectedFrame = frame;
     this.showDetails();
     if (!f.url || f.url.startsWith('node:') || !this.opts.host.post) return;
-    const message: OpenSourceMessage = { type: 'open-source', file: f.file, line: f.line, column: f.column };
-    // host.ts's ToExtension names the messages the extension handles; open-source is new there.
-    (this.opts.host.post as (m: unknown) => void)(message);
+    this.opts.host.post({ type: 'open-source', file: f.file, line: f.line, column: f.column });
   }
 
   private onHover(ref: BoxRef | null, ev: MouseEvent | undefined): void {

@@ -4,30 +4,13 @@
 // apply or run the chosen settings; the standalone file shows the equivalent command line instead.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Prediction } from '../../src/engine/tune/cost-model';
-import type { Recommendation, SweepPoint, SweepPointSpec, SweepReport } from '../../src/engine/model/sweep';
+import type { Recommendation, SweepPoint, SweepReport } from '../../src/engine/model/sweep';
 import type { Strategy } from '../../src/engine/model/run';
 import { button, el, pageHeader, section } from '../dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
 import type { Host } from '../host';
-import type { SweepPageData } from '../model/run';
+import type { SweepPageData, SweepSettings, SweepToExtension, SweepToWebview } from '../protocol';
 import { describeSweepPoint, formatSize, measuredRows, pointSize, predictAt, previewLayout, sizeDomain, sizeToRows, SweepChart, TimelinePreview, type ChartStats } from '../charts/sweep-chart';
-
-/** The settings the Apply and Run buttons send: one point of the grid. */
-export type SweepSettings = SweepPointSpec;
-
-/** Messages the sweep page sends to the extension. */
-export type SweepToExtension =
-  /** The page is listening (first load or shown again): send the report so far. */
-  | { type: 'sweep-ready' }
-  | { type: 'cancel-sweep' }
-  | { type: 'apply-settings'; settings: SweepSettings }
-  | { type: 'run-with-settings'; settings: SweepSettings };
-
-/** Messages the extension sends to the sweep page: the whole report so far after each point. */
-export type SweepToWebview =
-  | { type: 'sweep-progress'; report: SweepReport }
-  | { type: 'sweep-done'; report: SweepReport }
-  | { type: 'sweep-failed'; message: string };
 
 /** What tests may read from the sweep page (read-only). */
 export interface SweepTestHook {
@@ -96,12 +79,12 @@ function describeSample(report: SweepReport): string {
   return `Sample: ${formatInt(s.rows)} rows, ${formatBytes(s.bytes)} (${whole}) · ${report.repeats} repeat${report.repeats === 1 ? '' : 's'} a point · ${report.machine.cpus} CPUs · Node ${report.machine.nodeVersion} · took ${formatMs(report.wallMs)}`;
 }
 
-export function startSweep(data: SweepPageData, host: Host): void {
+export function startSweep(data: SweepPageData, host: Host<SweepToWebview, SweepToExtension>): void {
   const app = document.getElementById('app')!;
   let report = data.sweep;
   let running = Boolean(data.running);
   let updates = 0;
-  const post = (m: SweepToExtension) => (host.post as ((m: SweepToExtension) => void) | undefined)?.(m);
+  const post = (m: SweepToExtension) => host.post?.(m);
   const title = data.running ?? report;
 
   // ── header, status, progress
@@ -402,8 +385,7 @@ export function startSweep(data: SweepPageData, host: Host): void {
     else choose(current);
   };
 
-  host.onMessage((raw) => {
-    const m = raw as unknown as SweepToWebview;
+  host.onMessage((m) => {
     if (m?.type === 'sweep-progress' || m?.type === 'sweep-done') {
       if (!m.report || m.report.kind !== 'sweep' || !Array.isArray(m.report.points)) {
         status.textContent = `Ignored a ${m.type} message without a sweep report`;
