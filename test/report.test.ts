@@ -381,9 +381,9 @@ describe('standalone HTML report in Chromium', function () {
       await first.locator('#export-timings').click();
       const all = (await first.evaluate(() => (window as unknown as { __posted: Record<string, unknown>[] }).__posted)) as Record<string, unknown>[];
       // The page first says it has loaded (the extension may then ask it to select a chunk).
-      assert.deepEqual(all[0], { type: 'reportReady' });
+      assert.deepEqual(all[0], { type: 'report-ready' });
       const posted = all.slice(1);
-      assert.deepEqual(posted[0], { type: 'openAtRow', line: c.firstLine, row: c.firstRow });
+      assert.deepEqual(posted[0], { type: 'open-at-row', line: c.firstLine, row: c.firstRow });
       assert.equal(posted[1].type, 'export');
       assert.equal(posted[1].kind, 'png');
       assert.match(String(posted[1].dataUrl), /^data:image\/png;base64,/);
@@ -395,9 +395,9 @@ describe('standalone HTML report in Chromium', function () {
       const restored = await hook(second);
       assert.deepEqual(restored.view, view);
       assert.equal(restored.selected, c.index);
-      // An editor hover's "worst chunk" link: the extension posts selectChunk; the timeline selects it.
+      // An editor hover's "worst chunk" link: the extension posts select-chunk; the timeline selects it.
       const other = report.chunks[report.chunks.length - 1];
-      await second.evaluate((index) => window.postMessage({ type: 'selectChunk', index }, '*'), other.index);
+      await second.evaluate((index) => window.postMessage({ type: 'select-chunk', index }, '*'), other.index);
       await second.waitForFunction((index) => (window as unknown as { __chunkscopeReport: { selected: number | null } }).__chunkscopeReport.selected === index, other.index);
       await second.close();
 

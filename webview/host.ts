@@ -44,7 +44,7 @@ export function detectHost<In extends ToWebview = ToWebview, Out extends ToExten
           api.postMessage({ type: 'export', kind, fileName } satisfies RunToExtension);
         }
       },
-      openAtRow: (line, row) => api.postMessage({ type: 'openAtRow', line, row } satisfies RunToExtension),
+      openAtRow: (line, row) => api.postMessage({ type: 'open-at-row', line, row } satisfies RunToExtension),
       post: (message) => api.postMessage(message),
       onMessage: (fn) =>
         window.addEventListener('message', (ev) => {

@@ -179,7 +179,7 @@ function startLive(data: LivePageData): void {
         live.extendTo(m.progress.elapsedMs);
       }
       schedule();
-    } else if (m?.type === 'liveEnd') {
+    } else if (m?.type === 'live-end') {
       ended = m.outcome;
       status.textContent = m.message;
       status.classList.add(m.outcome);
@@ -188,7 +188,7 @@ function startLive(data: LivePageData): void {
     }
   });
   // Tells the extension the page is listening: it answers with every record so far.
-  host.post?.({ type: 'liveReady' });
+  host.post?.({ type: 'live-ready' });
 
   const hook: LiveTestHook = {
     ready: true,
@@ -369,7 +369,7 @@ function start(): void {
   );
   host.onMessage((m) => {
     if (m?.type === 'exported') status.textContent = `Saved ${basename(m.path)}`;
-    else if (m?.type === 'exportFailed') status.textContent = m.message;
+    else if (m?.type === 'export-failed') status.textContent = m.message;
   });
   const when = new Date(s.startedAtEpochMs);
   app.replaceChildren(
@@ -488,11 +488,11 @@ function start(): void {
   });
   // An editor hover's "worst chunk" link: the extension asks once this page says it has loaded.
   host.onMessage((m) => {
-    if (m?.type !== 'selectChunk') return;
+    if (m?.type !== 'select-chunk') return;
     const i = model.byIndex.get(m.index);
     if (i !== undefined) timeline.reveal(i);
   });
-  host.post?.({ type: 'reportReady' });
+  host.post?.({ type: 'report-ready' });
 
   // ── distribution and diagnosis
   const histBox = el('div', { class: 'hist-box' });

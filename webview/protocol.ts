@@ -83,9 +83,9 @@ export type ExportKind = 'timings' | 'trace' | 'png';
 export type RunToExtension =
   | { type: 'export'; kind: 'timings' | 'trace'; fileName: string }
   | { type: 'export'; kind: 'png'; fileName: string; dataUrl: string }
-  | { type: 'openAtRow'; line: number; row: number }
-  /** The report has loaded: the extension may now post selectChunk. */
-  | { type: 'reportReady' }
+  | { type: 'open-at-row'; line: number; row: number }
+  /** The report has loaded: the extension may now post select-chunk. */
+  | { type: 'report-ready' }
   /** A 0x flame graph page of this run: open it in the browser. */
   | { type: 'open-external'; file: string }
   /** The flame view's "Go to source": open a file at a 1-based line (and column). */
@@ -93,9 +93,9 @@ export type RunToExtension =
 
 export type RunToWebview =
   | { type: 'exported'; path: string }
-  | { type: 'exportFailed'; message: string }
+  | { type: 'export-failed'; message: string }
   /** Select a chunk in the timeline (from an editor hover's "worst chunk" link). */
-  | { type: 'selectChunk'; index: number };
+  | { type: 'select-chunk'; index: number };
 
 // ── messages of the live page (the report panel while a run is going)
 
@@ -104,7 +104,7 @@ export type LiveProgress = ProgressEvent;
 
 export type LiveToExtension =
   /** The live page has loaded (first time or shown again): send every record so far. */
-  | { type: 'liveReady' }
+  | { type: 'live-ready' }
   /** The live page's Cancel button: abort the run. */
   | { type: 'cancel' };
 
@@ -112,7 +112,7 @@ export type LiveToWebview =
   /** A batch of final chunk records (input order) and the latest progress; `reset` = all records so far. */
   | { type: 'live'; records: ChunkRecord[]; progress?: LiveProgress; reset?: boolean }
   /** The run ended without a report (cancelled or failed); a finished run reloads as the full report. */
-  | { type: 'liveEnd'; outcome: 'cancelled' | 'failed'; message: string };
+  | { type: 'live-end'; outcome: 'cancelled' | 'failed'; message: string };
 
 /** The report panel shows the live page during a run and the run page after it. */
 export type ReportToExtension = RunToExtension | LiveToExtension;

@@ -121,7 +121,7 @@ export class ReportPanel {
   /** Selects a chunk in the report's timeline, now or as soon as the page has loaded. */
   selectChunk(index: number): void {
     this.pendingSelect = index;
-    this.post({ type: 'selectChunk', index });
+    this.post({ type: 'select-chunk', index });
   }
 
   /** True while the panel shows a run that has not ended. */
@@ -155,7 +155,7 @@ export class ReportPanel {
     if (run.timer) clearInterval(run.timer);
     run.timer = undefined;
     run.ended = { outcome, message };
-    if (run.ready) this.post({ type: 'liveEnd', ...run.ended });
+    if (run.ready) this.post({ type: 'live-end', ...run.ended });
   }
 
   private startLive(run: LiveRun): void {
@@ -189,7 +189,7 @@ export class ReportPanel {
     run.sent = run.records.length;
     run.progressSent = true;
     this.post({ type: 'live', reset: true, records: run.records.slice(), progress: run.progress });
-    if (run.ended) this.post({ type: 'liveEnd', ...run.ended });
+    if (run.ended) this.post({ type: 'live-end', ...run.ended });
   }
 
   private renderLive(run: LiveRun): void {
@@ -218,9 +218,9 @@ export class ReportPanel {
   }
 
   private async onMessage(m: ReportToExtension): Promise<void> {
-    if (m?.type === 'liveReady') return this.onLiveReady();
-    if (m?.type === 'reportReady') {
-      if (this.pendingSelect !== undefined) this.post({ type: 'selectChunk', index: this.pendingSelect });
+    if (m?.type === 'live-ready') return this.onLiveReady();
+    if (m?.type === 'report-ready') {
+      if (this.pendingSelect !== undefined) this.post({ type: 'select-chunk', index: this.pendingSelect });
       this.pendingSelect = undefined;
       return;
     }
@@ -244,7 +244,7 @@ export class ReportPanel {
       return;
     }
     try {
-      if (m?.type === 'openAtRow' && Number.isInteger(m.line) && m.line > 0) {
+      if (m?.type === 'open-at-row' && Number.isInteger(m.line) && m.line > 0) {
         await openDatasetAtLine(this.report.summary.data, m.line);
       } else if (m?.type === 'export') {
         const defaultUri = vscode.Uri.file(path.join(path.dirname(this.reportPath), path.basename(String(m.fileName))));
@@ -266,7 +266,7 @@ export class ReportPanel {
       }
     } catch (err) {
       const message = `Could not save: ${err instanceof Error ? err.message : String(err)}`;
-      this.post({ type: 'exportFailed', message });
+      this.post({ type: 'export-failed', message });
       void vscode.window.showErrorMessage(`Chunkscope: ${message}`);
     }
   }
