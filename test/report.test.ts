@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose, runDataset, type ChunkRecord, type RunReport } from '../src/engine';
 import { formatInt, formatMs } from '../webview/format';
+import type { CompareTestHook, ReportTestHook } from '../webview/pages/test-hooks';
 import { buildPageData, renderReportHtml, renderStandaloneReport } from '../src/report-html/page';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
@@ -17,19 +18,8 @@ import { syntheticReport } from './synthetic-report';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
 const README_SHOT = path.join(ROOT, 'media', 'screenshots', 'report-timeline.png');
 
-interface Hook {
-  ready: boolean;
-  lanes: { label: string; workerId: number | null; chunks: number; y: number; h: number }[];
-  barCount: number;
-  chunkCount: number;
-  view: { start: number; end: number };
-  fullView: { start: number; end: number };
-  frame: { barsDrawn: number; barsMerged: number; runs: number; ms: number; frames: number };
-  stragglers: number[];
-  tooltip: string | null;
-  selected: number | null;
-  findings: number;
-}
+/** The hook as JSON gives it back: its data, not its functions. */
+type Hook = Omit<ReportTestHook, 'barRect' | 'redraw'>;
 
 const hook = (page: Page): Promise<Hook> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport)) as Hook);
 const barRect = (page: Page, index: number) =>
@@ -426,13 +416,7 @@ describe('standalone HTML report in Chromium', function () {
   });
 
   describe('comparing two runs (per-row against byte-range)', function () {
-    interface CompareHook {
-      ready: boolean;
-      runs: number;
-      timelines: { label: string; view: { start: number; end: number }; fullView: { start: number; end: number }; msPerPx: number; lanes: number; chunkCount: number; barCount: number; top: number }[];
-      utilisation: { max: number; mean: number; workers: number }[];
-      deltas: Record<string, string>;
-    }
+    type CompareHook = Omit<CompareTestHook, 'redraw'>;
     const chook = (p: Page): Promise<CompareHook> => p.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: CompareHook }).__chunkscopeReport)) as CompareHook);
     let cmp: Page;
     let runs: RunReport[];

@@ -27,6 +27,9 @@ export const SAMPLE_PHASES: SamplePhase[] = ['read', 'parse', 'compute', 'encode
 export type PhaseGroup = 'all' | 'parse' | 'compute' | 'overhead';
 const GROUP_OF_PHASE: PhaseGroup[] = ['parse', 'parse', 'compute', 'overhead', 'overhead', 'overhead'];
 
+/** The flame panel's views. */
+export type FlameMode = 'left-heavy' | 'time-order' | 'sandwich' | 'differential';
+
 export interface Frame {
   name: string;
   /** The script's URL as V8 reports it ('' for builtins). */

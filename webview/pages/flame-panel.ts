@@ -23,6 +23,7 @@ import {
   topSelfFrame,
   typicalChunks,
   type FlameData,
+  type FlameMode,
   type Frame,
   type FunctionRow,
   type PhaseGroup,
@@ -34,41 +35,7 @@ import type { Host } from '../host';
 import type { ProfileInput, RunToExtension, RunToWebview } from '../protocol';
 import type { Model } from '../model/run';
 import type { Timeline } from '../charts/timeline';
-
-export type FlameMode = 'left-heavy' | 'time-order' | 'sandwich' | 'differential';
-
-/** What tests and the bench may read from the page (read-only), as window.__chunkscopeFlame. */
-export interface FlameTestHook {
-  readonly ready: boolean;
-  readonly mode: FlameMode;
-  readonly threads: string[];
-  /** The thread selection: 'workers' (all workers), 'all' (with the main thread) or one thread's label. */
-  readonly threadSelection: string;
-  readonly phase: PhaseGroup;
-  readonly framesDrawn: { boxesDrawn: number; boxesMerged: number; ms: number; frames: number };
-  /** The function with the largest self time in the current slice (idle excluded). */
-  readonly topSelf: { name: string; file: string; line: number; category: string; selfMs: number } | null;
-  readonly sliceSamples: number;
-  readonly sliceMs: number;
-  /** chunk.index of the chunks the views are sliced to (empty: no chunk filter). */
-  readonly selectedChunks: number[];
-  readonly selectedFrame: { name: string; file: string; line: number; depth: number; self: number; total: number } | null;
-  /** Boxes matching the search, and the depths they were drawn at. */
-  readonly searchHits: { frames: number; boxes: number; depths: number[] };
-  readonly sandwich: { frame: string; callers: string[]; callees: string[] } | null;
-  readonly location: string | null;
-  readonly totalSamples: number;
-  /** The x range shown: ms of the slice (flame graph) or ms since the run's start (time order). */
-  readonly view: { start: number; end: number };
-  /** Differential mode: functions whose self time per chunk grew most in the selection vs typical chunks. */
-  readonly slowerSelf: { name: string; deltaMs: number }[];
-  /** Every sample in the current slice: its thread and time on the run's clock (ms). */
-  sliceSampleTimes(): { thread: string; t: number }[];
-  /** Canvas rectangle of the widest box of the named function, in viewport coordinates. */
-  boxRect(functionName: string): { x: number; y: number; w: number; h: number } | null;
-  /** Redraws synchronously and returns the frame time in ms (for the bench). */
-  redraw(): number;
-}
+import type { FlameTestHook } from './test-hooks';
 
 /** The mode buttons: value, label, title. */
 const MODE_CHOICES: readonly (readonly [FlameMode, string, string])[] = [

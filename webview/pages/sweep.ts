@@ -10,40 +10,9 @@ import { button, el, pageHeader, section } from '../dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
 import type { Host } from '../host';
 import type { SweepPageData, SweepSettings, SweepToExtension, SweepToWebview } from '../protocol';
-import { describeSweepPoint, formatSize, measuredRows, pointSize, predictAt, previewLayout, sizeDomain, sizeToRows, SweepChart, TimelinePreview, type ChartStats } from '../charts/sweep-chart';
-
-/** What tests may read from the sweep page (read-only). */
-export interface SweepTestHook {
-  readonly ready: boolean;
-  readonly kind: 'sweep';
-  readonly host: 'vscode' | 'standalone';
-  readonly running: boolean;
-  readonly pointsDone: number;
-  readonly totalPoints: number;
-  /** Progress and sweep-done messages handled. */
-  readonly updates: number;
-  readonly status: string;
-  readonly lines: ChartStats['lines'];
-  readonly pointsDrawn: number;
-  readonly errorBars: number;
-  readonly overheadPoints: number;
-  readonly modelCurves: ChartStats['modelCurves'];
-  readonly bestKey: string | null;
-  readonly bestMarked: boolean;
-  readonly frames: number;
-  readonly tooltip: string | null;
-  readonly slider: { position: number; steps: number; size: number; chunkRows: number; workers: number; strategy: Strategy; prediction: Prediction | null; text: string; previewChunks: number | null } | null;
-  readonly settings: SweepSettings | null;
-  readonly cliCommand: string | null;
-  /** The throughput marker of a point, in client (viewport) coordinates. */
-  pointPosition(key: string): { x: number; y: number } | null;
-  /** The throughput panel's plot area, in client (viewport) coordinates. */
-  plotRect(): { x: number; y: number; w: number; h: number } | null;
-}
-
-function basename(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
-}
+import { describeSweepPoint, formatSize, measuredRows, pointSize, predictAt, previewLayout, sizeDomain, sizeToRows, SweepChart, TimelinePreview } from '../charts/sweep-chart';
+import { basename } from './sections';
+import type { SweepTestHook } from './test-hooks';
 
 /** A POSIX shell word: bare when it is safe, single-quoted otherwise. */
 function shellWord(s: string): string {

@@ -1,0 +1,9 @@
+// Exhaustiveness checks for switches over the protocol's unions.
+
+/**
+ * For the default of a switch that handles every case: the compiler rejects the call when a case
+ * is missing, and at run time it throws for a value no case knows (e.g. page data from elsewhere).
+ */
+export function assertNever(x: never, what: string): never {
+  throw new Error(`Unknown ${what}: ${JSON.stringify(x)}`);
+}
