@@ -10,7 +10,8 @@ import { button, el, pageHeader, section } from '../dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
 import type { Host } from '../host';
 import type { SweepPageData, SweepSettings, SweepToExtension, SweepToWebview } from '../protocol';
-import { describeSweepPoint, formatSize, measuredRows, pointSize, predictAt, previewLayout, sizeDomain, sizeToRows, SweepChart, TimelinePreview } from '../charts/sweep-chart';
+import { SweepChart, TimelinePreview } from '../charts/sweep-chart';
+import { describeSweepPoint, formatSize, measuredRows, pointSize, predictAt, previewLayout, sizeDomain, sizeToRows } from '../model/sweep';
 import { basename } from './sections';
 import type { SweepTestHook } from './test-hooks';
 
