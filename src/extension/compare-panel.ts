@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { buildPageData, makeNonce, readReportFile, renderReportHtml } from '../report-html/page';
 import type { ComparePageData } from '../../webview/protocol';
 import { extensionUri } from './report';
+import { webviewOptions } from './webview-options';
 
 const COMPARE_VIEW_TYPE = 'chunkscope.compare';
 
@@ -38,10 +39,7 @@ export async function compareRuns(files?: vscode.Uri[]): Promise<vscode.WebviewP
   }
   const media = vscode.Uri.joinPath(extensionUri(), 'media');
   const [a, b] = chosen.map((uri) => path.basename(uri.fsPath).replace(/\.timings\.json$/, ''));
-  const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${a} ↔ ${b}`, vscode.ViewColumn.Active, {
-    enableScripts: true,
-    localResourceRoots: [media],
-  });
+  const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${a} ↔ ${b}`, vscode.ViewColumn.Active, webviewOptions(media));
   panel.webview.html = renderReportHtml(data, {
     kind: 'webview',
     scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.js')).toString(),

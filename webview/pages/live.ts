@@ -1,4 +1,5 @@
 // The live page: a run's progress and its timeline filling in while the run goes (VS Code only).
+import { ignoreUnknown } from '../assert';
 import { button, el, pageHeader, section } from '../dom';
 import { formatCompact, formatInt } from '../format';
 import type { Host } from '../host';
@@ -89,21 +90,26 @@ export function startLive(data: LivePageData, host: Host<LiveToWebview, LiveToEx
   };
 
   host.onMessage((m) => {
-    if (m?.type === 'live') {
-      batches++;
-      if (m.reset) live.clear();
-      live.append(m.records);
-      if (m.progress) {
-        progress = m.progress;
-        live.extendTo(m.progress.elapsedMs);
-      }
-      schedule();
-    } else if (m?.type === 'live-end') {
-      ended = m.outcome;
-      status.textContent = m.message;
-      status.classList.add(m.outcome);
-      cancel.hidden = true;
-      schedule();
+    switch (m.type) {
+      case 'live':
+        batches++;
+        if (m.reset) live.clear();
+        live.append(m.records);
+        if (m.progress) {
+          progress = m.progress;
+          live.extendTo(m.progress.elapsedMs);
+        }
+        schedule();
+        break;
+      case 'live-end':
+        ended = m.outcome;
+        status.textContent = m.message;
+        status.classList.add(m.outcome);
+        cancel.hidden = true;
+        schedule();
+        break;
+      default:
+        ignoreUnknown(m);
     }
   });
   // Tells the extension the page is listening: it answers with every record so far.

@@ -3,6 +3,7 @@
 // and the export buttons.
 import { toChromeTrace } from '../../src/engine/report/trace';
 import type { ChunkRecord } from '../../src/engine/model/run';
+import { ignoreUnknown } from '../assert';
 import { button, el, type Child, pageHeader, section } from '../dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
 import { HistogramView, type HistogramMode } from '../charts/histogram';
@@ -112,10 +113,6 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     button('Chrome trace', () => void host.save('trace', `${stem}.trace.json`, () => JSON.stringify(toChromeTrace(report))), { secondary: true, id: 'export-trace', title: 'Save a Chrome Trace Event file (opens in Perfetto)' }),
     button('Timeline PNG', () => void host.save('png', `${stem}.timeline.png`, () => (host.kind === 'vscode' ? timeline.toDataURL() : timeline.toBlob())), { secondary: true, id: 'export-png', title: 'Save the timeline as it is shown now' }),
   );
-  host.onMessage((m) => {
-    if (m?.type === 'exported') status.textContent = `Saved ${basename(m.path)}`;
-    else if (m?.type === 'export-failed') status.textContent = m.message;
-  });
   const when = new Date(s.startedAtEpochMs);
   app.replaceChildren(
     pageHeader(
@@ -231,11 +228,23 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     showSelection(i);
     persist();
   });
-  // An editor hover's "worst chunk" link: the extension asks once this page says it has loaded.
   host.onMessage((m) => {
-    if (m?.type !== 'select-chunk') return;
-    const i = model.byIndex.get(m.index);
-    if (i !== undefined) timeline.reveal(i);
+    switch (m.type) {
+      case 'exported':
+        status.textContent = `Saved ${basename(m.path)}`;
+        break;
+      case 'export-failed':
+        status.textContent = m.message;
+        break;
+      case 'select-chunk': {
+        // An editor hover's "worst chunk" link: the extension asks once this page says it has loaded.
+        const i = model.byIndex.get(m.index);
+        if (i !== undefined) timeline.reveal(i);
+        break;
+      }
+      default:
+        ignoreUnknown(m);
+    }
   });
   host.post?.({ type: 'report-ready' });
 

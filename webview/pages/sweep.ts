@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Prediction } from '../../src/engine/tune/cost-model';
 import type { Recommendation, SweepPoint, SweepReport } from '../../src/engine/model/sweep';
 import type { Strategy } from '../../src/engine/model/run';
+import { ignoreUnknown } from '../assert';
 import { button, el, pageHeader, section } from '../dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
 import type { Host } from '../host';
@@ -356,24 +357,30 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
   };
 
   host.onMessage((m) => {
-    if (m?.type === 'sweep-progress' || m?.type === 'sweep-done') {
-      if (!m.report || m.report.kind !== 'sweep' || !Array.isArray(m.report.points)) {
-        status.textContent = `Ignored a ${m.type} message without a sweep report`;
-        return;
-      }
-      updates++;
-      report = m.report;
-      if (m.type === 'sweep-done') {
+    switch (m.type) {
+      case 'sweep-progress':
+      case 'sweep-done':
+        if (!m.report || m.report.kind !== 'sweep' || !Array.isArray(m.report.points)) {
+          status.textContent = `Ignored a ${m.type} message without a sweep report`;
+          return;
+        }
+        updates++;
+        report = m.report;
+        if (m.type === 'sweep-done') {
+          running = false;
+          cancel.hidden = true;
+          status.textContent = report.stopped === 'cancelled' ? 'Cancelled' : report.stopped === 'budget' ? 'Stopped at the time budget' : 'Done';
+        }
+        render();
+        break;
+      case 'sweep-failed':
         running = false;
-        cancel.hidden = true;
-        status.textContent = report.stopped === 'cancelled' ? 'Cancelled' : report.stopped === 'budget' ? 'Stopped at the time budget' : 'Done';
-      }
-      render();
-    } else if (m?.type === 'sweep-failed') {
-      running = false;
-      status.textContent = m.message;
-      status.classList.add('failed');
-      render();
+        status.textContent = m.message;
+        status.classList.add('failed');
+        render();
+        break;
+      default:
+        ignoreUnknown(m);
     }
   });
   render();
