@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose, runDataset, type ChunkRecord, type RunReport } from '../src/engine';
 import { formatInt, formatMs } from '../webview/format';
-import type { CompareTestHook, ReportTestHook } from '../webview/pages/test-hooks';
+import type { CompareTestHook, LiveTestHook, ReportTestHook } from '../webview/pages/test-hooks';
 import { buildPageData, renderReportHtml, renderStandaloneReport } from '../src/report-html/page';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
@@ -399,6 +399,44 @@ describe('standalone HTML report in Chromium', function () {
       // A saved view is kept within the run even when it is the run's own (e.g. a wider window saved).
       const wide = await open({ ...(state as object), view: { start: -1e6, end: 1e6 } });
       assert.deepEqual((await hook(wide)).view, (await hook(wide)).fullView);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    it('the live page says it is listening, draws the batches of records it is sent and shows how the run ended', async function () {
+      const liveFile = path.join(tmp.dir, 'live.html');
+      const s = report.summary;
+      const info = { processor: s.processor, data: s.data, strategy: s.strategy, workers: s.workers, startedAtEpochMs: s.startedAtEpochMs };
+      fs.writeFileSync(liveFile, renderReportHtml({ kind: 'live', live: info, generatedAt: new Date().toISOString() }, { kind: 'webview', scriptUri: pathToFileURL(path.join(ROOT, 'media', 'report.js')).href, cspSource: 'file:', nonce: 'livenonce7' }));
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const p = await context.newPage();
+      const problems: string[] = [];
+      p.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? problems.push(m.text()) : undefined));
+      p.on('pageerror', (e) => problems.push(e.message));
+      await p.addInitScript(fakeApi, undefined);
+      await p.goto(pathToFileURL(liveFile).href);
+      const liveHook = (): Promise<LiveTestHook> => p.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport)) as LiveTestHook);
+      await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+      assert.equal((await liveHook()).live, true);
+      assert.deepEqual(await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [{ type: 'live-ready' }]);
+      const half = Math.floor(report.chunks.length / 2);
+      const send = (m: unknown) => p.evaluate((message) => window.postMessage(message, '*'), m);
+      // Messages that are not the page's (no type, another page's) change nothing.
+      await send(null);
+      await send({ type: 'sweep-done', report: null });
+      await send({ type: 'live', reset: true, records: report.chunks.slice(0, half), progress: { rows: 10, bytes: 5, totalBytes: 10, chunksDone: half, elapsedMs: 20, rowsPerSecond: 500 } });
+      await send({ type: 'live', records: report.chunks.slice(half) });
+      await p.waitForFunction((n) => (window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport.barCount === n, report.chunks.length);
+      const h = await liveHook();
+      assert.equal(h.chunkCount, report.chunks.length);
+      assert.equal(h.batches, 2);
+      assert.equal(h.progress?.rows, 10);
+      assert.equal(await p.locator('[data-live="percent"]').innerText(), '50 % of bytes');
+      await p.locator('#cancel-run').click();
+      assert.deepEqual((await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)).at(-1), { type: 'cancel' });
+      await send({ type: 'live-end', outcome: 'cancelled', message: 'Cancelled by you' });
+      await p.waitForFunction(() => (window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport.ended === 'cancelled');
+      assert.equal(await p.locator('.status').innerText(), 'Cancelled by you');
       assert.deepEqual(problems, []);
       await context.close();
     });
