@@ -6,7 +6,6 @@ import type { ChunkRecord, CpuProfile, ThreadProfile } from '../src/engine/model
 import {
   buildFlameData,
   categorize,
-  checkProfile,
   differential,
   functionTable,
   layoutLeftHeavy,
@@ -22,6 +21,7 @@ import {
   SAMPLE_PHASES,
   type FlameData,
 } from '../webview/model/flame';
+import { checkProfile } from '../src/engine/profile/check-profile';
 
 const PROC = '/p/proc.js';
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '1' });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { runDataset, type ChunkRecord, type CpuProfile, type RunReport } from '../src/engine';
-import type { FlameTestHook } from '../webview/pages/flame-panel';
+import type { FlameTestHook } from '../webview/pages/test-hooks';
 import { buildPageData, renderReportHtml } from '../src/report-html/page';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';

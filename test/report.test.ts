@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose, runDataset, type ChunkRecord, type RunReport } from '../src/engine';
 import { formatInt, formatMs } from '../webview/format';
+import type { CompareTestHook, LiveTestHook, ReportTestHook } from '../webview/pages/test-hooks';
 import { buildPageData, renderReportHtml, renderStandaloneReport } from '../src/report-html/page';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
@@ -17,19 +18,8 @@ import { syntheticReport } from './synthetic-report';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
 const README_SHOT = path.join(ROOT, 'media', 'screenshots', 'report-timeline.png');
 
-interface Hook {
-  ready: boolean;
-  lanes: { label: string; workerId: number | null; chunks: number; y: number; h: number }[];
-  barCount: number;
-  chunkCount: number;
-  view: { start: number; end: number };
-  fullView: { start: number; end: number };
-  frame: { barsDrawn: number; barsMerged: number; runs: number; ms: number; frames: number };
-  stragglers: number[];
-  tooltip: string | null;
-  selected: number | null;
-  findings: number;
-}
+/** The hook as JSON gives it back: its data, not its functions. */
+type Hook = Omit<ReportTestHook, 'barRect' | 'redraw'>;
 
 const hook = (page: Page): Promise<Hook> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport)) as Hook);
 const barRect = (page: Page, index: number) =>
@@ -381,9 +371,9 @@ describe('standalone HTML report in Chromium', function () {
       await first.locator('#export-timings').click();
       const all = (await first.evaluate(() => (window as unknown as { __posted: Record<string, unknown>[] }).__posted)) as Record<string, unknown>[];
       // The page first says it has loaded (the extension may then ask it to select a chunk).
-      assert.deepEqual(all[0], { type: 'reportReady' });
+      assert.deepEqual(all[0], { type: 'report-ready' });
       const posted = all.slice(1);
-      assert.deepEqual(posted[0], { type: 'openAtRow', line: c.firstLine, row: c.firstRow });
+      assert.deepEqual(posted[0], { type: 'open-at-row', line: c.firstLine, row: c.firstRow });
       assert.equal(posted[1].type, 'export');
       assert.equal(posted[1].kind, 'png');
       assert.match(String(posted[1].dataUrl), /^data:image\/png;base64,/);
@@ -395,9 +385,9 @@ describe('standalone HTML report in Chromium', function () {
       const restored = await hook(second);
       assert.deepEqual(restored.view, view);
       assert.equal(restored.selected, c.index);
-      // An editor hover's "worst chunk" link: the extension posts selectChunk; the timeline selects it.
+      // An editor hover's "worst chunk" link: the extension posts select-chunk; the timeline selects it.
       const other = report.chunks[report.chunks.length - 1];
-      await second.evaluate((index) => window.postMessage({ type: 'selectChunk', index }, '*'), other.index);
+      await second.evaluate((index) => window.postMessage({ type: 'select-chunk', index }, '*'), other.index);
       await second.waitForFunction((index) => (window as unknown as { __chunkscopeReport: { selected: number | null } }).__chunkscopeReport.selected === index, other.index);
       await second.close();
 
@@ -409,6 +399,44 @@ describe('standalone HTML report in Chromium', function () {
       // A saved view is kept within the run even when it is the run's own (e.g. a wider window saved).
       const wide = await open({ ...(state as object), view: { start: -1e6, end: 1e6 } });
       assert.deepEqual((await hook(wide)).view, (await hook(wide)).fullView);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    it('the live page says it is listening, draws the batches of records it is sent and shows how the run ended', async function () {
+      const liveFile = path.join(tmp.dir, 'live.html');
+      const s = report.summary;
+      const info = { processor: s.processor, data: s.data, strategy: s.strategy, workers: s.workers, startedAtEpochMs: s.startedAtEpochMs };
+      fs.writeFileSync(liveFile, renderReportHtml({ kind: 'live', live: info, generatedAt: new Date().toISOString() }, { kind: 'webview', scriptUri: pathToFileURL(path.join(ROOT, 'media', 'report.js')).href, cspSource: 'file:', nonce: 'livenonce7' }));
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const p = await context.newPage();
+      const problems: string[] = [];
+      p.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? problems.push(m.text()) : undefined));
+      p.on('pageerror', (e) => problems.push(e.message));
+      await p.addInitScript(fakeApi, undefined);
+      await p.goto(pathToFileURL(liveFile).href);
+      const liveHook = (): Promise<LiveTestHook> => p.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport)) as LiveTestHook);
+      await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+      assert.equal((await liveHook()).live, true);
+      assert.deepEqual(await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [{ type: 'live-ready' }]);
+      const half = Math.floor(report.chunks.length / 2);
+      const send = (m: unknown) => p.evaluate((message) => window.postMessage(message, '*'), m);
+      // Messages that are not the page's (no type, another page's) change nothing.
+      await send(null);
+      await send({ type: 'sweep-done', report: null });
+      await send({ type: 'live', reset: true, records: report.chunks.slice(0, half), progress: { rows: 10, bytes: 5, totalBytes: 10, chunksDone: half, elapsedMs: 20, rowsPerSecond: 500 } });
+      await send({ type: 'live', records: report.chunks.slice(half) });
+      await p.waitForFunction((n) => (window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport.barCount === n, report.chunks.length);
+      const h = await liveHook();
+      assert.equal(h.chunkCount, report.chunks.length);
+      assert.equal(h.batches, 2);
+      assert.equal(h.progress?.rows, 10);
+      assert.equal(await p.locator('[data-live="percent"]').innerText(), '50 % of bytes');
+      await p.locator('#cancel-run').click();
+      assert.deepEqual((await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)).at(-1), { type: 'cancel' });
+      await send({ type: 'live-end', outcome: 'cancelled', message: 'Cancelled by you' });
+      await p.waitForFunction(() => (window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport.ended === 'cancelled');
+      assert.equal(await p.locator('.status').innerText(), 'Cancelled by you');
       assert.deepEqual(problems, []);
       await context.close();
     });
@@ -426,13 +454,7 @@ describe('standalone HTML report in Chromium', function () {
   });
 
   describe('comparing two runs (per-row against byte-range)', function () {
-    interface CompareHook {
-      ready: boolean;
-      runs: number;
-      timelines: { label: string; view: { start: number; end: number }; fullView: { start: number; end: number }; msPerPx: number; lanes: number; chunkCount: number; barCount: number; top: number }[];
-      utilisation: { max: number; mean: number; workers: number }[];
-      deltas: Record<string, string>;
-    }
+    type CompareHook = Omit<CompareTestHook, 'redraw'>;
     const chook = (p: Page): Promise<CompareHook> => p.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: CompareHook }).__chunkscopeReport)) as CompareHook);
     let cmp: Page;
     let runs: RunReport[];

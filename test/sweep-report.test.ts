@@ -12,7 +12,7 @@ import { predictRun } from '../src/engine/tune/cost-model';
 import type { SweepReport } from '../src/engine/model/sweep';
 import { formatCompact, formatInt } from '../webview/format';
 import { buildSweepPageData, renderStandaloneSweep, renderSweepHtml } from '../src/report-html/page';
-import type { SweepTestHook } from '../webview/pages/sweep';
+import type { SweepTestHook } from '../webview/pages/test-hooks';
 import { launchChromium, openWatchedPage } from './chromium';
 import { ROOT, TempDir, writeProcessor } from './helpers';
 

@@ -1,7 +1,7 @@
 // Where the report runs: inside a VS Code webview (state through vscode.setState, files saved by the
 // extension) or as a standalone file in a browser (downloads, no persisted state).
 
-import type { ProgressEvent } from '../src/engine/model';
+import type { ExportKind, RunToExtension, ToExtension, ToWebview } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -10,39 +10,11 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export type ExportKind = 'timings' | 'trace' | 'png';
-
-/** Messages the webview sends to the extension. */
-export type ToExtension =
-  | { type: 'export'; kind: 'timings' | 'trace'; fileName: string }
-  | { type: 'export'; kind: 'png'; fileName: string; dataUrl: string }
-  | { type: 'openAtRow'; line: number; row: number }
-  /** The live view has loaded (first time or shown again): send every record so far. */
-  | { type: 'liveReady' }
-  /** The live view's Cancel button: abort the run. */
-  | { type: 'cancel' }
-  /** A full report has loaded: the extension may now post selectChunk. */
-  | { type: 'reportReady' }
-  /** A 0x flame graph page of this run: open it in the browser. */
-  | { type: 'open-external'; file: string }
-  /** The flame view's "Go to source": open a file at a 1-based line (and column). */
-  | { type: 'open-source'; file: string; line: number; column?: number };
-
-/** Progress of a live run, exactly as the engine reports it. */
-export type LiveProgress = ProgressEvent;
-
-/** Messages the extension sends back. */
-export type ToWebview =
-  | { type: 'exported'; path: string }
-  | { type: 'exportFailed'; message: string }
-  /** A batch of final chunk records (input order) and the latest progress; `reset` = all records so far. */
-  | { type: 'live'; records: import('../src/engine/model').ChunkRecord[]; progress?: LiveProgress; reset?: boolean }
-  /** The run ended without a report (cancelled or failed); a finished run reloads as the full report. */
-  | { type: 'liveEnd'; outcome: 'cancelled' | 'failed'; message: string }
-  /** Select a chunk in the timeline (from an editor hover's "worst chunk" link). */
-  | { type: 'selectChunk'; index: number };
-
-export interface Host {
+/**
+ * What a page may do where it runs. In and Out are the messages the page takes and sends: each page
+ * names its own (protocol.ts), so its message switch is checked against exactly those.
+ */
+export interface Host<In extends ToWebview = ToWebview, Out extends ToExtension = ToExtension> {
   kind: 'vscode' | 'standalone';
   getState<T>(): T | undefined;
   setState(state: unknown): void;
@@ -51,11 +23,12 @@ export interface Host {
   /** VS Code only: opens the dataset at a physical line. */
   openAtRow?(line: number, row: number): void;
   /** VS Code only: posts a message to the extension. */
-  post?(message: ToExtension): void;
-  onMessage(fn: (m: ToWebview) => void): void;
+  post?(message: Out): void;
+  /** Calls fn with every message object the extension posts (anything else is dropped). */
+  onMessage(fn: (m: In) => void): void;
 }
 
-export function detectHost(): Host {
+export function detectHost<In extends ToWebview = ToWebview, Out extends ToExtension = ToExtension>(): Host<In, Out> {
   if (typeof acquireVsCodeApi === 'function') {
     const api = acquireVsCodeApi();
     return {
@@ -65,15 +38,20 @@ export function detectHost(): Host {
       async save(kind, fileName, content) {
         if (kind === 'png') {
           const dataUrl = content();
-          api.postMessage({ type: 'export', kind, fileName, dataUrl: typeof dataUrl === 'string' ? dataUrl : '' } satisfies ToExtension);
+          api.postMessage({ type: 'export', kind, fileName, dataUrl: typeof dataUrl === 'string' ? dataUrl : '' } satisfies RunToExtension);
         } else {
           // The extension writes timings and trace from the report file it opened.
-          api.postMessage({ type: 'export', kind, fileName } satisfies ToExtension);
+          api.postMessage({ type: 'export', kind, fileName } satisfies RunToExtension);
         }
       },
-      openAtRow: (line, row) => api.postMessage({ type: 'openAtRow', line, row } satisfies ToExtension),
+      openAtRow: (line, row) => api.postMessage({ type: 'open-at-row', line, row } satisfies RunToExtension),
       post: (message) => api.postMessage(message),
-      onMessage: (fn) => window.addEventListener('message', (ev) => fn(ev.data as ToWebview)),
+      onMessage: (fn) =>
+        window.addEventListener('message', (ev) => {
+          const m: unknown = ev.data;
+          // The pages switch over `type`: a message that is not an object with one is nobody's.
+          if (m && typeof m === 'object' && typeof (m as { type?: unknown }).type === 'string') fn(m as In);
+        }),
     };
   }
   let memory: unknown;

@@ -3,8 +3,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readTimingsFile } from '../engine';
-import { buildPageData, makeNonce, renderReportHtml, type ComparePageData } from '../report-html/page';
+import { buildPageData, makeNonce, renderReportHtml } from '../report-html/page';
+import type { ComparePageData } from '../../webview/protocol';
 import { extensionUri } from './report';
+import { webviewOptions } from './webview-options';
 
 const COMPARE_VIEW_TYPE = 'chunkscope.compare';
 
@@ -28,6 +30,7 @@ export async function compareRuns(files?: vscode.Uri[]): Promise<vscode.WebviewP
   let data: ComparePageData;
   try {
     data = {
+      kind: 'compare',
       compare: chosen.map((uri) => buildPageData(readTimingsFile(uri.fsPath), { source: path.basename(uri.fsPath), profiles: false })),
       generatedAt: new Date().toISOString(),
     };
@@ -37,10 +40,7 @@ export async function compareRuns(files?: vscode.Uri[]): Promise<vscode.WebviewP
   }
   const media = vscode.Uri.joinPath(extensionUri(), 'media');
   const [a, b] = chosen.map((uri) => path.basename(uri.fsPath).replace(/\.timings\.json$/, ''));
-  const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${a} ↔ ${b}`, vscode.ViewColumn.Active, {
-    enableScripts: true,
-    localResourceRoots: [media],
-  });
+  const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${a} ↔ ${b}`, vscode.ViewColumn.Active, webviewOptions(media));
   panel.webview.html = renderReportHtml(data, {
     kind: 'webview',
     scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.js')).toString(),

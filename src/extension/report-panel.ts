@@ -10,10 +10,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readTimingsFile, toChromeTrace, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
-import { buildPageData, makeNonce, renderReportHtml, type LivePageData, type PageData } from '../report-html/page';
-import type { LiveProgress, ToExtension, ToWebview } from '../../webview/host';
-import type { LiveInfo } from '../../webview/model/live';
+import { buildPageData, makeNonce, renderReportHtml } from '../report-html/page';
+import type { LiveInfo, LivePageData, LiveProgress, ReportToExtension, ReportToWebview, RunPageData } from '../../webview/protocol';
 import { openDatasetAtLine, openProcessorAt } from './open-locations';
+import { webviewOptions } from './webview-options';
 
 export const REPORT_VIEW_TYPE = 'chunkscope.report';
 
@@ -56,7 +56,7 @@ export class ReportPanel {
       REPORT_VIEW_TYPE,
       `Report: ${path.basename(report.summary.data)}`,
       vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false, enableFindWidget: true },
+      webviewOptions(media),
     );
     const instance = new ReportPanel(panel, media, key, report);
     ReportPanel.panels.set(key, instance);
@@ -81,7 +81,7 @@ export class ReportPanel {
       REPORT_VIEW_TYPE,
       `Report: ${path.basename(info.data)}`,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false, enableFindWidget: true },
+      webviewOptions(media),
     );
     const instance = new ReportPanel(panel, media, key, undefined, run);
     ReportPanel.panels.set(key, instance);
@@ -102,7 +102,7 @@ export class ReportPanel {
     live?: LiveRun,
   ) {
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: ToExtension) => void this.onMessage(m)),
+      panel.webview.onDidReceiveMessage((m: ReportToExtension) => void this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
       // A hidden webview is torn down (no retained context): it asks for the records again when shown.
       panel.onDidChangeViewState(() => {
@@ -122,7 +122,7 @@ export class ReportPanel {
   /** Selects a chunk in the report's timeline, now or as soon as the page has loaded. */
   selectChunk(index: number): void {
     this.pendingSelect = index;
-    this.post({ type: 'selectChunk', index });
+    this.post({ type: 'select-chunk', index });
   }
 
   /** True while the panel shows a run that has not ended. */
@@ -156,7 +156,7 @@ export class ReportPanel {
     if (run.timer) clearInterval(run.timer);
     run.timer = undefined;
     run.ended = { outcome, message };
-    if (run.ready) this.post({ type: 'liveEnd', ...run.ended });
+    if (run.ready) this.post({ type: 'live-end', ...run.ended });
   }
 
   private startLive(run: LiveRun): void {
@@ -190,12 +190,12 @@ export class ReportPanel {
     run.sent = run.records.length;
     run.progressSent = true;
     this.post({ type: 'live', reset: true, records: run.records.slice(), progress: run.progress });
-    if (run.ended) this.post({ type: 'liveEnd', ...run.ended });
+    if (run.ended) this.post({ type: 'live-end', ...run.ended });
   }
 
   private renderLive(run: LiveRun): void {
     const webview = this.panel.webview;
-    const data: LivePageData = { live: run.info, generatedAt: new Date().toISOString() };
+    const data: LivePageData = { kind: 'live', live: run.info, generatedAt: new Date().toISOString() };
     webview.html = this.html(data);
   }
 
@@ -204,7 +204,7 @@ export class ReportPanel {
     this.panel.webview.html = this.html(buildPageData(this.report, { source: path.basename(this.reportPath), timingsFile: this.reportPath }));
   }
 
-  private html(data: PageData | LivePageData): string {
+  private html(data: RunPageData | LivePageData): string {
     const webview = this.panel.webview;
     return renderReportHtml(data, {
       kind: 'webview',
@@ -214,60 +214,76 @@ export class ReportPanel {
     });
   }
 
-  private post(message: ToWebview): void {
+  private post(message: ReportToWebview): void {
     void this.panel.webview.postMessage(message);
   }
 
-  private async onMessage(m: ToExtension): Promise<void> {
-    if (m?.type === 'liveReady') return this.onLiveReady();
-    if (m?.type === 'reportReady') {
-      if (this.pendingSelect !== undefined) this.post({ type: 'selectChunk', index: this.pendingSelect });
-      this.pendingSelect = undefined;
-      return;
-    }
-    if (m?.type === 'open-source' && typeof m.file === 'string' && Number.isInteger(m.line)) {
-      // Profiles name scripts by file:// URL (CommonJS) or by path.
-      const file = m.file.startsWith('file://') ? vscode.Uri.parse(m.file).fsPath : m.file;
-      await openProcessorAt(file, m.line, m.column).catch((err: unknown) =>
-        vscode.window.showErrorMessage(`Chunkscope: cannot open ${m.file}: ${err instanceof Error ? err.message : String(err)}`),
-      );
-      return;
-    }
-    if (m?.type === 'cancel') {
-      if (this.isLive) this.liveRun!.onCancel();
-      return;
-    }
-    if (!this.report) return;
-    if (m?.type === 'open-external') {
-      // Only the flame graph pages this run lists: the page must not make us open arbitrary files.
-      const graph = this.report.wholeProcessFlameGraphs?.find((g) => g.html === m.file);
-      if (graph) await vscode.env.openExternal(vscode.Uri.file(graph.html));
-      return;
-    }
-    try {
-      if (m?.type === 'openAtRow' && Number.isInteger(m.line) && m.line > 0) {
-        await openDatasetAtLine(this.report.summary.data, m.line);
-      } else if (m?.type === 'export') {
-        const defaultUri = vscode.Uri.file(path.join(path.dirname(this.reportPath), path.basename(String(m.fileName))));
-        const filters: Record<string, string[]> = m.kind === 'png' ? { 'PNG image': ['png'] } : { JSON: ['json'] };
-        const target = await vscode.window.showSaveDialog({ defaultUri, filters, title: 'Chunkscope: save' });
-        if (!target) return;
-        let content: Uint8Array;
-        if (m.kind === 'png') {
-          const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(m.dataUrl);
-          if (!match) throw new Error('the timeline image was empty');
-          content = Buffer.from(match[1], 'base64');
-        } else if (m.kind === 'trace') {
-          content = Buffer.from(JSON.stringify(toChromeTrace(this.report)));
-        } else {
-          content = await fs.readFile(this.reportPath);
-        }
-        await vscode.workspace.fs.writeFile(target, content);
-        this.post({ type: 'exported', path: target.fsPath });
+  private async onMessage(m: ReportToExtension): Promise<void> {
+    // `m?.`: whatever the page posts arrives here, typed or not.
+    switch (m?.type) {
+      case 'live-ready':
+        return this.onLiveReady();
+      case 'report-ready':
+        if (this.pendingSelect !== undefined) this.post({ type: 'select-chunk', index: this.pendingSelect });
+        this.pendingSelect = undefined;
+        return;
+      case 'open-source': {
+        if (typeof m.file !== 'string' || !Number.isInteger(m.line)) return;
+        // Profiles name scripts by file:// URL (CommonJS) or by path.
+        const file = m.file.startsWith('file://') ? vscode.Uri.parse(m.file).fsPath : m.file;
+        await openProcessorAt(file, m.line, m.column).catch((err: unknown) =>
+          vscode.window.showErrorMessage(`Chunkscope: cannot open ${m.file}: ${err instanceof Error ? err.message : String(err)}`),
+        );
+        return;
       }
+      case 'cancel':
+        if (this.isLive) this.liveRun!.onCancel();
+        return;
+      case 'open-external': {
+        // Only the flame graph pages this run lists: the page must not make us open arbitrary files.
+        const graph = this.report?.wholeProcessFlameGraphs?.find((g) => g.html === m.file);
+        if (graph) await vscode.env.openExternal(vscode.Uri.file(graph.html));
+        return;
+      }
+      case 'open-at-row':
+      case 'export':
+        if (this.report) await this.onReportAction(m, this.report);
+        return;
+      default: {
+        const unknown: never = m;
+        void unknown;
+      }
+    }
+  }
+
+  /** Open at row and the exports; a failure is shown in the page's status and as an error message. */
+  private async onReportAction(m: Extract<ReportToExtension, { type: 'open-at-row' | 'export' }>, report: RunReport): Promise<void> {
+    try {
+      if (m.type === 'open-at-row') {
+        if (Number.isInteger(m.line) && m.line > 0) await openDatasetAtLine(report.summary.data, m.line);
+        return;
+      }
+      const defaultUri = vscode.Uri.file(path.join(path.dirname(this.reportPath), path.basename(String(m.fileName))));
+      const filters: Record<string, string[]> = m.kind === 'png' ? { 'PNG image': ['png'] } : { JSON: ['json'] };
+      const target = await vscode.window.showSaveDialog({ defaultUri, filters, title: 'Chunkscope: save' });
+      if (!target) return;
+      let content: Uint8Array;
+      if (m.kind === 'png') {
+        const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(m.dataUrl);
+        if (!match) throw new Error('the timeline image was empty');
+        content = Buffer.from(match[1], 'base64');
+      } else if (m.kind === 'trace') {
+        // The report now showing, like the timings file read below: a run may have ended during the dialog.
+        if (!this.report) throw new Error('a new run replaced the report');
+        content = Buffer.from(JSON.stringify(toChromeTrace(this.report)));
+      } else {
+        content = await fs.readFile(this.reportPath);
+      }
+      await vscode.workspace.fs.writeFile(target, content);
+      this.post({ type: 'exported', path: target.fsPath });
     } catch (err) {
       const message = `Could not save: ${err instanceof Error ? err.message : String(err)}`;
-      this.post({ type: 'exportFailed', message });
+      this.post({ type: 'export-failed', message });
       void vscode.window.showErrorMessage(`Chunkscope: ${message}`);
     }
   }

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SweepPointSpec, SweepReport } from '../engine';
 import { buildSweepPageData, makeNonce, renderSweepHtml } from '../report-html/page';
-import type { SweepRunInfo } from '../../webview/model/run';
-import type { SweepToExtension, SweepToWebview } from '../../webview/pages/sweep';
+import type { SweepRunInfo, SweepToExtension, SweepToWebview } from '../../webview/protocol';
+import { webviewOptions } from './webview-options';
 
 export const SWEEP_VIEW_TYPE = 'chunkscope.sweep';
 
@@ -30,7 +30,7 @@ export class SweepPanel implements vscode.Disposable {
       SWEEP_VIEW_TYPE,
       `${title}: ${path.basename(running.processor)} on ${path.basename(running.data)}`,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false, enableFindWidget: true },
+      webviewOptions(media),
     );
     return new SweepPanel(panel, media, running, actions);
   }
@@ -81,16 +81,26 @@ export class SweepPanel implements vscode.Disposable {
   }
 
   private onMessage(m: SweepToExtension): void {
-    if (m?.type === 'sweep-ready') {
-      // A fresh page (first load, or shown again after being hidden): bring it up to date.
-      if (this.report) this.post({ type: this.state === 'done' ? 'sweep-done' : 'sweep-progress', report: this.report });
-      if (this.state === 'failed') this.post({ type: 'sweep-failed', message: this.failure });
-    } else if (m?.type === 'cancel-sweep') {
-      this.actions.cancel();
-    } else if (m?.type === 'apply-settings' && m.settings) {
-      this.actions.apply(m.settings);
-    } else if (m?.type === 'run-with-settings' && m.settings) {
-      this.actions.runWith(m.settings);
+    // `m?.`: whatever the page posts arrives here, typed or not.
+    switch (m?.type) {
+      case 'sweep-ready':
+        // A fresh page (first load, or shown again after being hidden): bring it up to date.
+        if (this.report) this.post({ type: this.state === 'done' ? 'sweep-done' : 'sweep-progress', report: this.report });
+        if (this.state === 'failed') this.post({ type: 'sweep-failed', message: this.failure });
+        return;
+      case 'cancel-sweep':
+        this.actions.cancel();
+        return;
+      case 'apply-settings':
+        if (m.settings) this.actions.apply(m.settings);
+        return;
+      case 'run-with-settings':
+        if (m.settings) this.actions.runWith(m.settings);
+        return;
+      default: {
+        const unknown: never = m;
+        void unknown;
+      }
     }
   }
 

@@ -3,8 +3,9 @@
 // problem line naming the file and the reason, shown where the flame views would be.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RunReport } from '../engine/model';
-import { checkProfile, type ProfileInput } from '../../webview/model/flame';
+import type { RunReport } from '../engine';
+import { checkProfile } from '../engine/profile/check-profile';
+import type { ProfileInput } from '../../webview/protocol';
 
 export interface ReadProfiles {
   profiles: ProfileInput[];

@@ -8,13 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkSweepReport, diagnose, type Finding, type RunReport, type SweepReport } from '../engine';
-import type { ComparePageData, LivePageData, PageData } from '../../webview/model/run';
-import type { SweepPageData, SweepRunInfo } from '../../webview/model/run';
+import type { ComparePageData, LivePageData, PageData, ProfileInput, RunPageData, SweepPageData, SweepRunInfo } from '../../webview/protocol';
 import { readRunProfiles } from './flame-files';
-import type { ProfileInput } from '../../webview/model/flame';
 import { STANDALONE_THEME_CSS, REPORT_CSS } from './styles';
-
-export type { ComparePageData, LivePageData, PageData };
 
 /** The engine's plain-words diagnosis; a failure to compute it becomes a finding saying so. */
 export function diagnoseReport(report: RunReport): Finding[] | null {
@@ -41,8 +37,8 @@ export interface PageDataOptions {
   profiles?: ProfileInput[] | false;
 }
 
-export function buildPageData(report: RunReport, opts: PageDataOptions = {}): PageData {
-  const data: PageData = { report, findings: diagnoseReport(report), source: opts.source, generatedAt: new Date().toISOString() };
+export function buildPageData(report: RunReport, opts: PageDataOptions = {}): RunPageData {
+  const data: RunPageData = { kind: 'run', report, findings: diagnoseReport(report), source: opts.source, generatedAt: new Date().toISOString() };
   if (opts.profiles) data.profiles = opts.profiles;
   else if (opts.profiles !== false && report.profiles?.length) {
     const read = readRunProfiles(report, opts.timingsFile);
@@ -74,15 +70,25 @@ export type ReportHost =
   | { kind: 'standalone'; /** The bundled app (media/report.js) as text. */ script: string }
   | { kind: 'webview'; /** webview.asWebviewUri(media/report.js). */ scriptUri: string; /** webview.cspSource. */ cspSource: string; nonce?: string };
 
-export function renderReportHtml(data: PageData | LivePageData | ComparePageData, host: ReportHost): string {
-  const title = data.compare
-    ? `Chunkscope comparison · ${data.compare.map((d) => `${d.report.summary.strategy} on ${path.basename(d.report.summary.data)}`).join(' vs ')}`
-    : `Chunkscope ${data.live ? 'live run' : 'report'} · ${path.basename((data.live ?? data.report!.summary).processor)} on ${path.basename((data.live ?? data.report!.summary).data)}`;
+export function renderReportHtml(data: RunPageData | LivePageData | ComparePageData, host: ReportHost): string {
+  const on = (about: { processor: string; data: string }) => `${path.basename(about.processor)} on ${path.basename(about.data)}`;
+  let title: string;
+  switch (data.kind) {
+    case 'run':
+      title = `Chunkscope report · ${on(data.report.summary)}`;
+      break;
+    case 'live':
+      title = `Chunkscope live run · ${on(data.live)}`;
+      break;
+    case 'compare':
+      title = `Chunkscope comparison · ${data.compare.map((d) => `${d.report.summary.strategy} on ${path.basename(d.report.summary.data)}`).join(' vs ')}`;
+      break;
+  }
   return renderPageHtml(data, title, host);
 }
 
 /** The HTML document around any page data the app reads (run, live run, comparison, sweep). */
-export function renderPageHtml(data: object, title: string, host: ReportHost): string {
+export function renderPageHtml(data: PageData, title: string, host: ReportHost): string {
   const nonce = host.kind === 'webview' && host.nonce ? host.nonce : makeNonce();
   const csp =
     host.kind === 'webview'
@@ -137,7 +143,7 @@ export function renderStandaloneReport(report: RunReport, opts: PageDataOptions 
 export function renderStandaloneCompare(runs: { report: RunReport; source?: string }[]): string {
   const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   // The compare view shows no flame views: leave the (large) profiles out of the file.
-  const data: ComparePageData = { compare: runs.map((r) => buildPageData(r.report, { source: r.source, profiles: false })), generatedAt: new Date().toISOString() };
+  const data: ComparePageData = { kind: 'compare', compare: runs.map((r) => buildPageData(r.report, { source: r.source, profiles: false })), generatedAt: new Date().toISOString() };
   return renderReportHtml(data, { kind: 'standalone', script });
 }
 
@@ -150,7 +156,7 @@ export function buildSweepPageData(report: SweepReport | null, opts: { source?: 
 /**
  * The sweep page for either home. In a VS Code webview pass `running` while the sweep goes: the page
  * then takes 'sweep-progress' / 'sweep-done' messages and posts 'sweep-ready', 'cancel-sweep',
- * 'apply-settings' and 'run-with-settings' (see webview/pages/sweep.ts).
+ * 'apply-settings' and 'run-with-settings' (see webview/protocol.ts).
  */
 export function renderSweepHtml(data: SweepPageData, host: ReportHost): string {
   const about = data.sweep ?? data.running;

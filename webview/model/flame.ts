@@ -4,8 +4,10 @@
 // one phase) aggregates with one pass over the samples and one over the trie. Views built on it:
 // left-heavy flame graph, time-ordered flame chart, sandwich (self/total, callers, callees) and a
 // differential flame graph (selection vs typical chunks, per chunk).
+import { checkProfile } from '../../src/engine/profile/check-profile';
 import { attributeSamples, sampleTimesMs, sampleWeightsMs } from '../../src/engine/profile/slice';
-import type { ChunkRecord, CpuProfile, ThreadProfile } from '../../src/engine/model';
+import type { ChunkRecord, CpuProfile } from '../../src/engine/model';
+import type { ProfileInput } from '../protocol';
 
 export type Category = 'user' | 'parser' | 'engine' | 'node' | 'gc' | 'idle' | 'other';
 export const CATEGORIES: { key: Category; label: string }[] = [
@@ -24,6 +26,9 @@ export const SAMPLE_PHASES: SamplePhase[] = ['read', 'parse', 'compute', 'encode
 /** The phase groups the view offers: parse (read + parse), your compute, and pool overhead (the rest). */
 export type PhaseGroup = 'all' | 'parse' | 'compute' | 'overhead';
 const GROUP_OF_PHASE: PhaseGroup[] = ['parse', 'parse', 'compute', 'overhead', 'overhead', 'overhead'];
+
+/** The flame panel's views. */
+export type FlameMode = 'left-heavy' | 'time-order' | 'sandwich' | 'differential';
 
 export interface Frame {
   name: string;
@@ -67,11 +72,6 @@ export interface FlameData {
   sampleCount: number;
 }
 
-export interface ProfileInput {
-  meta: ThreadProfile;
-  profile: CpuProfile;
-}
-
 /** Chunkscope's parsing code: its own files, or (in the bundled dist/chunk-worker.js) these functions. */
 const PARSER_FILES = /(^|[\\/])(chunk-parse|csv-parse|columnar-parse|row-shape|record-boundaries)\.[cm]?[jt]s$/;
 const PARSER_FUNCTIONS = new Set([
@@ -111,24 +111,6 @@ export function categorize(name: string, url: string, processorFile: string): Ca
   if (ENGINE_FILES.test(file)) return 'engine';
   if (url === '' || url.startsWith('node:')) return 'node';
   return 'other';
-}
-
-/** Checks the shape of a `.cpuprofile` and says what is wrong and where. */
-export function checkProfile(p: unknown, where: string): asserts p is CpuProfile {
-  const fail = (what: string) => {
-    throw new Error(`${where} is not a V8 CPU profile: ${what}`);
-  };
-  if (!p || typeof p !== 'object') fail('not an object');
-  const q = p as Partial<CpuProfile>;
-  if (!Array.isArray(q.nodes)) fail('"nodes" is missing');
-  if (!Array.isArray(q.samples)) fail('"samples" is missing');
-  if (!Array.isArray(q.timeDeltas)) fail('"timeDeltas" is missing');
-  if (typeof q.startTime !== 'number') fail('"startTime" is missing');
-  if (q.samples!.length !== q.timeDeltas!.length) fail(`${q.samples!.length} samples but ${q.timeDeltas!.length} timeDeltas`);
-  for (let i = 0; i < q.nodes!.length; i++) {
-    const n = q.nodes![i];
-    if (!n || typeof n.id !== 'number' || !n.callFrame || typeof n.callFrame.functionName !== 'string') fail(`node ${i} has no id or callFrame`);
-  }
 }
 
 /**

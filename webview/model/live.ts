@@ -3,17 +3,8 @@
 // draw from it exactly like from a finished run's model. Appending is O(1) in the usual case (a
 // worker's chunks arrive in the order it ran them); toModel() costs O(lanes), not O(chunks).
 import type { ChunkRecord, RunReport } from '../../src/engine/model';
+import type { LiveInfo } from '../protocol';
 import type { Lane, Model } from './run';
-
-/** What the extension tells the live page before any chunk is done. */
-export interface LiveInfo {
-  processor: string;
-  data: string;
-  strategy: string;
-  /** Worker threads requested (0 = automatic). */
-  workers: number;
-  startedAtEpochMs: number;
-}
 
 function grow<T extends Float64Array | Int32Array>(a: T, need: number): T {
   if (need <= a.length) return a;

@@ -1,31 +1,7 @@
 // The report's derived data: lanes, per-lane sorted bars, durations, the p95 straggler threshold and
 // the worker-time split. Pure functions over a RunReport; used by the browser app and its tests.
-import type { ChunkRecord, CpuProfile, Finding, RunReport, ThreadProfile } from '../../src/engine/model';
+import type { ChunkRecord, RunReport } from '../../src/engine/model';
 import { formatInt, formatMs } from '../format';
-
-/** What the page embeds: the whole run report plus the engine's diagnosis (when available). */
-export interface PageData {
-  live?: undefined;
-  compare?: undefined;
-  report: RunReport;
-  /** null when this build of the engine has no diagnosis. */
-  findings: Finding[] | null;
-  /** Where the timings came from (file name), for the title and default export names. */
-  source?: string;
-  generatedAt: string;
-  /** The run's CPU profiles (report.profiles with their .cpuprofile files read), for the flame views. */
-  profiles?: { meta: ThreadProfile; profile: CpuProfile }[];
-  /** Profiles listed in the report that could not be read, each naming the file and why. */
-  profileProblems?: string[];
-}
-
-/** Two runs compared: both reports, summary deltas, their timelines on one time scale. */
-export interface ComparePageData {
-  live?: undefined;
-  compare: PageData[];
-  report?: undefined;
-  generatedAt: string;
-}
 
 export const PHASES = ['read', 'parse', 'compute', 'encode'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -203,40 +179,4 @@ export function describeChunk(c: ChunkRecord, opts: { straggler?: boolean; p95?:
   if (c.skipped) lines.push(`${formatInt(c.skipped)} rows skipped after errors`);
   if (opts.straggler) lines.push(`straggler: slower than the 95th percentile (${formatMs(opts.p95 ?? 0)})`);
   return lines;
-}
-
-/** What the live page embeds while a run is going: no report yet, the records come as messages. */
-export interface LivePageData {
-  live: import('./live').LiveInfo;
-  compare?: undefined;
-  generatedAt: string;
-}
-
-/**
- * A chunk-size sweep (issue 6): the report so far, or null before the first point is measured.
- * While `running` is set the page takes 'sweep-progress' / 'sweep-done' messages (VS Code only).
- */
-export interface SweepPageData {
-  kind: 'sweep';
-  live?: undefined;
-  compare?: undefined;
-  report?: undefined;
-  sweep: import('../../src/engine/model/sweep').SweepReport | null;
-  running?: SweepRunInfo;
-  /** Where the sweep came from (file name), for the title. */
-  source?: string;
-  generatedAt: string;
-}
-
-/** What the extension knows when a sweep starts, before any point is measured. */
-export interface SweepRunInfo {
-  data: string;
-  processor: string;
-  /** Points in the grid (sizes × workers × strategies). */
-  totalPoints: number;
-}
-
-/** Picks the sweep page out of whatever data the page embeds. */
-export function isSweepPage(data: object): data is SweepPageData {
-  return (data as { kind?: unknown }).kind === 'sweep';
 }

@@ -1,4 +1,4 @@
-// The report's CPU-profile panel (issue 7), under the timeline: a left-heavy flame graph, time-ordered
+// The report's CPU-profile panel, under the timeline: a left-heavy flame graph, time-ordered
 // flame charts of the workers stacked on the timeline's time axis, a sandwich table (self / total,
 // callers, callees) and a differential flame graph (the selected chunks against typical chunks, per
 // chunk). Selecting chunks in the timeline (a click, shift-click for a range, or the presets here)
@@ -23,61 +23,19 @@ import {
   topSelfFrame,
   typicalChunks,
   type FlameData,
+  type FlameMode,
   type Frame,
   type FunctionRow,
   type PhaseGroup,
-  type ProfileInput,
   type Slice,
   type SliceSpec,
 } from '../model/flame';
 import { formatInt, formatMs, formatPercent } from '../format';
 import type { Host } from '../host';
+import type { ProfileInput, RunToExtension, RunToWebview } from '../protocol';
 import type { Model } from '../model/run';
 import type { Timeline } from '../charts/timeline';
-
-export type FlameMode = 'left-heavy' | 'time-order' | 'sandwich' | 'differential';
-
-/** What the webview posts to open a frame's source (the extension opens the file at the line). */
-export interface OpenSourceMessage {
-  type: 'open-source';
-  file: string;
-  /** 1-based. */
-  line: number;
-  column: number;
-}
-
-/** What tests and the bench may read from the page (read-only), as window.__chunkscopeFlame. */
-export interface FlameTestHook {
-  readonly ready: boolean;
-  readonly mode: FlameMode;
-  readonly threads: string[];
-  /** The thread selection: 'workers' (all workers), 'all' (with the main thread) or one thread's label. */
-  readonly threadSelection: string;
-  readonly phase: PhaseGroup;
-  readonly framesDrawn: { boxesDrawn: number; boxesMerged: number; ms: number; frames: number };
-  /** The function with the largest self time in the current slice (idle excluded). */
-  readonly topSelf: { name: string; file: string; line: number; category: string; selfMs: number } | null;
-  readonly sliceSamples: number;
-  readonly sliceMs: number;
-  /** chunk.index of the chunks the views are sliced to (empty: no chunk filter). */
-  readonly selectedChunks: number[];
-  readonly selectedFrame: { name: string; file: string; line: number; depth: number; self: number; total: number } | null;
-  /** Boxes matching the search, and the depths they were drawn at. */
-  readonly searchHits: { frames: number; boxes: number; depths: number[] };
-  readonly sandwich: { frame: string; callers: string[]; callees: string[] } | null;
-  readonly location: string | null;
-  readonly totalSamples: number;
-  /** The x range shown: ms of the slice (flame graph) or ms since the run's start (time order). */
-  readonly view: { start: number; end: number };
-  /** Differential mode: functions whose self time per chunk grew most in the selection vs typical chunks. */
-  readonly slowerSelf: { name: string; deltaMs: number }[];
-  /** Every sample in the current slice: its thread and time on the run's clock (ms). */
-  sliceSampleTimes(): { thread: string; t: number }[];
-  /** Canvas rectangle of the widest box of the named function, in viewport coordinates. */
-  boxRect(functionName: string): { x: number; y: number; w: number; h: number } | null;
-  /** Redraws synchronously and returns the frame time in ms (for the bench). */
-  redraw(): number;
-}
+import type { FlameTestHook } from './test-hooks';
 
 /** The mode buttons: value, label, title. */
 const MODE_CHOICES: readonly (readonly [FlameMode, string, string])[] = [
@@ -121,7 +79,7 @@ export interface FlameViewOptions {
   problems?: string[];
   model: Model;
   timeline: Timeline;
-  host: Host;
+  host: Host<RunToWebview, RunToExtension>;
   /** The choices the panel had before it was hidden (VS Code reloads a hidden webview). */
   initial?: Partial<FlameViewState>;
   /** Called after the user changes a choice: the page saves the state. */
@@ -407,9 +365,7 @@ export class FlameView {
     this.selectedFrame = frame;
     this.showDetails();
     if (!f.url || f.url.startsWith('node:') || !this.opts.host.post) return;
-    const message: OpenSourceMessage = { type: 'open-source', file: f.file, line: f.line, column: f.column };
-    // host.ts's ToExtension names the messages the extension handles; open-source is new there.
-    (this.opts.host.post as (m: unknown) => void)(message);
+    this.opts.host.post({ type: 'open-source', file: f.file, line: f.line, column: f.column });
   }
 
   private onHover(ref: BoxRef | null, ev: MouseEvent | undefined): void {

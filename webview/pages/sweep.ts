@@ -4,63 +4,17 @@
 // apply or run the chosen settings; the standalone file shows the equivalent command line instead.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Prediction } from '../../src/engine/tune/cost-model';
-import type { Recommendation, SweepPoint, SweepPointSpec, SweepReport } from '../../src/engine/model/sweep';
+import type { Recommendation, SweepPoint, SweepReport } from '../../src/engine/model/sweep';
 import type { Strategy } from '../../src/engine/model';
+import { ignoreUnknown } from '../assert';
 import { button, el, pageHeader, section } from '../dom';
 import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
 import type { Host } from '../host';
-import type { SweepPageData } from '../model/run';
-import { describeSweepPoint, formatSize, measuredRows, pointSize, predictAt, previewLayout, sizeDomain, sizeToRows, SweepChart, TimelinePreview, type ChartStats } from '../charts/sweep-chart';
-
-/** The settings the Apply and Run buttons send: one point of the grid. */
-export type SweepSettings = SweepPointSpec;
-
-/** Messages the sweep page sends to the extension. */
-export type SweepToExtension =
-  /** The page is listening (first load or shown again): send the report so far. */
-  | { type: 'sweep-ready' }
-  | { type: 'cancel-sweep' }
-  | { type: 'apply-settings'; settings: SweepSettings }
-  | { type: 'run-with-settings'; settings: SweepSettings };
-
-/** Messages the extension sends to the sweep page: the whole report so far after each point. */
-export type SweepToWebview =
-  | { type: 'sweep-progress'; report: SweepReport }
-  | { type: 'sweep-done'; report: SweepReport }
-  | { type: 'sweep-failed'; message: string };
-
-/** What tests may read from the sweep page (read-only). */
-export interface SweepTestHook {
-  readonly ready: boolean;
-  readonly kind: 'sweep';
-  readonly host: 'vscode' | 'standalone';
-  readonly running: boolean;
-  readonly pointsDone: number;
-  readonly totalPoints: number;
-  /** Progress and sweep-done messages handled. */
-  readonly updates: number;
-  readonly status: string;
-  readonly lines: ChartStats['lines'];
-  readonly pointsDrawn: number;
-  readonly errorBars: number;
-  readonly overheadPoints: number;
-  readonly modelCurves: ChartStats['modelCurves'];
-  readonly bestKey: string | null;
-  readonly bestMarked: boolean;
-  readonly frames: number;
-  readonly tooltip: string | null;
-  readonly slider: { position: number; steps: number; size: number; chunkRows: number; workers: number; strategy: Strategy; prediction: Prediction | null; text: string; previewChunks: number | null } | null;
-  readonly settings: SweepSettings | null;
-  readonly cliCommand: string | null;
-  /** The throughput marker of a point, in client (viewport) coordinates. */
-  pointPosition(key: string): { x: number; y: number } | null;
-  /** The throughput panel's plot area, in client (viewport) coordinates. */
-  plotRect(): { x: number; y: number; w: number; h: number } | null;
-}
-
-function basename(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
-}
+import type { SweepPageData, SweepSettings, SweepToExtension, SweepToWebview } from '../protocol';
+import { SweepChart, TimelinePreview } from '../charts/sweep-chart';
+import { describeSweepPoint, formatSize, measuredRows, pointSize, predictAt, previewLayout, sizeDomain, sizeToRows } from '../model/sweep';
+import { basename } from './sections';
+import type { SweepTestHook } from './test-hooks';
 
 /** A POSIX shell word: bare when it is safe, single-quoted otherwise. */
 function shellWord(s: string): string {
@@ -96,12 +50,12 @@ function describeSample(report: SweepReport): string {
   return `Sample: ${formatInt(s.rows)} rows, ${formatBytes(s.bytes)} (${whole}) · ${report.repeats} repeat${report.repeats === 1 ? '' : 's'} a point · ${report.machine.cpus} CPUs · Node ${report.machine.nodeVersion} · took ${formatMs(report.wallMs)}`;
 }
 
-export function startSweep(data: SweepPageData, host: Host): void {
+export function startSweep(data: SweepPageData, host: Host<SweepToWebview, SweepToExtension>): void {
   const app = document.getElementById('app')!;
   let report = data.sweep;
   let running = Boolean(data.running);
   let updates = 0;
-  const post = (m: SweepToExtension) => (host.post as ((m: SweepToExtension) => void) | undefined)?.(m);
+  const post = (m: SweepToExtension) => host.post?.(m);
   const title = data.running ?? report;
 
   // ── header, status, progress
@@ -402,26 +356,31 @@ export function startSweep(data: SweepPageData, host: Host): void {
     else choose(current);
   };
 
-  host.onMessage((raw) => {
-    const m = raw as unknown as SweepToWebview;
-    if (m?.type === 'sweep-progress' || m?.type === 'sweep-done') {
-      if (!m.report || m.report.kind !== 'sweep' || !Array.isArray(m.report.points)) {
-        status.textContent = `Ignored a ${m.type} message without a sweep report`;
-        return;
-      }
-      updates++;
-      report = m.report;
-      if (m.type === 'sweep-done') {
+  host.onMessage((m) => {
+    switch (m.type) {
+      case 'sweep-progress':
+      case 'sweep-done':
+        if (!m.report || m.report.kind !== 'sweep' || !Array.isArray(m.report.points)) {
+          status.textContent = `Ignored a ${m.type} message without a sweep report`;
+          return;
+        }
+        updates++;
+        report = m.report;
+        if (m.type === 'sweep-done') {
+          running = false;
+          cancel.hidden = true;
+          status.textContent = report.stopped === 'cancelled' ? 'Cancelled' : report.stopped === 'budget' ? 'Stopped at the time budget' : 'Done';
+        }
+        render();
+        break;
+      case 'sweep-failed':
         running = false;
-        cancel.hidden = true;
-        status.textContent = report.stopped === 'cancelled' ? 'Cancelled' : report.stopped === 'budget' ? 'Stopped at the time budget' : 'Done';
-      }
-      render();
-    } else if (m?.type === 'sweep-failed') {
-      running = false;
-      status.textContent = m.message;
-      status.classList.add('failed');
-      render();
+        status.textContent = m.message;
+        status.classList.add('failed');
+        render();
+        break;
+      default:
+        ignoreUnknown(m);
     }
   });
   render();
