@@ -11,6 +11,7 @@ export { chunkDuration, chunkTimeStats, slowChunks, type SlowChunks, type Stragg
 export { formatBytes, formatCompact, formatInt, formatMicros, formatMs, formatPercent, formatRatio, formatRows } from './base/format';
 export { predictRun, describeCostModel, type Prediction } from './tune/cost-model';
 export { readThreadProfiles } from './profile/capture';
+export { checkProfile } from './profile/check-profile';
 export { sampleTimesMs, sampleWeightsMs, samplesInWindows, attributeSamples, sliceProfile, type TimeWindow, type SamplePhase, type SampleAttribution } from './profile/slice';
 export { mapProfileToSources, inlineSourceMap, decodeMappings, type SourceMapV3 } from './profile/sourcemap';
 export { categorize, CATEGORIES, formatLocation, isCodeFrame, urlMatchesFile, urlToPath, type Category } from './profile/frames';

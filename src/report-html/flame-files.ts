@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunReport } from '../engine';
-import { checkProfile } from '../engine/profile/check-profile';
+import { checkProfile } from '../engine';
 import type { ProfileInput } from '../../webview/protocol';
 
 export interface ReadProfiles {
