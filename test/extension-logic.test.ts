@@ -2,7 +2,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { isDatasetPath, isProcessorPath } from '../src/extension/logic/dataset-files';
-import { bytePercent, formatCompact, formatDuration } from '../src/extension/logic/format';
+import { bytePercent } from '../src/extension/logic/progress';
+import { formatCompact, formatMs } from '../src/engine/base/format';
 import { computeOutputPaths, stemOf } from '../src/extension/logic/output-paths';
 import {
   generateProcessorSource,
@@ -252,12 +253,12 @@ describe('extension logic', () => {
 
   describe('formatting and summary', () => {
     it('formats compact numbers, durations and percentages', () => {
-      assert.equal(formatCompact(1_234_567), '1.2M');
+      assert.equal(formatCompact(1_234_567), '1.23M');
       assert.equal(formatCompact(950), '950');
-      assert.equal(formatCompact(123_456), '123K');
-      assert.equal(formatDuration(850), '850 ms');
-      assert.equal(formatDuration(4210), '4.21 s');
-      assert.equal(formatDuration(125_000), '2 min 05 s');
+      assert.equal(formatCompact(123_456), '123.5k');
+      assert.equal(formatMs(850), '850 ms');
+      assert.equal(formatMs(4210), '4.21 s');
+      assert.equal(formatMs(125_000), '2 min 5.0 s');
       assert.equal(bytePercent(50, 200), 25);
       assert.equal(bytePercent(300, 200), 100);
       assert.equal(bytePercent(1, 0), 0);
@@ -279,13 +280,13 @@ describe('extension logic', () => {
     };
 
     it('builds the notification and status bar text', () => {
-      assert.equal(notificationText(report), 'Chunkscope: 1,234,567 rows in 1.00 s (1.2M rows/s)');
-      assert.equal(statusBarText(report), '$(pulse) 1.2M rows/s');
+      assert.equal(notificationText(report), 'Chunkscope: 1,234,567 rows in 1.00 s (1.23M rows/s)');
+      assert.equal(statusBarText(report), '$(pulse) 1.23M rows/s');
     });
 
     it('summarises the run for the output channel', () => {
       const text = summaryLines(report, { results: '/w/.chunkscope/r.ndjson', timings: '/w/.chunkscope/t.json' }).join('\n');
-      for (const expected of ['1,234,567', '1.00 s', '1.2M rows/s', '50.0 MB/s', 'workers     2, strategy byte-range', 'chunks      50 (1 repaired), 1.0 MB per chunk', '12.5%', '#1 94.4% · #2 89.0%', '"total": 42', 't.json', 'teardown() threw: x']) {
+      for (const expected of ['1,234,567', '1.00 s', '1.23M rows/s', '50.0 MB/s', 'workers     2, strategy byte-range', 'chunks      50 (1 repaired), 1 MiB per chunk', '13 %', '#1 94 % · #2 89 %', '"total": 42', 't.json', 'teardown() threw: x']) {
         assert.ok(text.includes(expected), `missing ${expected} in\n${text}`);
       }
       assert.ok(!summaryLines({ ...report, hasResult: false }).join('\n').includes('result'));

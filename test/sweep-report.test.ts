@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { runSweep } from '../src/engine';
 import { predictRun } from '../src/engine/tune/cost-model';
 import type { SweepReport } from '../src/engine/model/sweep';
-import { formatCompact, formatInt } from '../webview/format';
+import { formatCompact, formatInt } from '../src/engine/base/format';
 import { buildSweepPageData, renderStandaloneSweep, renderSweepHtml } from '../src/report-html/page';
 import type { SweepTestHook } from '../webview/pages/test-hooks';
 import { launchChromium, openWatchedPage } from './chromium';

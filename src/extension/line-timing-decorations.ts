@@ -2,7 +2,7 @@
 // "12.3 ms · 0.41 µs/row", with a background whose strength follows the line's share of the
 // hottest line. "Chunkscope: Toggle Line Timings" hides and shows them.
 import * as vscode from 'vscode';
-import { formatMicros, formatMs } from './logic/per-row';
+import { formatMicros, formatMs, formatPercent } from '../engine';
 import type { ProcessorInsight, RunInsights } from './run-insights';
 
 /** Lines below this share of the processor's profiled self time stay undecorated (noise). */
@@ -79,7 +79,7 @@ export class LineTimingDecorations implements vscode.Disposable {
       if (t.selfMs / total < MIN_SHARE) continue;
       const perRow = insight.rows > 0 ? ` · ${formatMicros((t.selfMs * 1000) / insight.rows)}/row` : '';
       const heat = Math.min(HEAT_STEPS - 1, Math.floor((t.selfMs / hottest) * HEAT_STEPS));
-      out.push({ line, text: `${formatMs(t.selfMs)} self${perRow} · ${Math.round((100 * t.selfMs) / total)}%`, heat });
+      out.push({ line, text: `${formatMs(t.selfMs)} self${perRow} · ${formatPercent(t.selfMs / total)}`, heat });
     }
     return out;
   }

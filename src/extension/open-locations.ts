@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EDITOR_SYNC_LIMIT_BYTES } from './logic/dataset-files';
-import { formatBytes } from './logic/format';
+import { formatBytes } from '../engine';
 
 /** vscode.open rather than showTextDocument: result files can exceed what extensions may open as documents. */
 export async function openResults(resultsPath: string): Promise<void> {

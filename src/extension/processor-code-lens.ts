@@ -3,7 +3,7 @@
 // a chunk-size sweep with this processor.
 import * as vscode from 'vscode';
 import { entryPointLines } from './logic/entry-points';
-import { formatMicros } from './logic/per-row';
+import { formatMicros } from '../engine';
 import type { RunInsights } from './run-insights';
 
 export const PROFILE_COMMAND = 'chunkscope.profile';

@@ -1,7 +1,7 @@
 // Hover on a profiled function's first line: its self and total time, and how it spread across
 // chunks (median chunk, worst chunk) with a link that selects the worst chunk in the report.
 import * as vscode from 'vscode';
-import { formatMs } from './logic/per-row';
+import { formatInt, formatMs } from '../engine';
 import type { RunInsights } from './run-insights';
 
 export const SHOW_CHUNK_COMMAND = 'chunkscope.showChunk';
@@ -17,7 +17,7 @@ export class ProfileHoverProvider implements vscode.HoverProvider {
     md.isTrusted = { enabledCommands: [SHOW_CHUNK_COMMAND] };
     for (const f of functions) {
       md.appendMarkdown(`**${escape(f.functionName || '(anonymous)')}** · Chunkscope profile\n\n`);
-      md.appendMarkdown(`self ${formatMs(f.selfMs)} · total ${formatMs(f.totalMs)} · ${f.samples.toLocaleString('en-US')} samples\n\n`);
+      md.appendMarkdown(`self ${formatMs(f.selfMs)} · total ${formatMs(f.totalMs)} · ${formatInt(f.samples)} samples\n\n`);
       md.appendMarkdown(`per chunk: median ${formatMs(f.medianChunkSelfMs)} self`);
       if (f.worstChunk !== undefined) {
         md.appendMarkdown(` · worst ${formatMs(f.worstChunkSelfMs)} in chunk ${f.worstChunk}`);

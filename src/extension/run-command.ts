@@ -15,7 +15,8 @@ import type { RunInsights } from './run-insights';
 import type { LineTimingDecorations } from './line-timing-decorations';
 import { ensureTrusted } from './trust';
 import type { Ui } from './ui';
-import { bytePercent, formatCompact, formatInteger } from './logic/format';
+import { formatCompact, formatInt } from '../engine';
+import { bytePercent } from './logic/progress';
 import { computeOutputPaths } from './logic/output-paths';
 import { classifyRunError, describeFailure } from './logic/run-errors';
 import { settingsToRunOptions } from './logic/settings';
@@ -104,7 +105,7 @@ export class RunCommand implements vscode.Disposable {
             lastMessageAt = now;
             progress.report({
               increment: Math.max(0, percent - reported),
-              message: `${formatCompact(p.rowsPerSecond)} rows/s · ${formatInteger(p.rows)} rows · ${Math.floor(percent)}%`,
+              message: `${formatCompact(p.rowsPerSecond)} rows/s · ${formatInt(p.rows)} rows · ${Math.floor(percent)}%`,
             });
             reported = Math.max(reported, percent);
           };

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { RunReport } from '../engine';
 import { statusBarText, summaryLines } from './logic/summary';
-import { formatDuration, formatInteger } from './logic/format';
+import { formatInt, formatMs } from '../engine';
 
 export const SHOW_OUTPUT_COMMAND = 'chunkscope.showOutput';
 const LAST_STATUS_KEY = 'chunkscope.lastStatus';
@@ -35,7 +35,7 @@ export class Ui implements vscode.Disposable {
     const s = report.summary;
     const stored: StoredStatus = {
       text: statusBarText(report),
-      tooltip: `Chunkscope, last run: ${formatInteger(s.rows)} rows in ${formatDuration(s.wallMs)}, ${s.workers} workers, ${s.strategy}. Click for the summary.`,
+      tooltip: `Chunkscope, last run: ${formatInt(s.rows)} rows in ${formatMs(s.wallMs)}, ${s.workers} workers, ${s.strategy}. Click for the summary.`,
     };
     this.setStatus(stored);
     void this.state.update(LAST_STATUS_KEY, stored);

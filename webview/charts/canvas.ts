@@ -2,7 +2,7 @@
 // colours (CSS custom properties --cs-*, set from VS Code's theme or the standalone fallbacks); the
 // start of a one-shot chart's draw (beginChart); and PanZoomCanvas, the frame loop, ms axis and
 // wheel/drag navigation shared by the timeline and the flame views.
-import { formatMs } from '../format';
+import { formatMs } from '../../src/engine/base/format';
 
 /** Sizes `canvas` to width × height CSS pixels at the device pixel ratio; returns a context in CSS pixels. */
 export function sizeCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {

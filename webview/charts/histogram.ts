@@ -1,6 +1,7 @@
 // Distribution of chunk durations (or rows/s per chunk) as a canvas histogram, with p50 and p95.
-import { formatCompact, formatMs } from '../format';
-import { histogram, quantile, type Model } from '../model/run';
+import { formatCompact, formatMs } from '../../src/engine/base/format';
+import { histogram, type Model } from '../model/run';
+import { quantile } from '../../src/engine/base/stats';
 import { beginChart } from './canvas';
 
 export type HistogramMode = 'duration' | 'rate';

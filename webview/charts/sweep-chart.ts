@@ -6,7 +6,7 @@
 import type { SweepPoint, SweepReport } from '../../src/engine/model/sweep';
 import type { Strategy } from '../../src/engine/model';
 import { beginChart, themeColors } from './canvas';
-import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
+import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
 import { describeSweepPoint, measuredRows, pointSize, predictAt, sizeDomain, sweepSeries, type MarkerShape, type PreviewLayout, type SizeAxis, type SweepSeries } from '../model/sweep';
 
 const SERIES_FALLBACK = ['#1a85ff', '#d18616', '#388a34', '#b180d7', '#e51400', '#0598bc', '#bf8803', '#7f7f7f'];

@@ -1,6 +1,6 @@
 // Utilisation over time: how many workers were busy (0..N) across the run, from every chunk's
 // startedAt/finishedAt, as a small canvas step chart (per pixel column, the time-weighted mean).
-import { formatMs } from '../format';
+import { formatMs } from '../../src/engine/base/format';
 import type { RunReport } from '../../src/engine/model';
 import { beginChart } from './canvas';
 

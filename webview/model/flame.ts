@@ -544,12 +544,3 @@ export function typicalChunks(chunks: ChunkRecord[], exclude: Set<number> = new 
   const take = Math.max(1, Math.round(idx.length * 0.05));
   return idx.sort((x, y) => Math.abs(dur(x) - median) - Math.abs(dur(y) - median) || x - y).slice(0, take);
 }
-
-/** The slowest share of chunks (by finishedAt - startedAt), slowest first. */
-export function slowestChunks(chunks: ChunkRecord[], share: number): number[] {
-  const take = Math.max(1, Math.round(chunks.length * share));
-  return chunks
-    .map((_, i) => i)
-    .sort((x, y) => chunks[y].finishedAt - chunks[y].startedAt - (chunks[x].finishedAt - chunks[x].startedAt) || x - y)
-    .slice(0, Math.min(take, chunks.length));
-}

@@ -116,6 +116,7 @@ export class LiveModel {
       p50: 0,
       p95: 0,
       stragglers: new Set(),
+      slowTail: new Set(),
       tMin: 0,
       tMax: this.tMax,
       byIndex: this.byIndex,

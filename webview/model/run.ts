@@ -1,7 +1,11 @@
-// The report's derived data: lanes, per-lane sorted bars, durations, the p95 straggler threshold and
-// the worker-time split. Pure functions over a RunReport; used by the browser app and its tests.
+// The report's view model: lanes, per-lane sorted bars and the worker-time split, over the numbers
+// the engine derives once (report/derive.ts: durations, p50/p95, stragglers, the slowest 5 %).
+// Pure functions over a RunReport; used by the browser app and its tests.
 import type { ChunkRecord, RunReport } from '../../src/engine/model';
-import { formatInt, formatMs } from '../format';
+import { formatInt, formatMs, formatRatio } from '../../src/engine/base/format';
+import { chunkDuration, slowChunks } from '../../src/engine/report/derive';
+
+export { chunkDuration };
 
 export const PHASES = ['read', 'parse', 'compute', 'encode'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -24,8 +28,10 @@ export interface Model {
   durations: Float64Array;
   p50: number;
   p95: number;
-  /** Array indices of chunks slower than p95. */
+  /** Array indices of the chunks that held the run up (the diagnosis's stragglers). */
   stragglers: Set<number>;
+  /** Array indices of the slowest 5 % of chunks. */
+  slowTail: Set<number>;
   /** Time range of the whole run, ms since start. */
   tMin: number;
   tMax: number;
@@ -35,28 +41,15 @@ export interface Model {
   received?: Float64Array;
 }
 
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return 0;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-export function chunkDuration(c: ChunkRecord): number {
-  return Math.max(0, c.finishedAt - c.startedAt);
-}
-
 export function buildModel(report: RunReport): Model {
   const chunks = report.chunks;
-  const durations = new Float64Array(chunks.length);
+  const slow = slowChunks(report);
+  const durations = slow.durations;
   const byIndex = new Map<number, number>();
   const perWorker = new Map<number, number[]>();
   let tMax = report.summary.wallMs || 0;
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i];
-    durations[i] = chunkDuration(c);
     byIndex.set(c.index, i);
     let list = perWorker.get(c.workerId);
     if (!list) perWorker.set(c.workerId, (list = []));
@@ -66,12 +59,9 @@ export function buildModel(report: RunReport): Model {
   for (const p of report.mainPhases) if (p.end > tMax) tMax = p.end;
   // Workers that ran no chunk still get a lane (idle all along is worth seeing).
   for (const w of report.summary.workerSummaries) if (!perWorker.has(w.workerId)) perWorker.set(w.workerId, []);
-  const sorted = Float64Array.from(durations).sort();
-  const p50 = quantile(sorted, 0.5);
-  const p95 = quantile(sorted, 0.95);
-  const stragglers = new Set<number>();
-  // Strictly slower than p95, and only when there are enough chunks for a percentile to mean anything.
-  if (chunks.length >= 20) for (let i = 0; i < chunks.length; i++) if (durations[i] > p95 && durations[i] > p50 * 1.05) stragglers.add(i);
+  const arrayIndices = (indices: Iterable<number>) => new Set([...indices].map((index) => byIndex.get(index)!));
+  const stragglers = arrayIndices(slow.stragglers.map((s) => s.chunk.index));
+  const slowTail = arrayIndices(slow.slowTail);
 
   const lanes: Lane[] = [
     { workerId: null, label: 'main thread', bars: new Int32Array(0), starts: new Float64Array(0), ends: new Float64Array(0) },
@@ -88,7 +78,7 @@ export function buildModel(report: RunReport): Model {
     }
     lanes.push({ workerId, label: `worker ${workerId}`, bars, starts, ends });
   }
-  return { report, lanes, durations, p50, p95, stragglers, tMin: 0, tMax: Math.max(tMax, 1e-3), byIndex };
+  return { report, lanes, durations, p50: slow.p50Ms, p95: slow.p95Ms, stragglers, slowTail, tMin: 0, tMax: Math.max(tMax, 1e-3), byIndex };
 }
 
 /** Last k with starts[k] <= t, or -1. */
@@ -165,7 +155,7 @@ export function histogram(values: ArrayLike<number>, bins = 40): Histogram {
 }
 
 /** The hover text of one chunk: its record in words, one line per fact. */
-export function describeChunk(c: ChunkRecord, opts: { straggler?: boolean; p95?: number } = {}): string[] {
+export function describeChunk(c: ChunkRecord, model?: Pick<Model, 'stragglers' | 'slowTail' | 'p50' | 'p95' | 'byIndex'>): string[] {
   const lastRow = c.firstRow + Math.max(0, c.rows - 1);
   const lines = [
     `Chunk ${c.index} · worker ${c.workerId}`,
@@ -177,6 +167,10 @@ export function describeChunk(c: ChunkRecord, opts: { straggler?: boolean; p95?:
   ];
   if (c.repaired) lines.push('re-parsed: the byte range started inside a row');
   if (c.skipped) lines.push(`${formatInt(c.skipped)} rows skipped after errors`);
-  if (opts.straggler) lines.push(`straggler: slower than the 95th percentile (${formatMs(opts.p95 ?? 0)})`);
+  const i = model?.byIndex.get(c.index);
+  if (model && i !== undefined && model.stragglers.has(i)) {
+    lines.push(`straggler: held the run up (${formatRatio(chunkDuration(c) / model.p50)} the median chunk, others idle meanwhile)`);
+  }
+  if (model && i !== undefined && model.slowTail.has(i)) lines.push(`in the slowest 5 % of chunks (p95 ${formatMs(model.p95)})`);
   return lines;
 }

@@ -4,7 +4,7 @@
 import { predictRun, type Prediction } from '../../src/engine/tune/cost-model';
 import type { CostModel, SweepPoint, SweepReport } from '../../src/engine/model/sweep';
 import type { Strategy } from '../../src/engine/model';
-import { formatBytes, formatCompact, formatInt, formatPercent } from '../format';
+import { formatBytes, formatCompact, formatInt, formatPercent } from '../../src/engine/base/format';
 
 export type SizeAxis = SweepReport['grid']['axis'];
 export type MarkerShape = 'circle' | 'square' | 'triangle' | 'diamond';

@@ -1,6 +1,6 @@
 // The compare page: two runs' summaries side by side with deltas, and both timelines on one time scale.
 import { button, el, pageHeader, section } from '../dom';
-import { formatCompact, formatInt, formatMs, formatPercent } from '../format';
+import { formatCompact, formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
 import { buildModel, describeChunk } from '../model/run';
 import type { ComparePageData, RunPageData } from '../protocol';
 import { UtilisationView } from '../charts/utilisation';
@@ -112,7 +112,7 @@ export function startCompare(data: ComparePageData): void {
         tooltip.hidden = true;
         return;
       }
-      const lines = describeChunk(runs[k].report.chunks[i], { straggler: models[k].stragglers.has(i), p95: models[k].p95 });
+      const lines = describeChunk(runs[k].report.chunks[i], models[k]);
       tooltip.replaceChildren(el('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
       tooltip.hidden = false;
       tooltip.style.left = `${ev.clientX + 14}px`;

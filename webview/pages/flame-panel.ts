@@ -18,7 +18,6 @@ import {
   sandwich,
   searchFrames,
   slice,
-  slowestChunks,
   timeOrder,
   topSelfFrame,
   typicalChunks,
@@ -30,7 +29,7 @@ import {
   type Slice,
   type SliceSpec,
 } from '../model/flame';
-import { formatInt, formatMs, formatPercent } from '../format';
+import { formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
 import type { Host } from '../host';
 import type { ProfileInput, RunToExtension, RunToWebview } from '../protocol';
 import type { Model } from '../model/run';
@@ -140,8 +139,8 @@ export class FlameView {
     const presets = el(
       'span',
       { class: 'seg', 'data-flame': 'presets' },
-      segButton('Slowest 5 %', 'slowest', () => opts.timeline.selectMany(slowestChunks(this.chunks, 0.05)), 'Select the slowest 5 % of chunks'),
-      segButton('Stragglers', 'stragglers', () => opts.timeline.selectMany([...opts.model.stragglers]), 'Select the chunks slower than the 95th percentile'),
+      segButton('Slowest 5 %', 'slowest', () => opts.timeline.selectMany([...opts.model.slowTail]), 'Select the slowest 5 % of chunks'),
+      segButton('Stragglers', 'stragglers', () => opts.timeline.selectMany([...opts.model.stragglers]), 'Select the chunks that held the run up (the diagnosis\'s stragglers)'),
       segButton('All chunks', 'none', () => opts.timeline.select(-1), 'Clear the chunk selection'),
     );
     this.info = el('div', { class: 'sub flame-info', role: 'status' });

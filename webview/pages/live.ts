@@ -1,7 +1,7 @@
 // The live page: a run's progress and its timeline filling in while the run goes (VS Code only).
 import { ignoreUnknown } from '../assert';
 import { button, el, pageHeader, section } from '../dom';
-import { formatCompact, formatInt } from '../format';
+import { formatCompact, formatInt } from '../../src/engine/base/format';
 import type { Host } from '../host';
 import { LiveModel } from '../model/live';
 import { describeChunk } from '../model/run';

@@ -5,7 +5,7 @@ import { toChromeTrace } from '../../src/engine/report/trace';
 import type { ChunkRecord } from '../../src/engine/model';
 import { ignoreUnknown } from '../assert';
 import { button, el, type Child, pageHeader, section } from '../dom';
-import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
+import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
 import { HistogramView, type HistogramMode } from '../charts/histogram';
 import type { Host } from '../host';
 import { buildModel, describeChunk, workerTimeSplit, type Model } from '../model/run';
@@ -203,7 +203,7 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
       tooltip.hidden = true;
       return;
     }
-    const lines = describeChunk(chunks[i], { straggler: model.stragglers.has(i), p95: model.p95 });
+    const lines = describeChunk(chunks[i], model);
     tooltip.replaceChildren(el('div', { class: 'first', text: lines[0] }), lines.slice(1).join('\n'));
     tooltip.hidden = false;
     const pad = 14;
@@ -219,7 +219,7 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
       return;
     }
     const c: ChunkRecord = chunks[i];
-    const parts: Child[] = [el('span', { class: 'text', text: describeChunk(c, { straggler: model.stragglers.has(i), p95: model.p95 }).join('\n') })];
+    const parts: Child[] = [el('span', { class: 'text', text: describeChunk(c, model).join('\n') })];
     if (host.openAtRow && c.rows > 0) parts.push(button(`Open at row ${formatInt(c.firstRow)}`, () => host.openAtRow!(c.firstLine, c.firstRow), { id: 'open-at-row', title: `Open the dataset at line ${c.firstLine}` }));
     selection.replaceChildren(...parts.filter((p): p is Node => p instanceof Node));
   };
@@ -276,7 +276,7 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
         { 'data-section': 'histogram' },
         el('div', { class: 'toolbar' }, histTitle, modeButtons),
         histBox,
-        el('div', { class: 'sub', text: `p50 ${formatMs(model.p50)} · p95 ${formatMs(model.p95)} · ${model.stragglers.size} stragglers above p95` }),
+        el('div', { class: 'sub', text: `p50 ${formatMs(model.p50)} · p95 ${formatMs(model.p95)} · ${formatInt(model.stragglers.size)} straggler${model.stragglers.size === 1 ? '' : 's'} (held the run up)` }),
       ),
       findingsSection(findings, (k) => {
         const i = model.byIndex.get(k);
@@ -321,6 +321,9 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     },
     get stragglers() {
       return [...model.stragglers].map((i) => chunks[i].index).sort((a, b) => a - b);
+    },
+    get slowTail() {
+      return [...model.slowTail].map((i) => chunks[i].index).sort((a, b) => a - b);
     },
     get tooltip() {
       return tooltip.hidden ? null : tooltip.innerText;

@@ -1,7 +1,7 @@
 // Parts the run, live and compare pages share: file names, the diagnosis list, the timeline's legend.
 import type { Finding } from '../../src/engine/model';
 import { el } from '../dom';
-import { formatInt } from '../format';
+import { formatInt } from '../../src/engine/base/format';
 
 export function basename(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
@@ -60,6 +60,6 @@ export function timelineLegend(): HTMLElement {
     key('sw-return', 'return trip'),
     key('sw-main', 'main thread phase'),
     key('sw-result', 'result received'),
-    key('sw-straggler', 'straggler (> p95)'),
+    key('sw-straggler', 'straggler (held the run up)'),
   );
 }

@@ -8,7 +8,7 @@ import type { Recommendation, SweepPoint, SweepReport } from '../../src/engine/m
 import type { Strategy } from '../../src/engine/model';
 import { ignoreUnknown } from '../assert';
 import { button, el, pageHeader, section } from '../dom';
-import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../format';
+import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
 import type { Host } from '../host';
 import type { SweepPageData, SweepSettings, SweepToExtension, SweepToWebview } from '../protocol';
 import { SweepChart, TimelinePreview } from '../charts/sweep-chart';

@@ -18,7 +18,10 @@ export interface ReportTestHook {
   readonly view: View;
   readonly fullView: View;
   readonly frame: { barsDrawn: number; barsMerged: number; runs: number; ms: number; frames: number };
+  /** chunk.index of the chunks the timeline marks as stragglers (held the run up), ascending. */
   readonly stragglers: number[];
+  /** chunk.index of the slowest 5 % of chunks, ascending. */
+  readonly slowTail: number[];
   readonly tooltip: string | null;
   readonly selected: number | null;
   readonly findings: number;

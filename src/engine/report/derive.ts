@@ -20,11 +20,8 @@ const STRAGGLER_OTHERS_IDLE_MIN = 0.5;
 /** At most this many stragglers are named ("one or a few"); more is a distribution, not a straggler. */
 export const STRAGGLER_MAX_NAMED = 3;
 
-/** The slow tail: chunks slower than p95 (and 5 % above the median, so a flat run has none). */
-const SLOW_TAIL_QUANTILE = 0.95;
-const SLOW_TAIL_OVER_MEDIAN = 1.05;
-/** Below this many chunks a 95th percentile is one or two chunks: no tail is named. */
-const SLOW_TAIL_MIN_CHUNKS = 20;
+/** The slow tail: the slowest 5 % of chunks (at least one), what the flame view compares with the rest. */
+const SLOW_TAIL_SHARE = 0.05;
 
 /** The time a worker spent on a chunk, from its start to its finish. */
 export function chunkDuration(c: ChunkRecord): number {
@@ -56,7 +53,7 @@ export interface SlowChunks extends ChunkTimeStats {
    * Sorted by duration, longest first.
    */
   stragglers: StragglerInfo[];
-  /** chunk.index of every chunk slower than p95 ("slowest 5 %"); empty below 20 chunks. */
+  /** chunk.index of the slowest 5 % of chunks (at least one, none without chunks), slowest first. */
   slowTail: number[];
 }
 
@@ -71,14 +68,14 @@ export function slowChunks(report: RunReport): SlowChunks {
   return { ...stats, stragglers: findStragglers(report, stats), slowTail: findSlowTail(report, stats) };
 }
 
-function findSlowTail(report: RunReport, { durations, p50Ms, p95Ms }: ChunkTimeStats): number[] {
+function findSlowTail(report: RunReport, { durations }: ChunkTimeStats): number[] {
   const chunks = report.chunks;
-  if (chunks.length < SLOW_TAIL_MIN_CHUNKS) return [];
-  const tail: number[] = [];
-  for (let i = 0; i < chunks.length; i++) {
-    if (durations[i] > p95Ms && durations[i] > p50Ms * SLOW_TAIL_OVER_MEDIAN) tail.push(chunks[i].index);
-  }
-  return tail.sort((a, b) => a - b);
+  const take = Math.min(chunks.length, Math.max(1, Math.round(chunks.length * SLOW_TAIL_SHARE)));
+  return chunks
+    .map((_, i) => i)
+    .sort((a, b) => durations[b] - durations[a] || a - b)
+    .slice(0, take)
+    .map((i) => chunks[i].index);
 }
 
 function findStragglers(report: RunReport, { durations, p50Ms, p95Ms }: ChunkTimeStats): StragglerInfo[] {

@@ -6,15 +6,3 @@ export function medianMicrosPerRow(chunks: readonly ChunkRecord[]): number | und
   const perRow = chunks.filter((c) => c.rows > 0).map((c) => (c.computeMs * 1000) / c.rows);
   return perRow.length > 0 ? median(perRow) : undefined;
 }
-
-/** 0.42 µs, 12.5 µs, 1,250 µs: two significant digits below 10, whole numbers above. */
-export function formatMicros(us: number): string {
-  if (us < 10) return `${us.toPrecision(2)} µs`;
-  return `${Math.round(us).toLocaleString('en-US')} µs`;
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 100) return `${ms.toFixed(1)} ms`;
-  return `${Math.round(ms).toLocaleString('en-US')} ms`;
-}

@@ -1,13 +1,13 @@
 // The text a finished run leaves behind: the output channel's summary block, the notification
 // line and the status bar label. Pure so that its wording is tested without VS Code.
 import type { RunReport } from '../../engine';
-import { formatBytes, formatCompact, formatDuration, formatInteger, formatPercent } from './format';
+import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../../engine';
 
 const MAX_RESULT_CHARS = 2000;
 
 export function notificationText(report: RunReport): string {
   const s = report.summary;
-  return `Chunkscope: ${formatInteger(s.rows)} rows in ${formatDuration(s.wallMs)} (${formatCompact(s.rowsPerSecond)} rows/s)`;
+  return `Chunkscope: ${formatInt(s.rows)} rows in ${formatMs(s.wallMs)} (${formatCompact(s.rowsPerSecond)} rows/s)`;
 }
 
 export function statusBarText(report: RunReport): string {
@@ -22,23 +22,23 @@ export function previewResult(result: unknown): string {
   } catch {
     text = String(result);
   }
-  return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}… (${formatInteger(text.length)} chars in total)` : text;
+  return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}… (${formatInt(text.length)} chars in total)` : text;
 }
 
 export function summaryLines(report: RunReport, files: { results?: string; timings?: string } = {}): string[] {
   const s = report.summary;
   const when = new Date(s.startedAtEpochMs).toISOString();
   const chunkSize =
-    s.chunkBytes !== undefined ? `, ${formatBytes(s.chunkBytes)} per chunk` : s.chunkRows !== undefined ? `, ${formatInteger(s.chunkRows)} rows per chunk` : '';
+    s.chunkBytes !== undefined ? `, ${formatBytes(s.chunkBytes)} per chunk` : s.chunkRows !== undefined ? `, ${formatInt(s.chunkRows)} rows per chunk` : '';
   const lines = [
     `── Chunkscope run, ${when} ──`,
     `dataset     ${s.data} (${s.format}, ${formatBytes(s.bytes)})`,
     `processor   ${s.processor}`,
-    `rows        ${formatInteger(s.rows)}${s.skippedRows ? ` (${formatInteger(s.skippedRows)} skipped after errors)` : ''}`,
-    `wall time   ${formatDuration(s.wallMs)} (start-up ${formatDuration(s.startupMs)}, processing ${formatDuration(s.processingMs)})`,
+    `rows        ${formatInt(s.rows)}${s.skippedRows ? ` (${formatInt(s.skippedRows)} skipped after errors)` : ''}`,
+    `wall time   ${formatMs(s.wallMs)} (start-up ${formatMs(s.startupMs)}, processing ${formatMs(s.processingMs)})`,
     `throughput  ${formatCompact(s.rowsPerSecond)} rows/s, ${s.mbPerSecond.toFixed(1)} MB/s`,
     `workers     ${s.workers}, strategy ${s.strategy}`,
-    `chunks      ${formatInteger(s.chunks)}${s.repairedChunks ? ` (${s.repairedChunks} repaired)` : ''}${chunkSize}`,
+    `chunks      ${formatInt(s.chunks)}${s.repairedChunks ? ` (${s.repairedChunks} repaired)` : ''}${chunkSize}`,
     `overhead    ${formatPercent(s.overheadShare)} of worker time (neither read, parse nor your code)`,
   ];
   const busy = [...s.workerSummaries]
