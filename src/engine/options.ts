@@ -14,7 +14,7 @@ export const DEFAULTS = {
   onError: 'stop' as OnError,
   chunkTimeout: 0,
   /**
-   * Chunks a worker holds at once: the one it runs and the next two (executor.ts). With one held,
+   * Chunks a worker holds at once: the one it runs and the next two (run/dispatcher.ts). With one held,
    * a main thread late by a chunk's time (it shares the cores) still left workers idle: 3 gave the
    * default job 2.7–2.9 % idle against 3.8–4.4 % (bench/README.md).
    */

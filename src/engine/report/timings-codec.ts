@@ -2,7 +2,7 @@
 // "format": "chunkscope-timings" and "version". Every writer (CLI, VS Code extension, `profile`)
 // and every reader (report, compare, Show Report) goes through encodeTimings/decodeTimings.
 // Pure: no Node imports, so the browser report page may use it too (Node file I/O: timings-file.ts).
-import type { RunReport } from '../model/run';
+import type { RunReport } from '../model';
 import { ChunkscopeError } from '../base/errors';
 import { decodeVersionedJson, encodeVersionedJson, type FileFormatSpec } from '../base/versioned-json';
 

@@ -2,7 +2,7 @@
 // Writes are atomic: a reader never sees half a file, and a failed write leaves the old one.
 import { writeFileAtomic } from '../base/atomic-file';
 import { readTextFile } from '../base/read-text-file';
-import type { RunReport } from '../model/run';
+import type { RunReport } from '../model';
 import { decodeTimings, encodeTimings } from './timings-codec';
 
 /** Writes `report` to `file` as a timings file, atomically. */

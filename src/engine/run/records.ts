@@ -1,8 +1,47 @@
-// From per-chunk records to the run summary: throughput, the worker-time split, busy shares.
+// A chunk's record from its verified result, and from the records the run summary: throughput,
+// the worker-time split, busy shares. Both are built here only, whatever ran the chunks.
 import os from 'node:os';
 import type { DatasetInfo } from '../read/dataset';
 import type { ResolvedOptions } from '../options';
+import type { ChunkResult } from '../model/protocol';
 import type { ChunkRecord, ChunkSizeChange, RunSummary, WorkerSummary } from '../model';
+
+/** When the main thread handed the chunk over and got its result back (epoch ms). */
+export interface ChunkTiming {
+  submittedAt: number;
+  receivedAt: number;
+}
+
+/**
+ * One chunk's record, once its start is verified. `firstRow` / `firstLine` are where the chunk
+ * begins in input order (before its leading blank lines); times become ms since `originEpochMs`.
+ */
+export function chunkRecord(result: ChunkResult, timing: ChunkTiming, firstRow: number, firstLine: number, repaired: boolean, originEpochMs: number): ChunkRecord {
+  const { submittedAt, receivedAt } = timing;
+  return {
+    index: result.chunk,
+    workerId: result.workerId,
+    rows: result.records,
+    firstRow,
+    firstLine: firstLine + result.leadingLines,
+    bytes: result.end - result.start,
+    byteStart: result.start,
+    byteEnd: result.end,
+    submittedAt: submittedAt - originEpochMs,
+    startedAt: result.startedAt - originEpochMs,
+    finishedAt: result.finishedAt - originEpochMs,
+    receivedAt: receivedAt - originEpochMs,
+    readMs: result.readMs,
+    parseMs: result.parseMs,
+    computeMs: result.computeMs,
+    encodeMs: result.encodeMs,
+    queueWaitMs: Math.max(0, result.startedAt - submittedAt),
+    returnMs: Math.max(0, receivedAt - result.finishedAt),
+    repaired,
+    skipped: result.errors.reduce((n, e) => n + (e.record === undefined ? result.records : 1), 0),
+    resultBytes: result.output?.length ?? 0,
+  };
+}
 
 export interface SummaryInput {
   opts: ResolvedOptions;

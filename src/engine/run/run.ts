@@ -1,23 +1,25 @@
-// The run: a warm piscina pool, a strategy producing chunk tasks in order, a bounded number of
-// chunks in flight, results put back in input order (a bounded reorder buffer), byte-range starts
-// verified, output written as it arrives, and every chunk's cost recorded.
-import { setMaxListeners } from 'node:events';
-import path from 'node:path';
-import { existsSync } from 'node:fs';
-import { Piscina } from 'piscina';
+// The run's lifecycle and its pump: start the workers (a barrier round), submit chunk tasks in
+// order while there is room in flight, wait, and emit results strictly in input order, writing
+// output and building each chunk's record as it goes; then fold, tear down and report. The workers
+// are reached only through a ChunkDispatcher; ordering, start verification, failure messages and
+// monitoring each live in their own file beside this one.
 import { AdaptiveChunker } from '../split/adaptive-chunks';
 import { epochNow } from '../base/clock';
 import { inspectDataset, type DatasetInfo } from '../read/dataset';
-import { ChunkscopeError, describeLocation } from '../base/errors';
-import { mainThreadBusyClock, type BusyClock } from './main-thread-clock';
+import { ChunkscopeError } from '../base/errors';
 import { AtomicFile } from '../base/atomic-file';
 import { DEFAULTS, resolveRunOptions, type ResolvedOptions } from '../options';
 import { compileProcessor } from '../processor/compile';
 import { resolveProfileSettings, RunProfiles } from '../profile/capture';
-import type { ChunkPlan, ChunkResult, InitResult, InitTask, WorkerConfig, WorkerRowError } from '../model/protocol';
-import { summarize } from './records';
+import type { ChunkPlan, ChunkResult, InitResult, InitTask, WorkerConfig } from '../model/protocol';
 import { batchChunks, byteRangeChunks, indexRangeChunks, loadSharedTable, perRowChunks, type PlannedChunk } from '../split/strategies';
 import type { ChunkRecord, ChunkSizeChange, ProgressEvent, RowErrorInfo, RunOptions, RunReport } from '../model';
+import { PiscinaDispatcher, type ChunkDispatcher } from './dispatcher';
+import { ReorderBuffer } from './reorder';
+import { verifyStart } from './verify';
+import { barrierFailure, cancelled, cancelledBeforeStart, chunkTimeout, foldFailure, initFailure, locate, rowFailure, startMismatch, teardownWarning, workerFailure } from './failures';
+import { RunMonitor } from './monitor';
+import { chunkRecord, summarize } from './records';
 
 /** Decides each chunk's byte size as the run goes; the adaptive chunker is one. */
 export interface RunChunkSizer {
@@ -41,32 +43,13 @@ export interface RunHooks {
   chunkSizer?: RunChunkSizer;
 }
 
-// The worker entry sits beside the bundle in dist/ (one flat folder) and in its stage folder in out/ (tsc).
-const WORKER_FILE = [path.join(__dirname, 'chunk-worker.js'), path.join(__dirname, '..', 'worker', 'chunk-worker.js')].find((file) => existsSync(file)) ?? path.join(__dirname, 'chunk-worker.js');
-
 export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Promise<RunReport> {
   const startedAtEpochMs = epochNow();
   const opts = resolveRunOptions(options);
-  if (hooks.signal?.aborted) throw new ChunkscopeError('cancelled', 'Run cancelled before it started');
-  // Warm and fixed: threads are neither started nor stopped mid-run; the queue is bounded by us.
+  if (hooks.signal?.aborted) throw cancelledBeforeStart();
   // Started first, so the threads boot while the dataset is inspected (they get the run's settings
   // with their init task).
-  const pool = new Piscina({
-    filename: WORKER_FILE,
-    minThreads: opts.workers,
-    maxThreads: opts.workers,
-    idleTimeout: Infinity,
-    // A worker holds its next chunks while it runs one, so it starts the next as soon as it has
-    // posted a result instead of waiting a round trip through the main thread (which on a 2-core
-    // machine shares the cores with the workers: 0.6–0.9 ms a chunk, bench/README.md). The worker
-    // still runs its chunks one at a time (chunk-worker.ts). Only tasks without an abort signal are
-    // doubled up (piscina's balancer), so init and teardown, which carry one, each get a worker of
-    // their own, as their barrier needs.
-    concurrentTasksPerWorker: DEFAULTS.tasksPerWorker,
-    resourceLimits: opts.maxWorkerMemoryMb ? { maxOldGenerationSizeMb: opts.maxWorkerMemoryMb, maxYoungGenerationSizeMb: Math.min(16, opts.maxWorkerMemoryMb) } : undefined,
-  });
-  // Errors from a dying worker also surface as rejected tasks; this keeps them from being unhandled.
-  pool.on('error', () => undefined);
+  const dispatcher = new PiscinaDispatcher({ workers: opts.workers, maxWorkerMemoryMb: opts.maxWorkerMemoryMb });
   try {
     const info = await inspectDataset(opts.data, { delimiter: opts.delimiter, header: opts.header, format: opts.format });
     const processor = compileProcessor(opts.processor);
@@ -82,13 +65,14 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
       status: new SharedArrayBuffer(16 * opts.workers),
       profile: resolveProfileSettings(options),
     };
-    const run = new Run(pool, opts, info, config, hooks, startedAtEpochMs);
+    const run = new Run(dispatcher, opts, info, config, hooks, startedAtEpochMs);
     return await run.execute();
   } finally {
-    await pool.destroy().catch(() => undefined);
+    await dispatcher.destroy();
   }
 }
 
+/** A chunk's result as received, waiting in the reorder buffer for its turn. */
 interface Arrived {
   planned: PlannedChunk;
   result: ChunkResult;
@@ -97,14 +81,14 @@ interface Arrived {
 }
 
 class Run {
-  private readonly abort = new AbortController();
   private failure: Error | undefined;
   private wake: () => void = () => undefined;
-  private readonly arrived = new Map<number, Arrived>();
+  private readonly order: ReorderBuffer<Arrived>;
   private readonly records: ChunkRecord[] = [];
   private readonly errors: RowErrorInfo[] = [];
   private readonly mainPhases: RunReport['mainPhases'] = [];
   private readonly warnings: string[] = [];
+  private readonly monitor: RunMonitor;
   private out?: AtomicFile;
   private errorsOut?: AtomicFile;
   private plan!: ChunkPlan;
@@ -117,21 +101,13 @@ class Run {
   private partials: unknown[] = [];
   private foldAcc: { value: unknown } | undefined;
   private foldChain: Promise<void> = Promise.resolve();
+  /** Submitted and not yet received, for the watchdog's message. */
   private inFlight = new Map<number, PlannedChunk>();
-  private lastProgress = 0;
-  /** This run's own peak: process-lifetime maxRSS would include whatever ran before in this process. */
-  private peakRss = process.memoryUsage.rss();
-  private processingStart = 0;
-  private readonly busyClock: BusyClock;
-  private lastBusy: number | undefined;
-  private mainMsAverage: number | undefined;
-  private lastRssSample = 0;
-  private mainBusyMs: number | undefined;
   /** chunking 'auto' (or the caller's sizer): plans each chunk's size from the records so far. */
   private sizer?: RunChunkSizer;
 
   constructor(
-    private readonly pool: Piscina,
+    private readonly dispatcher: ChunkDispatcher,
     private readonly opts: ResolvedOptions,
     private readonly info: DatasetInfo,
     private readonly config: WorkerConfig,
@@ -139,9 +115,17 @@ class Run {
     private readonly startedAtEpochMs: number,
   ) {
     this.expectedStart = info.dataStart;
-    this.busyClock = mainThreadBusyClock(config.profile !== undefined);
-    // Init and teardown tasks listen on this one signal.
-    setMaxListeners(Infinity, this.abort.signal);
+    const perWorker = opts.strategy === 'per-row' ? DEFAULTS.inFlightPerWorkerPerRow : DEFAULTS.inFlightPerWorker;
+    this.order = new ReorderBuffer(Math.max(2, opts.workers * perWorker));
+    this.monitor = new RunMonitor({
+      workers: opts.workers,
+      chunkTimeoutMs: opts.chunkTimeoutMs,
+      status: config.status,
+      profiled: config.profile !== undefined,
+      totalBytes: info.sizeBytes - info.dataStart,
+      progressIntervalMs: DEFAULTS.watchdogIntervalMs,
+      onProgress: hooks.onProgress,
+    });
   }
 
   private ms(epoch: number): number {
@@ -151,15 +135,12 @@ class Run {
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
-    this.abort.abort();
-    // Chunk tasks carry no abort signal (see concurrentTasksPerWorker): stopping the threads
-    // rejects them, so nothing waits on a worker that is stuck in a loop.
-    this.pool.destroy().catch(() => undefined);
+    this.dispatcher.stop();
     this.wake();
   }
 
   async execute(): Promise<RunReport> {
-    const onCancel = () => this.fail(new ChunkscopeError('cancelled', 'Run cancelled; workers stopped and partial output removed'));
+    const onCancel = () => this.fail(cancelled());
     this.hooks.signal?.addEventListener('abort', onCancel);
     const watchdog = setInterval(() => this.watch(), DEFAULTS.watchdogIntervalMs);
     let profiles: RunProfiles | undefined;
@@ -171,12 +152,9 @@ class Run {
         this.out = new AtomicFile(this.opts.out);
         if (this.opts.onError === 'skip') this.errorsOut = new AtomicFile(`${this.opts.out}.errors.ndjson`);
       }
-      this.processingStart = epochNow();
-      const busyAtStart = this.busyClock();
+      this.monitor.beginProcessing();
       await this.pump(chunks);
-      const processingEnd = epochNow();
-      const busyAtEnd = this.busyClock();
-      this.mainBusyMs = busyAtStart !== undefined && busyAtEnd !== undefined ? busyAtEnd - busyAtStart : undefined;
+      const processingEnd = this.monitor.endProcessing();
       const result = await this.finishFold();
       if (result && this.out) this.out.write(JSON.stringify(result.value) + '\n');
       const teardowns = await this.barrierRound('teardown');
@@ -206,9 +184,9 @@ class Run {
     const task: InitTask = { kind, barrier, workers: this.opts.workers, timeoutMs: DEFAULTS.setupTimeoutSeconds * 1000, config: kind === 'init' ? this.config : undefined };
     const started = epochNow();
     const results = await Promise.all(
-      Array.from({ length: this.opts.workers }, () =>
-        this.pool.run(task, { signal: this.abort.signal }).catch((error: Error) => {
-          this.fail(new ChunkscopeError(kind === 'init' ? 'processor' : 'worker', `A worker died while ${kind === 'init' ? 'loading the processor or running setup()' : 'running teardown()'}: ${error.message}`));
+      this.dispatcher.barrier(task).map((running) =>
+        running.catch((error: Error) => {
+          this.fail(barrierFailure(kind, error));
           return undefined;
         }),
       ),
@@ -218,13 +196,11 @@ class Run {
     const done = results as InitResult[];
     for (const r of done) {
       if (r.error) {
-        const what = kind === 'init' ? 'could not start the processor' : 'teardown() failed';
         if (kind === 'teardown') {
-          this.warnings.push(`Worker ${r.workerId}: ${what}: ${r.error.message}`);
+          this.warnings.push(teardownWarning(r.workerId, r.error));
           continue;
         }
-        const stack = r.error.stack ? `\n${r.error.stack}` : '';
-        throw new ChunkscopeError('processor', `Worker ${r.workerId} ${what} (no row was processed): ${r.error.message}${stack}`);
+        throw initFailure(r.workerId, r.error);
       }
     }
     return done;
@@ -308,120 +284,69 @@ class Run {
     }
   }
 
-  private maxInFlight(): number {
-    const perWorker = this.opts.strategy === 'per-row' ? DEFAULTS.inFlightPerWorkerPerRow : DEFAULTS.inFlightPerWorker;
-    return Math.max(2, this.opts.workers * perWorker);
-  }
-
   private submit(planned: PlannedChunk): void {
     const submittedAt = epochNow();
     const chunk = planned.task.chunk;
     this.inFlight.set(chunk, planned);
-    this.pool.run(planned.task, { transferList: planned.transferList as never }).then(
-      (result: ChunkResult) => {
+    this.dispatcher.chunk(planned.task, planned.transferList).then(
+      (result) => {
         this.inFlight.delete(chunk);
-        this.arrived.set(chunk, { planned, result, submittedAt, receivedAt: epochNow() });
+        this.order.put(chunk, { planned, result, submittedAt, receivedAt: epochNow() });
         this.wake();
       },
       (error: Error) => {
         this.inFlight.delete(chunk);
         if (this.failure) return;
-        this.fail(this.workerFailure(error, planned));
+        this.fail(workerFailure(error, planned, this.info.path));
       },
     );
   }
 
-  private workerFailure(error: Error & { code?: string }, planned: PlannedChunk): ChunkscopeError {
-    const span = `chunk ${planned.task.chunk} (bytes ${planned.byteStart}–${planned.byteEnd} of ${this.info.path})`;
-    if (error.name === 'DataCloneError') {
-      return new ChunkscopeError('processor', `A result of ${span} cannot be sent between threads (${error.message}); return plain data (numbers, strings, arrays, objects).`);
-    }
-    const why = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (${error.message})` : `died: ${error.message}`;
-    return new ChunkscopeError('worker', `A worker running ${span} ${why}. The run was stopped; no partial output was kept.`);
-  }
-
   private async pump(chunks: Iterator<PlannedChunk>): Promise<void> {
-    const limit = this.maxInFlight();
-    let submitted = 0;
-    let nextToEmit = 0;
+    const order = this.order;
     let sourceDone = false;
     for (;;) {
       this.check();
-      while (!sourceDone && submitted - nextToEmit < limit) {
+      while (!sourceDone && order.hasRoom) {
         const next = chunks.next();
         if (next.done) {
           sourceDone = true;
           break;
         }
+        order.admit();
         this.submit(next.value);
-        submitted++;
       }
-      while (this.arrived.has(nextToEmit)) {
-        const arrived = this.arrived.get(nextToEmit)!;
-        this.arrived.delete(nextToEmit);
+      for (let arrived = order.take(); arrived !== undefined; arrived = order.take()) {
         await this.emit(arrived);
         this.check();
-        nextToEmit++;
       }
-      if (sourceDone && nextToEmit === submitted) return;
+      if (sourceDone && order.drained) return;
       // Emitting frees room in flight: refill before sleeping, or nothing would ever wake us.
-      if (this.arrived.has(nextToEmit) || (!sourceDone && submitted - nextToEmit < limit)) continue;
+      if (order.ready || (!sourceDone && order.hasRoom)) continue;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
 
-  /**
-   * Byte-range verification: a chunk's true first record starts where the previous chunk's parse
-   * ended (the previous chunk is already verified, since chunks are checked in input order). A
-   * speculative start that differs was taken inside a quoted field: the chunk is parsed again from
-   * the true start. If the previous chunk's last record runs past this whole range, the range owns
-   * no record at all.
-   */
-  private async verify(arrived: Arrived): Promise<{ result: ChunkResult; repaired: boolean }> {
-    const { result, planned } = arrived;
-    const task = planned.task;
-    if (task.kind !== 'range' || !result.speculative) return { result, repaired: false };
-    const trueStart = this.expectedStart;
-    if (trueStart >= task.limit) {
-      return { result: { ...result, start: trueStart, end: trueStart, records: 0, lines: 0, leadingLines: 0, output: '', partial: undefined, hasPartial: false, errors: [], fatal: undefined }, repaired: result.start !== task.limit };
-    }
-    if (result.start === trueStart) return { result, repaired: false };
-    const again: ChunkResult = await this.pool.run({ ...task, start: trueStart, speculative: false }).catch((error: Error) => {
-      throw this.failure ?? this.workerFailure(error, planned);
-    });
-    return { result: again, repaired: true };
-  }
-
-  private locate(failure: WorkerRowError, result: ChunkResult, firstRow: number, firstLine: number): RowErrorInfo {
-    return {
-      kind: failure.kind,
-      message: failure.message,
-      stack: failure.stack,
-      file: this.info.path,
-      row: failure.record !== undefined ? firstRow + failure.record : undefined,
-      line: failure.linesBefore !== undefined ? firstLine + failure.linesBefore : undefined,
-      byteOffset: failure.byteOffset,
-      chunk: result.chunk,
-      workerId: result.workerId,
-    };
-  }
-
   private async emit(arrived: Arrived): Promise<void> {
-    const { result, repaired } = await this.verify(arrived);
-    if (result.start !== this.expectedStart && result.records > 0) {
-      // Never return a wrong row silently: this would mean rows lost or read twice.
-      throw new ChunkscopeError('data', `Internal check failed: chunk ${result.chunk} starts at byte ${result.start} but the previous chunk ended at byte ${this.expectedStart} (${this.info.path})`);
+    let result = arrived.result;
+    let repaired = false;
+    const verdict = verifyStart(this.expectedStart, arrived.planned.task, result);
+    if (verdict.action === 'empty') {
+      result = verdict.result;
+      repaired = verdict.repaired;
+    } else if (verdict.action === 'reparse') {
+      result = await this.dispatcher.reparse(verdict.task, verdict.start).catch((error: Error) => {
+        throw this.failure ?? workerFailure(error, arrived.planned, this.info.path);
+      });
+      repaired = true;
     }
+    // Never return a wrong row silently: this would mean rows lost or read twice.
+    if (result.start !== this.expectedStart && result.records > 0) throw startMismatch(result.chunk, result.start, this.expectedStart, this.info.path);
     const firstRow = this.rowsSoFar + 1;
     const firstLine = this.info.dataStartLine + this.linesSoFar;
-    if (result.fatal) {
-      const where = this.locate(result.fatal, result, firstRow, firstLine);
-      const what = where.kind === 'data' ? 'Bad data' : 'The processor threw';
-      const stack = where.kind === 'processor' && where.stack ? `\n${where.stack}` : '';
-      throw new ChunkscopeError(where.kind, `${what} at ${describeLocation(where)}: ${where.message}${stack}`, where);
-    }
+    if (result.fatal) throw rowFailure(locate(result.fatal, result, firstRow, firstLine, this.info.path));
     for (const failure of result.errors) {
-      const where = this.locate(failure, result, firstRow, firstLine);
+      const where = locate(failure, result, firstRow, firstLine, this.info.path);
       const skippedHere = failure.record === undefined ? result.records : 1;
       this.skippedRows += skippedHere;
       if (this.errors.length < DEFAULTS.maxErrorsInReport) this.errors.push(where);
@@ -432,39 +357,15 @@ class Run {
       this.partials.push(result.partial);
       if (this.partials.length >= 256) this.scheduleFold();
     }
-    const { submittedAt, receivedAt } = arrived;
-    this.records.push({
-      index: result.chunk,
-      workerId: result.workerId,
-      rows: result.records,
-      firstRow,
-      firstLine: firstLine + result.leadingLines,
-      bytes: result.end - result.start,
-      byteStart: result.start,
-      byteEnd: result.end,
-      submittedAt: this.ms(submittedAt),
-      startedAt: this.ms(result.startedAt),
-      finishedAt: this.ms(result.finishedAt),
-      receivedAt: this.ms(receivedAt),
-      readMs: result.readMs,
-      parseMs: result.parseMs,
-      computeMs: result.computeMs,
-      encodeMs: result.encodeMs,
-      queueWaitMs: Math.max(0, result.startedAt - submittedAt),
-      returnMs: Math.max(0, receivedAt - result.finishedAt),
-      repaired,
-      skipped: result.errors.reduce((n, e) => n + (e.record === undefined ? result.records : 1), 0),
-      resultBytes: result.output?.length ?? 0,
-    });
-    this.hooks.onChunk?.(this.records[this.records.length - 1]);
-    this.sizer?.observe?.(this.records[this.records.length - 1], this.mainMsPerChunk());
+    const record = chunkRecord(result, arrived, firstRow, firstLine, repaired, this.startedAtEpochMs);
+    this.records.push(record);
+    this.hooks.onChunk?.(record);
+    this.sizer?.observe?.(record, this.monitor.mainMsPerChunk());
     this.rowsSoFar += result.records;
     this.linesSoFar += result.lines;
     this.bytesSoFar += result.end - result.start;
     this.expectedStart = Math.max(result.end, this.expectedStart);
-    // Reading RSS costs ~0.1 ms here (a /proc read): per chunk it was ~8 % of the main thread's work.
-    // Every 50 ms is enough between the watchdog's own samples.
-    if (epochNow() - this.lastRssSample >= 50) this.samplePeakRss();
+    this.monitor.sampleRssSometimes();
     this.progress(false);
   }
 
@@ -474,10 +375,10 @@ class Run {
     this.foldChain = this.foldChain.then(async () => {
       const includeInitial = this.foldAcc === undefined;
       const input = this.foldAcc ? [this.foldAcc.value, ...values] : values;
-      const folded = (await this.pool.run({ kind: 'fold', values: input, includeInitial })) as { value: unknown };
+      const folded = await this.dispatcher.fold({ kind: 'fold', values: input, includeInitial });
       this.foldAcc = { value: folded.value };
     });
-    this.foldChain.catch((error: Error) => this.fail(new ChunkscopeError('processor', `combine() failed: ${error.message}`)));
+    this.foldChain.catch((error: Error) => this.fail(foldFailure(error)));
   }
 
   private async finishFold(): Promise<{ value: unknown } | undefined> {
@@ -488,71 +389,26 @@ class Run {
     return this.foldAcc;
   }
 
-  /**
-   * The main thread's recent work per chunk (ms), from its busy time between chunks: it receives,
-   * checks and writes every chunk, and with a worker per core that time is the workers'.
-   */
-  private mainMsPerChunk(): number | undefined {
-    const now = this.busyClock();
-    const last = this.lastBusy;
-    this.lastBusy = now;
-    // The first chunk's interval holds start-up, not per-chunk work.
-    if (last === undefined || now === undefined) return this.mainMsAverage;
-    const active = now - last;
-    this.mainMsAverage = this.mainMsAverage === undefined ? active : this.mainMsAverage * 0.9 + active * 0.1;
-    return this.mainMsAverage;
-  }
-
-  private samplePeakRss(): void {
-    this.lastRssSample = epochNow();
-    const rss = process.memoryUsage.rss();
-    if (rss > this.peakRss) this.peakRss = rss;
-  }
-
+  /** The watchdog's tick: a stuck chunk stops the run; otherwise RSS and progress are sampled. */
   private watch(): void {
-    this.samplePeakRss();
-    const timeout = this.opts.chunkTimeoutMs;
-    if (timeout > 0 && !this.failure) {
-      const status = new Float64Array(this.config.status);
-      const now = epochNow();
-      for (let slot = 0; slot < this.opts.workers; slot++) {
-        const since = status[slot * 2 + 1];
-        if (since > 0 && now - since > timeout) {
-          const chunk = status[slot * 2];
-          const planned = this.inFlight.get(chunk);
-          const span = planned ? ` (bytes ${planned.byteStart}–${planned.byteEnd})` : '';
-          this.fail(
-            new ChunkscopeError(
-              'timeout',
-              `Chunk ${chunk}${span} of ${this.info.path} ran longer than ${timeout / 1000} s (--chunk-timeout); the processor may be stuck in a loop. The run was stopped; no partial output was kept.`,
-              { kind: 'processor', message: 'chunk timeout', file: this.info.path, chunk },
-            ),
-          );
-          return;
-        }
+    this.monitor.sampleRss();
+    if (!this.failure) {
+      const stuck = this.monitor.stuckChunk();
+      if (stuck !== undefined) {
+        this.fail(chunkTimeout(stuck, this.inFlight.get(stuck), this.opts.chunkTimeoutMs, this.info.path));
+        return;
       }
     }
     this.progress(true);
   }
 
   private progress(fromTimer: boolean): void {
-    if (!this.hooks.onProgress || this.processingStart === 0) return;
-    const now = epochNow();
-    if (!fromTimer && now - this.lastProgress < DEFAULTS.watchdogIntervalMs) return;
-    this.lastProgress = now;
-    const elapsedMs = now - this.processingStart;
-    this.hooks.onProgress({
-      rows: this.rowsSoFar,
-      bytes: this.bytesSoFar,
-      totalBytes: this.info.sizeBytes - this.info.dataStart,
-      chunksDone: this.records.length,
-      elapsedMs,
-      rowsPerSecond: elapsedMs > 0 ? (this.rowsSoFar / elapsedMs) * 1000 : 0,
-    });
+    this.monitor.progress(fromTimer, this.rowsSoFar, this.bytesSoFar, this.records.length);
   }
 
   private report(processingEnd: number, folded: { value: unknown } | undefined): RunReport {
     const end = epochNow();
+    const processingStart = this.monitor.processingStart;
     const summary = summarize({
       opts: this.opts,
       info: this.info,
@@ -560,14 +416,14 @@ class Run {
       skippedRows: this.skippedRows,
       wallMs: end - this.startedAtEpochMs,
       startupMs: this.mainPhases.find((p) => p.name.startsWith('startup'))?.end ?? 0,
-      processingMs: processingEnd - this.processingStart,
-      peakRssBytes: Math.max(this.peakRss, process.memoryUsage.rss()),
+      processingMs: processingEnd - processingStart,
+      peakRssBytes: this.monitor.peakRssBytes(),
       startedAtEpochMs: this.startedAtEpochMs,
       errorsFile: this.errorsOut?.finalPath,
       chunkSizes: this.sizer ? (this.sizer.trace ?? []) : undefined,
-      mainBusyMs: this.mainBusyMs,
+      mainBusyMs: this.monitor.mainBusyMs,
     });
-    this.mainPhases.push({ name: 'processing', start: this.ms(this.processingStart), end: this.ms(processingEnd) });
+    this.mainPhases.push({ name: 'processing', start: this.ms(processingStart), end: this.ms(processingEnd) });
     return {
       summary,
       chunks: this.records,
@@ -579,4 +435,3 @@ class Run {
     };
   }
 }
-

@@ -323,7 +323,7 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
   result.output = lines.length > 1 ? lines.join('\n') : '';
 }
 
-// The pool hands a worker its next chunk while it runs one (executor.ts). Chunks still run one
+// The pool hands a worker its next chunk while it runs one (run/dispatcher.ts). Chunks still run one
 // after another: an async processor awaiting something must not let the next chunk start, which
 // would share ctx, the read buffer and the watchdog's slot.
 let previous: Promise<unknown> = Promise.resolve();
