@@ -13,7 +13,8 @@ import {
 import { describeExports, orderProcessors } from '../src/extension/logic/processor-list';
 import { classifyRunError, describeFailure } from '../src/extension/logic/run-errors';
 import { settingsToRunOptions } from '../src/extension/logic/settings';
-import { describeSettings, settingEditsFor } from '../src/extension/logic/apply-settings';
+import { settingEditsFor } from '../src/extension/logic/apply-settings';
+import { describeSetting } from '../src/engine';
 import { shiftLines } from '../src/extension/logic/line-shift';
 import { medianMicrosPerRow } from '../src/extension/logic/per-row';
 import { entryPointLines } from '../src/extension/logic/entry-points';
@@ -314,7 +315,7 @@ describe('extension logic', () => {
         { key: 'chunkRows', value: undefined },
         { key: 'chunkBytes', value: 262_144 },
       ]);
-      assert.equal(describeSettings({ strategy: 'byte-range', workers: 1, chunkBytes: 262_144 }), 'byte-range, 1 worker, 262,144 bytes a chunk');
+      assert.equal(describeSetting({ strategy: 'byte-range', workers: 1, chunkBytes: 262_144 }), 'byte-range, 1 worker, 262,144 bytes a chunk');
     });
     it('refuses a point without a chunk size or with a bad worker count', () => {
       assert.throws(() => settingEditsFor({ strategy: 'byte-range', workers: 2 }), /no chunk size/);

@@ -1,7 +1,7 @@
 // The `chunkscope` command. A face on the engine: parses arguments, shows progress and a summary,
 // writes timings/trace files, and maps failures to exit codes (0 ok, 1 run failed, 2 usage).
 import * as path from 'node:path';
-import { ChunkscopeError, isSweepFile, readSweepFile, readTimingsFile, runDataset, toChromeTrace, writeFileAtomic, writeTimingsFile, type RunOptions, type RunReport } from '../engine';
+import { ChunkscopeError, formatInt, isSweepFile, readSweepFile, readTimingsFile, runDataset, toChromeTrace, writeFileAtomic, writeTimingsFile, type RunOptions, type RunReport } from '../engine';
 import { renderStandaloneCompare, renderStandaloneReport, renderStandaloneSweep } from '../report-html/page';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, requireDataAndProcessor } from './args';
 import { formatSummary } from './summary-table';
@@ -126,7 +126,7 @@ async function run(argv: string[]): Promise<number> {
       onProgress: showProgress
         ? (p) => {
             const percent = p.totalBytes > 0 ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
-            process.stderr.write(`\r${percent}%  ${p.rows.toLocaleString('en-US')} rows  ${Math.round(p.rowsPerSecond).toLocaleString('en-US')} rows/s   `);
+            process.stderr.write(`\r${percent}%  ${formatInt(p.rows)} rows  ${formatInt(p.rowsPerSecond)} rows/s   `);
           }
         : undefined,
     });

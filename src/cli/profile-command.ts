@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'no
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { renderStandaloneReport } from '../report-html/page';
-import { ChunkscopeError, formatLocation, functionTimings, readThreadProfiles, readTimingsFile, writeFileAtomic, writeTimingsFile, type RunOptions, type RunReport } from '../engine';
+import { ChunkscopeError, formatInt, formatLocation, functionTimings, readThreadProfiles, readTimingsFile, writeFileAtomic, writeTimingsFile, type RunOptions, type RunReport } from '../engine';
 
 export type ProfileEngine = 'inspector' | '0x';
 
@@ -38,7 +38,7 @@ export function formatProfileSummary(report: RunReport): string {
   const profiles = report.profiles ?? [];
   if (profiles.length === 0) return '';
   const lines = ['cpu profiles (open in VS Code, Chrome DevTools or speedscope)'];
-  for (const p of profiles) lines.push(`  ${p.label.padEnd(12)} ${p.file} (${p.samples.toLocaleString('en-US')} samples every ${p.samplingIntervalUs} µs)`);
+  for (const p of profiles) lines.push(`  ${p.label.padEnd(12)} ${p.file} (${formatInt(p.samples)} samples every ${p.samplingIntervalUs} µs)`);
   const top = functionTimings(readThreadProfiles(profiles), report.chunks)
     .filter((f) => f.functionName !== '(garbage collector)' || f.selfMs > 0)
     .slice(0, TOP_FUNCTIONS);

@@ -2,7 +2,7 @@
 // the cost model and its reasons, and writes the report as JSON and as a self-contained HTML page.
 import * as path from 'node:path';
 import { renderStandaloneSweep } from '../report-html/page';
-import { ChunkscopeError, chooseWorkerCount, parseSampleSize, runSweep, writeFileAtomic, writeSweepFile, type SweepReport, type Strategy } from '../engine';
+import { ChunkscopeError, chooseWorkerCount, describeCostModel, formatBytes, formatInt, parseSampleSize, runSweep, writeFileAtomic, writeSweepFile, type SweepReport, type Strategy } from '../engine';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
 
 export const SWEEP_USAGE = `Usage: chunkscope sweep DATA --processor FILE [options]
@@ -32,11 +32,10 @@ function list(name: string, text: string | undefined): number[] | undefined {
   return values;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export function formatSweep(report: SweepReport): string {
   const lines: string[] = [];
-  const size = (p: { chunkRows?: number; chunkBytes?: number }) => (p.chunkRows !== undefined ? fmt(p.chunkRows) : `${fmt(p.chunkBytes ?? 0)} B`);
+  const size = (p: { chunkRows?: number; chunkBytes?: number }) => (p.chunkRows !== undefined ? formatInt(p.chunkRows) : formatBytes(p.chunkBytes ?? 0));
   const header = ['strategy', 'workers', report.grid.axis === 'bytes' ? 'chunk bytes' : 'chunk rows', 'rows/s median', 'min – max', '95 % CI', 'overhead', 'idle', 'runs'];
   const rows = [...report.points]
     .sort((a, b) => a.strategy.localeCompare(b.strategy) || a.workers - b.workers || (a.chunkRows ?? a.chunkBytes ?? 0) - (b.chunkRows ?? b.chunkBytes ?? 0))
@@ -44,9 +43,9 @@ export function formatSweep(report: SweepReport): string {
       p.strategy,
       String(p.workers),
       size(p),
-      fmt(p.rowsPerSecond.median) + (report.best?.key === p.key ? ' *' : ''),
-      `${fmt(p.rowsPerSecond.min)} – ${fmt(p.rowsPerSecond.max)}`,
-      `${fmt(p.rowsPerSecond.ci95[0])} – ${fmt(p.rowsPerSecond.ci95[1])}`,
+      formatInt(p.rowsPerSecond.median) + (report.best?.key === p.key ? ' *' : ''),
+      `${formatInt(p.rowsPerSecond.min)} – ${formatInt(p.rowsPerSecond.max)}`,
+      `${formatInt(p.rowsPerSecond.ci95[0])} – ${formatInt(p.rowsPerSecond.ci95[1])}`,
       `${(p.overheadShare * 100).toFixed(0)} %`,
       `${(p.idleShare * 100).toFixed(0)} %`,
       String(p.repeats.length),
@@ -58,10 +57,10 @@ export function formatSweep(report: SweepReport): string {
   lines.push('');
   if (report.model) {
     const m = report.model;
-    lines.push(`Cost model (${m.strategy}): ${m.perChunkUs.toFixed(0)} µs per chunk + ${m.perRowUs.toFixed(3)} µs per row on a worker; main thread ${m.mainPerChunkUs.toFixed(0)} µs per chunk; R² ${m.r2.toFixed(2)}, median error ${(m.medianRelativeError * 100).toFixed(0)} %.`);
+    lines.push(`Cost model: ${describeCostModel(m)}`);
   }
   for (const r of report.recommendations) {
-    lines.push(`Recommended for ${r.workers} worker${r.workers === 1 ? '' : 's'}: ${r.strategy}, ${size(r)} a chunk, ~${fmt(r.rowsPerSecond)} rows/s (${r.source === 'model' ? 'the best measured size, moved by the model from the sample to the whole file' : 'best measured'}).`);
+    lines.push(`Recommended for ${r.workers} worker${r.workers === 1 ? '' : 's'}: ${r.strategy}, ${size(r)} a chunk, ~${formatInt(r.rowsPerSecond)} rows/s (${r.source === 'model' ? 'the best measured size, moved by the model from the sample to the whole file' : 'best measured'}).`);
   }
   lines.push('', ...report.explanation);
   lines.push('', `${report.runsDone ?? 0} runs in ${(report.wallMs / 1000).toFixed(1)} s on ${report.machine.cpus} cores (${report.machine.cpuModel}).`);

@@ -1,6 +1,6 @@
 // `chunkscope tune DATA --processor FILE [--save]`: a guided search that prints the settings, one
 // paragraph on why, and can save them for `chunkscope run` on the same dataset + processor.
-import { ChunkscopeError, chooseWorkerCount, DEFAULT_TUNING_FILE, describeSetting, findSavedTuning, parseSampleSize, tune, type RunOptions, type Strategy, type TuneOptions } from '../engine';
+import { ChunkscopeError, chooseWorkerCount, DEFAULT_TUNING_FILE, describeSetting, findSavedTuning, formatInt, parseSampleSize, tune, type RunOptions, type Strategy, type TuneOptions } from '../engine';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
 
 export const TUNE_USAGE = `Usage: chunkscope tune DATA --processor FILE [options]
@@ -60,7 +60,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
     else {
       const r = result.recommendation;
       const flag = r.chunkRows !== undefined ? `--chunk-rows ${r.chunkRows}` : `--chunk-bytes ${r.chunkBytes}`;
-      process.stdout.write(`Settings: ${describeSetting(r)} (~${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s)\n`);
+      process.stdout.write(`Settings: ${describeSetting(r)} (~${formatInt(r.rowsPerSecond)} rows/s)\n`);
       process.stdout.write(`  chunkscope run ${data} --processor ${processor} --strategy ${r.strategy} --workers ${r.workers} ${flag}\n\n`);
       process.stdout.write(result.explanation + '\n');
       if (result.savedTo) process.stdout.write(`\nSaved to ${result.savedTo}: "chunkscope run" on this dataset and processor uses these settings when you give no chunk size.\n`);

@@ -5,10 +5,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runSweep, tune, tuneAsSweepReport, writeSweepFile, type SweepPointSpec, type SweepReport, type TuneResult } from '../engine';
+import { describeSetting, formatInt, runSweep, tune, tuneAsSweepReport, writeSweepFile, type SweepPointSpec, type SweepReport, type TuneResult } from '../engine';
 import { chooseInputs } from './choose-inputs';
 import { readSettings, readSweepSettings, workspaceFolderFor } from './config';
-import { describeSettings, settingEditsFor } from './logic/apply-settings';
+import { settingEditsFor } from './logic/apply-settings';
 import { computeOutputPaths, stemOf } from './logic/output-paths';
 import { classifyRunError } from './logic/run-errors';
 import { settingsToRunOptions } from './logic/settings';
@@ -51,7 +51,7 @@ export class SweepCommand implements vscode.Disposable {
       for (const line of report.explanation) this.ui.log(`  ${line}`);
       // One recommendation per worker count: offer the fastest of them (the measured best without any).
       const best = report.recommendations.length ? report.recommendations.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a)) : report.best;
-      if (best) this.offer(`Chunkscope: sweep ${report.stopped ? `${report.stopped === 'cancelled' ? 'stopped' : 'hit its budget'} — ` : ''}best ${describeSettings(best)} (${Math.round(best.rowsPerSecond).toLocaleString('en-US')} rows/s).`, best, dataset, processor);
+      if (best) this.offer(`Chunkscope: sweep ${report.stopped ? `${report.stopped === 'cancelled' ? 'stopped' : 'hit its budget'} — ` : ''}best ${describeSetting(best)} (${formatInt(best.rowsPerSecond)} rows/s).`, best, dataset, processor);
       return report;
     } catch (err) {
       const message = this.reportFailure(err, processor.fsPath, controller.signal.aborted, 'Sweep');
@@ -78,7 +78,7 @@ export class SweepCommand implements vscode.Disposable {
       // What the tuner measured, on the sweep page: its line, the model's curve, the slider.
       const panel = SweepPanel.open(extensionUri(), { data: dataset.fsPath, processor: processor.fsPath, totalPoints: result.points.length }, this.panelActions(dataset, processor, controller), 'Tune');
       panel.done(tuneAsSweepReport(result, startedAt));
-      this.offer(`Chunkscope: tuned — ${describeSettings(result.recommendation)} (${Math.round(result.recommendation.rowsPerSecond).toLocaleString('en-US')} rows/s). ${result.explanation}`, result.recommendation, dataset, processor);
+      this.offer(`Chunkscope: tuned — ${describeSetting(result.recommendation)} (${formatInt(result.recommendation.rowsPerSecond)} rows/s). ${result.explanation}`, result.recommendation, dataset, processor);
       return result;
     } catch (err) {
       this.reportFailure(err, processor.fsPath, controller.signal.aborted, 'Tune');
@@ -94,8 +94,8 @@ export class SweepCommand implements vscode.Disposable {
     // A multi-root workspace keeps per-folder settings; a single folder's are the workspace's.
     const target = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
     for (const edit of settingEditsFor(settings)) await config.update(edit.key, edit.value, target);
-    this.ui.log(`Applied to the workspace settings: ${describeSettings(settings)}`);
-    void vscode.window.setStatusBarMessage(`Chunkscope: applied ${describeSettings(settings)}`, 5000);
+    this.ui.log(`Applied to the workspace settings: ${describeSetting(settings)}`);
+    void vscode.window.setStatusBarMessage(`Chunkscope: applied ${describeSetting(settings)}`, 5000);
   }
 
   dispose(): void {

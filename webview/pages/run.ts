@@ -2,6 +2,7 @@
 // utilisation over time, the flame views of a profiled run, the duration histogram, the diagnosis
 // and the export buttons.
 import { toChromeTrace } from '../../src/engine/report/trace';
+import { encodeTimings } from '../../src/engine/report/timings-codec';
 import type { ChunkRecord } from '../../src/engine/model';
 import { ignoreUnknown } from '../assert';
 import { button, el, type Child, pageHeader, section } from '../dom';
@@ -109,7 +110,7 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     'div',
     { class: 'actions' },
     status,
-    button('Timings JSON', () => void host.save('timings', `${stem}.timings.json`, () => JSON.stringify(report, null, 1)), { secondary: true, id: 'export-timings', title: 'Save the run report (summary and one record per chunk) as JSON' }),
+    button('Timings JSON', () => void host.save('timings', `${stem}.timings.json`, () => encodeTimings(report)), { secondary: true, id: 'export-timings', title: 'Save the run report (summary and one record per chunk) as JSON' }),
     button('Chrome trace', () => void host.save('trace', `${stem}.trace.json`, () => JSON.stringify(toChromeTrace(report))), { secondary: true, id: 'export-trace', title: 'Save a Chrome Trace Event file (opens in Perfetto)' }),
     button('Timeline PNG', () => void host.save('png', `${stem}.timeline.png`, () => (host.kind === 'vscode' ? timeline.toDataURL() : timeline.toBlob())), { secondary: true, id: 'export-png', title: 'Save the timeline as it is shown now' }),
   );

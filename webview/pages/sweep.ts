@@ -3,7 +3,7 @@
 // and the run's likely timeline at any size. In VS Code it fills in live as points complete and can
 // apply or run the chosen settings; the standalone file shows the equivalent command line instead.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { Prediction } from '../../src/engine/tune/cost-model';
+import { describeCostModel, type Prediction } from '../../src/engine/tune/cost-model';
 import type { Recommendation, SweepPoint, SweepReport } from '../../src/engine/model/sweep';
 import type { Strategy } from '../../src/engine/model';
 import { ignoreUnknown } from '../assert';
@@ -41,7 +41,7 @@ const SLIDER_STEPS = 240;
 function describeModel(report: SweepReport): string {
   const m = report.model;
   if (!m) return 'No cost model: too few points completed to fit one, so the slider cannot predict.';
-  return `Cost model: ${formatMs(m.perChunkUs / 1000)} per chunk + ${formatMs(m.perRowUs / 1000)} per row on a worker; the main thread spends ${formatMs(m.mainPerChunkUs / 1000)} per chunk; start-up ${formatMs(m.startupMs)}. Fit r² ${m.r2.toFixed(3)} over ${formatInt(m.fitChunks)} chunks; median error against the measured points ${formatPercent(m.medianRelativeError)}. The chart's dashed curves are for the sample's ${formatInt(measuredRows(report))} rows${m.strategy ? ` (fitted on the ${m.strategy} runs)` : ''}; the slider predicts a run over ${formatInt(m.rows)} rows.`;
+  return `Cost model: ${describeCostModel(m)} The chart's dashed curves are for the sample's ${formatInt(measuredRows(report))} rows; the slider predicts a run over ${formatInt(m.rows)} rows.`;
 }
 
 function describeSample(report: SweepReport): string {

@@ -11,6 +11,7 @@ import { inspectDataset, type DatasetInfo } from '../read/dataset';
 import { ChunkscopeError } from '../base/errors';
 import { runDataset } from '../run/run';
 import { DEFAULTS, STRATEGIES } from '../options';
+import { formatBytes, formatInt, formatPercent, formatRows } from '../base/format';
 import { prepareSample, type PreparedSample, type SampleSize } from '../read/sample';
 import { logSpaced, seededRandom, shuffle, spreadOf } from '../base/stats';
 import type { CostModel, Recommendation, SweepPoint, SweepPointSpec, SweepReport, SweepRepeat } from '../model/sweep';
@@ -322,10 +323,9 @@ export function recommend(points: SweepPoint[], model: CostModel | null, at: { s
 }
 
 export function describeSample(s: SweepReport['sample']): string {
-  const mb = (n: number) => `${(n / 1e6).toFixed(n < 10e6 ? 1 : 0)} MB`;
   return s.fraction >= 1
-    ? `Sample: the whole file (${mb(s.bytes)}, ${s.rows.toLocaleString('en-US')} rows).`
-    : `Sample: ${mb(s.bytes)} (${(s.fraction * 100).toFixed(s.fraction < 0.1 ? 1 : 0)} % of the data, ${s.rows.toLocaleString('en-US')} rows) in ${s.ranges.length} byte ranges spread from the start to the end of the ${mb(s.fileBytes)} file, cut at record boundaries.`;
+    ? `Sample: the whole file (${formatBytes(s.bytes)}, ${formatRows(s.rows)}).`
+    : `Sample: ${formatBytes(s.bytes)} (${formatPercent(s.fraction)} of the data, ${formatRows(s.rows)}) in ${s.ranges.length} byte ranges spread from the start to the end of the ${formatBytes(s.fileBytes)} file, cut at record boundaries.`;
 }
 
 function buildReport(state: SweepState): SweepReport {
@@ -337,7 +337,7 @@ function buildReport(state: SweepState): SweepReport {
   const meanRowBytes = sample.sample.rows > 0 ? sample.sample.bytes / sample.sample.rows : state.info.meanRowBytes;
   const recommendations = recommend(points, model, { sampleRows, fileRows: sample.fileRows, meanRowBytes, axis: state.axis });
   const explanation: string[] = [describeSample(sample.sample)];
-  if (best) explanation.push(`Best measured: ${best.key} at ${Math.round(best.rowsPerSecond.median).toLocaleString('en-US')} rows/s (median of ${best.repeats.length}).`);
+  if (best) explanation.push(`Best measured: ${best.key} at ${formatInt(best.rowsPerSecond.median)} rows/s (median of ${best.repeats.length}).`);
   if (model) {
     const top = recommendations[recommendations.length - 1];
     const workers = top?.workers ?? best?.workers ?? 1;

@@ -20,9 +20,3 @@ export function settingEditsFor(point: SweepPointSpec): SettingEdit[] {
     { key: 'chunkBytes', value: point.chunkBytes },
   ];
 }
-
-/** One line for the notification: "byte-range, 2 workers, 20,000 rows a chunk". */
-export function describeSettings(point: SweepPointSpec): string {
-  const size = point.chunkBytes !== undefined ? `${point.chunkBytes.toLocaleString('en-US')} bytes a chunk` : `${(point.chunkRows ?? 0).toLocaleString('en-US')} rows a chunk`;
-  return `${point.strategy}, ${point.workers} worker${point.workers === 1 ? '' : 's'}, ${size}`;
-}
