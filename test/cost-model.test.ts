@@ -94,7 +94,7 @@ describe('cost model', () => {
     const words = explainModel(m, { rows, workers: 4, best: best.chunkRows }).join('\n');
     assert.match(words, /500 µs plus 5\.00 µs per row/);
     assert.match(words, /Below 1,900 rows a chunk, the fixed cost per chunk .* exceeds 5 % of worker time/);
-    assert.match(words, /Above [\d,]+ rows a chunk .* the last chunks leave workers idle for \d+ % of the run/);
+    assert.match(words, /Above [\d,]+ rows a chunk .* the last chunks leave workers idle for [\d.]+ % of the run/);
   });
 
   describe('on real workers: a processor with a known cost', function () {

@@ -24,7 +24,7 @@ describe('tune', function () {
     const probe = result.workersProbe!;
     assert.ok(probe.steps.length >= 1 && probe.chosen >= 1);
     assert.ok(['cores', 'main-thread', 'memory-bandwidth'].includes(probe.reason));
-    assert.match(probe.explanation, probe.reason === 'cores' ? /number of cores/ : /Going from \d+ to \d+ workers changed throughput by -?\d+ %/);
+    assert.match(probe.explanation, probe.reason === 'cores' ? /number of cores/ : /Going from \d+ to \d+ workers changed throughput by -?[\d.]+ %/);
     const r = result.recommendation;
     assert.equal(r.workers, probe.chosen);
     assert.equal(r.source, 'measured', 'the whole file was the sample: the measured best wins');

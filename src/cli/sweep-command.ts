@@ -2,7 +2,7 @@
 // the cost model and its reasons, and writes the report as JSON and as a self-contained HTML page.
 import * as path from 'node:path';
 import { renderStandaloneSweep } from '../report-html/page';
-import { ChunkscopeError, chooseWorkerCount, describeCostModel, formatBytes, formatInt, parseSampleSize, runSweep, writeFileAtomic, writeSweepFile, type SweepReport, type Strategy } from '../engine';
+import { ChunkscopeError, chooseWorkerCount, describeCostModel, formatBytes, formatInt, formatPercent, parseSampleSize, runSweep, writeFileAtomic, writeSweepFile, type SweepReport, type Strategy } from '../engine';
 import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
 
 export const SWEEP_USAGE = `Usage: chunkscope sweep DATA --processor FILE [options]
@@ -46,8 +46,8 @@ export function formatSweep(report: SweepReport): string {
       formatInt(p.rowsPerSecond.median) + (report.best?.key === p.key ? ' *' : ''),
       `${formatInt(p.rowsPerSecond.min)} – ${formatInt(p.rowsPerSecond.max)}`,
       `${formatInt(p.rowsPerSecond.ci95[0])} – ${formatInt(p.rowsPerSecond.ci95[1])}`,
-      `${(p.overheadShare * 100).toFixed(0)} %`,
-      `${(p.idleShare * 100).toFixed(0)} %`,
+      formatPercent(p.overheadShare),
+      formatPercent(p.idleShare),
       String(p.repeats.length),
     ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

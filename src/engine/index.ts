@@ -8,7 +8,7 @@ export { toChromeTrace } from './report/trace';
 export { scanProcessorSource } from './processor/scan';
 export { diagnose } from './report/diagnosis';
 export { chunkDuration, chunkTimeStats, slowChunks, type SlowChunks, type StragglerInfo, type ChunkTimeStats } from './report/derive';
-export { formatBytes, formatCompact, formatInt, formatMicros, formatMs, formatPercent, formatRatio, formatRows } from './base/format';
+export { formatBytes, formatCompact, formatInt, formatMicros, formatMs, formatPercent, formatRatio, formatRows, formatTick } from './base/format';
 export { predictRun, describeCostModel, type Prediction } from './tune/cost-model';
 export { readThreadProfiles } from './profile/capture';
 export { checkProfile } from './profile/check-profile';

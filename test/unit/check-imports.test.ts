@@ -36,7 +36,7 @@ const CLEAN: Record<string, string> = {
     '',
   ].join('\n'),
   'webview/main.ts':
-    "import type { RunReport } from '../src/engine/model';\nimport { trace } from '../src/engine/report/trace';\nexport const show = (r: RunReport) => trace(r);\n",
+    "import type { RunReport } from '../src/engine/model/run';\nimport { trace } from '../src/engine/report/trace';\nexport const show = (r: RunReport) => trace(r);\n",
   'bench/run.mjs':
     "import path from 'node:path';\nconst root = '.';\nconst { trace } = require(path.join(root, 'dist/engine.js'));\nexport { trace };\n",
 };

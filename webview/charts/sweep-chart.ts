@@ -6,7 +6,7 @@
 import type { SweepPoint, SweepReport } from '../../src/engine/model/sweep';
 import type { Strategy } from '../../src/engine/model';
 import { beginChart, themeColors } from './canvas';
-import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
+import { formatBytes, formatCompact, formatInt, formatMs, formatPercent, formatTick } from '../../src/engine/base/format';
 import { describeSweepPoint, measuredRows, pointSize, predictAt, sizeDomain, sweepSeries, type MarkerShape, type PreviewLayout, type SizeAxis, type SweepSeries } from '../model/sweep';
 
 const SERIES_FALLBACK = ['#1a85ff', '#d18616', '#388a34', '#b180d7', '#e51400', '#0598bc', '#bf8803', '#7f7f7f'];
@@ -36,10 +36,7 @@ function logTicks(min: number, max: number): number[] {
 }
 
 function axisLabel(size: number, axis: SizeAxis): string {
-  if (axis === 'bytes') return formatBytes(size).replace('.0 ', ' ');
-  if (size >= 1e6) return `${+(size / 1e6).toFixed(1)}M`;
-  if (size >= 1e3) return `${+(size / 1e3).toFixed(1)}k`;
-  return String(Math.round(size));
+  return axis === 'bytes' ? formatBytes(size) : formatTick(size);
 }
 
 function drawMarker(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number, y: number, r: number): void {

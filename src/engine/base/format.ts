@@ -22,6 +22,15 @@ export function formatCompact(n: number): string {
   return n.toFixed(a >= 10 ? 1 : 2);
 }
 
+/** Axis ticks: 500, 1k, 2.5k, 1M (no trailing zeros; ticks are round numbers). */
+export function formatTick(n: number): string {
+  if (!Number.isFinite(n)) return NOT_A_NUMBER;
+  const a = Math.abs(n);
+  if (a >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
+  if (a >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
+  return String(Math.round(n));
+}
+
 /** Milliseconds in a readable unit, three significant digits: µs below 1 ms, ms below 1 s, s below a minute, then min and s. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return NOT_A_NUMBER;

@@ -4,7 +4,7 @@
 // Pure arithmetic on small aggregates: no Node imports, no per-chunk arrays kept.
 import { describeCostModel, predictRun } from './cost-model';
 import { median, weightedLineFit } from '../base/stats';
-import { formatInt } from '../base/format';
+import { formatInt, formatPercent } from '../base/format';
 import type { CostModel } from '../model/sweep';
 import type { ChunkRecord } from '../model';
 
@@ -160,7 +160,7 @@ export function explainModel(model: CostModel, at: { rows: number; workers: numb
     for (let chunkRows = Math.max(1, minRows); chunkRows <= at.rows / at.workers; chunkRows = Math.ceil(chunkRows * 1.1)) {
       const p = predictRun(model, { rows: at.rows, chunkRows, workers: at.workers });
       if (!p.mainThreadBound && p.idleTailShare > 0.05) {
-        lines.push(`Above ${formatInt(chunkRows)} rows a chunk (${formatInt(at.rows)} rows, ${at.workers} workers), the last chunks leave workers idle for ${(p.idleTailShare * 100).toFixed(0)} % of the run.`);
+        lines.push(`Above ${formatInt(chunkRows)} rows a chunk (${formatInt(at.rows)} rows, ${at.workers} workers), the last chunks leave workers idle for ${formatPercent(p.idleTailShare)} of the run.`);
         break;
       }
     }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { epochNow } from '../base/clock';
 import { bestChunkRows, modelIsTrustworthy, sizeForFile } from './cost-fit';
 import { describeCostModel } from './cost-model';
-import { formatInt } from '../base/format';
+import { formatInt, formatPercent } from '../base/format';
 import { ChunkscopeError } from '../base/errors';
 import { DEFAULTS } from '../options';
 import { readTuningFile, writeTuningFile } from './tuning-file';
@@ -64,15 +64,15 @@ export async function probeWorkers(runner: PointRunner, strategy: Strategy, rows
     onStep?.(`${workers} worker${workers === 1 ? '' : 's'}: ${formatInt(best!.rowsPerSecond)} rows/s`);
     const previous = steps[steps.length - 2];
     if (previous && best!.rowsPerSecond < previous.rowsPerSecond * MIN_SCALING_GAIN) {
-      const gain = ((best!.rowsPerSecond / previous.rowsPerSecond - 1) * 100).toFixed(0);
-      const idle = (best!.idleShare * 100).toFixed(0);
+      const gain = formatPercent(best!.rowsPerSecond / previous.rowsPerSecond - 1);
+      const idle = formatPercent(best!.idleShare);
       const starved = best!.idleShare >= STARVED_IDLE_SHARE;
       return {
         chosen: previous.workers,
         reason: starved ? 'main-thread' : 'memory-bandwidth',
         explanation: starved
-          ? `Going from ${previous.workers} to ${workers} workers changed throughput by ${gain} %: workers were idle ${idle} % of the time waiting for the main thread to hand out chunks (main-thread bound).`
-          : `Going from ${previous.workers} to ${workers} workers changed throughput by ${gain} % although workers were busy (idle ${idle} %): each got slower, as when threads compete for memory bandwidth or caches, or other programs use the cores.`,
+          ? `Going from ${previous.workers} to ${workers} workers changed throughput by ${gain}: workers were idle ${idle} of the time waiting for the main thread to hand out chunks (main-thread bound).`
+          : `Going from ${previous.workers} to ${workers} workers changed throughput by ${gain} although workers were busy (idle ${idle}): each got slower, as when threads compete for memory bandwidth or caches, or other programs use the cores.`,
         steps,
       };
     }
