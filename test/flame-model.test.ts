@@ -1,25 +1,12 @@
-// The flame views' model (webview/model/flame.ts): a small hand-made profile whose every number is
-// known, and a real profile captured here through node:inspector.
+// The flame views' model (the merged call tree, src/engine/profile/call-tree.ts, and the views over
+// it, webview/model/flame.ts): a small hand-made profile whose every number is known, and a real
+// profile captured here through node:inspector.
 import * as assert from 'node:assert/strict';
 import { Session } from 'node:inspector';
 import type { ChunkRecord, CpuProfile, ThreadProfile } from '../src/engine/model';
-import {
-  buildFlameData,
-  categorize,
-  differential,
-  functionTable,
-  layoutLeftHeavy,
-  sandwich,
-  searchFrames,
-  slice,
-  stackOf,
-  timeOrder,
-  topSelfFrame,
-  typicalChunks,
-  urlToPath,
-  SAMPLE_PHASES,
-  type FlameData,
-} from '../webview/model/flame';
+import { buildCallTree, functionTable, sliceCallTree, SAMPLE_PHASES } from '../src/engine/profile/call-tree';
+import { categorize, urlToPath } from '../src/engine/profile/frames';
+import { differential, layoutLeftHeavy, sandwich, searchFrames, stackOf, timeOrder, topSelfFrame, typicalChunks, type FlameData } from '../webview/model/flame';
 import { checkProfile } from '../src/engine/profile/check-profile';
 
 const PROC = '/p/proc.js';
@@ -35,7 +22,7 @@ function smallProfile(): CpuProfile {
       { id: 1, callFrame: frame('(root)', ''), children: [2, 6, 7] },
       { id: 2, callFrame: frame('main', `file://${PROC}`, 2), children: [3, 4] },
       { id: 3, callFrame: frame('hot', `file://${PROC}`, 10), children: [5] },
-      { id: 4, callFrame: frame('parseText', 'file:///x/out/src/engine/chunk-parse.js', 64), children: [] },
+      { id: 4, callFrame: frame('parseText', 'file:///x/out/src/engine/worker/chunk-parse.js', 64), children: [] },
       { id: 5, callFrame: frame('hot', `file://${PROC}`, 10), children: [] },
       { id: 6, callFrame: frame('(garbage collector)', ''), children: [] },
       { id: 7, callFrame: frame('(idle)', ''), children: [] },
@@ -65,7 +52,7 @@ const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) 
 const frameNamed = (d: FlameData, name: string) => d.frames.findIndex((f) => f.name === name);
 
 describe('flame model', function () {
-  const data = buildFlameData([{ meta: META, profile: smallProfile() }], CHUNKS, PROC);
+  const data = buildCallTree([{ meta: META, profile: smallProfile() }], CHUNKS, PROC);
 
   it('puts every sample on the run clock with its weight, chunk and phase', function () {
     const th = data.threads[0];
@@ -75,7 +62,7 @@ describe('flame model', function () {
     );
     for (const w of th.weights) close(w, 0.1, 'weight (the last runs to the profile’s end)');
     assert.deepEqual(Array.from(th.chunkOf), [0, 0, 0, 0, -1, 1, -1]);
-    // The engine's attribution (profile-slice.ts): the record's phases in order; outside chunks, idle or overhead.
+    // The engine's attribution (profile/slice.ts): the record's phases in order; outside chunks, idle or overhead.
     assert.deepEqual(Array.from(th.phaseOf, (p) => SAMPLE_PHASES[p]), ['parse', 'compute', 'compute', 'compute', 'overhead', 'compute', 'overhead']);
     assert.equal(data.sampleCount, 7);
   });
@@ -107,7 +94,7 @@ describe('flame model', function () {
   });
 
   it('aggregates self and total time, counting a recursive function once', function () {
-    const s = slice(data);
+    const s = sliceCallTree(data);
     assert.equal(s.samples, 7);
     close(s.ms, 0.7, 'slice ms');
     const rows = functionTable(data, s);
@@ -120,7 +107,7 @@ describe('flame model', function () {
   });
 
   it('lays out left-heavy: heaviest first at every depth', function () {
-    const s = slice(data);
+    const s = sliceCallTree(data);
     const L = layoutLeftHeavy(data, s.total);
     const boxes = Array.from(L.node, (n, k) => ({ name: data.frames[data.trieFrame[n]].name, x0: +L.x0[k].toFixed(6), x1: +L.x1[k].toFixed(6), depth: L.depth[k] }));
     assert.deepEqual(boxes, [
@@ -150,16 +137,16 @@ describe('flame model', function () {
   });
 
   it('slices by chunk and by phase', function () {
-    assert.equal(slice(data, { chunks: [0] }).samples, 4);
-    assert.equal(slice(data, { chunks: [1] }).samples, 1);
-    assert.equal(slice(data, { chunks: [0], phase: 'compute' }).samples, 3);
-    assert.equal(slice(data, { chunks: [0], phase: 'parse' }).samples, 1);
-    assert.equal(slice(data, { phase: 'overhead' }).samples, 2, 'the two samples outside any chunk');
-    assert.equal(slice(data, { threads: [0], chunks: [] }).samples, 0);
+    assert.equal(sliceCallTree(data, { chunks: [0] }).samples, 4);
+    assert.equal(sliceCallTree(data, { chunks: [1] }).samples, 1);
+    assert.equal(sliceCallTree(data, { chunks: [0], phase: 'compute' }).samples, 3);
+    assert.equal(sliceCallTree(data, { chunks: [0], phase: 'parse' }).samples, 1);
+    assert.equal(sliceCallTree(data, { phase: 'overhead' }).samples, 2, 'the two samples outside any chunk');
+    assert.equal(sliceCallTree(data, { threads: [0], chunks: [] }).samples, 0);
   });
 
   it('builds the sandwich: callers above, callees below', function () {
-    const s = slice(data);
+    const s = sliceCallTree(data);
     const hot = sandwich(data, s, frameNamed(data, 'hot'));
     assert.deepEqual(hot.callers.map((c) => [data.frames[c.frame!].name, +c.ms.toFixed(6)]), [['main', 0.4]]);
     assert.deepEqual(hot.callees, [], 'the recursive call is hot itself, not a callee');
@@ -200,7 +187,7 @@ describe('flame model', function () {
     assert.throws(() => checkProfile(bad, '/runs/w1.cpuprofile'), /\/runs\/w1\.cpuprofile is not a V8 CPU profile: 7 samples but 2 timeDeltas/);
     assert.throws(() => checkProfile({ nodes: [] }, 'x.cpuprofile'), /x\.cpuprofile is not a V8 CPU profile: "samples" is missing/);
     const dangling = { ...smallProfile(), samples: [3, 3, 99, 4, 6, 7, 3] };
-    assert.throws(() => buildFlameData([{ meta: META, profile: dangling }], CHUNKS, PROC), /\/tmp\/w1\.cpuprofile: sample 2 names node 99, which does not exist/);
+    assert.throws(() => buildCallTree([{ meta: META, profile: dangling }], CHUNKS, PROC), /\/tmp\/w1\.cpuprofile: sample 2 names node 99, which does not exist/);
   });
 
   it('turns file URLs into paths', function () {
@@ -251,8 +238,8 @@ describe('flame model on a real V8 profile', function () {
     assert.ok(Number.isFinite(sink));
     checkProfile(profile, 'captured');
     const meta: ThreadProfile = { thread: 'main', label: 'main thread', file: '', samples: profile.samples.length, clockOffsetMs: -profile.startTime / 1000, samplingIntervalUs: 100 };
-    const data = buildFlameData([{ meta, profile }], [], __filename);
-    const s = slice(data);
+    const data = buildCallTree([{ meta, profile }], [], __filename);
+    const s = sliceCallTree(data);
     assert.ok(s.samples > 500, `${s.samples} samples in 400 ms at 100 µs`);
     const top = data.frames[topSelfFrame(data, s, { skipIdle: true })];
     assert.equal(top.name, 'flameModelHotLoop');

@@ -2,16 +2,13 @@
 // variant per page, told apart by `kind`) and the messages between a VS Code panel and its page
 // (told apart by `type`). Types only: src/ imports this file, and only this file of webview/, with
 // `import type`, so nothing of the browser code ends up in the extension or the CLI.
-import type { ChunkRecord, CpuProfile, Finding, ProgressEvent, RunReport, ThreadProfile } from '../src/engine/model';
+import type { ChunkRecord, Finding, ProfileInput, ProgressEvent, RunReport } from '../src/engine/model';
 import type { SweepPointSpec, SweepReport } from '../src/engine/model/sweep';
 
 // ── page data
 
-/** A run's CPU profile with its `.cpuprofile` file read, for the flame views. */
-export interface ProfileInput {
-  meta: ThreadProfile;
-  profile: CpuProfile;
-}
+/** A run's CPU profile with its `.cpuprofile` file read, for the flame views (the engine's type, which its call tree is built from). */
+export type { ProfileInput };
 
 /** The run report page: the whole run report plus the engine's diagnosis (when available). */
 export interface RunPageData {

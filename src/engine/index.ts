@@ -16,6 +16,7 @@ export { sampleTimesMs, sampleWeightsMs, samplesInWindows, attributeSamples, sli
 export { mapProfileToSources, inlineSourceMap, decodeMappings, type SourceMapV3 } from './profile/sourcemap';
 export { categorize, CATEGORIES, formatLocation, isCodeFrame, urlMatchesFile, urlToPath, type Category } from './profile/frames';
 export { lineTimings, functionTimings } from './profile/summary';
+export { buildCallTree, sliceCallTree, forEachSample, functionTable, outermost, SAMPLE_PHASES, type CallTree, type Frame, type ThreadSamples, type SliceSpec, type Slice, type FunctionRow, type PhaseGroup } from './profile/call-tree';
 export { runSweep, type SweepOptions, type SweepHooks } from './tune/sweep';
 export { fitCostModel, bestChunkRows, explainModel, runCostSample, type RunCostSample } from './tune/cost-fit';
 export { tune, chooseWorkerCount, findSavedTuning, saveTuning, describeSetting, DEFAULT_TUNING_FILE, type TuneOptions, type TuneHooks } from './tune/tune';

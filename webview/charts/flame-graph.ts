@@ -5,7 +5,8 @@
 // runs, so a million samples draw in a few milliseconds. Wheel zooms, drag pans, click selects,
 // arrows walk the stack (up: caller, down: callee, left/right: neighbours), Enter zooms to the box.
 import { PanZoomCanvas, type View } from './canvas';
-import type { Category, Differential, FlameData, FlameLayout, TimeRows } from '../model/flame';
+import type { Category } from '../../src/engine/profile/frames';
+import type { Differential, FlameData, FlameLayout, TimeRows } from '../model/flame';
 import { GUTTER } from './timeline';
 
 export const ROW_H = 18;

@@ -8,27 +8,19 @@
 import type { ChunkRecord } from '../../src/engine/model';
 import { button, el, type Child, section } from '../dom';
 import { FlameCanvas, type BoxRef, type View } from '../charts/flame-graph';
+import { CATEGORIES } from '../../src/engine/profile/frames';
 import {
-  CATEGORIES,
-  buildFlameData,
-  differential,
+  buildCallTree,
   functionTable,
   forEachSample,
-  layoutLeftHeavy,
-  sandwich,
-  searchFrames,
-  slice,
-  timeOrder,
-  topSelfFrame,
-  typicalChunks,
-  type FlameData,
-  type FlameMode,
+  sliceCallTree,
   type Frame,
   type FunctionRow,
   type PhaseGroup,
   type Slice,
   type SliceSpec,
-} from '../model/flame';
+} from '../../src/engine/profile/call-tree';
+import { differential, layoutLeftHeavy, sandwich, searchFrames, timeOrder, topSelfFrame, typicalChunks, type FlameData, type FlameMode } from '../model/flame';
 import { formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
 import type { Host } from '../host';
 import type { ProfileInput, RunToExtension, RunToWebview } from '../protocol';
@@ -126,7 +118,7 @@ export class FlameView {
     private readonly opts: FlameViewOptions,
   ) {
     this.chunks = opts.model.report.chunks;
-    this.data = buildFlameData(opts.profiles, this.chunks, opts.model.report.summary.processor);
+    this.data = buildCallTree(opts.profiles, this.chunks, opts.model.report.summary.processor);
     this.modeSeg = segmented('modes', MODE_CHOICES, (m) => this.setMode(m));
     this.phaseSeg = segmented('phases', PHASE_CHOICES, (p) => this.setPhase(p));
     this.threadSelect = el('select', { class: 'flame-threads', 'aria-label': 'Threads' });
@@ -255,7 +247,7 @@ export class FlameView {
     markSeg(this.modeSeg, this.mode);
     markSeg(this.phaseSeg, this.phase);
     const spec = this.spec();
-    this.current = slice(this.data, spec);
+    this.current = sliceCallTree(this.data, spec);
     this.table = functionTable(this.data, this.current);
     this.canvasBox.hidden = this.mode === 'sandwich';
     this.sandwichBox.hidden = this.mode !== 'sandwich';

@@ -5,7 +5,8 @@ import type { Strategy } from '../../src/engine/model';
 import type { Prediction } from '../../src/engine/tune/cost-model';
 import type { View } from '../charts/canvas';
 import type { ChartStats } from '../charts/sweep-chart';
-import type { FlameMode, PhaseGroup } from '../model/flame';
+import type { PhaseGroup } from '../../src/engine/profile/call-tree';
+import type { FlameMode } from '../model/flame';
 import type { SweepSettings } from '../protocol';
 
 /** What tests may read from the page (read-only). */

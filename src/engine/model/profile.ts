@@ -56,6 +56,12 @@ export interface LoadedProfile {
   profile: CpuProfile;
 }
 
+/** A thread's profile with its `.cpuprofile` read: what the merged call tree is built from (the flame views get these in their page data). */
+export interface ProfileInput {
+  meta: ThreadProfile;
+  profile: CpuProfile;
+}
+
 /** Self time of one source line of one file (1-based line), summed over threads. */
 export interface LineTiming {
   line: number;

@@ -1,12 +1,12 @@
 // What the editor and the CLI show from a run's CPU profiles: self time per source line of one
 // file, and per function self/total time with its spread across chunks. Pure, no Node imports
 // (the webview and the VS Code face take the same numbers).
-import { attributeSamples, sampleWeightsMs } from './slice';
+import { sampleWeightsMs } from './slice';
+import { buildCallTree, forEachSample, functionTable, sliceCallTree } from './call-tree';
 import { median } from '../base/stats';
 import { isCodeFrame, urlMatchesFile } from './frames';
-import type { CpuCallFrame, CpuProfile, FunctionTiming, LineTiming, LoadedProfile } from '../model/profile';
+import type { CpuProfile, FunctionTiming, LineTiming, LoadedProfile } from '../model/profile';
 import type { ChunkRecord } from '../model';
-
 
 function selfMsByNode(profile: CpuProfile): Map<number, number> {
   const weights = sampleWeightsMs(profile);
@@ -39,79 +39,59 @@ export function lineTimings(profiles: LoadedProfile[], file: string): LineTiming
   return [...byLine.values()].sort((a, b) => a.line - b.line);
 }
 
-function functionKey(frame: CpuCallFrame): string {
-  return `${frame.functionName}\u0000${frame.url}\u0000${frame.lineNumber}\u0000${frame.columnNumber}`;
-}
-
 /**
  * Self and total time of every function over all profiles, largest self time first. With the
  * run's chunk records, each worker's samples are attributed to chunks, giving every function's
- * median and worst chunk.
+ * median and worst chunk. Self and total come from the merged call tree's function table, the
+ * numbers the flame view's table shows for the whole run.
  */
 export function functionTimings(profiles: LoadedProfile[], records: ChunkRecord[] = []): FunctionTiming[] {
-  interface Acc {
-    frame: CpuCallFrame;
-    selfMs: number;
-    totalMs: number;
-    samples: number;
-    perChunk: Map<number, number>;
-  }
-  const functions = new Map<string, Acc>();
-  const profiledChunks = new Set<number>();
-  for (const { thread, profile } of profiles) {
-    const parent = new Map<number, number>();
-    const keyOf = new Map<number, string>();
-    for (const node of profile.nodes) {
-      for (const child of node.children ?? []) parent.set(child, node.id);
-      const key = functionKey(node.callFrame);
-      keyOf.set(node.id, key);
-      if (!functions.has(key)) functions.set(key, { frame: node.callFrame, selfMs: 0, totalMs: 0, samples: 0, perChunk: new Map() });
-    }
-    const weights = sampleWeightsMs(profile);
-    const mine = typeof thread.thread === 'number' ? records.filter((r) => r.workerId === thread.thread) : [];
-    for (const r of mine) profiledChunks.add(r.index);
-    const attribution = mine.length ? attributeSamples(profile, thread.clockOffsetMs, mine) : undefined;
-    for (let i = 0; i < profile.samples.length; i++) {
-      const leaf = profile.samples[i];
-      const self = functions.get(keyOf.get(leaf)!)!;
-      self.selfMs += weights[i];
-      self.samples++;
-      const chunk = attribution?.[i].chunk ?? -1;
-      if (chunk >= 0) self.perChunk.set(chunk, (self.perChunk.get(chunk) ?? 0) + weights[i]);
-      // Total time: every function on the stack once, however often it recurses.
-      const seen = new Set<string>();
-      for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
-        const key = keyOf.get(id)!;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        functions.get(key)!.totalMs += weights[i];
-      }
-    }
-  }
+  const tree = buildCallTree(
+    profiles.map(({ thread, profile }) => ({ meta: thread, profile })),
+    records,
+    '',
+  );
+  // Per function: the samples it is the leaf of, and its self time per chunk (by array index into records).
+  const samples = new Int32Array(tree.frames.length);
+  const perChunk = tree.frames.map(() => new Map<number, number>());
+  forEachSample(tree, {}, (ti, i) => {
+    const th = tree.threads[ti];
+    const leaf = th.leaves[i];
+    if (leaf < 0) return;
+    const frame = tree.trieFrame[leaf];
+    samples[frame]++;
+    const chunk = th.chunkOf[i];
+    if (chunk >= 0) perChunk[frame].set(chunk, (perChunk[frame].get(chunk) ?? 0) + th.weights[i]);
+  });
+  // The median runs over every chunk of the profiled workers: a chunk without the function counts 0.
+  const workers = new Set(profiles.map((p) => p.thread.thread).filter((t) => t !== 'main'));
+  const profiledChunks = records.flatMap((r, i) => (workers.has(r.workerId) ? [i] : []));
   const result: FunctionTiming[] = [];
-  for (const acc of functions.values()) {
-    if (!isCodeFrame(acc.frame.functionName) || (acc.selfMs === 0 && acc.totalMs === 0)) continue;
+  for (const row of functionTable(tree, sliceCallTree(tree))) {
+    const frame = tree.frames[row.frame];
+    if (!isCodeFrame(frame.name)) continue;
     let worstChunk: number | undefined;
     let worstChunkSelfMs = 0;
-    for (const [chunk, ms] of acc.perChunk) {
+    for (const [chunk, ms] of perChunk[row.frame]) {
       if (ms > worstChunkSelfMs) {
-        worstChunk = chunk;
+        worstChunk = records[chunk].index;
         worstChunkSelfMs = ms;
       }
     }
-    const perChunk = [...profiledChunks].map((c) => acc.perChunk.get(c) ?? 0);
+    const chunkSelf = profiledChunks.map((c) => perChunk[row.frame].get(c) ?? 0);
     result.push({
-      functionName: acc.frame.functionName || '(anonymous)',
-      url: acc.frame.url,
-      line: acc.frame.lineNumber + 1,
-      column: acc.frame.columnNumber + 1,
-      selfMs: acc.selfMs,
-      totalMs: acc.totalMs,
-      samples: acc.samples,
-      medianChunkSelfMs: perChunk.length > 0 ? median(perChunk) : 0,
+      functionName: frame.name,
+      url: frame.url,
+      line: frame.line,
+      column: frame.column,
+      selfMs: row.self,
+      totalMs: row.total,
+      samples: samples[row.frame],
+      medianChunkSelfMs: chunkSelf.length > 0 ? median(chunkSelf) : 0,
       worstChunk,
       worstChunkSelfMs,
     });
   }
-  return result.sort((a, b) => b.selfMs - a.selfMs);
+  // functionTable's order: largest self first (ties: larger total, then the frame met first).
+  return result;
 }
