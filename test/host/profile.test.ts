@@ -53,7 +53,7 @@ describe('Chunkscope profiling in the editor', function () {
     }, 'line timings on the processor');
     const hottest = [...texts.entries()].sort((a, b) => parseFloat(b[1]) - parseFloat(a[1]))[0];
     assert.equal(hottest[0], HOT_LINE, `the hot line carries the largest self time (${JSON.stringify([...texts])})`);
-    assert.match(hottest[1], /ms self · .+µs\/row · \d+%/);
+    assert.match(hottest[1], /ms self · .+µs\/row · [\d.]+ %/);
     assert.equal(api.lineTimingsShown(), true);
 
     // Code lens above processRow, with the measured per-row cost.

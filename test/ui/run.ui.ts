@@ -93,7 +93,7 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
       assert.match(text, new RegExp(`^${label}\\s`, 'm'), `summary line "${label}" in\n${text}`);
     }
     assert.match(text, /^rows\s+300$/m);
-    assert.match(text, /^chunks\s+\d+, 4\.0 KB per chunk$/m, 'the workspace setting chunkscope.chunkBytes is used');
+    assert.match(text, /^chunks\s+\d+, 4 KiB per chunk$/m, 'the workspace setting chunkscope.chunkBytes is used');
     const shot = await suite.wb.screenshot('run-summary');
     // The README's picture: written when missing or when asked for, so test runs don't keep changing a committed file.
     const readmeShot = path.join(ROOT, 'media', 'screenshots', 'run-summary.png');
