@@ -17,7 +17,12 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const PROCESSOR = path.join(root, 'examples/processors/sum-of-squares.js');
 
 function parseArgs(argv) {
-  const opts = { base: readFileSync(path.join(root, 'bench/baseline-rev'), 'utf8').trim(), rows: 1_000_000, pairs: 7, workers: 2 };
+  const opts = {
+    base: readFileSync(path.join(root, 'bench/baseline-rev'), 'utf8').trim(),
+    rows: 1_000_000,
+    pairs: 7,
+    workers: 2,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in opts)) {
@@ -46,7 +51,18 @@ const median = (xs) => {
 
 async function runOnce(cliRoot, data, out, workers) {
   rmSync(out, { force: true });
-  const args = [path.join(cliRoot, 'dist/cli.js'), 'run', data, '--processor', PROCESSOR, '--workers', String(workers), '--out', out, '--json'];
+  const args = [
+    path.join(cliRoot, 'dist/cli.js'),
+    'run',
+    data,
+    '--processor',
+    PROCESSOR,
+    '--workers',
+    String(workers),
+    '--out',
+    out,
+    '--json',
+  ];
   const m = await measure(process.execPath, args, { cwd: cliRoot, timeoutMs: 300_000 });
   const report = m.code === 0 ? lastJson(m.stdout) : undefined;
   if (!report) throw new Error(`${cliRoot}: exit ${m.code}\n${(m.stderr || m.stdout).slice(-2000)}`);
@@ -65,7 +81,9 @@ async function main() {
   const baseDir = buildBase(opts.base);
   try {
     console.log(`machine: ${os.cpus()[0]?.model}, ${os.cpus().length} cores, Node ${process.version}`);
-    console.log(`input: ${path.relative(root, data)} (${opts.rows.toLocaleString('en')} rows), default job, ${opts.workers} workers, --out; ${opts.pairs} alternating pairs after one warm-up each`);
+    console.log(
+      `input: ${path.relative(root, data)} (${opts.rows.toLocaleString('en')} rows), default job, ${opts.workers} workers, --out; ${opts.pairs} alternating pairs after one warm-up each`,
+    );
     const variants = [
       { name: `base ${rev}`, dir: baseDir, wall: [], rows: 0 },
       { name: `this tree (${head})`, dir: root, wall: [], rows: 0 },
@@ -83,7 +101,10 @@ async function main() {
     const [base, mine] = variants;
     if (base.rows !== mine.rows) throw new Error(`row counts differ: ${base.rows} vs ${mine.rows}`);
     const ratio = median(mine.wall) / median(base.wall);
-    for (const v of variants) console.log(`  ${v.name.padEnd(24)} median ${median(v.wall).toFixed(0)} ms  (runs: ${v.wall.map((w) => w.toFixed(0)).join(', ')})`);
+    for (const v of variants)
+      console.log(
+        `  ${v.name.padEnd(24)} median ${median(v.wall).toFixed(0)} ms  (runs: ${v.wall.map((w) => w.toFixed(0)).join(', ')})`,
+      );
     console.log(`  this tree / base: ${ratio.toFixed(3)} (below 1 is faster; the VM's own spread is 5–20 %)`);
     const resultsDir = path.join(root, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });

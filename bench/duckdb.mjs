@@ -26,7 +26,13 @@ const wallMs = performance.now() - started;
 connection.closeSync();
 instance.closeSync();
 
-console.log(JSON.stringify({
-  design: 'duckdb', threads, rows: Number(row.rows), total: Number(row.total), wallMs,
-  peakRssBytes: process.resourceUsage().maxRSS * 1024, // maxRSS is in KiB
-}));
+console.log(
+  JSON.stringify({
+    design: 'duckdb',
+    threads,
+    rows: Number(row.rows),
+    total: Number(row.total),
+    wallMs,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024, // maxRSS is in KiB
+  }),
+);

@@ -48,7 +48,9 @@ function readPrefix(file, rows) {
 
 /** The cheapest way we know to make the rows: one constructor, the header's keys in order (one hidden class), as row-shape.ts does. */
 export function rowClass(header) {
-  return new Function(`return function Row(f) {\n${header.map((name, i) => `this[${JSON.stringify(name)}] = f[${i}];`).join('\n')}\n};`)();
+  return new Function(
+    `return function Row(f) {\n${header.map((name, i) => `this[${JSON.stringify(name)}] = f[${i}];`).join('\n')}\n};`,
+  )();
 }
 
 /** The engine's own output encoding (chunk-worker.ts): one JSON.stringify per chunk of numbers, commas made line feeds in its bytes. */

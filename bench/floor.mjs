@@ -61,10 +61,21 @@ const buildMs = best(5, () => {
 for (let r = 0; r < rows.length; r += 9973) {
   const start = spans[r * width * 2]; // the row's first field starts its line
   const line = text.slice(start, text.indexOf('\n', start));
-  const expected = [line.slice(0, line.indexOf(',')), line.slice(line.indexOf('"') + 1, line.lastIndexOf('"')), ...line.slice(line.lastIndexOf('"') + 2).split(',')];
+  const expected = [
+    line.slice(0, line.indexOf(',')),
+    line.slice(line.indexOf('"') + 1, line.lastIndexOf('"')),
+    ...line.slice(line.lastIndexOf('"') + 2).split(','),
+  ];
   header.forEach((name, i) => {
     if (rows[r][name] !== expected[i]) throw new Error(`row ${r + 1}: field ${name} cut wrongly`);
   });
 }
 if (built !== rows.length) throw new Error('rows lost');
-console.log(JSON.stringify({ rows: rows.length, userUsPerRow: (userMs * 1000) / rows.length, encodeUsPerRow: (encodeMs * 1000) / rows.length, buildUsPerRow: (buildMs * 1000) / rows.length }));
+console.log(
+  JSON.stringify({
+    rows: rows.length,
+    userUsPerRow: (userMs * 1000) / rows.length,
+    encodeUsPerRow: (encodeMs * 1000) / rows.length,
+    buildUsPerRow: (buildMs * 1000) / rows.length,
+  }),
+);

@@ -16,7 +16,8 @@ const require = createRequire(import.meta.url);
 const { runDataset } = require(path.join(root, 'dist/engine.js'));
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
+const option = (name, fallback) =>
+  args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback;
 const rows = option('rows', 2_000_000);
 const repeats = option('repeats', 5);
 const BATCH_MS = 100; // the panel's batching interval (src/extension/report-panel.ts)
@@ -76,7 +77,12 @@ const result = {
 };
 console.log(`machine: ${result.machine}\ninput:   ${result.input}; median of ${repeats}, alternating\n`);
 console.log(`without live feed  ${(plainMs / 1000).toFixed(3)} s`);
-console.log(`with live feed     ${(liveMs / 1000).toFixed(3)} s   (${result.messagesPerRun} messages, ${result.messageKiBPerRun} KiB per run)`);
+console.log(
+  `with live feed     ${(liveMs / 1000).toFixed(3)} s   (${result.messagesPerRun} messages, ${result.messageKiBPerRun} KiB per run)`,
+);
 console.log(`slowdown           ${(result.slowdown * 100).toFixed(1)} %   (bar: ≤ 3 %)`);
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-writeFileSync(path.join(root, 'bench/results', `live-overhead-${new Date().toISOString().slice(0, 10)}.json`), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(
+  path.join(root, 'bench/results', `live-overhead-${new Date().toISOString().slice(0, 10)}.json`),
+  JSON.stringify(result, null, 2) + '\n',
+);

@@ -14,7 +14,12 @@ const hasGnuTime = existsSync(GNU_TIME);
 const running = new Set();
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    for (const pid of running) try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+    for (const pid of running)
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     process.exit(130);
   });
 }
@@ -35,10 +40,16 @@ export function measure(cmd, args, { cwd, timeoutMs = 0 } = {}) {
     const child = spawn(bin, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running.add(child.pid);
     let timedOut = false;
-    const timer = timeoutMs > 0 && setTimeout(() => {
-      timedOut = true;
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-    }, timeoutMs);
+    const timer =
+      timeoutMs > 0 &&
+      setTimeout(() => {
+        timedOut = true;
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }, timeoutMs);
     const out = [];
     const err = [];
     child.stdout.on('data', (b) => out.push(b));
@@ -55,9 +66,13 @@ export function measure(cmd, args, { cwd, timeoutMs = 0 } = {}) {
       }
       if (dir) rmSync(dir, { recursive: true, force: true });
       resolve({
-        code: code ?? (signal ? 128 : 1), signal,
-        stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
-        outerMs, peakRssBytes, timedOut,
+        code: code ?? (signal ? 128 : 1),
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        outerMs,
+        peakRssBytes,
+        timedOut,
       });
     });
   });
@@ -69,8 +84,16 @@ export function lastJson(stdout) {
   for (const line of lines) {
     const t = line.trim();
     if (!t.startsWith('{')) continue;
-    try { return JSON.parse(t); } catch { /* not this line */ }
+    try {
+      return JSON.parse(t);
+    } catch {
+      /* not this line */
+    }
   }
   // The CLI may pretty-print its --json document over several lines.
-  try { return JSON.parse(stdout); } catch { return undefined; }
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    return undefined;
+  }
 }

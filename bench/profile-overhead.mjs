@@ -17,7 +17,9 @@ const option = (name, fallback) => {
   if (!args.includes(`--${name}`)) return fallback;
   const value = Number(args[args.indexOf(`--${name}`) + 1]);
   if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} needs a whole number ≥ 1\nusage: node bench/profile-overhead.mjs [--rows N] [--repeats N] [--workers N]`);
+    console.error(
+      `--${name} needs a whole number ≥ 1\nusage: node bench/profile-overhead.mjs [--rows N] [--repeats N] [--workers N]`,
+    );
     process.exit(2);
   }
   return value;
@@ -46,11 +48,21 @@ async function once(profiled, i) {
   if (profiled) runArgs.push('--profile', '--profile-dir', profileDir);
   const m = await measure(process.execPath, runArgs, { cwd: root, timeoutMs: 300_000 });
   const report = m.code === 0 ? lastJson(m.stdout) : undefined;
-  if (!report) throw new Error(`${profiled ? 'profiled' : 'plain'} run failed (exit ${m.code}):\n${(m.stderr || m.stdout).slice(-2000)}`);
-  const profileBytes = profiled ? readdirSync(profileDir).reduce((n, f) => n + statSync(path.join(profileDir, f)).size, 0) : 0;
+  if (!report)
+    throw new Error(
+      `${profiled ? 'profiled' : 'plain'} run failed (exit ${m.code}):\n${(m.stderr || m.stdout).slice(-2000)}`,
+    );
+  const profileBytes = profiled
+    ? readdirSync(profileDir).reduce((n, f) => n + statSync(path.join(profileDir, f)).size, 0)
+    : 0;
   rmSync(out, { force: true });
   rmSync(profileDir, { recursive: true, force: true });
-  return { wallMs: report.summary.wallMs, rowsPerSecond: report.summary.rowsPerSecond, profiles: report.profiles?.length ?? 0, profileBytes };
+  return {
+    wallMs: report.summary.wallMs,
+    rowsPerSecond: report.summary.rowsPerSecond,
+    profiles: report.profiles?.length ?? 0,
+    profileBytes,
+  };
 }
 
 const plain = [];
@@ -71,16 +83,31 @@ const result = {
   input: `${path.relative(root, data)} (${rows.toLocaleString('en-US')} rows, ${(statSync(data).size / 1e6).toFixed(0)} MB), sum-of-squares.js, byte-range, ${workers} workers, --out`,
   repeats,
   plain: { wallMs: median(plain.map((r) => r.wallMs)), rowsPerSecond: plainRate },
-  profiled: { wallMs: median(profiled.map((r) => r.wallMs)), rowsPerSecond: profiledRate, files: profiled[0].profiles, kib: Math.round(median(profiled.map((r) => r.profileBytes)) / 1024) },
+  profiled: {
+    wallMs: median(profiled.map((r) => r.wallMs)),
+    rowsPerSecond: profiledRate,
+    files: profiled[0].profiles,
+    kib: Math.round(median(profiled.map((r) => r.profileBytes)) / 1024),
+  },
   throughputRatio: profiledRate / plainRate,
   bar: BAR,
 };
-const row = (label, r, extra = '') => `${label.padEnd(20)}${(r.wallMs / 1000).toFixed(3).padStart(8)}  ${Math.round(r.rowsPerSecond).toLocaleString('en-US').padStart(11)}${extra}`;
+const row = (label, r, extra = '') =>
+  `${label.padEnd(20)}${(r.wallMs / 1000).toFixed(3).padStart(8)}  ${Math.round(r.rowsPerSecond).toLocaleString('en-US').padStart(11)}${extra}`;
 console.log(`machine: ${result.machine}\ninput:   ${result.input}; median of ${repeats}, alternating\n`);
 console.log(`${'run'.padEnd(20)}${'wall s'.padStart(8)}  ${'rows/s'.padStart(11)}`);
 console.log(row('without --profile', result.plain));
-console.log(row('with --profile', result.profiled, `   (${result.profiled.files} .cpuprofile files, ${result.profiled.kib} KiB)`));
-console.log(`each run, wall s      plain ${plain.map((r) => (r.wallMs / 1000).toFixed(2)).join(' ')} | profiled ${profiled.map((r) => (r.wallMs / 1000).toFixed(2)).join(' ')}`);
-console.log(`throughput ratio    ${result.throughputRatio.toFixed(3)}   (bar: ≥ ${BAR}${result.throughputRatio >= BAR ? ', met' : ', MISSED'})`);
+console.log(
+  row('with --profile', result.profiled, `   (${result.profiled.files} .cpuprofile files, ${result.profiled.kib} KiB)`),
+);
+console.log(
+  `each run, wall s      plain ${plain.map((r) => (r.wallMs / 1000).toFixed(2)).join(' ')} | profiled ${profiled.map((r) => (r.wallMs / 1000).toFixed(2)).join(' ')}`,
+);
+console.log(
+  `throughput ratio    ${result.throughputRatio.toFixed(3)}   (bar: ≥ ${BAR}${result.throughputRatio >= BAR ? ', met' : ', MISSED'})`,
+);
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-writeFileSync(path.join(root, 'bench/results', `profile-overhead-${new Date().toISOString().slice(0, 10)}.json`), JSON.stringify(result, null, 2) + '\n');
+writeFileSync(
+  path.join(root, 'bench/results', `profile-overhead-${new Date().toISOString().slice(0, 10)}.json`),
+  JSON.stringify(result, null, 2) + '\n',
+);

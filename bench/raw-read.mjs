@@ -9,7 +9,7 @@ const started = performance.now();
 const fd = openSync(file, 'r');
 const buf = Buffer.allocUnsafe(1 << 20);
 let bytes = 0;
-for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) bytes += n;
+for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) bytes += n;
 closeSync(fd);
 const wallMs = performance.now() - started;
 console.log(JSON.stringify({ design: 'raw-read', bytes, wallMs, peakRssBytes: process.resourceUsage().maxRSS * 1024 }));

@@ -9,11 +9,17 @@ export async function referenceSum(file) {
   let total = 0;
   let header = true;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    if (header) { header = false; continue; }
+    if (header) {
+      header = false;
+      continue;
+    }
     if (line === '') continue;
     const fields = line.split(',');
     let s = 0;
-    for (let i = fields.length - 8; i < fields.length; i++) { const x = Number(fields[i]); s += x * x; }
+    for (let i = fields.length - 8; i < fields.length; i++) {
+      const x = Number(fields[i]);
+      s += x * x;
+    }
     total += s;
     rows++;
   }

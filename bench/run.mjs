@@ -78,12 +78,18 @@ async function runChild(label, cmd, args, inputRows) {
     console.log(`  ${label}: FAILED (${why})`);
     return undefined;
   }
-  return { report, peakRssBytes: Math.max(report.peakRssBytes ?? report.summary?.peakRssBytes ?? 0, m.peakRssBytes ?? 0) };
+  return {
+    report,
+    peakRssBytes: Math.max(report.peakRssBytes ?? report.summary?.peakRssBytes ?? 0, m.peakRssBytes ?? 0),
+  };
 }
 
 function check(label, got, expected) {
   const ok = got.rows === expected.rows && agrees(got.total, expected.total);
-  if (!ok) problems.push(`${label}: got ${got.rows} rows, total ${got.total}; expected ${expected.rows} rows, total ${expected.total}`);
+  if (!ok)
+    problems.push(
+      `${label}: got ${got.rows} rows, total ${got.total}; expected ${expected.rows} rows, total ${expected.total}`,
+    );
   return ok;
 }
 
@@ -103,19 +109,35 @@ async function run({ rows, repeats }) {
   const prefix = rows > PREFIX_ROWS ? await ensureData(PREFIX_ROWS) : data;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-bench-'));
   const outFile = path.join(tmp, 'out.ndjson');
-  const expected = new Map([[data.file, await referenceSum(data.file)], [prefix.file, await referenceSum(prefix.file)]]);
+  const expected = new Map([
+    [data.file, await referenceSum(data.file)],
+    [prefix.file, await referenceSum(prefix.file)],
+  ]);
   const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-  const pythonVersion = python.status === 0 ? (python.stdout || python.stderr).trim().replace(/^Python /, '') : undefined;
+  const pythonVersion =
+    python.status === 0 ? (python.stdout || python.stderr).trim().replace(/^Python /, '') : undefined;
 
   const machine = {
-    cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, ramBytes: os.totalmem(),
-    node: process.version, python: pythonVersion ?? 'absent', os: `${os.type()} ${os.release()}`, hostname: os.hostname(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    ramBytes: os.totalmem(),
+    node: process.version,
+    python: pythonVersion ?? 'absent',
+    os: `${os.type()} ${os.release()}`,
+    hostname: os.hostname(),
   };
   machine.loadAverageAtStart = os.loadavg()[0];
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${fmtBytes(machine.ramBytes)} RAM, Node ${machine.node}, Python ${machine.python}`);
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${fmtBytes(machine.ramBytes)} RAM, Node ${machine.node}, Python ${machine.python}`,
+  );
   // Other work on the machine skews the multi-worker rows most: say so rather than hide it.
-  if (machine.loadAverageAtStart > 0.5) console.log(`warning: load average ${machine.loadAverageAtStart.toFixed(2)} before the bench started; figures will be noisy`);
-  console.log(`input:   ${rel(data.file)}: ${data.rows.toLocaleString('en')} rows, ${data.bytes.toLocaleString('en')} bytes; best of ${repeats}\n`);
+  if (machine.loadAverageAtStart > 0.5)
+    console.log(
+      `warning: load average ${machine.loadAverageAtStart.toFixed(2)} before the bench started; figures will be noisy`,
+    );
+  console.log(
+    `input:   ${rel(data.file)}: ${data.rows.toLocaleString('en')} rows, ${data.bytes.toLocaleString('en')} bytes; best of ${repeats}\n`,
+  );
 
   const table = [];
   const sweeps = [];
@@ -132,18 +154,41 @@ async function run({ rows, repeats }) {
 
   try {
     // (1) The floor.
-    add(await bestOf(repeats, async () => {
-      const c = await runChild('raw read', process.execPath, ['bench/raw-read.mjs', data.file], data.rows);
-      return c && { design: 'raw read (floor)', rows: data.rows, bytes: c.report.bytes, wallMs: c.report.wallMs, peakRssBytes: c.peakRssBytes };
-    }));
+    add(
+      await bestOf(repeats, async () => {
+        const c = await runChild('raw read', process.execPath, ['bench/raw-read.mjs', data.file], data.rows);
+        return (
+          c && {
+            design: 'raw read (floor)',
+            rows: data.rows,
+            bytes: c.report.bytes,
+            wallMs: c.report.wallMs,
+            peakRssBytes: c.peakRssBytes,
+          }
+        );
+      }),
+    );
 
     // (2)–(4) Chunkscope through its CLI, one child per run.
     // `total`: the processor folds everything to one number (combine) and nothing is written, like DuckDB's sum.
-    const chunkscope = ({ design, input = data, processor = PROC.rows, strategy = 'byte-range', workers, chunk, total = false }) =>
+    const chunkscope =
+      ({ design, input = data, processor = PROC.rows, strategy = 'byte-range', workers, chunk, total = false }) =>
       async (verify) => {
         rmSync(outFile, { force: true });
-        const args = [CLI, 'run', input.file, '--processor', processor, '--strategy', strategy, '--workers', String(workers),
-          ...(chunk ? [chunk.flag, String(chunk.value)] : []), ...(total ? [] : ['--out', outFile]), '--json'];
+        const args = [
+          CLI,
+          'run',
+          input.file,
+          '--processor',
+          processor,
+          '--strategy',
+          strategy,
+          '--workers',
+          String(workers),
+          ...(chunk ? [chunk.flag, String(chunk.value)] : []),
+          ...(total ? [] : ['--out', outFile]),
+          '--json',
+        ];
         const label = `${design} (${workers} worker${workers > 1 ? 's' : ''}${chunk ? ', ' + chunk.label : ''})`;
         const c = await runChild(label, process.execPath, args, input.rows);
         if (!c) return undefined;
@@ -151,11 +196,25 @@ async function run({ rows, repeats }) {
         const got = total ? { rows: s.rows, total: c.report.result } : await sumOutFile(outFile);
         if (verify && !check(label, got, expected.get(input.file))) return undefined;
         return {
-          design, workers, chunk: chunk?.label ?? (strategy === 'per-row' ? '1 row' : `default (${s.chunks} chunks)`), rows: s.rows, bytes: input.bytes, wallMs: s.wallMs,
-          peakRssBytes: c.peakRssBytes, overheadShare: s.overheadShare, strategy,
+          design,
+          workers,
+          chunk: chunk?.label ?? (strategy === 'per-row' ? '1 row' : `default (${s.chunks} chunks)`),
+          rows: s.rows,
+          bytes: input.bytes,
+          wallMs: s.wallMs,
+          peakRssBytes: c.peakRssBytes,
+          overheadShare: s.overheadShare,
+          strategy,
           // Worker time is the processing phase on every worker, as in the engine's overheadShare.
-          encodeShare: s.encodeMs / (s.processingMs * s.workers), idleShare: s.idleShare,
-          engine: { rowsPerSecond: s.rowsPerSecond, processingMs: s.processingMs, startupMs: s.startupMs, chunks: s.chunks, repairedChunks: s.repairedChunks },
+          encodeShare: s.encodeMs / (s.processingMs * s.workers),
+          idleShare: s.idleShare,
+          engine: {
+            rowsPerSecond: s.rowsPerSecond,
+            processingMs: s.processingMs,
+            startupMs: s.startupMs,
+            chunks: s.chunks,
+            repairedChunks: s.repairedChunks,
+          },
         };
       };
 
@@ -167,72 +226,150 @@ async function run({ rows, repeats }) {
       }
 
       for (const workers of [1, 2]) {
-        add(await bestOf(repeats, chunkscope({ design: `chunkscope per-row (prefix ${fmtRows(prefix.rows)} rows)`, input: prefix, strategy: 'per-row', workers })));
+        add(
+          await bestOf(
+            repeats,
+            chunkscope({
+              design: `chunkscope per-row (prefix ${fmtRows(prefix.rows)} rows)`,
+              input: prefix,
+              strategy: 'per-row',
+              workers,
+            }),
+          ),
+        );
       }
       for (const [strategy, sizes] of Object.entries(SWEEP)) {
         for (const workers of [1, 2]) {
           // One checked run per size, then the remaining repeats at the best size only.
           const tried = [];
-          for (const chunk of sizes) tried.push(await chunkscope({ design: `chunkscope ${strategy}`, strategy, workers, chunk })(true));
-          sweeps.push({ strategy, workers, wallMsBySize: Object.fromEntries(sizes.map((c, i) => [c.label, tried[i]?.wallMs ?? null])) });
+          for (const chunk of sizes)
+            tried.push(await chunkscope({ design: `chunkscope ${strategy}`, strategy, workers, chunk })(true));
+          sweeps.push({
+            strategy,
+            workers,
+            wallMsBySize: Object.fromEntries(sizes.map((c, i) => [c.label, tried[i]?.wallMs ?? null])),
+          });
           if (tried.some((t) => !t)) continue;
           const first = tried.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
           const chunk = sizes[tried.indexOf(first)];
-          const rest = repeats > 1 ? await bestOf(repeats - 1, chunkscope({ design: `chunkscope ${strategy}`, strategy, workers, chunk })) : undefined;
+          const rest =
+            repeats > 1
+              ? await bestOf(repeats - 1, chunkscope({ design: `chunkscope ${strategy}`, strategy, workers, chunk }))
+              : undefined;
           add({ ...(rest && rest.wallMs < first.wallMs ? rest : first), chunk: `${chunk.label} (best)` });
         }
       }
       for (const workers of [1, 2]) {
-        add(await bestOf(repeats, chunkscope({ design: 'chunkscope columnar (byte-range)', processor: PROC.columns, workers })));
+        add(
+          await bestOf(
+            repeats,
+            chunkscope({ design: 'chunkscope columnar (byte-range)', processor: PROC.columns, workers }),
+          ),
+        );
       }
       for (const workers of [1, 2]) {
-        add(await bestOf(repeats, chunkscope({ design: 'chunkscope columnar total (no --out)', processor: PROC.columnsTotal, workers, total: true })));
+        add(
+          await bestOf(
+            repeats,
+            chunkscope({
+              design: 'chunkscope columnar total (no --out)',
+              processor: PROC.columnsTotal,
+              workers,
+              total: true,
+            }),
+          ),
+        );
       }
     }
 
     // (5) The article's designs, in Python.
     if (pythonVersion) {
-      const designs = [['single', 'python: one process, csv.reader', 1], ['pool', 'python: Pool.map over rows', 2],
-        ['queue', 'python: Queue of 1,000-row chunks', 2]];
+      const designs = [
+        ['single', 'python: one process, csv.reader', 1],
+        ['pool', 'python: Pool.map over rows', 2],
+        ['queue', 'python: Queue of 1,000-row chunks', 2],
+      ];
       for (const [name, design, workers] of designs) {
-        add(await bestOf(repeats, async (verify) => {
-          const c = await runChild(design, 'python3', ['bench/python/seed_designs.py', name, data.file, '--processes', '2', '--chunksize', '1000'], data.rows);
-          if (!c || (verify && !check(design, c.report, expected.get(data.file)))) return undefined;
-          return { design, workers, chunk: name === 'queue' ? '1k rows' : name === 'pool' ? 'map default' : '—', rows: c.report.rows, bytes: data.bytes, wallMs: c.report.wallMs, peakRssBytes: c.peakRssBytes, isPython: true };
-        }));
+        add(
+          await bestOf(repeats, async (verify) => {
+            const c = await runChild(
+              design,
+              'python3',
+              ['bench/python/seed_designs.py', name, data.file, '--processes', '2', '--chunksize', '1000'],
+              data.rows,
+            );
+            if (!c || (verify && !check(design, c.report, expected.get(data.file)))) return undefined;
+            return {
+              design,
+              workers,
+              chunk: name === 'queue' ? '1k rows' : name === 'pool' ? 'map default' : '—',
+              rows: c.report.rows,
+              bytes: data.bytes,
+              wallMs: c.report.wallMs,
+              peakRssBytes: c.peakRssBytes,
+              isPython: true,
+            };
+          }),
+        );
       }
     } else {
-      console.log('  python3 not found: the article\'s designs are skipped');
+      console.log("  python3 not found: the article's designs are skipped");
     }
 
     // (6) DuckDB.
     for (const threads of [1, 2]) {
-      add(await bestOf(repeats, async (verify) => {
-        const c = await runChild(`duckdb ${threads} threads`, process.execPath, ['bench/duckdb.mjs', data.file, '--threads', String(threads)], data.rows);
-        if (!c || (verify && !check(`duckdb ${threads} threads`, c.report, expected.get(data.file)))) return undefined;
-        return { design: 'duckdb read_csv + sum', workers: threads, chunk: '—', rows: c.report.rows, bytes: data.bytes, wallMs: c.report.wallMs, peakRssBytes: c.peakRssBytes };
-      }));
+      add(
+        await bestOf(repeats, async (verify) => {
+          const c = await runChild(
+            `duckdb ${threads} threads`,
+            process.execPath,
+            ['bench/duckdb.mjs', data.file, '--threads', String(threads)],
+            data.rows,
+          );
+          if (!c || (verify && !check(`duckdb ${threads} threads`, c.report, expected.get(data.file))))
+            return undefined;
+          return {
+            design: 'duckdb read_csv + sum',
+            workers: threads,
+            chunk: '—',
+            rows: c.report.rows,
+            bytes: data.bytes,
+            wallMs: c.report.wallMs,
+            peakRssBytes: c.peakRssBytes,
+          };
+        }),
+      );
     }
     // (7) What no design avoids: the user's function and JSON output, per row, on one thread.
     const floorChild = await runChild('per-row floor', process.execPath, ['bench/floor.mjs', data.file], data.rows);
     if (floorChild) floor = floorChild.report;
     // (8) What a second thread gives that same per-row work on this machine, with no engine at all.
-    const scalingChild = await runChild('thread scaling', process.execPath, ['bench/thread-scaling.mjs', data.file, '--rows', String(Math.min(400_000, data.rows))], data.rows);
+    const scalingChild = await runChild(
+      'thread scaling',
+      process.execPath,
+      ['bench/thread-scaling.mjs', data.file, '--rows', String(Math.min(400_000, data.rows))],
+      data.rows,
+    );
     if (scalingChild) threadScaling = scalingChild.report;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 
   // Ratios use rows/s, so the per-row prefix rows compare fairly with full-file rows.
-  const pyBest = table.filter((r) => r.isPython).reduce((a, b) => (!a || b.rowsPerSecond > a.rowsPerSecond ? b : a), undefined);
-  const find = (prefixOfDesign, workers) => table.find((r) => r.design.startsWith(prefixOfDesign) && r.workers === workers);
+  const pyBest = table
+    .filter((r) => r.isPython)
+    .reduce((a, b) => (!a || b.rowsPerSecond > a.rowsPerSecond ? b : a), undefined);
+  const find = (prefixOfDesign, workers) =>
+    table.find((r) => r.design.startsWith(prefixOfDesign) && r.workers === workers);
   const cs1 = find('chunkscope default', 1);
   for (const r of table) {
     r.vsPythonBest = pyBest && r.rowsPerSecond / pyBest.rowsPerSecond;
     r.vsChunkscope1 = cs1 && r.rowsPerSecond / cs1.rowsPerSecond;
   }
   console.log('\n' + formatTable(table));
-  console.log('\nwall s: the run itself (pool start-up included, process start-up excluded); per-row ran on a prefix, so compare its rows/s, not its time.');
+  console.log(
+    '\nwall s: the run itself (pool start-up included, process start-up excluded); per-row ran on a prefix, so compare its rows/s, not its time.',
+  );
   console.log('peak RSS: the whole process (Chunkscope: all worker threads); Python: parent + its largest child.');
 
   // The bars the project set itself.
@@ -240,12 +377,42 @@ async function run({ rows, repeats }) {
   const col2 = find('chunkscope columnar total', 2);
   const duck2 = find('duckdb', 2);
   const bars = [
-    bar('default (object rows, byte-range, 2 workers, --out) ≥ 7× the best Python design', cs2 && pyBest, () => cs2.vsPythonBest, (v) => v >= 7, (v) => `${v.toFixed(2)}× (best Python: ${pyBest.design})`),
-    bar('default with 2 workers ≥ 1.7× its own 1-worker run', cs2 && cs1, () => cs2.vsChunkscope1, (v) => v >= 1.7,
-      (v) => `${v.toFixed(2)}×` + (threadScaling ? ` (the same per-row work with no engine, 1 → 2 threads: ${threadScaling.scaling.toFixed(2)}× on this machine)` : '')),
-    bar('overhead share of the default 2-worker run ≤ 10 %', cs2, () => cs2.overheadShare, (v) => v <= 0.10,
-      (v) => `${(v * 100).toFixed(1)} %` + (cs2.encodeShare !== undefined ? ` (writing the results as JSON ${(cs2.encodeShare * 100).toFixed(1)} %, idle ${(cs2.idleShare * 100).toFixed(1)} %, the rest ${(Math.max(0, v - cs2.encodeShare - cs2.idleShare) * 100).toFixed(1)} %)` : '')),
-    bar('columnar total, 2 workers, wall ≤ DuckDB 2 threads wall (same work: one sum)', col2 && duck2, () => col2.wallMs / duck2.wallMs, (v) => v <= 1, (v) => `${(col2.wallMs / 1000).toFixed(3)} s vs ${(duck2.wallMs / 1000).toFixed(3)} s`),
+    bar(
+      'default (object rows, byte-range, 2 workers, --out) ≥ 7× the best Python design',
+      cs2 && pyBest,
+      () => cs2.vsPythonBest,
+      (v) => v >= 7,
+      (v) => `${v.toFixed(2)}× (best Python: ${pyBest.design})`,
+    ),
+    bar(
+      'default with 2 workers ≥ 1.7× its own 1-worker run',
+      cs2 && cs1,
+      () => cs2.vsChunkscope1,
+      (v) => v >= 1.7,
+      (v) =>
+        `${v.toFixed(2)}×` +
+        (threadScaling
+          ? ` (the same per-row work with no engine, 1 → 2 threads: ${threadScaling.scaling.toFixed(2)}× on this machine)`
+          : ''),
+    ),
+    bar(
+      'overhead share of the default 2-worker run ≤ 10 %',
+      cs2,
+      () => cs2.overheadShare,
+      (v) => v <= 0.1,
+      (v) =>
+        `${(v * 100).toFixed(1)} %` +
+        (cs2.encodeShare !== undefined
+          ? ` (writing the results as JSON ${(cs2.encodeShare * 100).toFixed(1)} %, idle ${(cs2.idleShare * 100).toFixed(1)} %, the rest ${(Math.max(0, v - cs2.encodeShare - cs2.idleShare) * 100).toFixed(1)} %)`
+          : ''),
+    ),
+    bar(
+      'columnar total, 2 workers, wall ≤ DuckDB 2 threads wall (same work: one sum)',
+      col2 && duck2,
+      () => col2.wallMs / duck2.wallMs,
+      (v) => v <= 1,
+      (v) => `${(col2.wallMs / 1000).toFixed(3)} s vs ${(duck2.wallMs / 1000).toFixed(3)} s`,
+    ),
   ];
   console.log('\n' + bars.map((b) => `${b.status.padEnd(4)}  ${b.name}: ${b.detail}`).join('\n'));
   if (floor && pyBest) {
@@ -260,9 +427,16 @@ async function run({ rows, repeats }) {
 
   machine.loadAverageAtEnd = os.loadavg()[0];
   const results = {
-    date: new Date().toISOString(), machine, repeats,
+    date: new Date().toISOString(),
+    machine,
+    repeats,
     input: { path: rel(data.file), rows: data.rows, bytes: data.bytes, seed: SEED, prefixRows: prefix.rows },
-    table: table.map(({ isPython, ...r }) => r), sweeps, bars, floor, threadScaling, problems,
+    table: table.map(({ isPython, ...r }) => r),
+    sweeps,
+    bars,
+    floor,
+    threadScaling,
+    problems,
   };
   const resultsDir = path.join(root, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });

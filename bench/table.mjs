@@ -1,10 +1,23 @@
 // Plain-text formatting of the results table. No logic about what is measured lives here.
 
-export const fmtBytes = (n) => (n === undefined ? '—'
-  : n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB`
-  : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(0)} MiB`
-  : n >= 2 ** 10 ? `${(n / 2 ** 10).toFixed(0)} KiB` : `${n} B`);
-export const fmtCount = (n) => (n === undefined ? '—' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} k` : String(Math.round(n)));
+export const fmtBytes = (n) =>
+  n === undefined
+    ? '—'
+    : n >= 2 ** 30
+      ? `${(n / 2 ** 30).toFixed(2)} GiB`
+      : n >= 2 ** 20
+        ? `${(n / 2 ** 20).toFixed(0)} MiB`
+        : n >= 2 ** 10
+          ? `${(n / 2 ** 10).toFixed(0)} KiB`
+          : `${n} B`;
+export const fmtCount = (n) =>
+  n === undefined
+    ? '—'
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(2)} M`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(0)} k`
+        : String(Math.round(n));
 const fmtRatio = (r) => (r === undefined || !Number.isFinite(r) ? '—' : `${r.toFixed(2)}×`);
 const fmtShare = (s) => (s === undefined ? '—' : `${(s * 100).toFixed(1)} %`);
 

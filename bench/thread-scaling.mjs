@@ -32,7 +32,8 @@ if (isMainThread) {
       outBytes[threads] = r.outBytes;
     }
   }
-  if (outBytes[1] !== outBytes[2]) throw new Error(`1 thread wrote ${outBytes[1]} bytes, 2 threads ${outBytes[2]}: not the same work`);
+  if (outBytes[1] !== outBytes[2])
+    throw new Error(`1 thread wrote ${outBytes[1]} bytes, 2 threads ${outBytes[2]}: not the same work`);
   const oneThreadMs = Math.min(...times[1]);
   const twoThreadsMs = Math.min(...times[2]);
   console.log(JSON.stringify({ rows, rounds, oneThreadMs, twoThreadsMs, scaling: oneThreadMs / twoThreadsMs, times }));
@@ -56,11 +57,18 @@ if (isMainThread) {
 /** Starts `threads` workers on equal shares of the rows, lets them prepare, then times the work alone. */
 async function timeThreads(file, rows, threads) {
   const share = Math.ceil(rows / threads);
-  const workers = Array.from({ length: threads }, (_, k) => new Worker(new URL(import.meta.url), { workerData: { file, rows, from: k * share, to: Math.min(rows, (k + 1) * share) } }));
-  const next = (w) => new Promise((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
+  const workers = Array.from(
+    { length: threads },
+    (_, k) =>
+      new Worker(new URL(import.meta.url), {
+        workerData: { file, rows, from: k * share, to: Math.min(rows, (k + 1) * share) },
+      }),
+  );
+  const next = (w) =>
+    new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
   try {
     await Promise.all(workers.map(next));
     const done = workers.map(next);

@@ -43,7 +43,8 @@ const dataDir = path.join(root, 'bench/data');
 mkdirSync(dataDir, { recursive: true });
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const pct = (x) => `${(x * 100).toFixed(0)} %`;
-const setting = (p) => `${p.workers}w × ${p.chunkRows !== undefined ? fmt(p.chunkRows) + ' rows' : fmt(p.chunkBytes) + ' B'}`;
+const setting = (p) =>
+  `${p.workers}w × ${p.chunkRows !== undefined ? fmt(p.chunkRows) + ' rows' : fmt(p.chunkBytes) + ' B'}`;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -73,12 +74,17 @@ for (const c of CASES) {
   const processor = path.join(root, c.processor);
   console.log(`${c.name}: ${fmt(rows)} rows (${path.relative(root, data)})`);
   const sweep = await engine.runSweep({ data, processor, repeats: opts.repeats, seed: 42, sample: { fraction: 1 } });
-  console.log(`  sweep: ${sweep.points.length} points, ${sweep.runsDone} runs, ${(sweep.wallMs / 1000).toFixed(1)} s; best ${sweep.best.key} ${fmt(sweep.best.rowsPerSecond)} rows/s`);
+  console.log(
+    `  sweep: ${sweep.points.length} points, ${sweep.runsDone} runs, ${(sweep.wallMs / 1000).toFixed(1)} s; best ${sweep.best.key} ${fmt(sweep.best.rowsPerSecond)} rows/s`,
+  );
   const tuned = await engine.tune({ data, processor, sample: { fraction: 1 } });
   const r = tuned.recommendation;
   console.log(`  tune: ${setting(r)} in ${tuned.runs} runs, ${(tuned.wallMs / 1000).toFixed(1)} s`);
   const base = { data, processor, strategy: r.strategy };
-  const tunedRps = await measure({ ...base, workers: r.workers, chunkRows: r.chunkRows, chunkBytes: r.chunkBytes, chunking: 'fixed' }, opts.repeats);
+  const tunedRps = await measure(
+    { ...base, workers: r.workers, chunkRows: r.chunkRows, chunkBytes: r.chunkBytes, chunking: 'fixed' },
+    opts.repeats,
+  );
   const autoRps = await measure({ ...base, workers: sweep.best.workers, chunking: 'auto' }, opts.repeats);
   results.push({
     name: c.name,
@@ -91,24 +97,64 @@ for (const c of CASES) {
     tunedShare: tunedRps / sweep.best.rowsPerSecond,
     autoShare: autoRps / sweep.best.rowsPerSecond,
     auto: fmt(autoRps),
-    model: sweep.model ? `${sweep.model.perChunkUs.toFixed(0)} µs + ${sweep.model.perRowUs.toFixed(2)} µs/row, R² ${sweep.model.r2.toFixed(2)}` : '—',
+    model: sweep.model
+      ? `${sweep.model.perChunkUs.toFixed(0)} µs + ${sweep.model.perRowUs.toFixed(2)} µs/row, R² ${sweep.model.r2.toFixed(2)}`
+      : '—',
   });
 }
 
-const header = ['processor', 'rows', 'sweep best (rows/s)', 'sweep s', 'tuned choice (rows/s)', 'tune s', 'tune time', 'tuned / best', 'chunk auto (rows/s)', 'auto / best', 'sweep model'];
-const table = results.map((x) => [x.name, fmt(x.rows), x.best, x.sweepS.toFixed(1), x.tune, x.tuneS.toFixed(1), pct(x.timeShare), pct(x.tunedShare), x.auto, pct(x.autoShare), x.model]);
+const header = [
+  'processor',
+  'rows',
+  'sweep best (rows/s)',
+  'sweep s',
+  'tuned choice (rows/s)',
+  'tune s',
+  'tune time',
+  'tuned / best',
+  'chunk auto (rows/s)',
+  'auto / best',
+  'sweep model',
+];
+const table = results.map((x) => [
+  x.name,
+  fmt(x.rows),
+  x.best,
+  x.sweepS.toFixed(1),
+  x.tune,
+  x.tuneS.toFixed(1),
+  pct(x.timeShare),
+  pct(x.tunedShare),
+  x.auto,
+  pct(x.autoShare),
+  x.model,
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
 console.log('\n' + [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...table.map(line)].join('\n'));
 const bars = [];
 for (const x of results) {
-  if (x.tunedShare < 0.9) bars.push(`${x.name}: the tuner's choice reached ${pct(x.tunedShare)} of the sweep's best (bar 90 %)`);
+  if (x.tunedShare < 0.9)
+    bars.push(`${x.name}: the tuner's choice reached ${pct(x.tunedShare)} of the sweep's best (bar 90 %)`);
   if (x.timeShare > 0.25) bars.push(`${x.name}: tuning took ${pct(x.timeShare)} of the sweep's time (bar 25 %)`);
-  if (x.autoShare < 0.9) bars.push(`${x.name}: --chunk auto reached ${pct(x.autoShare)} of the sweep's best (bar 90 %)`);
+  if (x.autoShare < 0.9)
+    bars.push(`${x.name}: --chunk auto reached ${pct(x.autoShare)} of the sweep's best (bar 90 %)`);
 }
 console.log(bars.length ? `\nMissed bars:\n  ${bars.join('\n  ')}` : '\nAll bars met.');
 const outDir = path.join(root, 'bench/results');
 mkdirSync(outDir, { recursive: true });
 const file = path.join(outDir, `tune-${new Date().toISOString().slice(0, 10)}.json`);
-writeFileSync(file, JSON.stringify({ machine: { cpus: os.availableParallelism(), cpu: os.cpus()[0]?.model, node: process.version }, scale: opts.scale, repeats: opts.repeats, results }, null, 1) + '\n');
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      machine: { cpus: os.availableParallelism(), cpu: os.cpus()[0]?.model, node: process.version },
+      scale: opts.scale,
+      repeats: opts.repeats,
+      results,
+    },
+    null,
+    1,
+  ) + '\n',
+);
 console.log(`results: ${path.relative(root, file)}`);

@@ -42,7 +42,16 @@ function cli(args) {
 const timings = 'examples/data/trips.timings.json';
 const trace = 'examples/data/trips.trace.json';
 const trips = 'examples/data/trips.csv';
-let code = cli(['run', trips, '--processor', 'examples/processors/fare-per-km.ts', '--timings', timings, '--trace', trace]);
+let code = cli([
+  'run',
+  trips,
+  '--processor',
+  'examples/processors/fare-per-km.ts',
+  '--timings',
+  timings,
+  '--trace',
+  trace,
+]);
 if (code === 0) {
   code = cli(['run', trips, '--processor', 'examples/processors/total-sum-of-squares.js']);
 }

@@ -16,7 +16,15 @@ const MIB = 1024 * 1024;
 
 /** The defaults, but without the warm-up and the minimum chunk time unless a test asks for them: most tests check the other rules. */
 function settings(over: Partial<AdaptiveSettings> & { dataEnd: number }): AdaptiveSettings {
-  return { ...DEFAULTS.adaptive, workers: 2, dataStart: 0, meanRowBytes: 100, minChunkMs: 0, warmupMsPerWorker: 0, ...over };
+  return {
+    ...DEFAULTS.adaptive,
+    workers: 2,
+    dataStart: 0,
+    meanRowBytes: 100,
+    minChunkMs: 0,
+    warmupMsPerWorker: 0,
+    ...over,
+  };
 }
 
 interface Lanes {
@@ -46,9 +54,27 @@ function drive(chunker: AdaptiveChunker, s: AdaptiveSettings, lanes: Lanes): num
     laneFree[lane] = finishedAt;
     const rows = Math.max(1, Math.round(bytes / s.meanRowBytes));
     return {
-      index: chunk, workerId: lane + 1, rows, firstRow: 1, firstLine: 1, bytes, byteStart: start, byteEnd: start + bytes,
-      submittedAt: 0, startedAt, finishedAt, receivedAt: finishedAt, readMs: 0, parseMs: 0, computeMs: finishedAt - startedAt, encodeMs: 0,
-      queueWaitMs: 0, returnMs: 0, repaired: false, skipped: 0, resultBytes: 0,
+      index: chunk,
+      workerId: lane + 1,
+      rows,
+      firstRow: 1,
+      firstLine: 1,
+      bytes,
+      byteStart: start,
+      byteEnd: start + bytes,
+      submittedAt: 0,
+      startedAt,
+      finishedAt,
+      receivedAt: finishedAt,
+      readMs: 0,
+      parseMs: 0,
+      computeMs: finishedAt - startedAt,
+      encodeMs: 0,
+      queueWaitMs: 0,
+      returnMs: 0,
+      repaired: false,
+      skipped: 0,
+      resultBytes: 0,
     };
   };
   while (start < s.dataEnd || pending.length > 0) {
@@ -72,10 +98,17 @@ describe('adaptive chunking: the controller', () => {
     drive(chunker, s, { gapMs: 0.5, busyMs: (b) => (20 * b) / MIB });
     assert.equal(chunker.baseBytes, 1 * MIB);
     const sizes = chunker.trace.map((t) => t.bytes);
-    assert.deepEqual(sizes.slice(0, 6), [64 * KIB, 128 * KIB, 256 * KIB, 512 * KIB, 1 * MIB, 1 * MIB], JSON.stringify(chunker.trace, null, 1));
+    assert.deepEqual(
+      sizes.slice(0, 6),
+      [64 * KIB, 128 * KIB, 256 * KIB, 512 * KIB, 1 * MIB, 1 * MIB],
+      JSON.stringify(chunker.trace, null, 1),
+    );
     assert.match(chunker.trace[0].reason, /^start: 64 KiB/);
     assert.match(chunker.trace[1].reason, /^doubled: the hand-off between chunks is 29 % of worker time at 64 KiB/);
-    assert.match(chunker.trace[5].reason, /^settled at 1 MiB: the hand-off between chunks is 2\.\d % of worker time \(target 3\.0 %\)/);
+    assert.match(
+      chunker.trace[5].reason,
+      /^settled at 1 MiB: the hand-off between chunks is 2\.\d % of worker time \(target 3\.0 %\)/,
+    );
     assert.equal(chunker.trace[0].rows, Math.round((64 * KIB) / 100));
   });
 
@@ -131,7 +164,11 @@ describe('adaptive chunking: the controller', () => {
     const plain = settings({ dataEnd: 400 * MIB });
     const noisy = new AdaptiveChunker(plain);
     drive(noisy, plain, lanes);
-    assert.equal(noisy.trace.find((t) => t.reason.startsWith('settled'))?.bytes, 64 * KIB, JSON.stringify(noisy.trace, null, 1));
+    assert.equal(
+      noisy.trace.find((t) => t.reason.startsWith('settled'))?.bytes,
+      64 * KIB,
+      JSON.stringify(noisy.trace, null, 1),
+    );
     const s = settings({ dataEnd: 400 * MIB, minChunkMs: 5 });
     const chunker = new AdaptiveChunker(s);
     drive(chunker, s, lanes);
@@ -170,11 +207,19 @@ describe('adaptive chunking: the controller', () => {
     const eager = settings({ dataEnd: 400 * MIB });
     const hasty = new AdaptiveChunker(eager);
     drive(hasty, eager, coldLanes());
-    assert.match(hasty.trace[1].reason, /^settled at 64 KiB: the hand-off between chunks is 2\.4 %/, JSON.stringify(hasty.trace, null, 1));
+    assert.match(
+      hasty.trace[1].reason,
+      /^settled at 64 KiB: the hand-off between chunks is 2\.4 %/,
+      JSON.stringify(hasty.trace, null, 1),
+    );
     const s = settings({ dataEnd: 400 * MIB, warmupMsPerWorker: 100 });
     const chunker = new AdaptiveChunker(s);
     drive(chunker, s, coldLanes());
-    assert.match(chunker.trace[1].reason, /^doubled: the hand-off between chunks is 29 % of worker time at 64 KiB/, JSON.stringify(chunker.trace, null, 1));
+    assert.match(
+      chunker.trace[1].reason,
+      /^doubled: the hand-off between chunks is 29 % of worker time at 64 KiB/,
+      JSON.stringify(chunker.trace, null, 1),
+    );
     assert.ok(!chunker.trace.some((t) => t.reason.startsWith('growing again')), JSON.stringify(chunker.trace, null, 1));
     assert.equal(chunker.baseBytes, 1 * MIB, JSON.stringify(chunker.trace, null, 1));
   });
@@ -187,20 +232,29 @@ describe('adaptive chunking: the controller', () => {
     assert.equal(chunker.baseBytes, 1 * MIB);
   });
 
-  it('the last chunks shrink so that each is at most 1/4 of a worker\'s share of the bytes left, down to an eighth of the size', () => {
+  it("the last chunks shrink so that each is at most 1/4 of a worker's share of the bytes left, down to an eighth of the size", () => {
     const s = settings({ dataEnd: 50 * MIB });
     const chunker = new AdaptiveChunker(s);
     const budgets = drive(chunker, s, { gapMs: 0.5, busyMs: (b) => (20 * b) / MIB });
     const base = chunker.baseBytes;
-    assert.equal(budgets.reduce((a, b) => a + b, 0), 50 * MIB);
+    assert.equal(
+      budgets.reduce((a, b) => a + b, 0),
+      50 * MIB,
+    );
     let left = 50 * MIB;
     for (const b of budgets) {
       const cap = Math.max(Math.ceil(left / (s.workers * 4)), base / 8);
-      assert.ok(b <= Math.max(cap, Math.min(left, s.minBytes)) || b === left, `budget ${b} with ${left} left (cap ${cap})`);
+      assert.ok(
+        b <= Math.max(cap, Math.min(left, s.minBytes)) || b === left,
+        `budget ${b} with ${left} left (cap ${cap})`,
+      );
       left -= b;
     }
     const last = budgets.slice(-3);
-    assert.ok(last.every((b) => b <= base / 4), `last budgets ${last} vs base ${base}`);
+    assert.ok(
+      last.every((b) => b <= base / 4),
+      `last budgets ${last} vs base ${base}`,
+    );
     assert.ok(chunker.trace.some((t) => t.reason.startsWith('tail:')));
   });
 
@@ -233,7 +287,10 @@ describe('adaptive chunking: the controller', () => {
   });
 
   it('rejects settings that cannot plan a chunk, naming them', () => {
-    assert.throws(() => new AdaptiveChunker(settings({ dataEnd: 10, workers: 0 })), /Adaptive chunking: invalid settings .*"workers":0/);
+    assert.throws(
+      () => new AdaptiveChunker(settings({ dataEnd: 10, workers: 0 })),
+      /Adaptive chunking: invalid settings .*"workers":0/,
+    );
     assert.throws(() => new AdaptiveChunker(settings({ dataEnd: 10, minBytes: 10, maxBytes: 5 })), /invalid settings/);
   });
 
@@ -258,7 +315,11 @@ describe('adaptive chunking: options', () => {
     assert.equal(resolveRunOptions({ ...base, strategy: 'per-row', chunking: 'auto' }).chunking, 'fixed');
   });
   it('a wrong value is a usage error that names it', () => {
-    assert.throws(() => resolveRunOptions({ ...base, chunking: 'adaptive' as never }), (e: Error & { code?: string }) => e.code === 'usage' && /chunking must be auto or fixed, got "adaptive"/.test(e.message));
+    assert.throws(
+      () => resolveRunOptions({ ...base, chunking: 'adaptive' as never }),
+      (e: Error & { code?: string }) =>
+        e.code === 'usage' && /chunking must be auto or fixed, got "adaptive"/.test(e.message),
+    );
   });
 });
 
@@ -273,15 +334,24 @@ describe('adaptive chunking: real runs', function () {
     identity = writeProcessor(tmp, 'identity.js', IDENTITY_PROCESSOR);
     // About 1.4 MB: enough chunks at 64 KiB to grow and to reach the tail; rows of varying length, some quoted.
     const lines = ['id,name,x,y'];
-    for (let i = 0; i < 30_000; i++) lines.push(`${i},${i % 11 === 0 ? `"Novak, ${'J'.repeat(i % 23)}"` : `name${i}`},${(i * 0.37).toFixed(3)},${i % 97}`);
+    for (let i = 0; i < 30_000; i++)
+      lines.push(
+        `${i},${i % 11 === 0 ? `"Novak, ${'J'.repeat(i % 23)}"` : `name${i}`},${(i * 0.37).toFixed(3)},${i % 97}`,
+      );
     text = lines.join('\n') + '\n';
     data = tmp.write('rows.csv', text);
   });
   after(() => tmp.dispose());
 
-  async function run(options: Partial<RunOptions>, chunkSizer?: RunChunkSizer): Promise<{ rows: unknown[]; report: RunReport }> {
+  async function run(
+    options: Partial<RunOptions>,
+    chunkSizer?: RunChunkSizer,
+  ): Promise<{ rows: unknown[]; report: RunReport }> {
     const out = tmp.path('out.ndjson');
-    const report = await hangGuard(runDataset({ data, processor: identity, workers: 2, out, ...options }, { chunkSizer }), `run ${JSON.stringify(options)}`);
+    const report = await hangGuard(
+      runDataset({ data, processor: identity, workers: 2, out, ...options }, { chunkSizer }),
+      `run ${JSON.stringify(options)}`,
+    );
     const rows = readNdjson(out);
     fs.rmSync(out);
     return { rows, report };
@@ -302,8 +372,10 @@ describe('adaptive chunking: real runs', function () {
       assert.ok(summary.chunkSizes && summary.chunkSizes.length >= 1);
       assert.equal(summary.chunkSizes[0].atChunk, 0);
       assert.equal(summary.chunkSizes[0].bytes, DEFAULTS.adaptive.startBytes);
-      for (let k = 1; k < summary.chunkSizes.length; k++) assert.ok(summary.chunkSizes[k].atChunk > summary.chunkSizes[k - 1].atChunk);
-      for (const c of summary.chunkSizes) assert.ok(c.reason.length > 0 && c.bytes >= 1 && (c.rows ?? 1) >= 1, JSON.stringify(c));
+      for (let k = 1; k < summary.chunkSizes.length; k++)
+        assert.ok(summary.chunkSizes[k].atChunk > summary.chunkSizes[k - 1].atChunk);
+      for (const c of summary.chunkSizes)
+        assert.ok(c.reason.length > 0 && c.bytes >= 1 && (c.rows ?? 1) >= 1, JSON.stringify(c));
       // The tail is always cut smaller than the body.
       const sizes = report.chunks.slice(0, -1).map((c) => c.bytes);
       assert.ok(Math.min(...sizes.slice(-3)) < Math.max(...sizes), `sizes ${sizes}`);
@@ -323,13 +395,20 @@ describe('adaptive chunking: real runs', function () {
   it("per-row stays one row per task and says 'fixed'", async () => {
     const small = tmp.write('small.csv', text.split('\n').slice(0, 301).join('\n') + '\n');
     const out = tmp.path('pr.ndjson');
-    const report = await hangGuard(runDataset({ data: small, processor: identity, workers: 2, strategy: 'per-row', out }), 'per-row run');
+    const report = await hangGuard(
+      runDataset({ data: small, processor: identity, workers: 2, strategy: 'per-row', out }),
+      'per-row run',
+    );
     assert.equal(report.summary.chunking, 'fixed');
     assert.equal(report.chunks.length, 300);
   });
 
   /** The real chunker, recording each budget it hands out. */
-  function recording(over: Partial<AdaptiveSettings>): { sizer: RunChunkSizer; budgets: number[]; chunker: AdaptiveChunker } {
+  function recording(over: Partial<AdaptiveSettings>): {
+    sizer: RunChunkSizer;
+    budgets: number[];
+    chunker: AdaptiveChunker;
+  } {
     const size = fs.statSync(data).size;
     const chunker = new AdaptiveChunker(settings({ dataEnd: size, ...over }));
     const budgets: number[] = [];
@@ -343,7 +422,14 @@ describe('adaptive chunking: real runs', function () {
 
   it('batches cut each chunk at the first row that reaches the budget the chunker chose for it, as it changes during the run', async () => {
     // Decides after every 2 chunks and always grows: sizes change many times within this file.
-    const { sizer, budgets, chunker } = recording({ startBytes: 2048, minBytes: 512, overheadTarget: 0, minGain: -1, sampleChunksPerWorker: 1, sampleMsPerWorker: 0 });
+    const { sizer, budgets, chunker } = recording({
+      startBytes: 2048,
+      minBytes: 512,
+      overheadTarget: 0,
+      minGain: -1,
+      sampleChunksPerWorker: 1,
+      sampleMsPerWorker: 0,
+    });
     const { rows, report } = await run({ strategy: 'batches' }, sizer);
     assert.deepEqual(rows, fixedRows);
     assert.equal(report.summary.chunking, 'auto');
@@ -353,23 +439,40 @@ describe('adaptive chunking: real runs', function () {
     const chunks = [...report.chunks].sort((a, b) => a.index - b.index);
     assert.equal(chunks.length, budgets.length);
     for (const c of chunks.slice(0, -1)) {
-      assert.ok(c.bytes >= budgets[c.index] && c.bytes < budgets[c.index] + longestRow, `chunk ${c.index}: ${c.bytes} bytes for a budget of ${budgets[c.index]}`);
+      assert.ok(
+        c.bytes >= budgets[c.index] && c.bytes < budgets[c.index] + longestRow,
+        `chunk ${c.index}: ${c.bytes} bytes for a budget of ${budgets[c.index]}`,
+      );
     }
     // Each trace entry names the first chunk planned at its size.
     for (const t of chunker.trace) assert.equal(budgets[t.atChunk], t.bytes, JSON.stringify(t));
   });
 
   it('shared-columns index ranges follow the budgets too (whole rows, by the exact row index)', async () => {
-    const { sizer, budgets } = recording({ startBytes: 3000, minBytes: 512, overheadTarget: 0, minGain: -1, sampleChunksPerWorker: 1, sampleMsPerWorker: 0 });
+    const { sizer, budgets } = recording({
+      startBytes: 3000,
+      minBytes: 512,
+      overheadTarget: 0,
+      minGain: -1,
+      sampleChunksPerWorker: 1,
+      sampleMsPerWorker: 0,
+    });
     const { rows, report } = await run({ strategy: 'shared-columns' }, sizer);
     assert.deepEqual(rows, fixedRows);
     const longestRow = Math.max(...text.split('\n').map((l) => Buffer.byteLength(l) + 1));
     const chunks = [...report.chunks].sort((a, b) => a.index - b.index);
     assert.ok(new Set(budgets).size >= 4, `budgets ${budgets}`);
-    for (const c of chunks.slice(0, -1)) assert.ok(c.bytes >= budgets[c.index] && c.bytes < budgets[c.index] + longestRow, `chunk ${c.index}: ${c.bytes} for ${budgets[c.index]}`);
+    for (const c of chunks.slice(0, -1))
+      assert.ok(
+        c.bytes >= budgets[c.index] && c.bytes < budgets[c.index] + longestRow,
+        `chunk ${c.index}: ${c.bytes} for ${budgets[c.index]}`,
+      );
   });
 
   it('a sizer that returns no usable size fails the run with a message naming the chunk', async () => {
-    await assert.rejects(run({ strategy: 'byte-range' }, { plan: (chunk) => (chunk === 3 ? 0 : 1000) }), /Chunk sizer returned 0 bytes for chunk 3 \(at byte \d+\)/);
+    await assert.rejects(
+      run({ strategy: 'byte-range' }, { plan: (chunk) => (chunk === 3 ? 0 : 1000) }),
+      /Chunk sizer returned 0 bytes for chunk 3 \(at byte \d+\)/,
+    );
   });
 });

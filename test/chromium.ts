@@ -7,12 +7,21 @@ const CHROMIUM = process.env.CHUNKSCOPE_CHROMIUM || '/usr/bin/chromium';
 
 /** Headless Chromium, or a clear error saying how to install it. */
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node scripts/vscode-host/prepare.mjs (installs Debian's chromium)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: run node scripts/vscode-host/prepare.mjs (installs Debian's chromium)`);
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-features=Translate', '--disable-background-networking', '--disable-extensions'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-features=Translate',
+      '--disable-background-networking',
+      '--disable-extensions',
+    ],
   });
 }
 
@@ -23,7 +32,11 @@ export interface PageLog {
 }
 
 /** A page in a fresh context that appends to `log` from its first navigation on, so a test can assert the page stayed quiet and offline. */
-export async function openWatchedPage(browser: Browser, contextOptions: BrowserContextOptions, log: PageLog): Promise<Page> {
+export async function openWatchedPage(
+  browser: Browser,
+  contextOptions: BrowserContextOptions,
+  log: PageLog,
+): Promise<Page> {
   const page = await (await browser.newContext(contextOptions)).newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') log.problems.push(`${m.type()}: ${m.text()}`);

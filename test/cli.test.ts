@@ -8,7 +8,12 @@ import { ROOT, TempDir, readNdjson, writeProcessor } from './helpers';
 const BIN = path.join(ROOT, 'bin', 'chunkscope.js');
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -27,7 +32,10 @@ describe('CLI', function () {
   let expectedSum = 0;
 
   before(() => {
-    assert.ok(fs.existsSync(path.join(ROOT, 'dist', 'cli.js')), 'dist/cli.js must be built before the tests (node scripts/build.mjs)');
+    assert.ok(
+      fs.existsSync(path.join(ROOT, 'dist', 'cli.js')),
+      'dist/cli.js must be built before the tests (node scripts/build.mjs)',
+    );
     tmp = new TempDir('chunkscope-cli-');
     let s = 'id,name,v\n';
     for (let i = 1; i <= N; i++) {
@@ -36,7 +44,11 @@ describe('CLI', function () {
     }
     data = tmp.write('cli.csv', s);
     identity = writeProcessor(tmp, 'identity.js', 'exports.processRow = (row) => row;\n');
-    sum = writeProcessor(tmp, 'sum.js', 'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+    sum = writeProcessor(
+      tmp,
+      'sum.js',
+      'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
+    );
   });
   after(() => tmp?.dispose());
 
@@ -99,7 +111,25 @@ describe('CLI', function () {
     const out = tmp.path('res.ndjson');
     const timings = tmp.path('timings.json');
     const trace = tmp.path('trace.json');
-    const r = cli(['run', data, '--processor', identity, '--strategy', 'batches', '--workers', '2', '--chunk-rows', '50', '--out', out, '--timings', timings, '--trace', trace, '--json']);
+    const r = cli([
+      'run',
+      data,
+      '--processor',
+      identity,
+      '--strategy',
+      'batches',
+      '--workers',
+      '2',
+      '--chunk-rows',
+      '50',
+      '--out',
+      out,
+      '--timings',
+      timings,
+      '--trace',
+      trace,
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
     assert.equal(json.summary.rows, N);
@@ -131,7 +161,22 @@ describe('CLI', function () {
   it('--no-header, --delimiter and --strategy are honoured', () => {
     const semi = tmp.write('semi.csv', '1;"a;b"\n2;c\n');
     const out = tmp.path('semi.ndjson');
-    const r = cli(['run', semi, '--processor', identity, '--no-header', '--delimiter', ';', '--strategy', 'byte-range', '--chunk-bytes', '3', '--out', out, '--json']);
+    const r = cli([
+      'run',
+      semi,
+      '--processor',
+      identity,
+      '--no-header',
+      '--delimiter',
+      ';',
+      '--strategy',
+      'byte-range',
+      '--chunk-bytes',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readNdjson(out), [
       ['1', 'a;b'],
@@ -151,11 +196,17 @@ describe('CLI', function () {
     );
     const outDir = tmp.subdir('sigint-out');
     const out = path.join(outDir, 'res.ndjson');
-    const child = spawn(process.execPath, [BIN, 'run', big, '--processor', slow, '--workers', '2', '--chunk-rows', '500', '--out', out], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', big, '--processor', slow, '--workers', '2', '--chunk-rows', '500', '--out', out],
+      { cwd: ROOT },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.on('data', () => {});
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(child.exitCode, null, `the run should still be going after 1.5 s (slow processor); stderr: ${stderr}`);
     child.kill('SIGINT');
@@ -169,7 +220,11 @@ describe('CLI', function () {
   });
 
   it('a processor that throws exits 1 naming the row and line; --on-error skip exits 0 and writes the errors file', () => {
-    const bad = writeProcessor(tmp, 'bad.js', "exports.processRow = (row) => { if (row.id === '7') throw new Error('seven is bad'); return row.id; };\n");
+    const bad = writeProcessor(
+      tmp,
+      'bad.js',
+      "exports.processRow = (row) => { if (row.id === '7') throw new Error('seven is bad'); return row.id; };\n",
+    );
     const out = tmp.path('bad.ndjson');
     const stop = cli(['run', data, '--processor', bad, '--out', out]);
     assert.equal(stop.code, 1, stop.stdout + stop.stderr);

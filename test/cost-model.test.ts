@@ -3,8 +3,24 @@
 // the sweep's fit, with the predicted best size near the analytic optimum.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { bestChunkRows, explainModel, fitCostModel, predictRun, runSweep, type CostModel, type RunCostSample } from '../src/engine';
-import { medianInterval95, median, logSpaced, seededRandom, shuffle, spreadOf, weightedLineFit } from '../src/engine/base/stats';
+import {
+  bestChunkRows,
+  explainModel,
+  fitCostModel,
+  predictRun,
+  runSweep,
+  type CostModel,
+  type RunCostSample,
+} from '../src/engine';
+import {
+  medianInterval95,
+  median,
+  logSpaced,
+  seededRandom,
+  shuffle,
+  spreadOf,
+  weightedLineFit,
+} from '../src/engine/base/stats';
 import { ROOT, TempDir } from './helpers';
 
 const SPIN = path.join(ROOT, 'test/fixtures/cost/spin-chunk.js');
@@ -12,7 +28,17 @@ const KNOWN_FIXED_US = 1000;
 const KNOWN_PER_ROW_US = 20;
 
 function model(over: Partial<CostModel> = {}): CostModel {
-  return { perChunkUs: 100, perRowUs: 2, mainPerChunkUs: 0, startupMs: 50, rows: 100_000, r2: 1, fitChunks: 0, medianRelativeError: 0, ...over };
+  return {
+    perChunkUs: 100,
+    perRowUs: 2,
+    mainPerChunkUs: 0,
+    startupMs: 50,
+    rows: 100_000,
+    r2: 1,
+    fitChunks: 0,
+    medianRelativeError: 0,
+    ...over,
+  };
 }
 
 describe('stats', () => {
@@ -37,7 +63,11 @@ describe('stats', () => {
 
   it('weighted least squares recovers a line exactly and reports R² = 1', () => {
     const xs = [1, 10, 100, 1000];
-    const fit = weightedLineFit(xs, xs.map((x) => 50 + 3 * x), xs.map(() => 1))!;
+    const fit = weightedLineFit(
+      xs,
+      xs.map((x) => 50 + 3 * x),
+      xs.map(() => 1),
+    )!;
     assert.ok(Math.abs(fit.intercept - 50) < 1e-9 && Math.abs(fit.slope - 3) < 1e-12 && fit.r2 > 0.999999);
     assert.equal(weightedLineFit([5, 5], [1, 2], [1, 1]), null, 'x must vary');
   });
@@ -65,7 +95,14 @@ describe('cost model', () => {
     const truth = model({ perChunkUs: 20, perRowUs: 1, mainPerChunkUs: 60, rows });
     const samples: RunCostSample[] = [1, 5, 50, 500, 5000].map((chunkRows) => {
       const p = predictRun(truth, { rows, chunkRows, workers: 2 });
-      return { workers: 2, rows, chunks: p.chunks, processingMs: p.processingMs, startupMs: 40, effectiveChunkUs: p.chunks * 20 + rows * 1 };
+      return {
+        workers: 2,
+        rows,
+        chunks: p.chunks,
+        processingMs: p.processingMs,
+        startupMs: 40,
+        effectiveChunkUs: p.chunks * 20 + rows * 1,
+      };
     });
     const fitted = fitCostModel(samples, rows)!;
     assert.ok(Math.abs(fitted.mainPerChunkUs - 60) < 1, `mainPerChunkUs ${fitted.mainPerChunkUs}`);
@@ -89,8 +126,14 @@ describe('cost model', () => {
     const best = bestChunkRows(m, { rows, workers: 4 });
     // The curve is flat near its minimum: the smallest size within 0.5 % of the fastest is chosen.
     const atAnalytic = predictRun(m, { rows, chunkRows: Math.round(analytic), workers: 4 }).processingMs;
-    assert.ok(best.chunkRows >= analytic / 2 && best.chunkRows <= analytic * 1.05, `best ${best.chunkRows}, analytic ${analytic.toFixed(0)}`);
-    assert.ok(best.processingMs <= atAnalytic * 1.005, `${best.processingMs} ms vs ${atAnalytic} ms at the analytic optimum`);
+    assert.ok(
+      best.chunkRows >= analytic / 2 && best.chunkRows <= analytic * 1.05,
+      `best ${best.chunkRows}, analytic ${analytic.toFixed(0)}`,
+    );
+    assert.ok(
+      best.processingMs <= atAnalytic * 1.005,
+      `${best.processingMs} ms vs ${atAnalytic} ms at the analytic optimum`,
+    );
     const words = explainModel(m, { rows, workers: 4, best: best.chunkRows }).join('\n');
     assert.match(words, /500 µs plus 5\.00 µs per row/);
     assert.match(words, /Below 1,900 rows a chunk, the fixed cost per chunk .* exceeds 5 % of worker time/);
@@ -111,20 +154,39 @@ describe('cost model', () => {
       let csv = 'i,v\n';
       for (let i = 0; i < rows; i++) csv += `${i},${i % 97}\n`;
       const data = tmp.write('known.csv', csv);
-      const report = await runSweep({ data, processor: SPIN, workers: [1], chunkRows: [30, 100, 300, 1000, 3000, 10_000], repeats: 2, seed: 3, tempDir: tmp.dir });
+      const report = await runSweep({
+        data,
+        processor: SPIN,
+        workers: [1],
+        chunkRows: [30, 100, 300, 1000, 3000, 10_000],
+        repeats: 2,
+        seed: 3,
+        tempDir: tmp.dir,
+      });
       const m = report.model!;
       assert.ok(m, 'a model was fitted');
       // The spin is the bulk; the engine adds its own per-chunk cost (read, hand-off: 50–600 µs
       // measured on a loaded 2-core machine) and per-row cost (parsing a short row: well under
       // 1 µs), so the fitted values may only exceed the known ones by that much.
-      assert.ok(m.perChunkUs > KNOWN_FIXED_US * 0.85 && m.perChunkUs < KNOWN_FIXED_US * 1.2 + 700, `perChunkUs ${m.perChunkUs.toFixed(0)}`);
-      assert.ok(m.perRowUs > KNOWN_PER_ROW_US * 0.9 && m.perRowUs < KNOWN_PER_ROW_US * 1.2 + 1, `perRowUs ${m.perRowUs.toFixed(2)}`);
+      assert.ok(
+        m.perChunkUs > KNOWN_FIXED_US * 0.85 && m.perChunkUs < KNOWN_FIXED_US * 1.2 + 700,
+        `perChunkUs ${m.perChunkUs.toFixed(0)}`,
+      );
+      assert.ok(
+        m.perRowUs > KNOWN_PER_ROW_US * 0.9 && m.perRowUs < KNOWN_PER_ROW_US * 1.2 + 1,
+        `perRowUs ${m.perRowUs.toFixed(2)}`,
+      );
       assert.ok(m.r2 > 0.9, `R² ${m.r2}`);
       const analytic = Math.sqrt((2 * rows * KNOWN_FIXED_US) / (KNOWN_PER_ROW_US * (2 - 1)));
       const best = bestChunkRows(m, { rows, workers: 2 });
-      assert.ok(best.chunkRows > analytic / 2 && best.chunkRows < analytic * 2, `model's best ${best.chunkRows}, analytic ${analytic}`);
+      assert.ok(
+        best.chunkRows > analytic / 2 && best.chunkRows < analytic * 2,
+        `model's best ${best.chunkRows}, analytic ${analytic}`,
+      );
       assert.ok(report.explanation.some((line) => /rows a chunk/.test(line)));
-      console.log(`      fitted: ${m.perChunkUs.toFixed(0)} µs per chunk, ${m.perRowUs.toFixed(2)} µs per row, R² ${m.r2.toFixed(3)}; best for 2 workers ${best.chunkRows} rows (analytic ${analytic.toFixed(0)})`);
+      console.log(
+        `      fitted: ${m.perChunkUs.toFixed(0)} µs per chunk, ${m.perRowUs.toFixed(2)} µs per row, R² ${m.r2.toFixed(3)}; best for 2 workers ${best.chunkRows} rows (analytic ${analytic.toFixed(0)})`,
+      );
     });
   });
 });

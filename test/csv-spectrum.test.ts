@@ -21,7 +21,11 @@ function expectedRows(name: string): Record<string, string>[] {
   const rows: Record<string, string>[] = Array.isArray(parsed) ? parsed : [parsed];
   if (name === 'location_coordinates') {
     assert.equal(rows.length, 1);
-    assert.equal(rows[0]['Contact Phone Number'], '1234567890', 'the upstream typo this test corrects is gone; drop the correction');
+    assert.equal(
+      rows[0]['Contact Phone Number'],
+      '1234567890',
+      'the upstream typo this test corrects is gone; drop the correction',
+    );
     rows[0]['Contact Phone Number'] = '2095257564';
   }
   return rows;
@@ -51,14 +55,26 @@ describe('csv-spectrum corpus', function () {
 
       for (const chunkBytes of [1, 3, 16]) {
         it(`byte-range, chunkBytes ${chunkBytes}, 2 workers`, async () => {
-          const { rows } = await runToRows(tmp, { data: file, processor: identity, strategy: 'byte-range', workers: 2, chunkBytes });
+          const { rows } = await runToRows(tmp, {
+            data: file,
+            processor: identity,
+            strategy: 'byte-range',
+            workers: 2,
+            chunkBytes,
+          });
           assert.deepEqual(rows, expectedRows(name));
         });
       }
 
       for (const strategy of STRATEGIES.filter((s) => s !== 'byte-range')) {
         it(`${strategy}, chunkRows 1, 2 workers`, async () => {
-          const { rows } = await runToRows(tmp, { data: file, processor: identity, strategy, workers: 2, chunkRows: 1 });
+          const { rows } = await runToRows(tmp, {
+            data: file,
+            processor: identity,
+            strategy,
+            workers: 2,
+            chunkRows: 1,
+          });
           assert.deepEqual(rows, expectedRows(name));
         });
       }

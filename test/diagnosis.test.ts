@@ -40,7 +40,16 @@ interface Sim {
 
 // Dyadic default times keep the arithmetic exact, so numbers can be compared with ===.
 function simulate(sim: Sim): RunReport {
-  const { workers, handoffMs = 0.25, dispatchMs = 0.125, returnMs = 0.125, produceMs = 0, window = Infinity, startupMs = 32, bytesPerRow = 40 } = sim;
+  const {
+    workers,
+    handoffMs = 0.25,
+    dispatchMs = 0.125,
+    returnMs = 0.125,
+    produceMs = 0,
+    window = Infinity,
+    startupMs = 32,
+    bytesPerRow = 40,
+  } = sim;
   const free = new Map<number, number | undefined>();
   for (let w = 1; w <= workers; w++) free.set(w, undefined);
   const readyAt = (w: number) => (free.get(w) === undefined ? startupMs : free.get(w)! + handoffMs);
@@ -154,7 +163,8 @@ function only(findings: Finding[], id: string): Finding {
   assert.deepEqual(ids(findings), [id], JSON.stringify(findings, null, 1));
   return findings[0];
 }
-const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} ≠ ${expected}`);
+const close = (actual: number, expected: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} ≠ ${expected}`);
 
 // ---- (a) synthetic reports ----------------------------------------------------------------------
 
@@ -166,10 +176,18 @@ describe('diagnose() on synthetic reports', () => {
       assert.deepEqual(diagnose(r), []);
     });
     it('4 workers, 200 chunks of 50 ms', () => {
-      assert.deepEqual(diagnose(simulate({ workers: 4, window: 8, chunks: many(200, () => ({ work: 50, rows: 5000 })) })), []);
+      assert.deepEqual(
+        diagnose(simulate({ workers: 4, window: 8, chunks: many(200, () => ({ work: 50, rows: 5000 })) })),
+        [],
+      );
     });
     it('per-row with 5 ms of work per row: the main thread keeps up', () => {
-      assert.deepEqual(diagnose(simulate({ workers: 2, strategy: 'per-row', window: 32, chunks: many(200, () => ({ work: 5, rows: 1 })) })), []);
+      assert.deepEqual(
+        diagnose(
+          simulate({ workers: 2, strategy: 'per-row', window: 32, chunks: many(200, () => ({ work: 5, rows: 1 })) }),
+        ),
+        [],
+      );
     });
     it('a slow chunk that costs nothing: the other worker kept working and both ended together', () => {
       const r = simulate({ workers: 2, chunks: many(400, (i) => ({ work: i === 0 ? 1024 : 8 })) });
@@ -182,7 +200,13 @@ describe('diagnose() on synthetic reports', () => {
   });
 
   it('main-thread-bottleneck: batches produced every 2 ms, 0.5 ms of work each', () => {
-    const r = simulate({ workers: 2, strategy: 'batches', produceMs: 2, dispatchMs: 0.0625, chunks: many(200, () => ({ work: 0.5 })) });
+    const r = simulate({
+      workers: 2,
+      strategy: 'batches',
+      produceMs: 2,
+      dispatchMs: 0.0625,
+      chunks: many(200, () => ({ work: 0.5 })),
+    });
     const f = only(diagnose(r), 'main-thread-bottleneck');
     assert.equal(f.severity, 'warning');
     assert.equal(f.numbers.medianGapMs, 3.5);
@@ -197,7 +221,13 @@ describe('diagnose() on synthetic reports', () => {
   });
 
   it('no main-thread-bottleneck for the same timeline under byte-range (the main thread does not split there)', () => {
-    const r = simulate({ workers: 2, strategy: 'byte-range', produceMs: 2, dispatchMs: 0.0625, chunks: many(200, () => ({ work: 0.5 })) });
+    const r = simulate({
+      workers: 2,
+      strategy: 'byte-range',
+      produceMs: 2,
+      dispatchMs: 0.0625,
+      chunks: many(200, () => ({ work: 0.5 })),
+    });
     assert.deepEqual(diagnose(r), []);
   });
 
@@ -220,7 +250,11 @@ describe('diagnose() on synthetic reports', () => {
 
   it("chunks-too-small when workers hold their next chunks (no hand-off gap): the main thread's work per chunk is the overhead", () => {
     const r = simulate({ workers: 2, window: 4, handoffMs: 0, chunks: many(400, () => ({ work: 0.25, rows: 100 })) });
-    assert.equal(diagnose(r).find((f) => f.id === 'chunks-too-small'), undefined, 'no gap and no main-thread figure: nothing to see');
+    assert.equal(
+      diagnose(r).find((f) => f.id === 'chunks-too-small'),
+      undefined,
+      'no gap and no main-thread figure: nothing to see',
+    );
     r.summary.mainBusyMs = 0.25 * r.summary.chunks;
     const f = only(diagnose(r), 'chunks-too-small');
     assert.equal(f.numbers.medianHandoffMs, 0);
@@ -232,16 +266,32 @@ describe('diagnose() on synthetic reports', () => {
 
   it('chunks-too-small under adaptive sizing judges only the chunks planned after the search settled', () => {
     // 200 ramp chunks of 0.25 ms (as small as in the test above), then 200 settled ones of 16 ms.
-    const r = simulate({ workers: 2, window: 4, chunks: many(400, (i) => (i < 200 ? { work: 0.25, rows: 100 } : { work: 16, rows: 6400 })) });
+    const r = simulate({
+      workers: 2,
+      window: 4,
+      chunks: many(400, (i) => (i < 200 ? { work: 0.25, rows: 100 } : { work: 16, rows: 6400 })),
+    });
     r.summary.chunking = 'auto';
     r.summary.chunkSizes = [
       { atChunk: 0, bytes: 4000, reason: 'start: 3.9 KiB, small so that every worker gets work at once' },
-      { atChunk: 200, bytes: 256_000, reason: 'settled at 250 KiB: the hand-off between chunks is 1.5 % of worker time (target 3 %)' },
+      {
+        atChunk: 200,
+        bytes: 256_000,
+        reason: 'settled at 250 KiB: the hand-off between chunks is 1.5 % of worker time (target 3 %)',
+      },
     ];
-    assert.equal(diagnose(r).find((f) => f.id === 'chunks-too-small'), undefined);
+    assert.equal(
+      diagnose(r).find((f) => f.id === 'chunks-too-small'),
+      undefined,
+    );
     // The same run with the search still growing at the end: no verdict on a size nobody chose.
-    r.summary.chunkSizes = [{ atChunk: 0, bytes: 4000, reason: 'start: 3.9 KiB, small so that every worker gets work at once' }];
-    assert.equal(diagnose(r).find((f) => f.id === 'chunks-too-small'), undefined);
+    r.summary.chunkSizes = [
+      { atChunk: 0, bytes: 4000, reason: 'start: 3.9 KiB, small so that every worker gets work at once' },
+    ];
+    assert.equal(
+      diagnose(r).find((f) => f.id === 'chunks-too-small'),
+      undefined,
+    );
     // Settled on small chunks: the warning stands, from the settled chunks' numbers.
     const small = simulate({ workers: 2, window: 4, chunks: many(400, () => ({ work: 0.25, rows: 100 })) });
     small.summary.chunking = 'auto';
@@ -268,11 +318,19 @@ describe('diagnose() on synthetic reports', () => {
     assert.equal(f.numbers.ratio, 128);
     // The other worker ran what the window allowed, then waited for chunk 25.
     const other = r.chunks.filter((o) => o.workerId !== c.workerId);
-    const covered = other.reduce((n, o) => n + Math.max(0, Math.min(o.finishedAt, c.finishedAt) - Math.max(o.startedAt, c.startedAt)), 0);
+    const covered = other.reduce(
+      (n, o) => n + Math.max(0, Math.min(o.finishedAt, c.finishedAt) - Math.max(o.startedAt, c.startedAt)),
+      0,
+    );
     assert.equal(f.numbers.othersIdleMs, 1024 - covered);
     assert.ok(f.numbers.othersIdleMs > 900);
     assert.match(f.title, /^Chunk 25 \(rows 50,001–52,000\) took 128× the median chunk/);
-    assert.match(f.detail, new RegExp(`bytes ${c.byteStart.toLocaleString('en-US')}–${c.byteEnd.toLocaleString('en-US')}\\) ran on worker ${c.workerId} for 1\\.02 s`));
+    assert.match(
+      f.detail,
+      new RegExp(
+        `bytes ${c.byteStart.toLocaleString('en-US')}–${c.byteEnd.toLocaleString('en-US')}\\) ran on worker ${c.workerId} for 1\\.02 s`,
+      ),
+    );
     assert.match(f.detail, /input order/);
     assert.match(f.suggestion!, /Rows 50,001–52,000 cost 128× the usual time per row/);
   });
@@ -285,7 +343,11 @@ describe('diagnose() on synthetic reports', () => {
   });
 
   it('uneven-workers: statically assigned chunks, worker 2 runs twice as slowly', () => {
-    const r = simulate({ workers: 2, chunks: many(100, (i) => ({ work: 10, worker: (i % 2) + 1 })), slowdown: { 2: 2 } });
+    const r = simulate({
+      workers: 2,
+      chunks: many(100, (i) => ({ work: 10, worker: (i % 2) + 1 })),
+      slowdown: { 2: 2 },
+    });
     const f = only(diagnose(r), 'uneven-workers');
     assert.equal(f.numbers.busiestWorker, 2);
     assert.equal(f.numbers.idlestWorker, 1);
@@ -308,7 +370,11 @@ describe('diagnose() on synthetic reports', () => {
   });
 
   it('repaired-chunks (info): two wrong speculative starts and their cost', () => {
-    const r = simulate({ workers: 2, window: 4, chunks: many(40, (i) => ({ work: 32, repaired: i === 3 || i === 7 })) });
+    const r = simulate({
+      workers: 2,
+      window: 4,
+      chunks: many(40, (i) => ({ work: 32, repaired: i === 3 || i === 7 })),
+    });
     const f = only(diagnose(r), 'repaired-chunks');
     assert.equal(f.severity, 'info');
     assert.deepEqual(f.chunks, [3, 7]);
@@ -355,7 +421,8 @@ describe('diagnose() on synthetic reports', () => {
 function writeCsv(tmp: TempDir, rows: number, slow?: (i: number) => boolean): string {
   const pad = (n: number, w: number) => String(n).padStart(w, '0');
   const lines = ['id,name,value,flag'];
-  for (let i = 1; i <= rows; i++) lines.push(`${pad(i, 7)},name_${pad(i, 7)}_abcdefghij,${pad((i * 7919) % 1000, 4)},${slow?.(i) ? 'SLOW' : 'okay'}`);
+  for (let i = 1; i <= rows; i++)
+    lines.push(`${pad(i, 7)},name_${pad(i, 7)}_abcdefghij,${pad((i * 7919) % 1000, 4)},${slow?.(i) ? 'SLOW' : 'okay'}`);
   return tmp.write('data.csv', lines.join('\n') + '\n');
 }
 
@@ -372,7 +439,12 @@ describe('diagnose() on real runs', function () {
   after(() => tmp.dispose());
 
   it('per-row on 20,000 rows: the main thread is the bottleneck', async () => {
-    const report = await runDataset({ data: writeCsv(tmp, 20_000), processor: trivial, strategy: 'per-row', workers: 2 });
+    const report = await runDataset({
+      data: writeCsv(tmp, 20_000),
+      processor: trivial,
+      strategy: 'per-row',
+      workers: 2,
+    });
     const findings = diagnose(report);
     const main = findings.find((f) => f.id === 'main-thread-bottleneck');
     assert.ok(main, JSON.stringify(findings, null, 1));
@@ -382,7 +454,13 @@ describe('diagnose() on real runs', function () {
   });
 
   it('byte-range with 2 KB chunks: chunks too small, with a bigger size suggested', async () => {
-    const report = await runDataset({ data: writeCsv(tmp, 40_000), processor: trivial, strategy: 'byte-range', workers: 2, chunkBytes: 2048 });
+    const report = await runDataset({
+      data: writeCsv(tmp, 40_000),
+      processor: trivial,
+      strategy: 'byte-range',
+      workers: 2,
+      chunkBytes: 2048,
+    });
     const findings = diagnose(report);
     const small = findings.find((f) => f.id === 'chunks-too-small');
     assert.ok(small, JSON.stringify(findings, null, 1));

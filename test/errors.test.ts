@@ -25,7 +25,11 @@ async function expectFailure(
   assert.equal(err.name, 'ChunkscopeError');
   const codes = Array.isArray(code) ? code : [code];
   assert.ok(codes.includes(err.code), `expected code ${codes.join('|')}, got ${err.code}: ${err.message}`);
-  assert.deepEqual(fs.readdirSync(outDir), [], `the out folder must be left empty after a failed run (${err.code}: ${err.message})`);
+  assert.deepEqual(
+    fs.readdirSync(outDir),
+    [],
+    `the out folder must be left empty after a failed run (${err.code}: ${err.message})`,
+  );
   return err;
 }
 
@@ -59,7 +63,10 @@ describe('errors: bad input and faults', function () {
           // The row starts at byte 8, its quote at byte 10: either is a precise answer.
           assert.ok([8, 10].includes(err.location!.byteOffset as number), `byteOffset ${err.location!.byteOffset}`);
           assert.match(err.message, /line\D{0,3}3\b/i, err.message);
-          assert.ok(err.message.includes(String(err.location!.byteOffset)), `message has the byte offset: ${err.message}`);
+          assert.ok(
+            err.message.includes(String(err.location!.byteOffset)),
+            `message has the byte offset: ${err.message}`,
+          );
         });
       }
     }
@@ -80,15 +87,18 @@ describe('errors: bad input and faults', function () {
           const err = await expectFailure({ data, processor: identity, strategy, workers: 2, chunkBytes: 4 }, 'data');
           assert.equal(err.location?.row, row, err.message);
           assert.equal(err.location?.line, line, err.message);
-          assert.match(err.message, new RegExp(`row\\D{0,3}${row}\\b`, "i"), err.message);
-          assert.match(err.message, new RegExp(`line\\D{0,3}${line}\\b`, "i"), err.message);
+          assert.match(err.message, new RegExp(`row\\D{0,3}${row}\\b`, 'i'), err.message);
+          assert.match(err.message, new RegExp(`line\\D{0,3}${line}\\b`, 'i'), err.message);
         });
       }
     }
 
     it("a JSON Lines line that is not JSON → 'data' with its line", async () => {
       const data = tmp.write('bad.jsonl', '{"a":1}\n{"a":2}\n{"a":\n{"a":4}\n');
-      const err = await expectFailure({ data, processor: identity, strategy: 'byte-range', workers: 2, chunkBytes: 8 }, 'data');
+      const err = await expectFailure(
+        { data, processor: identity, strategy: 'byte-range', workers: 2, chunkBytes: 8 },
+        'data',
+      );
       assert.equal(err.location?.line, 3, err.message);
     });
   });
@@ -116,13 +126,16 @@ describe('errors: bad input and faults', function () {
         assert.ok(typeof loc!.workerId === 'number' && loc!.workerId > 0, `workerId ${loc!.workerId}`);
         assert.ok(loc!.message.includes('boom at five'), loc!.message);
         assert.ok(loc!.stack && loc!.stack.includes(path.basename(proc)), `stack names the processor: ${loc!.stack}`);
-        assert.ok(loc!.stack!.includes(`${path.basename(proc)}:2`), `stack points at line 2 of the processor: ${loc!.stack}`);
+        assert.ok(
+          loc!.stack!.includes(`${path.basename(proc)}:2`),
+          `stack points at line 2 of the processor: ${loc!.stack}`,
+        );
         assert.ok(err.message.includes('boom at five'), err.message);
         assert.ok(err.message.includes(path.basename(data)), err.message);
         assert.match(err.message, /row\D{0,3}5\b/i, err.message);
         assert.match(err.message, /line\D{0,3}7\b/i, err.message);
-        assert.match(err.message, new RegExp(`chunk\\D{0,3}${loc!.chunk}\\b`, "i"), err.message);
-        assert.match(err.message, new RegExp(`worker\\D{0,3}${loc!.workerId}\\b`, "i"), err.message);
+        assert.match(err.message, new RegExp(`chunk\\D{0,3}${loc!.chunk}\\b`, 'i'), err.message);
+        assert.match(err.message, new RegExp(`worker\\D{0,3}${loc!.workerId}\\b`, 'i'), err.message);
       });
     }
 
@@ -139,7 +152,15 @@ describe('errors: bad input and faults', function () {
         );
         const outDir = tmp.subdir('skipout');
         const out = path.join(outDir, 'res.ndjson');
-        const report = await runDataset({ data, processor: proc, strategy, workers: 2, chunkRows: 2, onError: 'skip', out });
+        const report = await runDataset({
+          data,
+          processor: proc,
+          strategy,
+          workers: 2,
+          chunkRows: 2,
+          onError: 'skip',
+          out,
+        });
         assert.deepEqual(readNdjson(out), ['1', '2', '4', '5', '7', '8', '10']);
         assert.equal(report.summary.skippedRows, 3);
         assert.equal(report.summary.rows, 10, 'rows counts every data row read');
@@ -161,11 +182,17 @@ describe('errors: bad input and faults', function () {
         for (const e of report.errors) {
           const rec = report.chunks.find((c) => c.index === e.chunk);
           assert.ok(rec, `error names chunk ${e.chunk}, which has a record`);
-          assert.ok(rec!.firstRow <= e.row! && e.row! < rec!.firstRow + rec!.rows, `row ${e.row} lies in chunk ${e.chunk}`);
+          assert.ok(
+            rec!.firstRow <= e.row! && e.row! < rec!.firstRow + rec!.rows,
+            `row ${e.row} lies in chunk ${e.chunk}`,
+          );
           assert.ok(e.message.includes(`multiple of three: ${e.row}`));
           assert.ok(e.workerId! > 0);
         }
-        const lines = fs.readFileSync(errorsFile, 'utf8').split('\n').filter((l) => l !== '');
+        const lines = fs
+          .readFileSync(errorsFile, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '');
         assert.equal(lines.length, 3);
         lines.forEach((l, k) => {
           JSON.parse(l);
@@ -182,15 +209,26 @@ describe('errors: bad input and faults', function () {
   describe('workers that die, hang or blow their memory', () => {
     it("a worker calling process.exit(1) mid-run → 'worker' naming the chunk, no partial output", async () => {
       const data = tmp.write('exit.csv', rowsCsv(3000));
-      const proc = writeProcessor(tmp, 'exits.js', "exports.processRow = (row) => { if (row.id === '1500') process.exit(1); return row; };\n");
-      const err = await expectFailure({ data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 100 }, 'worker');
+      const proc = writeProcessor(
+        tmp,
+        'exits.js',
+        "exports.processRow = (row) => { if (row.id === '1500') process.exit(1); return row; };\n",
+      );
+      const err = await expectFailure(
+        { data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 100 },
+        'worker',
+      );
       assert.match(err.message, /chunk\D{0,3}\d+/i, err.message);
     });
 
     for (const strategy of ['batches', 'per-row'] as const) {
       it(`process.exit(1) under ${strategy} → 'worker'`, async () => {
         const data = tmp.write('exit2.csv', rowsCsv(300));
-        const proc = writeProcessor(tmp, 'exits2.js', "exports.processRow = (row) => { if (row.id === '150') process.exit(1); return row; };\n");
+        const proc = writeProcessor(
+          tmp,
+          'exits2.js',
+          "exports.processRow = (row) => { if (row.id === '150') process.exit(1); return row; };\n",
+        );
         const err = await expectFailure({ data, processor: proc, strategy, workers: 2, chunkRows: 10 }, 'worker');
         assert.match(err.message, /chunk\D{0,3}\d+/i, err.message);
       });
@@ -198,8 +236,15 @@ describe('errors: bad input and faults', function () {
 
     it("a processor that loops forever with chunkTimeout 1 → 'timeout' naming the chunk", async () => {
       const data = tmp.write('loop.csv', rowsCsv(50));
-      const proc = writeProcessor(tmp, 'loops.js', "exports.processRow = (row) => { if (row.id === '30') for (;;) {} return row; };\n");
-      const err = await expectFailure({ data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 10, chunkTimeout: 1 }, 'timeout');
+      const proc = writeProcessor(
+        tmp,
+        'loops.js',
+        "exports.processRow = (row) => { if (row.id === '30') for (;;) {} return row; };\n",
+      );
+      const err = await expectFailure(
+        { data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 10, chunkTimeout: 1 },
+        'timeout',
+      );
       assert.match(err.message, /chunk\D{0,3}\d+/i, err.message);
     });
 
@@ -211,7 +256,10 @@ describe('errors: bad input and faults', function () {
         'hog.js',
         'const keep = [];\nexports.processRow = (row) => { for (;;) keep.push(new Array(10000).fill(row.id + Math.random())); };\n',
       );
-      const err = await expectFailure({ data, processor: proc, strategy: 'byte-range', workers: 2, maxWorkerMemoryMb: 32 }, 'worker');
+      const err = await expectFailure(
+        { data, processor: proc, strategy: 'byte-range', workers: 2, maxWorkerMemoryMb: 32 },
+        'worker',
+      );
       assert.match(err.message, /chunk\D{0,3}\d+/i, err.message);
     });
   });
@@ -219,7 +267,11 @@ describe('errors: bad input and faults', function () {
   describe('output files', () => {
     it('a failed run leaves an existing out file untouched (temporary file renamed only on success)', async () => {
       const data = tmp.write('fail-late.csv', rowsCsv(400));
-      const proc = writeProcessor(tmp, 'fails-late.js', "exports.processRow = (row) => { if (row.id === '390') throw new Error('late'); return row.id; };\n");
+      const proc = writeProcessor(
+        tmp,
+        'fails-late.js',
+        "exports.processRow = (row) => { if (row.id === '390') throw new Error('late'); return row.id; };\n",
+      );
       const outDir = tmp.subdir('keep');
       const out = path.join(outDir, 'results.ndjson');
       fs.writeFileSync(out, 'OLD CONTENT\n');
@@ -239,7 +291,7 @@ describe('errors: bad input and faults', function () {
       assert.equal(readNdjson(out).length, 300, 'the old content was replaced');
     });
 
-    it("an out path in a folder that does not exist → a clear error, nothing processed", async () => {
+    it('an out path in a folder that does not exist → a clear error, nothing processed', async () => {
       const data = tmp.write('ok.csv', rowsCsv(10));
       const out = path.join(tmp.dir, 'no-such-folder', 'results.ndjson');
       const err = await rejection(runDataset({ data, processor: identity, out }));
@@ -267,8 +319,19 @@ describe('errors: bad input and faults', function () {
   describe('chunk timeout is per chunk', () => {
     it('chunks that each run 0.6 s under chunkTimeout 1 succeed even when queued behind each other on one worker', async () => {
       const data = tmp.write('slowchunks.csv', rowsCsv(6));
-      const proc = writeProcessor(tmp, 'slowchunk.js', 'exports.processRow = (row) => { const t = Date.now(); while (Date.now() - t < 600) {} return Number(row.id); };\n');
-      const { rows } = await runToRowsLocal({ data, processor: proc, strategy: 'batches', workers: 1, chunkRows: 1, chunkTimeout: 1 });
+      const proc = writeProcessor(
+        tmp,
+        'slowchunk.js',
+        'exports.processRow = (row) => { const t = Date.now(); while (Date.now() - t < 600) {} return Number(row.id); };\n',
+      );
+      const { rows } = await runToRowsLocal({
+        data,
+        processor: proc,
+        strategy: 'batches',
+        workers: 1,
+        chunkRows: 1,
+        chunkTimeout: 1,
+      });
       assert.deepEqual(rows, [1, 2, 3, 4, 5, 6]);
     });
   });
@@ -288,13 +351,17 @@ describe('errors: bad input and faults', function () {
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(), 700);
       let progressEvents = 0;
-      const err = await expectFailure({ data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 500 }, 'cancelled', {
-        signal: ac.signal,
-        onProgress: (p) => {
-          progressEvents++;
-          if (p.rows > 0 && p.rows < 200_000) ac.abort();
+      const err = await expectFailure(
+        { data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 500 },
+        'cancelled',
+        {
+          signal: ac.signal,
+          onProgress: (p) => {
+            progressEvents++;
+            if (p.rows > 0 && p.rows < 200_000) ac.abort();
+          },
         },
-      });
+      );
       clearTimeout(timer);
       assert.ok(progressEvents >= 0);
       assert.ok(!/\n\s+at /.test(err.message), 'message has no stack trace');
@@ -308,7 +375,11 @@ describe('errors: bad input and faults', function () {
     it("an already-aborted signal → 'cancelled' and no row runs", async () => {
       const data = tmp.write('small.csv', rowsCsv(100));
       const marker = tmp.path('rows.marker');
-      const proc = writeProcessor(tmp, 'marks.js', `exports.processRow = (row) => { require('fs').appendFileSync(${JSON.stringify(marker)}, 'x'); return row; };\n`);
+      const proc = writeProcessor(
+        tmp,
+        'marks.js',
+        `exports.processRow = (row) => { require('fs').appendFileSync(${JSON.stringify(marker)}, 'x'); return row; };\n`,
+      );
       await expectFailure({ data, processor: proc, workers: 2 }, 'cancelled', { signal: AbortSignal.abort() });
       assert.equal(fs.existsSync(marker), false, 'no row was processed');
     });
@@ -317,7 +388,11 @@ describe('errors: bad input and faults', function () {
   describe('more faults', () => {
     it("aborting while setup() is still running → 'cancelled' promptly", async () => {
       const data = tmp.write('d.csv', rowsCsv(100));
-      const proc = writeProcessor(tmp, 'slow-setup.js', 'exports.setup = async () => { await new Promise((r) => setTimeout(r, 8000)); };\nexports.processRow = (r) => r;\n');
+      const proc = writeProcessor(
+        tmp,
+        'slow-setup.js',
+        'exports.setup = async () => { await new Promise((r) => setTimeout(r, 8000)); };\nexports.processRow = (r) => r;\n',
+      );
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 300);
       const started = Date.now();
@@ -325,9 +400,13 @@ describe('errors: bad input and faults', function () {
       assert.ok(Date.now() - started < 8000, 'did not wait for setup() to finish');
     });
 
-    it("a worker that exits inside setup() → a clear error, no hang", async () => {
+    it('a worker that exits inside setup() → a clear error, no hang', async () => {
       const data = tmp.write('d.csv', rowsCsv(100));
-      const proc = writeProcessor(tmp, 'exit-setup.js', 'exports.setup = () => { process.exit(3); };\nexports.processRow = (r) => r;\n');
+      const proc = writeProcessor(
+        tmp,
+        'exit-setup.js',
+        'exports.setup = () => { process.exit(3); };\nexports.processRow = (r) => r;\n',
+      );
       const err = await expectFailure({ data, processor: proc, workers: 2 }, ['processor', 'worker']);
       assert.match(err.message, /setup|load/i, err.message);
     });
@@ -339,7 +418,11 @@ describe('errors: bad input and faults', function () {
     ]) {
       it(`a processor that throws ${label} (not an Error) → 'processor' with row and line`, async () => {
         const data = tmp.write('d.csv', rowsCsv(20));
-        const proc = writeProcessor(tmp, 'throw-odd.js', `exports.processRow = (r) => { if (r.id === '5') throw ${thrown}; return r; };\n`);
+        const proc = writeProcessor(
+          tmp,
+          'throw-odd.js',
+          `exports.processRow = (r) => { if (r.id === '5') throw ${thrown}; return r; };\n`,
+        );
         const err = await expectFailure({ data, processor: proc, workers: 2 }, 'processor');
         assert.equal(err.location?.row, 5);
         assert.equal(err.location?.line, 6);
@@ -349,19 +432,30 @@ describe('errors: bad input and faults', function () {
 
     it('onError skip with every row failing: all 3000 land in the errors file and the count', async () => {
       const data = tmp.write('d.csv', rowsCsv(3000));
-      const proc = writeProcessor(tmp, 'all-throw.js', "exports.processRow = (r) => { throw new Error('no ' + r.id); };\n");
+      const proc = writeProcessor(
+        tmp,
+        'all-throw.js',
+        "exports.processRow = (r) => { throw new Error('no ' + r.id); };\n",
+      );
       const out = tmp.path('all.ndjson');
       const report = await runDataset({ data, processor: proc, workers: 2, chunkRows: 100, onError: 'skip', out });
       assert.equal(report.summary.skippedRows, 3000);
       assert.equal(fs.readFileSync(out, 'utf8'), '');
-      const lines = fs.readFileSync(`${out}.errors.ndjson`, 'utf8').split('\n').filter((l) => l);
+      const lines = fs
+        .readFileSync(`${out}.errors.ndjson`, 'utf8')
+        .split('\n')
+        .filter((l) => l);
       assert.equal(lines.length, 3000);
       lines.forEach((l, i) => assert.ok(l.includes(`no ${i + 1}"`), `line ${i + 1} in order: ${l}`));
     });
 
     it('a run after a crashed run works (the failed pool was torn down, nothing shared)', async () => {
       const data = tmp.write('d.csv', rowsCsv(300));
-      const crash = writeProcessor(tmp, 'crash.js', "exports.processRow = (r) => { if (r.id === '100') process.exit(1); return r; };\n");
+      const crash = writeProcessor(
+        tmp,
+        'crash.js',
+        "exports.processRow = (r) => { if (r.id === '100') process.exit(1); return r; };\n",
+      );
       await expectFailure({ data, processor: crash, workers: 2, chunkRows: 10 }, 'worker');
       const { rows } = await runToRowsLocal({ data, processor: identity, workers: 2, chunkRows: 10 });
       assert.equal(rows.length, 300);
@@ -396,11 +490,18 @@ describe('errors: bad input and faults', function () {
         it(`a header-only file (${label}) → 0 rows, no error, empty out file (${strategy})`, async () => {
           const data = tmp.write('header-only.csv', text);
           const marker = tmp.path('ho.marker');
-          const proc = writeProcessor(tmp, 'ho.js', `exports.processRow = (row) => { require('fs').appendFileSync(${JSON.stringify(marker)}, 'x'); return row; };\n`);
+          const proc = writeProcessor(
+            tmp,
+            'ho.js',
+            `exports.processRow = (row) => { require('fs').appendFileSync(${JSON.stringify(marker)}, 'x'); return row; };\n`,
+          );
           const out = tmp.path('ho.ndjson');
           const report = await runDataset({ data, processor: proc, strategy, workers: 2, out });
           assert.equal(report.summary.rows, 0);
-          assert.equal(report.chunks.reduce((s, c) => s + c.rows, 0), 0);
+          assert.equal(
+            report.chunks.reduce((s, c) => s + c.rows, 0),
+            0,
+          );
           assert.equal(fs.readFileSync(out, 'utf8'), '');
           assert.equal(fs.existsSync(marker), false);
         });
@@ -438,7 +539,10 @@ describe('errors: bad input and faults', function () {
 
     for (const [label, setup] of [
       ['throws', "exports.setup = () => { throw new Error('setup exploded'); };\n"],
-      ['rejects (async)', "exports.setup = async () => { await new Promise((r) => setTimeout(r, 10)); throw new Error('setup exploded'); };\n"],
+      [
+        'rejects (async)',
+        "exports.setup = async () => { await new Promise((r) => setTimeout(r, 10)); throw new Error('setup exploded'); };\n",
+      ],
     ]) {
       it(`setup() that ${label} → 'processor', no row processed`, async () => {
         const data = tmp.write('d.csv', rowsCsv(50));
@@ -446,7 +550,8 @@ describe('errors: bad input and faults', function () {
         const proc = writeProcessor(
           tmp,
           'badsetup.js',
-          setup + `exports.processRow = (row) => { require('fs').appendFileSync(${JSON.stringify(marker)}, 'x'); return row; };\n`,
+          setup +
+            `exports.processRow = (row) => { require('fs').appendFileSync(${JSON.stringify(marker)}, 'x'); return row; };\n`,
         );
         const err = await expectFailure({ data, processor: proc, workers: 2, chunkRows: 5 }, 'processor');
         assert.ok(err.message.includes('setup exploded'), err.message);
@@ -454,9 +559,13 @@ describe('errors: bad input and faults', function () {
       });
     }
 
-    it("a missing processor file → a clear error naming it", async () => {
+    it('a missing processor file → a clear error naming it', async () => {
       const data = tmp.write('d.csv', rowsCsv(10));
-      const err = await expectFailure({ data, processor: path.join(tmp.dir, 'nope.js') }, ['input', 'processor', 'usage']);
+      const err = await expectFailure({ data, processor: path.join(tmp.dir, 'nope.js') }, [
+        'input',
+        'processor',
+        'usage',
+      ]);
       assert.ok(err.message.includes('nope.js'), err.message);
     });
   });

@@ -58,13 +58,21 @@ describe('extension logic', () => {
     });
 
     it('finds the first frame in the processor', () => {
-      assert.deepEqual(findProcessorFrame(stack, proc), { file: proc, line: 12, column: 15, functionName: 'processRow' });
+      assert.deepEqual(findProcessorFrame(stack, proc), {
+        file: proc,
+        line: 12,
+        column: 15,
+        functionName: 'processRow',
+      });
     });
 
     it('matches file:// URLs (ESM processors) and non-normalised paths', () => {
       const esm = '    at processRow (file:///home/u/proj/p%20q/x.mjs:5:7)';
       assert.equal(findProcessorFrame(esm, '/home/u/proj/p q/x.mjs')?.line, 5);
-      assert.equal(findProcessorFrame(`    at f (${proc}:2:1)`, '/home/u/proj/./processors/../processors/totals.ts')?.line, 2);
+      assert.equal(
+        findProcessorFrame(`    at f (${proc}:2:1)`, '/home/u/proj/./processors/../processors/totals.ts')?.line,
+        2,
+      );
     });
 
     it('handles Windows paths with drive letters, case-insensitively', () => {
@@ -104,7 +112,10 @@ describe('extension logic', () => {
     });
     it('resolves relative folders and ${workspaceFolder} from the workspace folder', () => {
       assert.equal(computeOutputPaths('/w/a.csv', '/w/p.js', 'out/runs', '/w').folder, path.resolve('/w/out/runs'));
-      assert.equal(computeOutputPaths('/w/a.csv', '/w/p.js', '${workspaceFolder}/r', '/w').folder, path.resolve('/w/r'));
+      assert.equal(
+        computeOutputPaths('/w/a.csv', '/w/p.js', '${workspaceFolder}/r', '/w').folder,
+        path.resolve('/w/r'),
+      );
       assert.equal(computeOutputPaths('/w/a.csv', '/w/p.js', '/abs/r', '/w').folder, path.resolve('/abs/r'));
     });
     it('falls back to the dataset folder without a workspace', () => {
@@ -151,7 +162,10 @@ describe('extension logic', () => {
     });
 
     it('types Row from the header with quoted keys, once per column', () => {
-      assert.match(csv, /interface Row \{\n {2}"region": string;\n {2}"amount": string;\n {2}"we\\"ird \*\/ name": string;\n\}/);
+      assert.match(
+        csv,
+        /interface Row \{\n {2}"region": string;\n {2}"amount": string;\n {2}"we\\"ird \*\/ name": string;\n\}/,
+      );
       assert.match(csv, /export function processRow\(row: Row, ctx: Context\)/);
       assert.match(csv, /Number\(row\["amount"\]\)/);
       assert.match(csv, /setup/);
@@ -160,11 +174,21 @@ describe('extension logic', () => {
     });
 
     it('is listed by the source scan as exporting processRow only (optional parts are commented out)', () => {
-      assert.deepEqual(scanProcessorSource(csv), { processRow: true, processChunk: false, combine: false, setup: false });
+      assert.deepEqual(scanProcessorSource(csv), {
+        processRow: true,
+        processChunk: false,
+        combine: false,
+        setup: false,
+      });
     });
 
     it('types JSON Lines fields from the numeric columns', () => {
-      const src = generateProcessorSource({ datasetPath: '/d/e.jsonl', format: 'jsonl', header: ['id', 'ms'], numericColumns: ['ms'] });
+      const src = generateProcessorSource({
+        datasetPath: '/d/e.jsonl',
+        format: 'jsonl',
+        header: ['id', 'ms'],
+        numericColumns: ['ms'],
+      });
       assert.match(src, /"id": unknown;\n {2}"ms": number;/);
     });
 
@@ -175,15 +199,27 @@ describe('extension logic', () => {
       const ts = require('typescript') as typeof import('typescript');
       for (const [name, source] of [
         ['csv.ts', csv],
-        ['empty.ts', generateProcessorSource({ datasetPath: '/d/x.csv', format: 'csv', header: [], numericColumns: [] })],
-        ['text.ts', generateProcessorSource({ datasetPath: '/d/x.tsv', format: 'csv', header: ['a', 'b'], numericColumns: [] })],
+        [
+          'empty.ts',
+          generateProcessorSource({ datasetPath: '/d/x.csv', format: 'csv', header: [], numericColumns: [] }),
+        ],
+        [
+          'text.ts',
+          generateProcessorSource({ datasetPath: '/d/x.tsv', format: 'csv', header: ['a', 'b'], numericColumns: [] }),
+        ],
       ] as const) {
         const host = ts.createCompilerHost({});
         const original = host.getSourceFile;
         host.getSourceFile = (f, lang, ...rest) =>
           f === name ? ts.createSourceFile(f, source, lang) : original.call(host, f, lang, ...rest);
-        const program = ts.createProgram([name], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, types: [], lib: ['lib.es2022.d.ts'] }, host);
-        const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        const program = ts.createProgram(
+          [name],
+          { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, types: [], lib: ['lib.es2022.d.ts'] },
+          host,
+        );
+        const diagnostics = ts
+          .getPreEmitDiagnostics(program)
+          .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
         assert.deepEqual(diagnostics, [], `${name}:\n${source}`);
       }
     });
@@ -199,12 +235,24 @@ describe('extension logic', () => {
   describe('processor list', () => {
     it('puts the last used processor first', () => {
       const c = [{ path: '/w/b.ts' }, { path: '/w/a.js' }, { path: '/w/c.mjs' }];
-      assert.deepEqual(orderProcessors(c, '/w/c.mjs').map((x) => x.path), ['/w/c.mjs', '/w/a.js', '/w/b.ts']);
-      assert.deepEqual(orderProcessors(c, undefined).map((x) => x.path), ['/w/a.js', '/w/b.ts', '/w/c.mjs']);
-      assert.deepEqual(orderProcessors(c, '/w/gone.ts').map((x) => x.path), ['/w/a.js', '/w/b.ts', '/w/c.mjs']);
+      assert.deepEqual(
+        orderProcessors(c, '/w/c.mjs').map((x) => x.path),
+        ['/w/c.mjs', '/w/a.js', '/w/b.ts'],
+      );
+      assert.deepEqual(
+        orderProcessors(c, undefined).map((x) => x.path),
+        ['/w/a.js', '/w/b.ts', '/w/c.mjs'],
+      );
+      assert.deepEqual(
+        orderProcessors(c, '/w/gone.ts').map((x) => x.path),
+        ['/w/a.js', '/w/b.ts', '/w/c.mjs'],
+      );
     });
     it('describes exports', () => {
-      assert.equal(describeExports({ processRow: true, processChunk: false, combine: true, setup: true }), 'processRow · setup · combine');
+      assert.equal(
+        describeExports({ processRow: true, processChunk: false, combine: true, setup: true }),
+        'processRow · setup · combine',
+      );
     });
   });
 
@@ -217,7 +265,10 @@ describe('extension logic', () => {
     it('treats cancellation and aborts as cancelled', () => {
       assert.equal(classifyRunError(chunkscopeError('cancelled', 'x'), proc, false).kind, 'cancelled');
       assert.equal(classifyRunError(new Error('whatever'), proc, true).kind, 'cancelled');
-      assert.equal(classifyRunError(Object.assign(new Error('a'), { name: 'AbortError' }), proc, false).kind, 'cancelled');
+      assert.equal(
+        classifyRunError(Object.assign(new Error('a'), { name: 'AbortError' }), proc, false).kind,
+        'cancelled',
+      );
     });
 
     it('locates processor errors at the row and the processor line', () => {
@@ -230,11 +281,18 @@ describe('extension logic', () => {
         line: 42,
         chunk: 0,
       };
-      const f = classifyRunError(chunkscopeError('processor', 'Processor failed: boom (/w/d.csv, row 41, line 42, chunk 0)', location), proc, false);
+      const f = classifyRunError(
+        chunkscopeError('processor', 'Processor failed: boom (/w/d.csv, row 41, line 42, chunk 0)', location),
+        proc,
+        false,
+      );
       assert.equal(f.kind, 'located');
       if (f.kind !== 'located') return;
       assert.equal(f.processorFrame?.line, 9);
-      assert.equal(describeFailure(f, 'p.ts'), 'Chunkscope: Processor failed (p.ts:9) at row 41, line 42 of the dataset: boom');
+      assert.equal(
+        describeFailure(f, 'p.ts'),
+        'Chunkscope: Processor failed (p.ts:9) at row 41, line 42 of the dataset: boom',
+      );
     });
 
     it('points compile errors of the processor at its line', () => {
@@ -267,17 +325,43 @@ describe('extension logic', () => {
 
     const report: RunReport = {
       summary: {
-        data: '/w/sales.csv', processor: '/w/p.ts', format: 'csv', strategy: 'byte-range', workers: 2, chunkBytes: 1 << 20,
-        rows: 1_234_567, bytes: 50 * 1024 * 1024, chunks: 50, repairedChunks: 1, skippedRows: 0,
-        wallMs: 1000, startupMs: 100, processingMs: 900, rowsPerSecond: 1_234_567, mbPerSecond: 50,
-        readMs: 1, parseMs: 1, computeMs: 1, encodeMs: 1, overheadShare: 0.125, idleShare: 0.02,
+        data: '/w/sales.csv',
+        processor: '/w/p.ts',
+        format: 'csv',
+        strategy: 'byte-range',
+        workers: 2,
+        chunkBytes: 1 << 20,
+        rows: 1_234_567,
+        bytes: 50 * 1024 * 1024,
+        chunks: 50,
+        repairedChunks: 1,
+        skippedRows: 0,
+        wallMs: 1000,
+        startupMs: 100,
+        processingMs: 900,
+        rowsPerSecond: 1_234_567,
+        mbPerSecond: 50,
+        readMs: 1,
+        parseMs: 1,
+        computeMs: 1,
+        encodeMs: 1,
+        overheadShare: 0.125,
+        idleShare: 0.02,
         workerSummaries: [
           { workerId: 2, chunks: 25, rows: 600_000, busyMs: 800, busyShare: 0.89 },
           { workerId: 1, chunks: 25, rows: 634_567, busyMs: 850, busyShare: 0.944 },
         ],
-        peakRssBytes: 1, nodeVersion: 'v20', cpus: 2, startedAtEpochMs: 0,
+        peakRssBytes: 1,
+        nodeVersion: 'v20',
+        cpus: 2,
+        startedAtEpochMs: 0,
       },
-      chunks: [], errors: [], result: { total: 42 }, hasResult: true, mainPhases: [], warnings: ['teardown() threw: x'],
+      chunks: [],
+      errors: [],
+      result: { total: 42 },
+      hasResult: true,
+      mainPhases: [],
+      warnings: ['teardown() threw: x'],
     };
 
     it('builds the notification and status bar text', () => {
@@ -286,11 +370,29 @@ describe('extension logic', () => {
     });
 
     it('summarises the run for the output channel', () => {
-      const text = summaryLines(report, { results: '/w/.chunkscope/r.ndjson', timings: '/w/.chunkscope/t.json' }).join('\n');
-      for (const expected of ['1,234,567', '1.00 s', '1.23M rows/s', '50.0 MB/s', 'workers     2, strategy byte-range', 'chunks      50 (1 repaired), 1 MiB per chunk', '13 %', '#1 94 % · #2 89 %', '"total": 42', 't.json', 'teardown() threw: x']) {
+      const text = summaryLines(report, { results: '/w/.chunkscope/r.ndjson', timings: '/w/.chunkscope/t.json' }).join(
+        '\n',
+      );
+      for (const expected of [
+        '1,234,567',
+        '1.00 s',
+        '1.23M rows/s',
+        '50.0 MB/s',
+        'workers     2, strategy byte-range',
+        'chunks      50 (1 repaired), 1 MiB per chunk',
+        '13 %',
+        '#1 94 % · #2 89 %',
+        '"total": 42',
+        't.json',
+        'teardown() threw: x',
+      ]) {
         assert.ok(text.includes(expected), `missing ${expected} in\n${text}`);
       }
-      assert.ok(!summaryLines({ ...report, hasResult: false }).join('\n').includes('result'));
+      assert.ok(
+        !summaryLines({ ...report, hasResult: false })
+          .join('\n')
+          .includes('result'),
+      );
     });
   });
 
@@ -306,7 +408,10 @@ describe('extension logic', () => {
       // Round trip through the settings mapping: the run gets exactly the applied point.
       const values = Object.fromEntries(edits.map((e) => [e.key, e.value]));
       const mapped = settingsToRunOptions(values, { data: 'd.csv', processor: 'p.js', out: 'o' });
-      assert.deepEqual([mapped.options.strategy, mapped.options.workers, mapped.options.chunkRows, mapped.options.chunkBytes], ['batches', 2, 20_000, undefined]);
+      assert.deepEqual(
+        [mapped.options.strategy, mapped.options.workers, mapped.options.chunkRows, mapped.options.chunkBytes],
+        ['batches', 2, 20_000, undefined],
+      );
       assert.deepEqual(mapped.warnings, []);
     });
     it('writes bytes and clears rows', () => {
@@ -315,7 +420,10 @@ describe('extension logic', () => {
         { key: 'chunkRows', value: undefined },
         { key: 'chunkBytes', value: 262_144 },
       ]);
-      assert.equal(describeSetting({ strategy: 'byte-range', workers: 1, chunkBytes: 262_144 }), 'byte-range, 1 worker, 262,144 bytes a chunk');
+      assert.equal(
+        describeSetting({ strategy: 'byte-range', workers: 1, chunkBytes: 262_144 }),
+        'byte-range, 1 worker, 262,144 bytes a chunk',
+      );
     });
     it('refuses a point without a chunk size or with a bad worker count', () => {
       assert.throws(() => settingEditsFor({ strategy: 'byte-range', workers: 2 }), /no chunk size/);
@@ -329,15 +437,41 @@ describe('extension logic', () => {
       [5, 'b'],
       [9, 'c'],
     ]);
-    const at = (startLine: number, startCharacter: number, endLine: number, endCharacter: number, text: string) => ({ startLine, startCharacter, endLine, endCharacter, text });
+    const at = (startLine: number, startCharacter: number, endLine: number, endCharacter: number, text: string) => ({
+      startLine,
+      startCharacter,
+      endLine,
+      endCharacter,
+      text,
+    });
     it('two lines inserted above move the timings below down by two; those above stay', () => {
-      assert.deepEqual([...shiftLines(timings, at(4, 0, 4, 0, 'x\ny\n'))], [[2, 'a'], [7, 'b'], [11, 'c']]);
+      assert.deepEqual(
+        [...shiftLines(timings, at(4, 0, 4, 0, 'x\ny\n'))],
+        [
+          [2, 'a'],
+          [7, 'b'],
+          [11, 'c'],
+        ],
+      );
     });
     it('a line deleted above moves them up', () => {
-      assert.deepEqual([...shiftLines(timings, at(3, 0, 4, 0, ''))], [[2, 'a'], [4, 'b'], [8, 'c']]);
+      assert.deepEqual(
+        [...shiftLines(timings, at(3, 0, 4, 0, ''))],
+        [
+          [2, 'a'],
+          [4, 'b'],
+          [8, 'c'],
+        ],
+      );
     });
     it('typing inside a measured line drops that line only', () => {
-      assert.deepEqual([...shiftLines(timings, at(5, 3, 5, 3, 'z'))], [[2, 'a'], [9, 'c']]);
+      assert.deepEqual(
+        [...shiftLines(timings, at(5, 3, 5, 3, 'z'))],
+        [
+          [2, 'a'],
+          [9, 'c'],
+        ],
+      );
     });
     it('a multi-line replacement drops the lines it covered and shifts the rest', () => {
       assert.deepEqual([...shiftLines(timings, at(1, 4, 6, 2, 'q'))], [[4, 'c']]);
@@ -351,7 +485,14 @@ describe('extension logic', () => {
       assert.equal(medianMicrosPerRow([]), undefined);
     });
     it('finds processRow / processChunk in CommonJS, ESM and TypeScript forms', () => {
-      const src = ['// exports.processRow in a comment is not a definition', 'exports.processRow = (row) => row;', 'export function processChunk(rows: Row[]) {', '  return rows;', '}', 'export const processRow = 1;'].join('\n');
+      const src = [
+        '// exports.processRow in a comment is not a definition',
+        'exports.processRow = (row) => row;',
+        'export function processChunk(rows: Row[]) {',
+        '  return rows;',
+        '}',
+        'export const processRow = 1;',
+      ].join('\n');
       assert.deepEqual(entryPointLines(src), [
         { line: 1, name: 'processRow' },
         { line: 2, name: 'processChunk' },

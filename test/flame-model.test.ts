@@ -6,11 +6,27 @@ import { Session } from 'node:inspector';
 import type { ChunkRecord, CpuProfile, ThreadProfile } from '../src/engine/model';
 import { buildCallTree, functionTable, sliceCallTree, SAMPLE_PHASES } from '../src/engine/profile/call-tree';
 import { categorize, urlToPath } from '../src/engine/profile/frames';
-import { differential, layoutLeftHeavy, sandwich, searchFrames, stackOf, timeOrder, topSelfFrame, typicalChunks, type FlameData } from '../webview/model/flame';
+import {
+  differential,
+  layoutLeftHeavy,
+  sandwich,
+  searchFrames,
+  stackOf,
+  timeOrder,
+  topSelfFrame,
+  typicalChunks,
+  type FlameData,
+} from '../webview/model/flame';
 import { checkProfile } from '../src/engine/profile/check-profile';
 
 const PROC = '/p/proc.js';
-const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0, scriptId: '1' });
+const frame = (functionName: string, url: string, lineNumber = 0) => ({
+  functionName,
+  url,
+  lineNumber,
+  columnNumber: 0,
+  scriptId: '1',
+});
 
 /**
  * (root) → main → hot → hot (recursion), main → parseText, plus (garbage collector) and (idle).
@@ -34,19 +50,51 @@ function smallProfile(): CpuProfile {
   };
 }
 
-const META: ThreadProfile = { thread: 1, label: 'worker 1', file: '/tmp/w1.cpuprofile', samples: 7, clockOffsetMs: 10, samplingIntervalUs: 100 };
+const META: ThreadProfile = {
+  thread: 1,
+  label: 'worker 1',
+  file: '/tmp/w1.cpuprofile',
+  samples: 7,
+  clockOffsetMs: 10,
+  samplingIntervalUs: 100,
+};
 
-function chunk(index: number, startedAt: number, parts: { read?: number; parse?: number; compute?: number }, finishedAt: number): ChunkRecord {
+function chunk(
+  index: number,
+  startedAt: number,
+  parts: { read?: number; parse?: number; compute?: number },
+  finishedAt: number,
+): ChunkRecord {
   return {
-    index, workerId: 1, rows: 10, firstRow: index * 10 + 1, firstLine: index * 10 + 2, bytes: 100, byteStart: index * 100, byteEnd: index * 100 + 100,
-    submittedAt: startedAt - 0.01, startedAt, finishedAt, receivedAt: finishedAt + 0.01,
-    readMs: parts.read ?? 0, parseMs: parts.parse ?? 0, computeMs: parts.compute ?? 0, encodeMs: 0, queueWaitMs: 0.01, returnMs: 0.01,
-    repaired: false, skipped: 0, resultBytes: 10,
+    index,
+    workerId: 1,
+    rows: 10,
+    firstRow: index * 10 + 1,
+    firstLine: index * 10 + 2,
+    bytes: 100,
+    byteStart: index * 100,
+    byteEnd: index * 100 + 100,
+    submittedAt: startedAt - 0.01,
+    startedAt,
+    finishedAt,
+    receivedAt: finishedAt + 0.01,
+    readMs: parts.read ?? 0,
+    parseMs: parts.parse ?? 0,
+    computeMs: parts.compute ?? 0,
+    encodeMs: 0,
+    queueWaitMs: 0.01,
+    returnMs: 0.01,
+    repaired: false,
+    skipped: 0,
+    resultBytes: 10,
   };
 }
 
 // Chunk 0 holds the samples at 11.1 (parse), 11.2, 11.3, 11.4 (compute); chunk 1 holds 11.6 (compute).
-const CHUNKS = [chunk(0, 11.0, { read: 0.05, parse: 0.1, compute: 0.3 }, 11.45), chunk(1, 11.55, { compute: 0.1 }, 11.65)];
+const CHUNKS = [
+  chunk(0, 11.0, { read: 0.05, parse: 0.1, compute: 0.3 }, 11.45),
+  chunk(1, 11.55, { compute: 0.1 }, 11.65),
+];
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} ≠ ${b}`);
 const frameNamed = (d: FlameData, name: string) => d.frames.findIndex((f) => f.name === name);
@@ -63,18 +111,30 @@ describe('flame model', function () {
     for (const w of th.weights) close(w, 0.1, 'weight (the last runs to the profile’s end)');
     assert.deepEqual(Array.from(th.chunkOf), [0, 0, 0, 0, -1, 1, -1]);
     // The engine's attribution (profile/slice.ts): the record's phases in order; outside chunks, idle or overhead.
-    assert.deepEqual(Array.from(th.phaseOf, (p) => SAMPLE_PHASES[p]), ['parse', 'compute', 'compute', 'compute', 'overhead', 'compute', 'overhead']);
+    assert.deepEqual(
+      Array.from(th.phaseOf, (p) => SAMPLE_PHASES[p]),
+      ['parse', 'compute', 'compute', 'compute', 'overhead', 'compute', 'overhead'],
+    );
     assert.equal(data.sampleCount, 7);
   });
 
   it('merges identical frames and drops V8’s (root)', function () {
-    assert.deepEqual(data.frames.map((f) => f.name).sort(), ['(garbage collector)', '(idle)', 'hot', 'main', 'parseText']);
+    assert.deepEqual(data.frames.map((f) => f.name).sort(), [
+      '(garbage collector)',
+      '(idle)',
+      'hot',
+      'main',
+      'parseText',
+    ]);
     const hot = frameNamed(data, 'hot');
     assert.equal(data.frames[hot].line, 11, '1-based line');
     assert.equal(data.frames[hot].file, PROC);
     // The recursive call is a child of the outer call in the trie: main → hot → hot.
     const deepest = [...data.trieFrame.keys()].find((n) => data.trieDepth[n] === 2)!;
-    assert.deepEqual(stackOf(data, deepest).map((f) => data.frames[f].name), ['main', 'hot', 'hot']);
+    assert.deepEqual(
+      stackOf(data, deepest).map((f) => data.frames[f].name),
+      ['main', 'hot', 'hot'],
+    );
   });
 
   it('colours frames by category', function () {
@@ -86,9 +146,17 @@ describe('flame model', function () {
     assert.equal(cat('(idle)'), 'idle');
     assert.equal(categorize('(program)', '', PROC), 'idle');
     assert.equal(categorize('readSync', 'node:fs', PROC), 'node');
-    assert.equal(categorize('atomicsWaitLoop', 'file:///w/node_modules/piscina/dist/worker.js', PROC), 'idle', 'piscina waiting for work');
+    assert.equal(
+      categorize('atomicsWaitLoop', 'file:///w/node_modules/piscina/dist/worker.js', PROC),
+      'idle',
+      'piscina waiting for work',
+    );
     assert.equal(categorize('onMessage', 'file:///w/node_modules/piscina/dist/worker.js', PROC), 'engine');
-    assert.equal(categorize('scanCsv', 'file:///w/dist/chunk-worker.js', PROC), 'parser', 'parser functions inside the bundled worker');
+    assert.equal(
+      categorize('scanCsv', 'file:///w/dist/chunk-worker.js', PROC),
+      'parser',
+      'parser functions inside the bundled worker',
+    );
     assert.equal(categorize('runChunk', 'file:///w/dist/chunk-worker.js', PROC), 'engine');
     assert.equal(categorize('helper', 'file:///w/lib/other.js', PROC), 'other');
   });
@@ -109,7 +177,12 @@ describe('flame model', function () {
   it('lays out left-heavy: heaviest first at every depth', function () {
     const s = sliceCallTree(data);
     const L = layoutLeftHeavy(data, s.total);
-    const boxes = Array.from(L.node, (n, k) => ({ name: data.frames[data.trieFrame[n]].name, x0: +L.x0[k].toFixed(6), x1: +L.x1[k].toFixed(6), depth: L.depth[k] }));
+    const boxes = Array.from(L.node, (n, k) => ({
+      name: data.frames[data.trieFrame[n]].name,
+      x0: +L.x0[k].toFixed(6),
+      x1: +L.x1[k].toFixed(6),
+      depth: L.depth[k],
+    }));
     assert.deepEqual(boxes, [
       { name: 'main', x0: 0, x1: 0.5, depth: 0 },
       { name: 'hot', x0: 0, x1: 0.4, depth: 1 },
@@ -124,7 +197,12 @@ describe('flame model', function () {
 
   it('orders stacks in time, merging consecutive samples that share a prefix', function () {
     const T = timeOrder(data, 0);
-    const rows = T.rows.map((r) => Array.from(r.node, (n, k) => `${data.frames[data.trieFrame[n]].name} ${r.start[k].toFixed(1)}–${r.end[k].toFixed(1)}`));
+    const rows = T.rows.map((r) =>
+      Array.from(
+        r.node,
+        (n, k) => `${data.frames[data.trieFrame[n]].name} ${r.start[k].toFixed(1)}–${r.end[k].toFixed(1)}`,
+      ),
+    );
     assert.deepEqual(rows, [
       ['main 11.1–11.5', '(garbage collector) 11.5–11.6', '(idle) 11.6–11.7', 'main 11.7–11.8'],
       ['hot 11.1–11.4', 'parseText 11.4–11.5', 'hot 11.7–11.8'],
@@ -133,7 +211,10 @@ describe('flame model', function () {
     // Sliced to chunk 0, samples outside it leave gaps.
     const sliced = timeOrder(data, 0, { chunks: [0] });
     assert.equal(sliced.samples, 4);
-    assert.deepEqual(Array.from(sliced.rows[0].end, (e) => +e.toFixed(6)), [11.5]);
+    assert.deepEqual(
+      Array.from(sliced.rows[0].end, (e) => +e.toFixed(6)),
+      [11.5],
+    );
   });
 
   it('slices by chunk and by phase', function () {
@@ -148,20 +229,41 @@ describe('flame model', function () {
   it('builds the sandwich: callers above, callees below', function () {
     const s = sliceCallTree(data);
     const hot = sandwich(data, s, frameNamed(data, 'hot'));
-    assert.deepEqual(hot.callers.map((c) => [data.frames[c.frame!].name, +c.ms.toFixed(6)]), [['main', 0.4]]);
+    assert.deepEqual(
+      hot.callers.map((c) => [data.frames[c.frame!].name, +c.ms.toFixed(6)]),
+      [['main', 0.4]],
+    );
     assert.deepEqual(hot.callees, [], 'the recursive call is hot itself, not a callee');
     const main = sandwich(data, s, frameNamed(data, 'main'));
-    assert.deepEqual(main.callers.map((c) => c.frame), [null]);
-    assert.deepEqual(main.callees.map((c) => [data.frames[c.frame].name, +c.ms.toFixed(6)]), [['hot', 0.4], ['parseText', 0.1]]);
+    assert.deepEqual(
+      main.callers.map((c) => c.frame),
+      [null],
+    );
+    assert.deepEqual(
+      main.callees.map((c) => [data.frames[c.frame].name, +c.ms.toFixed(6)]),
+      [
+        ['hot', 0.4],
+        ['parseText', 0.1],
+      ],
+    );
     close(main.total, 0.5, 'main total');
   });
 
   it('searches frames by name or file', function () {
     const hits = searchFrames(data, 'HOT');
-    assert.deepEqual([...hits.keys()].filter((f) => hits[f]).map((f) => data.frames[f].name), ['hot']);
+    assert.deepEqual(
+      [...hits.keys()].filter((f) => hits[f]).map((f) => data.frames[f].name),
+      ['hot'],
+    );
     const byFile = searchFrames(data, 'chunk-parse');
-    assert.deepEqual([...byFile.keys()].filter((f) => byFile[f]).map((f) => data.frames[f].name), ['parseText']);
-    assert.equal(searchFrames(data, '  ').reduce((n, h) => n + h, 0), 0);
+    assert.deepEqual(
+      [...byFile.keys()].filter((f) => byFile[f]).map((f) => data.frames[f].name),
+      ['parseText'],
+    );
+    assert.equal(
+      searchFrames(data, '  ').reduce((n, h) => n + h, 0),
+      0,
+    );
   });
 
   it('compares a selection with a baseline per chunk', function () {
@@ -184,10 +286,19 @@ describe('flame model', function () {
 
   it('rejects malformed profiles, naming the file and the problem', function () {
     const bad = { ...smallProfile(), timeDeltas: [1, 2] };
-    assert.throws(() => checkProfile(bad, '/runs/w1.cpuprofile'), /\/runs\/w1\.cpuprofile is not a V8 CPU profile: 7 samples but 2 timeDeltas/);
-    assert.throws(() => checkProfile({ nodes: [] }, 'x.cpuprofile'), /x\.cpuprofile is not a V8 CPU profile: "samples" is missing/);
+    assert.throws(
+      () => checkProfile(bad, '/runs/w1.cpuprofile'),
+      /\/runs\/w1\.cpuprofile is not a V8 CPU profile: 7 samples but 2 timeDeltas/,
+    );
+    assert.throws(
+      () => checkProfile({ nodes: [] }, 'x.cpuprofile'),
+      /x\.cpuprofile is not a V8 CPU profile: "samples" is missing/,
+    );
     const dangling = { ...smallProfile(), samples: [3, 3, 99, 4, 6, 7, 3] };
-    assert.throws(() => buildCallTree([{ meta: META, profile: dangling }], CHUNKS, PROC), /\/tmp\/w1\.cpuprofile: sample 2 names node 99, which does not exist/);
+    assert.throws(
+      () => buildCallTree([{ meta: META, profile: dangling }], CHUNKS, PROC),
+      /\/tmp\/w1\.cpuprofile: sample 2 names node 99, which does not exist/,
+    );
   });
 
   it('turns file URLs into paths', function () {
@@ -202,7 +313,9 @@ async function captureOwnProfile(busy: () => void): Promise<CpuProfile> {
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params: object = {}) =>
-    new Promise<T>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))),
+    );
   try {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: 100 });
@@ -237,7 +350,14 @@ describe('flame model on a real V8 profile', function () {
     });
     assert.ok(Number.isFinite(sink));
     checkProfile(profile, 'captured');
-    const meta: ThreadProfile = { thread: 'main', label: 'main thread', file: '', samples: profile.samples.length, clockOffsetMs: -profile.startTime / 1000, samplingIntervalUs: 100 };
+    const meta: ThreadProfile = {
+      thread: 'main',
+      label: 'main thread',
+      file: '',
+      samples: profile.samples.length,
+      clockOffsetMs: -profile.startTime / 1000,
+      samplingIntervalUs: 100,
+    };
     const data = buildCallTree([{ meta, profile }], [], __filename);
     const s = sliceCallTree(data);
     assert.ok(s.samples > 500, `${s.samples} samples in 400 ms at 100 µs`);
@@ -246,7 +366,10 @@ describe('flame model on a real V8 profile', function () {
     assert.equal(top.category, 'user', 'this file is the "processor" here');
     const th = data.threads[0];
     const spanMs = (profile.endTime - profile.startTime) / 1000;
-    assert.ok(th.times[0] >= 0 && th.times[th.times.length - 1] <= spanMs + 1e-6, `samples inside the profile's span (0–${spanMs} ms)`);
+    assert.ok(
+      th.times[0] >= 0 && th.times[th.times.length - 1] <= spanMs + 1e-6,
+      `samples inside the profile's span (0–${spanMs} ms)`,
+    );
     // The time-ordered chart covers every sample exactly once per depth-0 box.
     const T = timeOrder(data, 0);
     let covered = 0;

@@ -44,12 +44,24 @@ exports.processRow = (row) => {
 `;
 
 type Hook = Omit<FlameTestHook, 'sliceSampleTimes' | 'boxRect' | 'redraw'>;
-const flame = (page: Page): Promise<Hook> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeFlame: Hook }).__chunkscopeFlame)) as Hook);
+const flame = (page: Page): Promise<Hook> =>
+  page.evaluate(
+    () => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeFlame: Hook }).__chunkscopeFlame)) as Hook,
+  );
 const flameBox = (page: Page, name: string) =>
   page.evaluate((n) => (window as unknown as { __chunkscopeFlame: FlameTestHook }).__chunkscopeFlame.boxRect(n), name);
-const sliceTimes = (page: Page) => page.evaluate(() => (window as unknown as { __chunkscopeFlame: FlameTestHook }).__chunkscopeFlame.sliceSampleTimes());
+const sliceTimes = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __chunkscopeFlame: FlameTestHook }).__chunkscopeFlame.sliceSampleTimes());
 const barRect = (page: Page, index: number) =>
-  page.evaluate((i) => (window as unknown as { __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null } }).__chunkscopeReport.barRect(i), index);
+  page.evaluate(
+    (i) =>
+      (
+        window as unknown as {
+          __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null };
+        }
+      ).__chunkscopeReport.barRect(i),
+    index,
+  );
 /** Polls the hook (a string predicate would be eval, which the page's CSP forbids) until `fn` holds. */
 async function waitFor(page: Page, fn: (h: Hook) => boolean, what: string): Promise<void> {
   let last: Hook | undefined;
@@ -81,7 +93,8 @@ function samplesFromFiles(report: RunReport): { thread: string; t: number }[] {
   return out;
 }
 
-const inWindow = (c: ChunkRecord, s: { thread: string; t: number }) => s.thread === String(c.workerId) && s.t >= c.startedAt && s.t < c.finishedAt;
+const inWindow = (c: ChunkRecord, s: { thread: string; t: number }) =>
+  s.thread === String(c.workerId) && s.t >= c.startedAt && s.t < c.finishedAt;
 
 describe('flame views of the standalone report in Chromium', function () {
   this.timeout(120_000);
@@ -104,7 +117,11 @@ describe('flame views of the standalone report in Chromium', function () {
     await page.locator('[data-flame="modes"] [data-value="left-heavy"]').click();
     await page.locator('[data-flame="phases"] [data-value="all"]').click();
     await page.locator('.flame-search').fill('');
-    await waitFor(page, (h) => h.mode === 'left-heavy' && h.phase === 'all' && h.selectedChunks.length === 0 && h.searchHits.frames === 0, 'reset');
+    await waitFor(
+      page,
+      (h) => h.mode === 'left-heavy' && h.phase === 'all' && h.selectedChunks.length === 0 && h.searchHits.frames === 0,
+      'reset',
+    );
   };
 
   before(async function () {
@@ -114,18 +131,33 @@ describe('flame views of the standalone report in Chromium', function () {
     const data = tmp.write('rows.csv', csv);
     processor = writeProcessor(tmp, 'hot.js', PROCESSOR);
     const profileDir = path.join(tmp.dir, 'profiles');
-    report = await runDataset({ data, processor, workers: 2, chunkRows: 150, strategy: 'batches', profile: true, profileIntervalUs: 100, profileDir });
+    report = await runDataset({
+      data,
+      processor,
+      workers: 2,
+      chunkRows: 150,
+      strategy: 'batches',
+      profile: true,
+      profileIntervalUs: 100,
+      profileDir,
+    });
     assert.equal(report.profiles?.length, 3, 'main thread and two workers profiled');
     const timings = path.join(tmp.dir, 'rows.timings.json');
     fs.writeFileSync(timings, JSON.stringify(report, null, 1));
     html = path.join(tmp.dir, 'report.html');
-    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/chunkscope.js'), 'report', timings, '-o', html], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/chunkscope.js'), 'report', timings, '-o', html], {
+      encoding: 'utf8',
+    });
     assert.equal(cli.status, 0, `chunkscope report failed: ${cli.stderr}`);
 
     browser = await launchChromium();
     page = await openWatchedPage(browser, { viewport: { width: 1280, height: 1000 } }, { problems: consoleProblems });
     await page.goto(pathToFileURL(html).href);
-    await page.waitForFunction(() => (window as unknown as { __chunkscopeFlame?: { ready: boolean } }).__chunkscopeFlame?.ready === true, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __chunkscopeFlame?: { ready: boolean } }).__chunkscopeFlame?.ready === true,
+      undefined,
+      { timeout: 30_000 },
+    );
   });
 
   after(async function () {
@@ -136,7 +168,10 @@ describe('flame views of the standalone report in Chromium', function () {
   it('shows the flame panel under the timeline with every thread’s samples', async function () {
     const h = await flame(page);
     assert.equal(h.totalSamples, samplesFromFiles(report).length);
-    assert.deepEqual(h.threads, report.profiles!.map((p) => p.label));
+    assert.deepEqual(
+      h.threads,
+      report.profiles!.map((p) => p.label),
+    );
     assert.equal(h.mode, 'left-heavy');
     assert.equal(h.threadSelection, 'workers');
     assert.ok(h.framesDrawn.boxesDrawn > 3, `boxes drawn: ${JSON.stringify(h.framesDrawn)}`);
@@ -170,15 +205,25 @@ describe('flame views of the standalone report in Chromium', function () {
     const expected = byIndex.filter((c) => c.index >= first.index && c.index <= last.index);
     await waitFor(page, (h) => h.selectedChunks.length > 1, 'a range selected');
     const h = await flame(page);
-    assert.deepEqual(h.selectedChunks, expected.map((c) => c.index));
+    assert.deepEqual(
+      h.selectedChunks,
+      expected.map((c) => c.index),
+    );
     const times = await sliceTimes(page);
     assert.equal(times.length, h.sliceSamples);
-    for (const s of times) assert.ok(expected.some((c) => inWindow(c, s)), `sample at ${s.t} ms on ${s.thread} lies in a selected chunk's window`);
+    for (const s of times)
+      assert.ok(
+        expected.some((c) => inWindow(c, s)),
+        `sample at ${s.t} ms on ${s.thread} lies in a selected chunk's window`,
+      );
     // And none is missing: every sample of the files inside those windows is in the slice.
     const fromFiles = samplesFromFiles(report).filter((s) => expected.some((c) => inWindow(c, s)));
     assert.equal(h.sliceSamples, fromFiles.length);
     assert.ok(h.sliceSamples > 0, 'the range has samples');
-    assert.match(await page.locator('.flame-info').innerText(), new RegExp(`while ${expected.length} selected chunks ran`));
+    assert.match(
+      await page.locator('.flame-info').innerText(),
+      new RegExp(`while ${expected.length} selected chunks ran`),
+    );
     await shot('slice-range');
   });
 
@@ -192,7 +237,10 @@ describe('flame views of the standalone report in Chromium', function () {
     for (const s of times) {
       const c = chunks.find((k) => inWindow(k, s))!;
       const from = c.startedAt + c.readMs + c.parseMs;
-      assert.ok(s.t >= from - 1e-9 && s.t < from + c.computeMs + 1e-9, `sample at ${s.t} lies in chunk ${c.index}'s compute (${from}–${from + c.computeMs})`);
+      assert.ok(
+        s.t >= from - 1e-9 && s.t < from + c.computeMs + 1e-9,
+        `sample at ${s.t} lies in chunk ${c.index}'s compute (${from}–${from + c.computeMs})`,
+      );
     }
     assert.equal(h.topSelf?.name, 'hotSquareRoots');
     await page.locator('[data-flame="phases"] [data-value="all"]').click();
@@ -206,13 +254,18 @@ describe('flame views of the standalone report in Chromium', function () {
     const take = Math.max(1, Math.round(report.chunks.length * 0.05));
     const slowest = [...report.chunks].sort((a, b) => dur(b) - dur(a)).slice(0, take);
     await waitFor(page, (h) => h.selectedChunks.length > 0 && h.selectedChunks.length < 10, 'slowest selected');
-    assert.deepEqual((await flame(page)).selectedChunks, slowest.map((c) => c.index).sort((a, b) => a - b));
+    assert.deepEqual(
+      (await flame(page)).selectedChunks,
+      slowest.map((c) => c.index).sort((a, b) => a - b),
+    );
   });
 
   it('compares the chunks holding the rare rows with typical chunks: the rare slow path got slower', async function () {
     await reset();
     // Selected by their rows (not by speed, which a busy machine can blur): shift-click from the first to the last.
-    const rare = [...report.chunks].filter((c) => c.firstRow <= RARE_LAST && c.firstRow + c.rows - 1 >= RARE_FIRST).sort((a, b) => a.index - b.index);
+    const rare = [...report.chunks]
+      .filter((c) => c.firstRow <= RARE_LAST && c.firstRow + c.rows - 1 >= RARE_FIRST)
+      .sort((a, b) => a.index - b.index);
     assert.ok(rare.length >= 1);
     const a = (await barRect(page, rare[0].index))!;
     await page.mouse.click(a.x + Math.max(1, a.w / 2), a.y + a.h / 2);
@@ -221,7 +274,10 @@ describe('flame views of the standalone report in Chromium', function () {
     await page.mouse.click(b.x + Math.max(1, b.w / 2), b.y + b.h / 2);
     await page.keyboard.up('Shift');
     await waitFor(page, (h) => h.selectedChunks.length === rare.length, 'rare chunks selected');
-    assert.deepEqual((await flame(page)).selectedChunks, rare.map((c) => c.index));
+    assert.deepEqual(
+      (await flame(page)).selectedChunks,
+      rare.map((c) => c.index),
+    );
     await page.locator('[data-flame="modes"] [data-value="differential"]').click();
     await waitFor(page, (h) => h.mode === 'differential' && h.slowerSelf.length > 0, 'differential drawn');
     const h = await flame(page);
@@ -236,7 +292,10 @@ describe('flame views of the standalone report in Chromium', function () {
     await waitFor(page, (h) => h.searchHits.boxes > 0, 'search hits');
     const h = await flame(page);
     assert.equal(h.searchHits.frames, 1);
-    assert.ok(Math.min(...h.searchHits.depths) >= 2, `hotSquareRoots is deep in the stack (depths ${h.searchHits.depths})`);
+    assert.ok(
+      Math.min(...h.searchHits.depths) >= 2,
+      `hotSquareRoots is deep in the stack (depths ${h.searchHits.depths})`,
+    );
     // Box and canvas measured in one go, so nothing can move in between.
     const pixel = await page.evaluate(() => {
       const hook = (window as unknown as { __chunkscopeFlame: FlameTestHook }).__chunkscopeFlame;
@@ -245,7 +304,11 @@ describe('flame views of the standalone report in Chromium', function () {
       const r = hook.boxRect('hotSquareRoots')!;
       const c = canvas.getBoundingClientRect();
       const dpr = canvas.width / c.width;
-      return Array.from(canvas.getContext('2d')!.getImageData(Math.round((r.x + 1.5 - c.left) * dpr), Math.round((r.y + 2 - c.top) * dpr), 1, 1).data);
+      return Array.from(
+        canvas
+          .getContext('2d')!
+          .getImageData(Math.round((r.x + 1.5 - c.left) * dpr), Math.round((r.y + 2 - c.top) * dpr), 1, 1).data,
+      );
     });
     assert.deepEqual(pixel.slice(0, 3), [0xff, 0x3d, 0xb8], 'the match is painted in --cs-flame-hit');
     assert.match(await page.locator('.flame-info').innerText(), /Search: 1 function matches “hotSquare”/);
@@ -262,8 +325,15 @@ describe('flame views of the standalone report in Chromium', function () {
     const line = PROCESSOR.split('\n').findIndex((l) => l.startsWith('function hotSquareRoots')) + 1;
     const sel = (await flame(page)).selectedFrame!;
     assert.equal(sel.line, line);
-    assert.match(await page.locator('[data-flame="location"]').innerText(), new RegExp(`^${processor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+$`));
-    assert.equal(await page.locator('#flame-go-to-source').count(), 0, 'no "Go to source" outside VS Code: the location is shown instead');
+    assert.match(
+      await page.locator('[data-flame="location"]').innerText(),
+      new RegExp(`^${processor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+$`),
+    );
+    assert.equal(
+      await page.locator('#flame-go-to-source').count(),
+      0,
+      'no "Go to source" outside VS Code: the location is shown instead',
+    );
     await page.keyboard.press('ArrowUp');
     await waitFor(page, (h) => h.selectedFrame?.name === 'exports.processRow', 'caller selected');
     assert.equal((await flame(page)).selectedFrame!.depth, sel.depth - 1);
@@ -273,12 +343,16 @@ describe('flame views of the standalone report in Chromium', function () {
     const heaviest = (await flame(page)).selectedFrame!;
     assert.equal(heaviest.name, 'hotSquareRoots');
     await page.keyboard.press('ArrowRight');
-    await waitFor(page, (h) => h.selectedFrame?.name !== 'hotSquareRoots' && h.selectedFrame?.depth === sel.depth, 'the next sibling');
+    await waitFor(
+      page,
+      (h) => h.selectedFrame?.name !== 'hotSquareRoots' && h.selectedFrame?.depth === sel.depth,
+      'the next sibling',
+    );
     assert.ok((await flame(page)).selectedFrame!.total <= heaviest.total, 'siblings go from heavy to light');
     await page.keyboard.press('ArrowLeft');
     await waitFor(page, (h) => h.selectedFrame?.name === 'hotSquareRoots', 'back to hotSquareRoots');
     await page.keyboard.press('Enter');
-    await waitFor(page, (h) => h.view.end - h.view.start < (h.sliceMs * 0.99), 'zoomed to the frame');
+    await waitFor(page, (h) => h.view.end - h.view.start < h.sliceMs * 0.99, 'zoomed to the frame');
     await shot('selected-frame');
     await page.keyboard.press('Escape');
   });
@@ -297,7 +371,10 @@ describe('flame views of the standalone report in Chromium', function () {
     assert.ok(h.sandwich!.callees.includes('rareSlowPath'), JSON.stringify(h.sandwich));
     assert.ok(h.sandwich!.callers.length >= 1 && !h.sandwich!.callers.includes('exports.processRow'));
     assert.match(await page.locator('[data-flame="callees"]').innerText(), /hotSquareRoots/);
-    assert.match(await page.locator('[data-flame="callers"]').innerText(), new RegExp(h.sandwich!.callers[0].replace(/[()]/g, '\\$&')));
+    assert.match(
+      await page.locator('[data-flame="callers"]').innerText(),
+      new RegExp(h.sandwich!.callers[0].replace(/[()]/g, '\\$&')),
+    );
     await shot('sandwich');
   });
 
@@ -305,18 +382,32 @@ describe('flame views of the standalone report in Chromium', function () {
     await reset();
     await page.locator('[data-flame="modes"] [data-value="time-order"]').click();
     await waitFor(page, (h) => h.mode === 'time-order' && h.framesDrawn.boxesDrawn > 0, 'time order drawn');
-    const timeline = await page.evaluate(() => (window as unknown as { __chunkscopeReport: { view: { start: number; end: number } } }).__chunkscopeReport.view);
+    const timeline = await page.evaluate(
+      () =>
+        (window as unknown as { __chunkscopeReport: { view: { start: number; end: number } } }).__chunkscopeReport.view,
+    );
     let h = await flame(page);
-    assert.ok(Math.abs(h.view.start - timeline.start) < 1e-6 && Math.abs(h.view.end - timeline.end) < 1e-6, 'same time range as the timeline');
+    assert.ok(
+      Math.abs(h.view.start - timeline.start) < 1e-6 && Math.abs(h.view.end - timeline.end) < 1e-6,
+      'same time range as the timeline',
+    );
     await settle(page);
     const box = (await page.locator('.flame-canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + 40);
     await page.mouse.wheel(0, -500);
     await waitFor(page, (x) => x.view.end - x.view.start < 0.9 * (h.view.end - h.view.start), 'zoomed');
     h = await flame(page);
-    const after = await page.evaluate(() => (window as unknown as { __chunkscopeReport: { view: { start: number; end: number } } }).__chunkscopeReport.view);
-    assert.ok(Math.abs(after.start - h.view.start) < 1e-6 && Math.abs(after.end - h.view.end) < 1e-6, 'the timeline followed the flame chart');
-    await page.locator('[data-section="timeline"]').screenshot({ path: path.join(ARTIFACTS, 'timeline-above-time-order.png') });
+    const after = await page.evaluate(
+      () =>
+        (window as unknown as { __chunkscopeReport: { view: { start: number; end: number } } }).__chunkscopeReport.view,
+    );
+    assert.ok(
+      Math.abs(after.start - h.view.start) < 1e-6 && Math.abs(after.end - h.view.end) < 1e-6,
+      'the timeline followed the flame chart',
+    );
+    await page
+      .locator('[data-section="timeline"]')
+      .screenshot({ path: path.join(ARTIFACTS, 'timeline-above-time-order.png') });
     await shot('time-order');
     await page.locator('#fit').click();
   });
@@ -326,16 +417,36 @@ describe('flame views of the standalone report in Chromium', function () {
     const fakeApi = (initial: unknown) => {
       const w = window as unknown as Record<string, unknown>;
       w.__state = initial;
-      w.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => w.__state, setState: (st: unknown) => (w.__state = st) });
+      w.acquireVsCodeApi = () => ({
+        postMessage: () => undefined,
+        getState: () => w.__state,
+        setState: (st: unknown) => (w.__state = st),
+      });
     };
     const file = path.join(tmp.dir, 'webview.html');
     const scriptUri = pathToFileURL(path.join(ROOT, 'media', 'report.js')).href;
-    fs.writeFileSync(file, renderReportHtml(buildPageData(report, { source: 'rows.timings.json' }), { kind: 'webview', scriptUri, cspSource: 'file:', nonce: 'flamenonce1' }));
+    fs.writeFileSync(
+      file,
+      renderReportHtml(buildPageData(report, { source: 'rows.timings.json' }), {
+        kind: 'webview',
+        scriptUri,
+        cspSource: 'file:',
+        nonce: 'flamenonce1',
+      }),
+    );
     const open = async (state: unknown) => {
-      const p = await openWatchedPage(browser, { viewport: { width: 1280, height: 1000 } }, { problems: consoleProblems });
+      const p = await openWatchedPage(
+        browser,
+        { viewport: { width: 1280, height: 1000 } },
+        { problems: consoleProblems },
+      );
       await p.addInitScript(fakeApi, state);
       await p.goto(pathToFileURL(file).href);
-      await p.waitForFunction(() => (window as unknown as { __chunkscopeFlame?: { ready: boolean } }).__chunkscopeFlame?.ready === true, undefined, { timeout: 30_000 });
+      await p.waitForFunction(
+        () => (window as unknown as { __chunkscopeFlame?: { ready: boolean } }).__chunkscopeFlame?.ready === true,
+        undefined,
+        { timeout: 30_000 },
+      );
       return p;
     };
     const first = await open(undefined);
@@ -343,7 +454,9 @@ describe('flame views of the standalone report in Chromium', function () {
     await first.locator('[data-flame="phases"] [data-value="compute"]').click();
     await first.locator('.flame-threads').selectOption('1');
     await first.locator('.flame-search').fill('hot');
-    await first.waitForFunction(() => (window as unknown as { __state?: { flame?: { query: string } } }).__state?.flame?.query === 'hot');
+    await first.waitForFunction(
+      () => (window as unknown as { __state?: { flame?: { query: string } } }).__state?.flame?.query === 'hot',
+    );
     const state = await first.evaluate(() => (window as unknown as { __state: unknown }).__state);
     await first.context().close();
 

@@ -246,7 +246,8 @@ export function recordPositions(
     advance(text.length);
     firstRecordEnd = byte;
   }
-  if (starts.length !== records.length) throw new Error(`recordPositions: ${starts.length} starts for ${records.length} records`);
+  if (starts.length !== records.length)
+    throw new Error(`recordPositions: ${starts.length} starts for ${records.length} records`);
   return { starts, firstRecordEnd, linesExact: !/\r(?!\n)/.test(text) };
 }
 
@@ -323,7 +324,8 @@ export function assertPlainJson(value: unknown, where = '$'): void {
   }
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw new Error(`${where} is a ${proto?.constructor?.name}, not plain data`);
+    if (proto !== Object.prototype && proto !== null)
+      throw new Error(`${where} is a ${proto?.constructor?.name}, not plain data`);
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) assertPlainJson(v, `${where}.${k}`);
     return;
   }

@@ -124,7 +124,11 @@ describe('bounded memory', function () {
     this.timeout(5 * 60 * 1000);
     tmp = new TempDir('chunkscope-memory-');
     big = writeCsv(tmp.path('big.csv'), BIG_BYTES);
-    sparseProc = writeProcessor(tmp, 'sparse.js', `exports.processRow = (row) => (Number(row.id) % ${SPARSE_EVERY} === 0 ? Number(row.x) : undefined);\n`);
+    sparseProc = writeProcessor(
+      tmp,
+      'sparse.js',
+      `exports.processRow = (row) => (Number(row.id) % ${SPARSE_EVERY} === 0 ? Number(row.x) : undefined);\n`,
+    );
   });
   after(() => tmp?.dispose()); // deletes the generated files
 
@@ -147,6 +151,9 @@ describe('bounded memory', function () {
     if (!hugeGrowth) this.skip();
     const b = await measure(tmp, big, sparseProc, sparseExpectation(big));
     const allowed = SCALING_SHARE * (HUGE_BYTES - big.bytes);
-    assert.ok(hugeGrowth!.growth - b.growth < allowed, `${b.detail}\n${hugeGrowth!.detail}\nallowed extra ${(allowed / MB).toFixed(1)} MB`);
+    assert.ok(
+      hugeGrowth!.growth - b.growth < allowed,
+      `${b.detail}\n${hugeGrowth!.detail}\nallowed extra ${(allowed / MB).toFixed(1)} MB`,
+    );
   });
 });

@@ -79,7 +79,11 @@ describe('processors', function () {
 
     it('an .mjs ESM processor runs', async () => {
       const data = tmp.write('small.csv', small);
-      const proc = writeProcessor(tmp, 'esm.mjs', 'export function processRow(row) { return Number(row.v) + 1; }\nexport const options = { rowShape: "object" };\n');
+      const proc = writeProcessor(
+        tmp,
+        'esm.mjs',
+        'export function processRow(row) { return Number(row.v) + 1; }\nexport const options = { rowShape: "object" };\n',
+      );
       const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
       assert.deepEqual(rows, [11, 21, 31]);
     });
@@ -93,7 +97,11 @@ describe('processors', function () {
 
     it('processRow returning undefined emits nothing for that row', async () => {
       const data = tmp.write('small.csv', small);
-      const proc = writeProcessor(tmp, 'filter.js', "exports.processRow = (row) => (row.id === '2' ? undefined : Number(row.id));\n");
+      const proc = writeProcessor(
+        tmp,
+        'filter.js',
+        "exports.processRow = (row) => (row.id === '2' ? undefined : Number(row.id));\n",
+      );
       const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2, chunkRows: 1 });
       assert.deepEqual(rows, [1, 3]);
     });
@@ -105,19 +113,41 @@ describe('processors', function () {
       const dir = tmp.subdir('procdir');
       fs.writeFileSync(path.join(dir, 'util.js'), 'exports.sq = (x) => x * x;\n');
       fs.writeFileSync(path.join(dir, 'tutil.ts'), 'export const cube = (x: number): number => x * x * x;\n');
-      fs.writeFileSync(path.join(dir, 'req.js'), "const { sq } = require('./util');\nexports.processRow = (r) => sq(Number(r.v));\n");
-      fs.writeFileSync(path.join(dir, 'imp.ts'), "import { cube } from './tutil';\nexport function processRow(r: { v: string }): number { return cube(Number(r.v)); }\n");
-      fs.writeFileSync(path.join(dir, 'imp.mjs'), "import { sq } from './util.js';\nexport function processRow(r) { return sq(Number(r.v)) + 1; }\n");
-      assert.deepEqual((await runToRows(tmp, { data, processor: path.join(dir, 'req.js'), workers: 2 })).rows, [1, 4, 9]);
-      assert.deepEqual((await runToRows(tmp, { data, processor: path.join(dir, 'imp.ts'), workers: 2 })).rows, [1, 8, 27]);
-      assert.deepEqual((await runToRows(tmp, { data, processor: path.join(dir, 'imp.mjs'), workers: 2 })).rows, [2, 5, 10]);
+      fs.writeFileSync(
+        path.join(dir, 'req.js'),
+        "const { sq } = require('./util');\nexports.processRow = (r) => sq(Number(r.v));\n",
+      );
+      fs.writeFileSync(
+        path.join(dir, 'imp.ts'),
+        "import { cube } from './tutil';\nexport function processRow(r: { v: string }): number { return cube(Number(r.v)); }\n",
+      );
+      fs.writeFileSync(
+        path.join(dir, 'imp.mjs'),
+        "import { sq } from './util.js';\nexport function processRow(r) { return sq(Number(r.v)) + 1; }\n",
+      );
+      assert.deepEqual(
+        (await runToRows(tmp, { data, processor: path.join(dir, 'req.js'), workers: 2 })).rows,
+        [1, 4, 9],
+      );
+      assert.deepEqual(
+        (await runToRows(tmp, { data, processor: path.join(dir, 'imp.ts'), workers: 2 })).rows,
+        [1, 8, 27],
+      );
+      assert.deepEqual(
+        (await runToRows(tmp, { data, processor: path.join(dir, 'imp.mjs'), workers: 2 })).rows,
+        [2, 5, 10],
+      );
     });
   });
 
   describe('result values', () => {
     it('an async processRow never has its Promise written as {}: its values are awaited, or the run fails clearly', async () => {
       const data = tmp.write('small.csv', 'v\n1\n2\n');
-      const proc = writeProcessor(tmp, 'async-row.js', 'exports.processRow = async (r) => { await null; return Number(r.v) * 10; };\n');
+      const proc = writeProcessor(
+        tmp,
+        'async-row.js',
+        'exports.processRow = async (r) => { await null; return Number(r.v) * 10; };\n',
+      );
       try {
         const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
         assert.deepEqual(rows, [10, 20], 'awaited values');
@@ -138,15 +168,26 @@ describe('processors', function () {
 
     it('teardown() that throws does not fail the run; it is reported in warnings', async () => {
       const data = tmp.write('small.csv', 'v\n1\n2\n');
-      const proc = writeProcessor(tmp, 'td.js', "exports.processRow = (r) => r.v;\nexports.teardown = () => { throw new Error('teardown broke'); };\n");
+      const proc = writeProcessor(
+        tmp,
+        'td.js',
+        "exports.processRow = (r) => r.v;\nexports.teardown = () => { throw new Error('teardown broke'); };\n",
+      );
       const { rows, report } = await runToRows(tmp, { data, processor: proc, workers: 2 });
       assert.deepEqual(rows, ['1', '2']);
-      assert.ok(report.warnings.length >= 1 && report.warnings.every((w) => w.includes('teardown broke')), JSON.stringify(report.warnings));
+      assert.ok(
+        report.warnings.length >= 1 && report.warnings.every((w) => w.includes('teardown broke')),
+        JSON.stringify(report.warnings),
+      );
     });
 
     it("processChunk that throws → 'processor' naming the chunk", async () => {
       const data = tmp.write('small.csv', 'v\n1\n2\n3\n');
-      const proc = writeProcessor(tmp, 'pc-throw.js', "exports.processChunk = (rows) => { if (rows.some((r) => r.v === '2')) throw new Error('chunk boom'); return rows; };\n");
+      const proc = writeProcessor(
+        tmp,
+        'pc-throw.js',
+        "exports.processChunk = (rows) => { if (rows.some((r) => r.v === '2')) throw new Error('chunk boom'); return rows; };\n",
+      );
       const err = await rejection(runDataset({ data, processor: proc, workers: 2, chunkRows: 1, strategy: 'batches' }));
       assert.ok(err instanceof ChunkscopeError, String(err));
       assert.equal(err.code, 'processor');
@@ -165,23 +206,52 @@ describe('processors', function () {
       assert.deepEqual(rows, [null, 'two\nlines \u2028 é', { nested: { a: [1, 'x'] } }, [1, [2, 3]]]);
     });
     it('numbers are written exactly as JSON.stringify writes each one (whole chunks of numbers, and chunks mixing in NaN and text)', async () => {
-      const values = ['-0', '1e21', '1e-7', '5e-324', '0.1 + 0.2', '-1.7976931348623157e308', '123456789012345680000', '2 ** 53 + 2', '1 / 3', 'NaN', 'Infinity', "'text'"];
+      const values = [
+        '-0',
+        '1e21',
+        '1e-7',
+        '5e-324',
+        '0.1 + 0.2',
+        '-1.7976931348623157e308',
+        '123456789012345680000',
+        '2 ** 53 + 2',
+        '1 / 3',
+        'NaN',
+        'Infinity',
+        "'text'",
+      ];
       const data = tmp.write('nums.csv', 'k\n' + values.map((_, i) => `${i}\n`).join(''));
-      const proc = writeProcessor(tmp, 'nums.js', `const values = [${values.join(', ')}];\nexports.processRow = (row) => values[Number(row.k)];\n`);
+      const proc = writeProcessor(
+        tmp,
+        'nums.js',
+        `const values = [${values.join(', ')}];\nexports.processRow = (row) => values[Number(row.k)];\n`,
+      );
       // eslint-disable-next-line no-new-func
       const expected = new Function(`return [${values.join(', ')}]`)() as unknown[];
       for (const chunkRows of [1, 3, 100]) {
         const out = tmp.path(`nums-${chunkRows}.ndjson`);
         await runDataset({ data, processor: proc, workers: 2, chunkRows, out });
-        assert.deepEqual(fs.readFileSync(out, 'utf8').split('\n').slice(0, -1), expected.map((v) => JSON.stringify(v)), `chunkRows ${chunkRows}`);
+        assert.deepEqual(
+          fs.readFileSync(out, 'utf8').split('\n').slice(0, -1),
+          expected.map((v) => JSON.stringify(v)),
+          `chunkRows ${chunkRows}`,
+        );
       }
     });
   });
 
   describe('independent runs', () => {
     it('two runs at once in one process, different processors and strategies, each get their own right result', async () => {
-      const double = writeProcessor(tmp, 'double.js', 'exports.processRow = (r) => 2 * Number(r.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
-      const count = writeProcessor(tmp, 'count.js', 'exports.processRow = () => 1;\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+      const double = writeProcessor(
+        tmp,
+        'double.js',
+        'exports.processRow = (r) => 2 * Number(r.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
+      );
+      const count = writeProcessor(
+        tmp,
+        'count.js',
+        'exports.processRow = () => 1;\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
+      );
       const [a, b] = await Promise.all([
         runDataset({ data: numbers, processor: double, workers: 2, chunkRows: 300 }),
         runDataset({ data: numbers, processor: count, workers: 2, chunkRows: 7, strategy: 'batches' }),
@@ -194,14 +264,22 @@ describe('processors', function () {
   describe('combine / initial', () => {
     it('a header-only file with combine and initial gives initial as the result', async () => {
       const data = tmp.write('ho.csv', 'v\n');
-      const proc = writeProcessor(tmp, 'sum-ho.js', 'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+      const proc = writeProcessor(
+        tmp,
+        'sum-ho.js',
+        'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
+      );
       const report = await runDataset({ data, processor: proc, workers: 2 });
       assert.equal(report.hasResult, true);
       assert.equal(report.result, 0);
     });
 
     it('rows for which processRow returns undefined do not enter the fold', async () => {
-      const proc = writeProcessor(tmp, 'count-pos.js', 'exports.processRow = (row) => (Number(row.v) > 0 ? 1 : undefined);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+      const proc = writeProcessor(
+        tmp,
+        'count-pos.js',
+        'exports.processRow = (row) => (Number(row.v) > 0 ? 1 : undefined);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
+      );
       const report = await runDataset({ data: numbers, processor: proc, workers: 2, chunkRows: 97 });
       let pos = 0;
       for (let i = 1; i <= N; i++) if (((i * 7919) % 1000) - 300 > 0) pos++;
@@ -210,7 +288,11 @@ describe('processors', function () {
 
     for (const strategy of STRATEGIES) {
       it(`sum over 10,000 rows equals the direct sum (${strategy}, chunkRows 7, 2 workers)`, async () => {
-        const proc = writeProcessor(tmp, 'sum.js', 'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n');
+        const proc = writeProcessor(
+          tmp,
+          'sum.js',
+          'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
+        );
         const report = await runDataset({ data: numbers, processor: proc, strategy, workers: 2, chunkRows: 7 });
         assert.equal(report.hasResult, true);
         assert.equal(report.result, expectedSumV);
@@ -218,8 +300,18 @@ describe('processors', function () {
     }
 
     it('without initial, the fold still gives the sum', async () => {
-      const proc = writeProcessor(tmp, 'sum-noinit.js', 'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\n');
-      const report = await runDataset({ data: numbers, processor: proc, strategy: 'byte-range', workers: 2, chunkBytes: 300 });
+      const proc = writeProcessor(
+        tmp,
+        'sum-noinit.js',
+        'exports.processRow = (row) => Number(row.v);\nexports.combine = (a, b) => a + b;\n',
+      );
+      const report = await runDataset({
+        data: numbers,
+        processor: proc,
+        strategy: 'byte-range',
+        workers: 2,
+        chunkBytes: 300,
+      });
       assert.equal(report.result, expectedSumV);
     });
 
@@ -234,7 +326,10 @@ describe('processors', function () {
             'exports.combine = (a, b) => a.concat(b);\nexports.initial = [];\n',
         );
         const report = await runDataset({ data, processor: proc, strategy, workers: 2, chunkRows: 7 });
-        assert.deepEqual(report.result, Array.from({ length: 500 }, (_, i) => i + 1));
+        assert.deepEqual(
+          report.result,
+          Array.from({ length: 500 }, (_, i) => i + 1),
+        );
       });
     }
 
@@ -255,16 +350,30 @@ describe('processors', function () {
   describe('processChunk and row shapes', () => {
     for (const strategy of STRATEGIES) {
       it(`processChunk gets each chunk's rows in order (${strategy}, chunkRows 3)`, async () => {
-        const data = tmp.write('ids.csv', 'id,t\n' + Array.from({ length: 20 }, (_, i) => `${i + 1},"t\n${i + 1}"\n`).join(''));
-        const proc = writeProcessor(tmp, 'chunk.js', 'exports.processChunk = (rows, ctx) => rows.map((r) => r.id + "|" + r.t);\n');
+        const data = tmp.write(
+          'ids.csv',
+          'id,t\n' + Array.from({ length: 20 }, (_, i) => `${i + 1},"t\n${i + 1}"\n`).join(''),
+        );
+        const proc = writeProcessor(
+          tmp,
+          'chunk.js',
+          'exports.processChunk = (rows, ctx) => rows.map((r) => r.id + "|" + r.t);\n',
+        );
         const { rows } = await runToRows(tmp, { data, processor: proc, strategy, workers: 2, chunkRows: 3 });
-        assert.deepEqual(rows, Array.from({ length: 20 }, (_, i) => `${i + 1}|t\n${i + 1}`));
+        assert.deepEqual(
+          rows,
+          Array.from({ length: 20 }, (_, i) => `${i + 1}|t\n${i + 1}`),
+        );
       });
     }
 
     it("options.types 'infer' turns numeric columns into numbers, leaves text as strings", async () => {
       const data = tmp.write('infer.csv', 'i,f,neg,exp,text\n1,2.5,-3,1e3,abc\n20,0.125,-0.5,2E-2,"4,5"\n');
-      const proc = writeProcessor(tmp, 'infer.js', "exports.options = { types: 'infer' };\nexports.processRow = (row) => row;\n");
+      const proc = writeProcessor(
+        tmp,
+        'infer.js',
+        "exports.options = { types: 'infer' };\nexports.processRow = (row) => row;\n",
+      );
       const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
       assert.deepEqual(rows, [
         { i: 1, f: 2.5, neg: -3, exp: 1000, text: 'abc' },
@@ -284,7 +393,11 @@ describe('processors', function () {
 
     it('default types are strings (like csv.DictReader)', async () => {
       const data = tmp.write('strings.csv', 'a,b\n1,2.5\n');
-      const proc = writeProcessor(tmp, 'types.js', 'exports.processRow = (row) => [typeof row.a, typeof row.b, row.a, row.b];\n');
+      const proc = writeProcessor(
+        tmp,
+        'types.js',
+        'exports.processRow = (row) => [typeof row.a, typeof row.b, row.a, row.b];\n',
+      );
       const { rows } = await runToRows(tmp, { data, processor: proc });
       assert.deepEqual(rows, [['string', 'string', '1', '2.5']]);
     });
@@ -292,7 +405,11 @@ describe('processors', function () {
     for (const strategy of STRATEGIES) {
       it(`rowShape 'array' gives string arrays without the header (${strategy})`, async () => {
         const data = tmp.write('arr.csv', 'a,b\n1,"x,y"\n2,"é\n東"\n');
-        const proc = writeProcessor(tmp, 'arr.js', "exports.options = { rowShape: 'array' };\nexports.processRow = (row) => row;\n");
+        const proc = writeProcessor(
+          tmp,
+          'arr.js',
+          "exports.options = { rowShape: 'array' };\nexports.processRow = (row) => row;\n",
+        );
         const { rows } = await runToRows(tmp, { data, processor: proc, strategy, workers: 2, chunkBytes: 3 });
         assert.deepEqual(rows, [
           ['1', 'x,y'],
@@ -317,8 +434,24 @@ describe('processors', function () {
             '    nameIsStrings: Array.isArray(name) && name.every((s) => typeof s === "string"), firstName: name[0], names: chunk.names }];\n' +
             '};\n',
         );
-        const { rows } = await runToRows(tmp, { data: numbers, processor: proc, strategy, workers: 2, chunkRows: 1000 });
-        const parts = rows as Array<{ n: number; sv: number; sf: number; vF64: boolean; fF64: boolean; vLen: number; nameIsStrings: boolean; firstName: string; names: string[] }>;
+        const { rows } = await runToRows(tmp, {
+          data: numbers,
+          processor: proc,
+          strategy,
+          workers: 2,
+          chunkRows: 1000,
+        });
+        const parts = rows as Array<{
+          n: number;
+          sv: number;
+          sf: number;
+          vF64: boolean;
+          fF64: boolean;
+          vLen: number;
+          nameIsStrings: boolean;
+          firstName: string;
+          names: string[];
+        }>;
         assert.ok(parts.length >= 2, 'more than one chunk');
         let total = 0;
         let sv = 0;
@@ -343,8 +476,14 @@ describe('processors', function () {
     it('numeric columns hold exactly what Number() gives for the text (random doubles in every notation)', async () => {
       const fc = (await import('fast-check')).default;
       const textArb = fc
-        .tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 12 }))
-        .map(([d, form, k]) => [String(d), d.toFixed(Math.min(k, 100)), d.toExponential(k), String(d).toUpperCase()][form]);
+        .tuple(
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          fc.integer({ min: 0, max: 3 }),
+          fc.integer({ min: 0, max: 12 }),
+        )
+        .map(
+          ([d, form, k]) => [String(d), d.toFixed(Math.min(k, 100)), d.toExponential(k), String(d).toUpperCase()][form],
+        );
       const texts = fc.sample(textArb, { numRuns: 3000, seed: 42 }).filter((t) => Number.isFinite(Number(t)));
       const data = tmp.write('doubles.csv', 'x,i\n' + texts.map((t, i) => `${t},${i}`).join('\n') + '\n');
       const proc = writeProcessor(
@@ -367,8 +506,14 @@ describe('processors', function () {
       for (let i = 0; i < 30000; i++) s += `${i}\n`;
       s += 'abc\n';
       const data = tmp.write('late.csv', s);
-      const proc = writeProcessor(tmp, 'late.js', "exports.options = { rowShape: 'columns' };\nexports.processChunk = (c) => [c.length];\n");
-      const err = await rejection(runDataset({ data, processor: proc, workers: 2, chunkRows: 10000, out: tmp.path('late.ndjson') }));
+      const proc = writeProcessor(
+        tmp,
+        'late.js',
+        "exports.options = { rowShape: 'columns' };\nexports.processChunk = (c) => [c.length];\n",
+      );
+      const err = await rejection(
+        runDataset({ data, processor: proc, workers: 2, chunkRows: 10000, out: tmp.path('late.ndjson') }),
+      );
       assert.ok(err instanceof ChunkscopeError, String(err));
       assert.equal(err.code, 'data');
       assert.equal(err.location?.row, 30001, err.message);
@@ -388,17 +533,28 @@ describe('processors', function () {
           '  return out;\n' +
           '};\n',
       );
-      const { rows } = await runToRows(tmp, { data: numbers, processor: kept, strategy: 'byte-range', workers: 1, chunkRows: 500 });
+      const { rows } = await runToRows(tmp, {
+        data: numbers,
+        processor: kept,
+        strategy: 'byte-range',
+        workers: 1,
+        chunkRows: 500,
+      });
       const parts = rows as Array<{ n: number; unchanged: boolean }>;
       assert.ok(parts.length >= 4);
-      assert.ok(parts.every((p) => p.unchanged), 'a kept numeric column still holds its own chunk');
+      assert.ok(
+        parts.every((p) => p.unchanged),
+        'a kept numeric column still holds its own chunk',
+      );
       const late = writeProcessor(
         tmp,
         'late-text.js',
         "exports.options = { rowShape: 'columns' };\n" +
           'exports.processChunk = (c, ctx) => { const prev = ctx.state.prev; ctx.state.prev = c; return [prev ? prev.columns.name[0] : c.columns.name[0]]; };\n',
       );
-      const err = await rejection(runDataset({ data: numbers, processor: late, strategy: 'byte-range', workers: 1, chunkRows: 500 }));
+      const err = await rejection(
+        runDataset({ data: numbers, processor: late, strategy: 'byte-range', workers: 1, chunkRows: 500 }),
+      );
       assert.ok(err instanceof ChunkscopeError, String(err));
       assert.equal(err.code, 'processor');
       assert.match(err.message, /text column "name" of a chunk was read after its processChunk call returned/);
@@ -412,7 +568,10 @@ describe('processors', function () {
         fc.stringMatching(/^[a-z\n\r",]{0,6}$/).map((t) => `"${t.replace(/"/g, '""')}"`),
       );
       const record = fc.array(field, { minLength: 1, maxLength: 4 }).map((fields) => fields.join(','));
-      const file = fc.tuple(fc.array(fc.tuple(record, fc.constantFrom('\n', '\r\n', '\n\n', '\r\n\r\n')), { maxLength: 12 }), fc.boolean());
+      const file = fc.tuple(
+        fc.array(fc.tuple(record, fc.constantFrom('\n', '\r\n', '\n\n', '\r\n\r\n')), { maxLength: 12 }),
+        fc.boolean(),
+      );
       fc.assert(
         fc.property(file, fc.nat(), ([records, trailing], cut) => {
           let text = records.map(([r, end]) => r + end).join('');
@@ -457,7 +616,13 @@ describe('processors', function () {
           `exports.processRow = (row, ctx) => ({ id: row.id, tag: ctx.state.tag, thread: threadId, worker: ctx.workerId, chunk: ctx.chunk, header: ctx.header, file: ctx.file });\n`,
       );
       const data = tmp.write('life.csv', 'id,x\n' + Array.from({ length: 200 }, (_, i) => `${i + 1},${i}\n`).join(''));
-      const { rows, report } = await runToRows(tmp, { data, processor: proc, strategy: 'byte-range', workers: 2, chunkRows: 10 });
+      const { rows, report } = await runToRows(tmp, {
+        data,
+        processor: proc,
+        strategy: 'byte-range',
+        workers: 2,
+        chunkRows: 10,
+      });
       const lines = fs.readFileSync(marker, 'utf8').trim().split('\n');
       const setups = lines.filter((l) => l.startsWith('setup ')).map((l) => l.split(' '));
       const teardowns = lines.filter((l) => l.startsWith('teardown ')).map((l) => l.split(' ')[1]);
@@ -465,8 +630,20 @@ describe('processors', function () {
       assert.equal(setupThreads.length, 2, `setup ran once on each of the 2 workers: ${lines.join(' | ')}`);
       assert.equal(new Set(setupThreads).size, 2, 'no worker ran setup twice');
       for (const s of setups) assert.equal(s[2], s[1], 'ctx.workerId in setup is the thread id');
-      assert.deepEqual([...teardowns].sort(), [...setupThreads].sort(), 'teardown ran once on each worker that ran setup');
-      const out = rows as Array<{ id: string; tag: string; thread: number; worker: number; chunk: number; header: string[]; file: string }>;
+      assert.deepEqual(
+        [...teardowns].sort(),
+        [...setupThreads].sort(),
+        'teardown ran once on each worker that ran setup',
+      );
+      const out = rows as Array<{
+        id: string;
+        tag: string;
+        thread: number;
+        worker: number;
+        chunk: number;
+        header: string[];
+        file: string;
+      }>;
       assert.equal(out.length, 200);
       for (const r of out) {
         assert.equal(r.tag, `set-${r.thread}`, 'state set in setup is visible in processRow on the same worker');

@@ -34,7 +34,8 @@ describe('per-chunk records, summary and trace', function () {
     tmp = new TempDir('chunkscope-records-');
     // A BOM, quoted fields with embedded newlines and multi-byte text, so rows and lines differ.
     let s = '\ufeffid,name,x\r\n';
-    for (let i = 1; i <= ROWS; i++) s += i % 10 === 0 ? `${i},"two\nlines é ${i}",${i % 13}\r\n` : `${i},東京 ${i},${i % 13}\r\n`;
+    for (let i = 1; i <= ROWS; i++)
+      s += i % 10 === 0 ? `${i},"two\nlines é ${i}",${i % 13}\r\n` : `${i},東京 ${i},${i % 13}\r\n`;
     data = tmp.write('records.csv', s);
     size = fs.statSync(data).size;
     const info = await inspectDataset(data);
@@ -69,7 +70,11 @@ describe('per-chunk records, summary and trace', function () {
     const expectFor = (text: string) => {
       const lines = text.split('\n');
       const rows = lines.slice(1, 1001).map((l) => l.split(','));
-      return { header: lines[0].split(','), rows, meanRowBytes: Buffer.byteLength(lines.slice(1, 1001).join('\n') + '\n') / 1000 };
+      return {
+        header: lines[0].split(','),
+        rows,
+        meanRowBytes: Buffer.byteLength(lines.slice(1, 1001).join('\n') + '\n') / 1000,
+      };
     };
     // Two fields a row (a wide header's extra columns stay empty in the sample); UTF-8 in each row.
     const make = (rowBytes: number, headerNames: number) => {
@@ -91,7 +96,10 @@ describe('per-chunk records, summary and trace', function () {
       assert.deepEqual(info.header, expected.header, label);
       assert.equal(info.sampleRows.length, 1000, label);
       assert.deepEqual(info.sampleRows, expected.rows, label);
-      assert.ok(Math.abs(info.meanRowBytes - expected.meanRowBytes) < 1e-9, `${label}: ${info.meanRowBytes} vs ${expected.meanRowBytes}`);
+      assert.ok(
+        Math.abs(info.meanRowBytes - expected.meanRowBytes) < 1e-9,
+        `${label}: ${info.meanRowBytes} vs ${expected.meanRowBytes}`,
+      );
       assert.deepEqual(info.numericColumns, ['column_0'], label);
     }
   });
@@ -115,7 +123,11 @@ describe('per-chunk records, summary and trace', function () {
           assert.equal(c.firstRow, next, `chunk ${c.index} firstRow`);
           next += c.rows;
         }
-        if (strategy === 'per-row') assert.ok(chunks.every((c) => c.rows === 1), 'per-row: one row per task');
+        if (strategy === 'per-row')
+          assert.ok(
+            chunks.every((c) => c.rows === 1),
+            'per-row: one row per task',
+          );
       });
 
       it('firstLine counts physical lines (header is line 1; every 10th row spans two lines)', () => {
@@ -130,7 +142,8 @@ describe('per-chunk records, summary and trace', function () {
       it('byte ranges tile the data section without gaps or overlap; summary.bytes = file size minus header', () => {
         const chunks = byIndex();
         assert.equal(chunks[0].byteStart, dataStart);
-        for (let k = 1; k < chunks.length; k++) assert.equal(chunks[k].byteStart, chunks[k - 1].byteEnd, `chunk ${k} starts where ${k - 1} ended`);
+        for (let k = 1; k < chunks.length; k++)
+          assert.equal(chunks[k].byteStart, chunks[k - 1].byteEnd, `chunk ${k} starts where ${k - 1} ended`);
         assert.equal(chunks[chunks.length - 1].byteEnd, size);
         for (const c of chunks) assert.equal(c.bytes, c.byteEnd - c.byteStart, `chunk ${c.index} bytes`);
         assert.equal(rep().summary.bytes, size - dataStart);
@@ -151,9 +164,13 @@ describe('per-chunk records, summary and trace', function () {
 
       it('read + parse + compute + encode ≤ finished − started, each part ≥ 0', () => {
         for (const c of rep().chunks) {
-          for (const k of ['readMs', 'parseMs', 'computeMs', 'encodeMs'] as const) assert.ok(c[k] >= 0, `chunk ${c.index} ${k} = ${c[k]}`);
+          for (const k of ['readMs', 'parseMs', 'computeMs', 'encodeMs'] as const)
+            assert.ok(c[k] >= 0, `chunk ${c.index} ${k} = ${c[k]}`);
           const parts = c.readMs + c.parseMs + c.computeMs + c.encodeMs;
-          assert.ok(parts <= c.finishedAt - c.startedAt + EPS, `chunk ${c.index}: parts ${parts} > span ${c.finishedAt - c.startedAt}`);
+          assert.ok(
+            parts <= c.finishedAt - c.startedAt + EPS,
+            `chunk ${c.index}: parts ${parts} > span ${c.finishedAt - c.startedAt}`,
+          );
         }
       });
 
@@ -174,10 +191,16 @@ describe('per-chunk records, summary and trace', function () {
         assert.equal(s.skippedRows, 0);
         assert.equal(s.repairedChunks, chunks.filter((c) => c.repaired).length);
         for (const k of ['readMs', 'parseMs', 'computeMs', 'encodeMs'] as const) {
-          assert.ok(Math.abs(s[k] - sum((c) => c[k])) <= 1e-6 * Math.max(1, s[k]), `${k}: ${s[k]} vs ${sum((c) => c[k])}`);
+          assert.ok(
+            Math.abs(s[k] - sum((c) => c[k])) <= 1e-6 * Math.max(1, s[k]),
+            `${k}: ${s[k]} vs ${sum((c) => c[k])}`,
+          );
         }
         assert.ok(s.overheadShare >= 0 && s.overheadShare <= 1, `overheadShare ${s.overheadShare}`);
-        assert.ok(s.wallMs > 0 && s.processingMs > 0 && s.processingMs <= s.wallMs + EPS, `wall ${s.wallMs} processing ${s.processingMs}`);
+        assert.ok(
+          s.wallMs > 0 && s.processingMs > 0 && s.processingMs <= s.wallMs + EPS,
+          `wall ${s.wallMs} processing ${s.processingMs}`,
+        );
         assert.ok(s.startupMs >= 0 && s.startupMs <= s.wallMs + EPS);
         assert.ok(s.rowsPerSecond > 0 && s.mbPerSecond > 0);
         assert.ok(s.peakRssBytes > 0);
@@ -194,8 +217,14 @@ describe('per-chunk records, summary and trace', function () {
         for (const w of ws) {
           assert.ok(w.busyShare >= 0 && w.busyShare <= 1, `busyShare ${w.busyShare}`);
           assert.equal(w.chunks, chunks.filter((c) => c.workerId === w.workerId).length);
-          assert.equal(w.rows, chunks.filter((c) => c.workerId === w.workerId).reduce((a, c) => a + c.rows, 0));
-          assert.ok(w.busyMs >= 0 && w.busyMs <= s.processingMs + EPS, `busyMs ${w.busyMs} within processing ${s.processingMs}`);
+          assert.equal(
+            w.rows,
+            chunks.filter((c) => c.workerId === w.workerId).reduce((a, c) => a + c.rows, 0),
+          );
+          assert.ok(
+            w.busyMs >= 0 && w.busyMs <= s.processingMs + EPS,
+            `busyMs ${w.busyMs} within processing ${s.processingMs}`,
+          );
         }
       });
 
@@ -236,7 +265,8 @@ describe('per-chunk records, summary and trace', function () {
           const sorted = [...list].sort((a, b) => a.ts! - b.ts! || b.dur! - a.dur!);
           const stack: TraceEvent[] = [];
           for (const e of sorted) {
-            while (stack.length && stack[stack.length - 1].ts! + stack[stack.length - 1].dur! <= e.ts! + EPS_US) stack.pop();
+            while (stack.length && stack[stack.length - 1].ts! + stack[stack.length - 1].dur! <= e.ts! + EPS_US)
+              stack.pop();
             const top = stack[stack.length - 1];
             if (top) {
               assert.ok(
@@ -263,7 +293,13 @@ describe('per-chunk records, summary and trace', function () {
     for (let i = 1; i <= 500; i++) s += JSON.stringify({ i, s: `é ${i}\n東` }) + (i % 3 === 0 ? '\r\n' : '\n');
     const file = tmp.write('recs.jsonl', s);
     const fsize = fs.statSync(file).size;
-    const report = await runDataset({ data: file, processor: proc, strategy: 'byte-range', workers: 2, chunkBytes: 700 });
+    const report = await runDataset({
+      data: file,
+      processor: proc,
+      strategy: 'byte-range',
+      workers: 2,
+      chunkBytes: 700,
+    });
     assert.equal(report.summary.format, 'jsonl');
     assert.equal(report.summary.rows, 500);
     assert.equal(report.summary.bytes, fsize);
@@ -283,7 +319,10 @@ describe('per-chunk records, summary and trace', function () {
 
   it('progress events arrive during a run and end at the full row count', async () => {
     const events: { rows: number; bytes: number; totalBytes: number; chunksDone: number }[] = [];
-    const report = await runDataset({ data, processor: proc, strategy: 'byte-range', workers: 2, chunkBytes: 4000 }, { onProgress: (p) => events.push(p) });
+    const report = await runDataset(
+      { data, processor: proc, strategy: 'byte-range', workers: 2, chunkBytes: 4000 },
+      { onProgress: (p) => events.push(p) },
+    );
     assert.ok(events.length >= 1, 'at least one progress event');
     for (let k = 1; k < events.length; k++) {
       assert.ok(events[k].rows >= events[k - 1].rows, 'rows never go back');

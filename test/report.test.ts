@@ -21,9 +21,20 @@ const README_SHOT = path.join(ROOT, 'media', 'screenshots', 'report-timeline.png
 /** The hook as JSON gives it back: its data, not its functions. */
 type Hook = Omit<ReportTestHook, 'barRect' | 'redraw'>;
 
-const hook = (page: Page): Promise<Hook> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport)) as Hook);
+const hook = (page: Page): Promise<Hook> =>
+  page.evaluate(
+    () => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport)) as Hook,
+  );
 const barRect = (page: Page, index: number) =>
-  page.evaluate((i) => (window as unknown as { __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null } }).__chunkscopeReport.barRect(i), index);
+  page.evaluate(
+    (i) =>
+      (
+        window as unknown as {
+          __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null };
+        }
+      ).__chunkscopeReport.barRect(i),
+    index,
+  );
 
 describe('standalone HTML report in Chromium', function () {
   this.timeout(120_000);
@@ -48,19 +59,30 @@ describe('standalone HTML report in Chromium', function () {
       `exports.processRow = (row) => { let s = 0; if (row.id === '4321') { const t = Date.now(); while (Date.now() - t < 25); } for (let i = 0; i < 300; i++) s += Math.sqrt(i + Number(row.x1)); return s; };\n`,
     );
     report = await runDataset({ data, processor: proc, workers: 2, chunkRows: 120, strategy: 'byte-range' });
-    assert.ok(report.chunks.length >= 30 && report.chunks.length <= 80, `expected about 50 chunks, got ${report.chunks.length}`);
+    assert.ok(
+      report.chunks.length >= 30 && report.chunks.length <= 80,
+      `expected about 50 chunks, got ${report.chunks.length}`,
+    );
     const timings = path.join(tmp.dir, 'trips.timings.json');
     fs.writeFileSync(timings, JSON.stringify(report, null, 1));
     timingsName = path.basename(timings);
     html = path.join(tmp.dir, 'report.html');
-    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/chunkscope.js'), 'report', timings, '-o', html], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/chunkscope.js'), 'report', timings, '-o', html], {
+      encoding: 'utf8',
+    });
     assert.equal(cli.status, 0, `chunkscope report failed: ${cli.stderr}`);
     assert.match(cli.stdout, /Report: /);
 
     browser = await launchChromium();
-    page = await openWatchedPage(browser, { viewport: { width: 1280, height: 900 }, acceptDownloads: true }, { problems: consoleProblems, requests });
+    page = await openWatchedPage(
+      browser,
+      { viewport: { width: 1280, height: 900 }, acceptDownloads: true },
+      { problems: consoleProblems, requests },
+    );
     await page.goto(pathToFileURL(html).href);
-    await page.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+    await page.waitForFunction(
+      () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+    );
   });
 
   after(async function () {
@@ -103,31 +125,55 @@ describe('standalone HTML report in Chromium', function () {
     for (const c of report.chunks) {
       const r = (await barRect(page, c.index))!;
       const lane = h.lanes.find((l) => l.workerId === c.workerId)!;
-      const canvasTop = await page.evaluate(() => document.querySelector('.timeline-canvas')!.getBoundingClientRect().top);
-      assert.ok(r.y >= canvasTop + lane.y && r.y + r.h <= canvasTop + lane.y + lane.h, `chunk ${c.index} in lane of worker ${c.workerId}`);
+      const canvasTop = await page.evaluate(
+        () => document.querySelector('.timeline-canvas')!.getBoundingClientRect().top,
+      );
+      assert.ok(
+        r.y >= canvasTop + lane.y && r.y + r.h <= canvasTop + lane.y + lane.h,
+        `chunk ${c.index} in lane of worker ${c.workerId}`,
+      );
     }
   });
 
   it('names the slowest 5 % of chunks (the slow row among them) apart from the stragglers the diagnosis names', async function () {
     const h = await hook(page);
     const slow = report.chunks.find((c) => c.firstRow <= 4321 && 4321 < c.firstRow + c.rows)!;
-    assert.ok(h.slowTail.includes(slow.index), `chunk ${slow.index} (row 4321) is among the slowest 5 %: ${h.slowTail.join(', ')}`);
+    assert.ok(
+      h.slowTail.includes(slow.index),
+      `chunk ${slow.index} (row 4321) is among the slowest 5 %: ${h.slowTail.join(', ')}`,
+    );
     const dur = (c: ChunkRecord) => c.finishedAt - c.startedAt;
     const take = Math.max(1, Math.round(report.chunks.length * 0.05));
-    const slowest = [...report.chunks].sort((a, b) => dur(b) - dur(a)).slice(0, take).map((c) => c.index);
-    assert.deepEqual(h.slowTail, slowest.sort((a, b) => a - b));
+    const slowest = [...report.chunks]
+      .sort((a, b) => dur(b) - dur(a))
+      .slice(0, take)
+      .map((c) => c.index);
+    assert.deepEqual(
+      h.slowTail,
+      slowest.sort((a, b) => a - b),
+    );
     // 25 ms over a ~0.2 s run is not a chunk that held the run up: the diagnosis names no straggler, nor does the timeline.
     const named = diagnose(report).find((f) => f.id === 'straggler')?.chunks ?? [];
-    assert.deepEqual(h.stragglers, [...named].sort((a, b) => a - b));
+    assert.deepEqual(
+      h.stragglers,
+      [...named].sort((a, b) => a - b),
+    );
   });
 
   it("shows the hovered chunk's record in the tooltip", async function () {
-    const pick = [report.chunks[0], report.chunks[Math.floor(report.chunks.length / 2)], report.chunks[report.chunks.length - 1]];
+    const pick = [
+      report.chunks[0],
+      report.chunks[Math.floor(report.chunks.length / 2)],
+      report.chunks[report.chunks.length - 1],
+    ];
     for (const c of pick) {
       const r = (await barRect(page, c.index))!;
       await page.mouse.move(r.x + Math.max(1, r.w / 2), r.y + r.h / 2);
       await page.waitForFunction(
-        (i) => ((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip ?? '').startsWith(`Chunk ${i} `),
+        (i) =>
+          ((window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip ?? '').startsWith(
+            `Chunk ${i} `,
+          ),
         c.index,
       );
       const text = (await hook(page)).tooltip!;
@@ -151,7 +197,9 @@ describe('standalone HTML report in Chromium', function () {
       }
     }
     await page.mouse.move(5, 5);
-    await page.waitForFunction(() => (window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip === null);
+    await page.waitForFunction(
+      () => (window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip === null,
+    );
   });
 
   it('zooms with the wheel around the pointer and pans by dragging', async function () {
@@ -167,7 +215,10 @@ describe('standalone HTML report in Chromium', function () {
       return v.end - v.start < span * 0.8;
     }, before.end - before.start);
     const zoomed = (await hook(page)).view;
-    assert.ok(zoomed.start > before.start && zoomed.end < before.end, 'zoomed in around the pointer, inside the old range');
+    assert.ok(
+      zoomed.start > before.start && zoomed.end < before.end,
+      'zoomed in around the pointer, inside the old range',
+    );
     assert.notEqual(await page.locator('.toolbar .range').innerText(), label);
 
     await page.mouse.move(x, y);
@@ -235,7 +286,9 @@ describe('standalone HTML report in Chromium', function () {
     const c = report.chunks[Math.floor(report.chunks.length / 3)];
     const r = (await barRect(page, c.index))!;
     await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
-    await page.waitForFunction(() => (window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip !== null);
+    await page.waitForFunction(
+      () => (window as unknown as { __chunkscopeReport: Hook }).__chunkscopeReport.tooltip !== null,
+    );
     const shot = path.join(ARTIFACTS, 'timeline.png');
     await page.screenshot({ path: shot, fullPage: true });
     await page.locator('[data-section="timeline"]').screenshot({ path: path.join(ARTIFACTS, 'timeline-section.png') });
@@ -258,11 +311,17 @@ describe('standalone HTML report in Chromium', function () {
       const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       try {
         await p.goto(pathToFileURL(file).href);
-        await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
-        assert.deepEqual(await p.locator('.finding .title').allInnerTexts(), expected.map((f) => f.title));
+        await p.waitForFunction(
+          () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+        );
+        assert.deepEqual(
+          await p.locator('.finding .title').allInnerTexts(),
+          expected.map((f) => f.title),
+        );
         const item = p.locator(`[data-finding="${id}"]`);
         assert.equal(await item.locator('.detail').innerText(), finding.detail);
-        if (finding.suggestion) assert.equal(await item.locator('.suggestion').innerText(), `Try: ${finding.suggestion}`);
+        if (finding.suggestion)
+          assert.equal(await item.locator('.suggestion').innerText(), `Try: ${finding.suggestion}`);
         fs.mkdirSync(ARTIFACTS, { recursive: true });
         await p.screenshot({ path: path.join(ARTIFACTS, `diagnosis-${id}.png`), fullPage: true });
       } finally {
@@ -279,22 +338,41 @@ describe('standalone HTML report in Chromium', function () {
     it('shows the main-thread bottleneck of a per-row run (the main thread parses and sends every row)', async function () {
       const data = numbersCsv('per-row.csv', 20_000);
       const proc = writeProcessor(tmp, 'x.js', 'exports.processRow = (row) => Number(row.x);\n');
-      await showsFinding('per-row', await runDataset({ data, processor: proc, workers: 2, strategy: 'per-row' }), 'main-thread-bottleneck');
+      await showsFinding(
+        'per-row',
+        await runDataset({ data, processor: proc, workers: 2, strategy: 'per-row' }),
+        'main-thread-bottleneck',
+      );
     });
 
     it('shows "chunks too small" for a byte-range run with 2 KB chunks, with a size to try', async function () {
       const data = numbersCsv('tiny.csv', 60_000);
       const proc = writeProcessor(tmp, 'x2.js', 'exports.processRow = (row) => Number(row.x);\n');
-      await showsFinding('tiny-chunks', await runDataset({ data, processor: proc, workers: 2, chunkBytes: 2048 }), 'chunks-too-small');
+      await showsFinding(
+        'tiny-chunks',
+        await runDataset({ data, processor: proc, workers: 2, chunkBytes: 2048 }),
+        'chunks-too-small',
+      );
     });
 
     it('shows the straggler finding of a run with one slow row, and its chunk link selects the chunk', async function () {
       let csv = 'id,x\n';
       for (let i = 1; i <= 2000; i++) csv += `${i},${i % 7}\n`;
       const data = tmp.write('straggler.csv', csv);
-      const proc = writeProcessor(tmp, 'slow-row.js', `exports.processRow = (row) => { if (row.id === '1500') { const t = Date.now(); while (Date.now() - t < 700); } return Number(row.x); };\n`);
+      const proc = writeProcessor(
+        tmp,
+        'slow-row.js',
+        `exports.processRow = (row) => { if (row.id === '1500') { const t = Date.now(); while (Date.now() - t < 700); } return Number(row.x); };\n`,
+      );
       // Profiled, so the flame panel and its "Stragglers" preset are on the page too.
-      const run = await runDataset({ data, processor: proc, workers: 2, chunkRows: 50, profile: true, profileDir: path.join(tmp.dir, 'straggler-profiles') });
+      const run = await runDataset({
+        data,
+        processor: proc,
+        workers: 2,
+        chunkRows: 50,
+        profile: true,
+        profileDir: path.join(tmp.dir, 'straggler-profiles'),
+      });
       const expected = diagnose(run);
       const straggler = expected.find((f) => f.id === 'straggler');
       assert.ok(straggler, `the engine finds the straggler: ${JSON.stringify(expected.map((f) => f.id))}`);
@@ -304,22 +382,41 @@ describe('standalone HTML report in Chromium', function () {
       const problems: string[] = [];
       p.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : undefined));
       await p.goto(pathToFileURL(file).href);
-      await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
-      assert.deepEqual(await p.locator('.finding .title').allInnerTexts(), expected.map((f) => f.title));
+      await p.waitForFunction(
+        () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+      );
+      assert.deepEqual(
+        await p.locator('.finding .title').allInnerTexts(),
+        expected.map((f) => f.title),
+      );
       const item = p.locator('[data-finding="straggler"]');
       assert.equal(await item.locator('.detail').innerText(), straggler.detail);
-      if (straggler.suggestion) assert.equal(await item.locator('.suggestion').innerText(), `Try: ${straggler.suggestion}`);
+      if (straggler.suggestion)
+        assert.equal(await item.locator('.suggestion').innerText(), `Try: ${straggler.suggestion}`);
       const k = straggler.chunks![0];
       await item.locator('.chunks button', { hasText: new RegExp(`^${k}$`) }).click();
       assert.equal((await hook(p)).selected, k);
       // One definition: the chunks the finding names are the ones the timeline marks and the flame preset selects.
       const named = [...straggler.chunks!].sort((a, b) => a - b);
       assert.deepEqual((await hook(p)).stragglers, named, 'the timeline marks the same chunks');
-      await p.waitForFunction(() => (window as unknown as { __chunkscopeFlame?: { ready: boolean } }).__chunkscopeFlame?.ready === true);
+      await p.waitForFunction(
+        () => (window as unknown as { __chunkscopeFlame?: { ready: boolean } }).__chunkscopeFlame?.ready === true,
+      );
       await p.locator('[data-flame="presets"] [data-value="stragglers"]').click();
-      await p.waitForFunction((n) => (window as unknown as { __chunkscopeFlame: { selectedChunks: number[] } }).__chunkscopeFlame.selectedChunks.length === n, named.length);
-      const selected = await p.evaluate(() => [...(window as unknown as { __chunkscopeFlame: { selectedChunks: number[] } }).__chunkscopeFlame.selectedChunks]);
-      assert.deepEqual(selected.sort((a, b) => a - b), named, 'the flame view\'s Stragglers preset selects the same chunks');
+      await p.waitForFunction(
+        (n) =>
+          (window as unknown as { __chunkscopeFlame: { selectedChunks: number[] } }).__chunkscopeFlame.selectedChunks
+            .length === n,
+        named.length,
+      );
+      const selected = await p.evaluate(() => [
+        ...(window as unknown as { __chunkscopeFlame: { selectedChunks: number[] } }).__chunkscopeFlame.selectedChunks,
+      ]);
+      assert.deepEqual(
+        selected.sort((a, b) => a - b),
+        named,
+        "the flame view's Stragglers preset selects the same chunks",
+      );
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       await p.screenshot({ path: path.join(ARTIFACTS, 'diagnosis-straggler.png'), fullPage: true });
       assert.deepEqual(problems, []);
@@ -344,7 +441,15 @@ describe('standalone HTML report in Chromium', function () {
     before(function () {
       const mediaUrl = pathToFileURL(path.join(ROOT, 'media', 'report.js')).href;
       file = path.join(tmp.dir, 'webview.html');
-      fs.writeFileSync(file, renderReportHtml(buildPageData(report, { source: 'trips.timings.json' }), { kind: 'webview', scriptUri: mediaUrl, cspSource: 'file:', nonce: 'testnonce123' }));
+      fs.writeFileSync(
+        file,
+        renderReportHtml(buildPageData(report, { source: 'trips.timings.json' }), {
+          kind: 'webview',
+          scriptUri: mediaUrl,
+          cspSource: 'file:',
+          nonce: 'testnonce123',
+        }),
+      );
     });
 
     it('runs under the nonce CSP, posts exports to the extension and restores its view when shown again', async function () {
@@ -360,11 +465,18 @@ describe('standalone HTML report in Chromium', function () {
         p.on('pageerror', (e) => problems.push(e.message));
         await p.addInitScript(fakeApi, state);
         await p.goto(pathToFileURL(file).href);
-        await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+        await p.waitForFunction(
+          () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+        );
         return p;
       };
       const first = await open(undefined);
-      assert.equal(await first.evaluate(() => (window as unknown as { __chunkscopeReport: { host: string } }).__chunkscopeReport.host), 'vscode');
+      assert.equal(
+        await first.evaluate(
+          () => (window as unknown as { __chunkscopeReport: { host: string } }).__chunkscopeReport.host,
+        ),
+        'vscode',
+      );
       // Zoom and select, then read what the page saved with setState.
       const box = (await first.locator('.timeline-canvas').boundingBox())!;
       await first.mouse.move(box.x + box.width * 0.7, box.y + 60);
@@ -384,7 +496,9 @@ describe('standalone HTML report in Chromium', function () {
       await first.locator('#open-at-row').click();
       await first.locator('#export-png').click();
       await first.locator('#export-timings').click();
-      const all = (await first.evaluate(() => (window as unknown as { __posted: Record<string, unknown>[] }).__posted)) as Record<string, unknown>[];
+      const all = (await first.evaluate(
+        () => (window as unknown as { __posted: Record<string, unknown>[] }).__posted,
+      )) as Record<string, unknown>[];
       // The page first says it has loaded (the extension may then ask it to select a chunk).
       assert.deepEqual(all[0], { type: 'report-ready' });
       const posted = all.slice(1);
@@ -403,11 +517,19 @@ describe('standalone HTML report in Chromium', function () {
       // An editor hover's "worst chunk" link: the extension posts select-chunk; the timeline selects it.
       const other = report.chunks[report.chunks.length - 1];
       await second.evaluate((index) => window.postMessage({ type: 'select-chunk', index }, '*'), other.index);
-      await second.waitForFunction((index) => (window as unknown as { __chunkscopeReport: { selected: number | null } }).__chunkscopeReport.selected === index, other.index);
+      await second.waitForFunction(
+        (index) =>
+          (window as unknown as { __chunkscopeReport: { selected: number | null } }).__chunkscopeReport.selected ===
+          index,
+        other.index,
+      );
       await second.close();
 
       // The same panel showing a newer run of the file: the old run's zoom and selection do not apply.
-      const newer = await open({ ...(state as object), run: `${report.summary.startedAtEpochMs + 60_000} ${report.summary.data}` });
+      const newer = await open({
+        ...(state as object),
+        run: `${report.summary.startedAtEpochMs + 60_000} ${report.summary.data}`,
+      });
       const fresh = await hook(newer);
       assert.deepEqual(fresh.view, fresh.fullView, 'the newer run is shown whole');
       assert.equal(fresh.selected, null);
@@ -421,8 +543,25 @@ describe('standalone HTML report in Chromium', function () {
     it('the live page says it is listening, draws the batches of records it is sent and shows how the run ended', async function () {
       const liveFile = path.join(tmp.dir, 'live.html');
       const s = report.summary;
-      const info = { processor: s.processor, data: s.data, strategy: s.strategy, workers: s.workers, startedAtEpochMs: s.startedAtEpochMs };
-      fs.writeFileSync(liveFile, renderReportHtml({ kind: 'live', live: info, generatedAt: new Date().toISOString() }, { kind: 'webview', scriptUri: pathToFileURL(path.join(ROOT, 'media', 'report.js')).href, cspSource: 'file:', nonce: 'livenonce7' }));
+      const info = {
+        processor: s.processor,
+        data: s.data,
+        strategy: s.strategy,
+        workers: s.workers,
+        startedAtEpochMs: s.startedAtEpochMs,
+      };
+      fs.writeFileSync(
+        liveFile,
+        renderReportHtml(
+          { kind: 'live', live: info, generatedAt: new Date().toISOString() },
+          {
+            kind: 'webview',
+            scriptUri: pathToFileURL(path.join(ROOT, 'media', 'report.js')).href,
+            cspSource: 'file:',
+            nonce: 'livenonce7',
+          },
+        ),
+      );
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const p = await context.newPage();
       const problems: string[] = [];
@@ -430,27 +569,49 @@ describe('standalone HTML report in Chromium', function () {
       p.on('pageerror', (e) => problems.push(e.message));
       await p.addInitScript(fakeApi, undefined);
       await p.goto(pathToFileURL(liveFile).href);
-      const liveHook = (): Promise<LiveTestHook> => p.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport)) as LiveTestHook);
-      await p.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+      const liveHook = (): Promise<LiveTestHook> =>
+        p.evaluate(
+          () =>
+            JSON.parse(
+              JSON.stringify((window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport),
+            ) as LiveTestHook,
+        );
+      await p.waitForFunction(
+        () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+      );
       assert.equal((await liveHook()).live, true);
-      assert.deepEqual(await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [{ type: 'live-ready' }]);
+      assert.deepEqual(await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [
+        { type: 'live-ready' },
+      ]);
       const half = Math.floor(report.chunks.length / 2);
       const send = (m: unknown) => p.evaluate((message) => window.postMessage(message, '*'), m);
       // Messages that are not the page's (no type, another page's) change nothing.
       await send(null);
       await send({ type: 'sweep-done', report: null });
-      await send({ type: 'live', reset: true, records: report.chunks.slice(0, half), progress: { rows: 10, bytes: 5, totalBytes: 10, chunksDone: half, elapsedMs: 20, rowsPerSecond: 500 } });
+      await send({
+        type: 'live',
+        reset: true,
+        records: report.chunks.slice(0, half),
+        progress: { rows: 10, bytes: 5, totalBytes: 10, chunksDone: half, elapsedMs: 20, rowsPerSecond: 500 },
+      });
       await send({ type: 'live', records: report.chunks.slice(half) });
-      await p.waitForFunction((n) => (window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport.barCount === n, report.chunks.length);
+      await p.waitForFunction(
+        (n) => (window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport.barCount === n,
+        report.chunks.length,
+      );
       const h = await liveHook();
       assert.equal(h.chunkCount, report.chunks.length);
       assert.equal(h.batches, 2);
       assert.equal(h.progress?.rows, 10);
       assert.equal(await p.locator('[data-live="percent"]').innerText(), '50 % of bytes');
       await p.locator('#cancel-run').click();
-      assert.deepEqual((await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)).at(-1), { type: 'cancel' });
+      assert.deepEqual((await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)).at(-1), {
+        type: 'cancel',
+      });
       await send({ type: 'live-end', outcome: 'cancelled', message: 'Cancelled by you' });
-      await p.waitForFunction(() => (window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport.ended === 'cancelled');
+      await p.waitForFunction(
+        () => (window as unknown as { __chunkscopeReport: LiveTestHook }).__chunkscopeReport.ended === 'cancelled',
+      );
       assert.equal(await p.locator('.status').innerText(), 'Cancelled by you');
       assert.deepEqual(problems, []);
       await context.close();
@@ -458,8 +619,25 @@ describe('standalone HTML report in Chromium', function () {
   });
 
   it('draws the utilisation over time: a busy 2-worker run has both workers busy at once', async function () {
-    const u = await page.evaluate(() => (window as unknown as { __chunkscopeReport: { runs: number; utilisation: { max: number; mean: number; workers: number; drawn: boolean } } }).__chunkscopeReport);
-    const util = await page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: { utilisation: unknown } }).__chunkscopeReport.utilisation)) as { max: number; mean: number; workers: number; drawn: boolean });
+    const u = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __chunkscopeReport: {
+              runs: number;
+              utilisation: { max: number; mean: number; workers: number; drawn: boolean };
+            };
+          }
+        ).__chunkscopeReport,
+    );
+    const util = await page.evaluate(
+      () =>
+        JSON.parse(
+          JSON.stringify(
+            (window as unknown as { __chunkscopeReport: { utilisation: unknown } }).__chunkscopeReport.utilisation,
+          ),
+        ) as { max: number; mean: number; workers: number; drawn: boolean },
+    );
     assert.equal(u.runs, 1);
     assert.equal(await page.locator('[data-section="utilisation"] canvas.utilisation-canvas').count(), 1);
     assert.equal(util.workers, 2);
@@ -470,7 +648,13 @@ describe('standalone HTML report in Chromium', function () {
 
   describe('comparing two runs (per-row against byte-range)', function () {
     type CompareHook = Omit<CompareTestHook, 'redraw'>;
-    const chook = (p: Page): Promise<CompareHook> => p.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeReport: CompareHook }).__chunkscopeReport)) as CompareHook);
+    const chook = (p: Page): Promise<CompareHook> =>
+      p.evaluate(
+        () =>
+          JSON.parse(
+            JSON.stringify((window as unknown as { __chunkscopeReport: CompareHook }).__chunkscopeReport),
+          ) as CompareHook,
+      );
     let cmp: Page;
     let runs: RunReport[];
     const problems: string[] = [];
@@ -489,7 +673,11 @@ describe('standalone HTML report in Chromium', function () {
         return f;
       });
       const out = path.join(tmp.dir, 'compare.html');
-      const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/chunkscope.js'), 'report', files[0], files[1], '-o', out], { encoding: 'utf8' });
+      const cli = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'bin/chunkscope.js'), 'report', files[0], files[1], '-o', out],
+        { encoding: 'utf8' },
+      );
       assert.equal(cli.status, 0, `chunkscope report A B failed: ${cli.stderr}`);
       assert.match(cli.stdout, /Comparison: /);
       cmp = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -498,7 +686,9 @@ describe('standalone HTML report in Chromium', function () {
       });
       cmp.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
       await cmp.goto(pathToFileURL(out).href);
-      await cmp.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
+      await cmp.waitForFunction(
+        () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+      );
     });
     after(async function () {
       await cmp?.close().catch(() => undefined);
@@ -508,15 +698,28 @@ describe('standalone HTML report in Chromium', function () {
       const h = await chook(cmp);
       assert.equal(h.runs, 2);
       assert.equal(h.timelines.length, 2);
-      assert.deepEqual(h.timelines.map((t) => t.chunkCount), runs.map((r) => r.chunks.length));
-      assert.deepEqual(h.timelines.map((t) => t.barCount), runs.map((r) => r.chunks.length));
-      assert.deepEqual(h.timelines.map((t) => t.lanes), runs.map((r) => r.summary.workers + 1));
+      assert.deepEqual(
+        h.timelines.map((t) => t.chunkCount),
+        runs.map((r) => r.chunks.length),
+      );
+      assert.deepEqual(
+        h.timelines.map((t) => t.barCount),
+        runs.map((r) => r.chunks.length),
+      );
+      assert.deepEqual(
+        h.timelines.map((t) => t.lanes),
+        runs.map((r) => r.summary.workers + 1),
+      );
       assert.ok(h.timelines[1].top > h.timelines[0].top, 'timelines stacked');
       const ratio = runs[0].summary.wallMs / runs[1].summary.wallMs;
       assert.match(h.deltas.wall, new RegExp(`^per-row → byte-range: [0-9.]+× ${ratio >= 1 ? 'faster' : 'slower'}$`));
       const wallRow = await cmp.locator('[data-compare="wall"]').innerText();
-      assert.ok(wallRow.includes(formatMs(runs[0].summary.wallMs)) && wallRow.includes(formatMs(runs[1].summary.wallMs)), wallRow);
-      for (const id of ['rps', 'overhead', 'busy']) assert.equal(await cmp.locator(`[data-compare="${id}"]`).count(), 1, id);
+      assert.ok(
+        wallRow.includes(formatMs(runs[0].summary.wallMs)) && wallRow.includes(formatMs(runs[1].summary.wallMs)),
+        wallRow,
+      );
+      for (const id of ['rps', 'overhead', 'busy'])
+        assert.equal(await cmp.locator(`[data-compare="${id}"]`).count(), 1, id);
       assert.equal(h.utilisation.length, 2);
       assert.equal(await cmp.locator('canvas.utilisation-canvas').count(), 2);
     });
@@ -559,7 +762,11 @@ describe('standalone HTML report in Chromium', function () {
       fs.writeFileSync(file, renderStandaloneReport(synthetic, { source: 'big.timings.json' }));
       big = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await big.goto(pathToFileURL(file).href);
-      await big.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true, undefined, { timeout: 60_000 });
+      await big.waitForFunction(
+        () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+        undefined,
+        { timeout: 60_000 },
+      );
     });
 
     it('draws every chunk, merging sub-pixel bars into runs, and zooms in to single bars', async function () {
@@ -569,7 +776,12 @@ describe('standalone HTML report in Chromium', function () {
       assert.equal(h.frame.barsDrawn + h.frame.barsMerged, 100_000);
       assert.ok(h.frame.runs < 20_000, `merged into ${h.frame.runs} runs`);
       const times: number[] = [];
-      for (let k = 0; k < 5; k++) times.push(await big.evaluate(() => (window as unknown as { __chunkscopeReport: { redraw(): number } }).__chunkscopeReport.redraw()));
+      for (let k = 0; k < 5; k++)
+        times.push(
+          await big.evaluate(() =>
+            (window as unknown as { __chunkscopeReport: { redraw(): number } }).__chunkscopeReport.redraw(),
+          ),
+        );
       const box = (await big.locator('.timeline-canvas').boundingBox())!;
       await big.mouse.move(box.x + box.width / 2, box.y + 80);
       for (let k = 0; k < 12; k++) await big.mouse.wheel(0, -800);
@@ -579,8 +791,13 @@ describe('standalone HTML report in Chromium', function () {
       });
       await big.waitForTimeout(100);
       const zoomed = await hook(big);
-      assert.ok(zoomed.frame.barsDrawn > 0 && zoomed.frame.barsDrawn + zoomed.frame.barsMerged < 2000, JSON.stringify(zoomed.frame));
-      console.log(`      100,000 chunks: full-view frame ${Math.min(...times).toFixed(1)} ms (best of 5), zoomed frame ${zoomed.frame.ms.toFixed(1)} ms`);
+      assert.ok(
+        zoomed.frame.barsDrawn > 0 && zoomed.frame.barsDrawn + zoomed.frame.barsMerged < 2000,
+        JSON.stringify(zoomed.frame),
+      );
+      console.log(
+        `      100,000 chunks: full-view frame ${Math.min(...times).toFixed(1)} ms (best of 5), zoomed frame ${zoomed.frame.ms.toFixed(1)} ms`,
+      );
     });
   });
 });

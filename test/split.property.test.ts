@@ -37,7 +37,29 @@ const CHUNKINGS: Array<Pick<RunOptions, 'chunkBytes' | 'chunkRows'>> = [
   { chunkRows: 3 },
 ];
 
-const PIECES = ['', 'a', 'xyz', 'Hello world', '42', '-3.5', ',', '"', '""', '\n', '\r\n', '\r', '\nx,y\n', '\n\n', 'é', '東京', '🙂', ' ', '\t', ';', '|'];
+const PIECES = [
+  '',
+  'a',
+  'xyz',
+  'Hello world',
+  '42',
+  '-3.5',
+  ',',
+  '"',
+  '""',
+  '\n',
+  '\r\n',
+  '\r',
+  '\nx,y\n',
+  '\n\n',
+  'é',
+  '東京',
+  '🙂',
+  ' ',
+  '\t',
+  ';',
+  '|',
+];
 const pieceArb = fc.oneof(fc.constantFrom(...PIECES), fc.stringMatching(/^[A-Za-z0-9 .]{0,6}$/));
 /** A field value drawn from plain ASCII, empty, commas, quotes, LF/CRLF, multi-byte UTF-8 (mixed). */
 const valueArb = fc.array(pieceArb, { maxLength: 4 }).map((a) => a.join(''));
@@ -54,7 +76,10 @@ interface CsvDoc {
   delimiter: string;
 }
 
-function csvDocArb(delimiter: string, opts: { quirks?: boolean; minCols?: number; header?: boolean } = {}): fc.Arbitrary<CsvDoc> {
+function csvDocArb(
+  delimiter: string,
+  opts: { quirks?: boolean; minCols?: number; header?: boolean } = {},
+): fc.Arbitrary<CsvDoc> {
   const minCols = opts.minCols ?? 1;
   return fc.integer({ min: minCols, max: 5 }).chain((ncol) => {
     const cell = opts.quirks
@@ -66,14 +91,20 @@ function csvDocArb(delimiter: string, opts: { quirks?: boolean; minCols?: number
     return fc
       .record({
         header: fc.uniqueArray(nameArb, { minLength: ncol, maxLength: ncol }),
-        rows: fc.array(fc.array(cell, { minLength: ncol, maxLength: ncol }), { minLength: opts.header === false ? 1 : 0, maxLength: 25 }),
+        rows: fc.array(fc.array(cell, { minLength: ncol, maxLength: ncol }), {
+          minLength: opts.header === false ? 1 : 0,
+          maxLength: 25,
+        }),
         eols: fc.array(fc.constantFrom('\n', '\r\n'), { minLength: 8, maxLength: 8 }),
         bom: fc.boolean(),
         trailing: fc.boolean(),
         blanks: fc.array(fc.nat(30), { maxLength: opts.header === false ? 0 : 2 }),
       })
       .map(({ header, rows, eols, bom, trailing, blanks }) => {
-        const lines = [header.map((h) => encodeField(h, delimiter)).join(delimiter), ...rows.map((r) => r.join(delimiter))];
+        const lines = [
+          header.map((h) => encodeField(h, delimiter)).join(delimiter),
+          ...rows.map((r) => r.join(delimiter)),
+        ];
         if (opts.header === false) lines.shift();
         // Blank lines between records (never before the header): csv.DictReader skips them.
         for (const b of blanks) if (lines.length > 1) lines.splice(1 + (b % (lines.length - 1)), 0, '');
@@ -105,10 +136,18 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
   });
   after(() => tmp.dispose());
 
-  async function checkCsv(doc: CsvDoc, ext: string, extra: Partial<RunOptions>, linesAfterBlanks = false, sizer?: () => RunChunkSizer): Promise<void> {
+  async function checkCsv(
+    doc: CsvDoc,
+    ext: string,
+    extra: Partial<RunOptions>,
+    linesAfterBlanks = false,
+    sizer?: () => RunChunkSizer,
+  ): Promise<void> {
     const expected = dictRowsReference(doc.text, doc.delimiter);
     const data = tmp.write(`data${ext}`, doc.text);
-    const { rows, report } = sizer ? await runWithSizer({ data, processor: identity, ...extra }, sizer()) : await runToRows(tmp, { data, processor: identity, ...extra });
+    const { rows, report } = sizer
+      ? await runWithSizer({ data, processor: identity, ...extra }, sizer())
+      : await runToRows(tmp, { data, processor: identity, ...extra });
     const where = `options ${JSON.stringify(extra)}\nCSV: ${JSON.stringify(doc.text)}`;
     assert.deepEqual(rows, expected, where);
     checkRecords(report, doc, true, fs.statSync(data).size, where, linesAfterBlanks);
@@ -116,16 +155,29 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
   }
 
   /** Like runToRows, with every chunk's size planned by `sizer` as the run goes (adaptive chunking's path). */
-  async function runWithSizer(options: Omit<RunOptions, 'out'>, sizer: RunChunkSizer): Promise<{ rows: unknown[]; report: RunReport }> {
+  async function runWithSizer(
+    options: Omit<RunOptions, 'out'>,
+    sizer: RunChunkSizer,
+  ): Promise<{ rows: unknown[]; report: RunReport }> {
     const out = tmp.path('out.ndjson');
-    const report = await hangGuard(runDataset({ ...options, out }, { chunkSizer: sizer }), `run ${JSON.stringify(options)} with a chunk sizer`);
+    const report = await hangGuard(
+      runDataset({ ...options, out }, { chunkSizer: sizer }),
+      `run ${JSON.stringify(options)} with a chunk sizer`,
+    );
     const rows = readNdjson(out);
     fs.rmSync(out, { force: true });
     return { rows, report };
   }
 
   /** The chunk records agree with the reference: rows, first rows, first lines, byte ranges. */
-  function checkRecords(report: RunReport, doc: CsvDoc, header: boolean, size: number, where: string, linesAfterBlanks = false): void {
+  function checkRecords(
+    report: RunReport,
+    doc: CsvDoc,
+    header: boolean,
+    size: number,
+    where: string,
+    linesAfterBlanks = false,
+  ): void {
     const pos = recordPositions(doc.text, doc.delimiter);
     const starts = header ? pos.starts.slice(1) : pos.starts;
     // The data section starts after the header's line ending; blank lines between the header and the
@@ -135,7 +187,10 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     const dataStart = size - report.summary.bytes;
     const chunks = [...report.chunks].sort((a, b) => a.index - b.index);
     assert.equal(report.summary.rows, starts.length, `summary.rows; ${where}`);
-    assert.ok(minStart <= dataStart && dataStart <= maxStart, `summary.bytes ${report.summary.bytes}: data must start in [${minStart}, ${maxStart}]; ${where}`);
+    assert.ok(
+      minStart <= dataStart && dataStart <= maxStart,
+      `summary.bytes ${report.summary.bytes}: data must start in [${minStart}, ${maxStart}]; ${where}`,
+    );
     let next = 1;
     for (const c of chunks) {
       const at = `chunk ${JSON.stringify(c)}; ${where}`;
@@ -144,15 +199,20 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
       assert.equal(c.bytes, c.byteEnd - c.byteStart, `bytes; ${at}`);
       if (c.rows > 0) {
         const first = starts[c.firstRow - 1];
-        assert.ok(c.byteStart <= first.byte && first.byte < c.byteEnd, `the first row (byte ${first.byte}) lies in the byte range; ${at}`);
+        assert.ok(
+          c.byteStart <= first.byte && first.byte < c.byteEnd,
+          `the first row (byte ${first.byte}) lies in the byte range; ${at}`,
+        );
         // firstLine after skipped blank lines has its own test below, so that its failure stays distinct.
-        if (pos.linesExact && (linesAfterBlanks || !first.afterBlank)) assert.equal(c.firstLine, first.line, `firstLine; ${at}`);
+        if (pos.linesExact && (linesAfterBlanks || !first.afterBlank))
+          assert.equal(c.firstLine, first.line, `firstLine; ${at}`);
       }
     }
     assert.equal(next - 1, starts.length, `rows sum; ${where}`);
     if (chunks.length > 0) {
       assert.equal(chunks[0].byteStart, dataStart, `first chunk starts where the data starts; ${where}`);
-      for (let k = 1; k < chunks.length; k++) assert.equal(chunks[k].byteStart, chunks[k - 1].byteEnd, `ranges tile; ${where}`);
+      for (let k = 1; k < chunks.length; k++)
+        assert.equal(chunks[k].byteStart, chunks[k - 1].byteEnd, `ranges tile; ${where}`);
       assert.equal(chunks[chunks.length - 1].byteEnd, size, `last chunk ends at the end of the file; ${where}`);
     }
   }
@@ -161,9 +221,11 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     it('reference parser reads back what the encoder wrote (no blank-line rows)', () => {
       fc.assert(
         fc.property(
-          fc.integer({ min: 2, max: 5 }).chain((n) =>
-            fc.array(fc.array(valueArb, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 10 }),
-          ),
+          fc
+            .integer({ min: 2, max: 5 })
+            .chain((n) =>
+              fc.array(fc.array(valueArb, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 10 }),
+            ),
           fc.constantFrom('\n', '\r\n'),
           (records, eol) => {
             const text = records.map((r) => r.map((v) => encodeField(v, ',')).join(',')).join(eol);
@@ -198,7 +260,7 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     });
   }
 
-  it('every strategy: a chunk whose first row follows blank lines reports that row\'s line as firstLine', async () => {
+  it("every strategy: a chunk whose first row follows blank lines reports that row's line as firstLine", async () => {
     const blanky = fc
       .tuple(csvDocArb(','), fc.array(fc.nat(40), { minLength: 1, maxLength: 3 }))
       .filter(([doc]) => dictRowsReference(doc.text).length >= 2)
@@ -206,7 +268,11 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
         // Put blank lines before some rows (after the line ending of the record before them).
         const pos = recordPositions(doc.text);
         const bytes = Buffer.from(doc.text);
-        const cuts = [...new Set(at.map((a) => pos.starts[2 + (a % (pos.starts.length - 2 || 1))]?.byte).filter((b) => b !== undefined))].sort((x, y) => y - x);
+        const cuts = [
+          ...new Set(
+            at.map((a) => pos.starts[2 + (a % (pos.starts.length - 2 || 1))]?.byte).filter((b) => b !== undefined),
+          ),
+        ].sort((x, y) => y - x);
         let buf = bytes;
         for (const b of cuts) buf = Buffer.concat([buf.subarray(0, b), Buffer.from('\n'), buf.subarray(b)]);
         return { text: buf.toString(), delimiter: ',' };
@@ -221,9 +287,14 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
 
   it('every strategy: Python csv quirks (quote inside a field, text after a closing quote) give the reference rows', async () => {
     await fc.assert(
-      fc.asyncProperty(csvDocArb(',', { quirks: true }), fc.constantFrom(...STRATEGIES), configArb, async (doc, strategy, cfg) => {
-        await checkCsv(doc, '.csv', { strategy, workers: cfg.workers, ...cfg.chunking });
-      }),
+      fc.asyncProperty(
+        csvDocArb(',', { quirks: true }),
+        fc.constantFrom(...STRATEGIES),
+        configArb,
+        async (doc, strategy, cfg) => {
+          await checkCsv(doc, '.csv', { strategy, workers: cfg.workers, ...cfg.chunking });
+        },
+      ),
       { numRuns: RUNS, ...FC },
     );
   });
@@ -365,7 +436,9 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     const CHUNKED = STRATEGIES.filter((s) => s !== 'per-row');
     /** Chunk k gets schedule[k % length] bytes: sizes jump up and down, down to 1 byte, as adaptive sizing may. */
     const scheduleArb = fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 2, maxLength: 7 });
-    const scheduled = (schedule: number[]) => (): RunChunkSizer => ({ plan: (chunk) => schedule[chunk % schedule.length] });
+    const scheduled = (schedule: number[]) => (): RunChunkSizer => ({
+      plan: (chunk) => schedule[chunk % schedule.length],
+    });
     /** The real adaptive chunker, made to decide after every 2 chunks from tiny starts, so it grows and shrinks within small files. */
     const eager = (startBytes: number, workers: number, dataEnd: number) => (): RunChunkSizer =>
       new AdaptiveChunker({
@@ -386,19 +459,29 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     for (const strategy of CHUNKED) {
       it(`${strategy}: random CSVs with a random size schedule give the reference rows and tiling ranges`, async () => {
         await fc.assert(
-          fc.asyncProperty(csvDocArb(',', { quirks: true }), scheduleArb, fc.constantFrom(1, 2), async (doc, schedule, workers) => {
-            await checkCsv(doc, '.csv', { strategy, workers }, false, scheduled(schedule));
-          }),
+          fc.asyncProperty(
+            csvDocArb(',', { quirks: true }),
+            scheduleArb,
+            fc.constantFrom(1, 2),
+            async (doc, schedule, workers) => {
+              await checkCsv(doc, '.csv', { strategy, workers }, false, scheduled(schedule));
+            },
+          ),
           { numRuns: RUNS, ...FC },
         );
       });
 
       it(`${strategy}: the adaptive chunker itself (growing from 1–16 bytes, shrinking at the tail) gives the reference rows`, async () => {
         await fc.assert(
-          fc.asyncProperty(csvDocArb(','), fc.integer({ min: 1, max: 16 }), fc.constantFrom(1, 2), async (doc, start, workers) => {
-            const size = Buffer.byteLength(doc.text);
-            await checkCsv(doc, '.csv', { strategy, workers }, false, eager(start, workers, size));
-          }),
+          fc.asyncProperty(
+            csvDocArb(','),
+            fc.integer({ min: 1, max: 16 }),
+            fc.constantFrom(1, 2),
+            async (doc, start, workers) => {
+              const size = Buffer.byteLength(doc.text);
+              await checkCsv(doc, '.csv', { strategy, workers }, false, eager(start, workers, size));
+            },
+          ),
           { numRuns: RUNS, ...FC },
         );
       });
@@ -409,7 +492,11 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
       for (let i = 0; i < 300; i++) fake += `${i},""q${i}"",${i}\n`;
       const text = `a,b,c\n1,"${fake}",x\n2,y,z\n3,"${fake}\r\n",w\n4,v,u`;
       for (const strategy of CHUNKED) {
-        for (const schedule of [[5, 700, 3, 64], [1000, 1, 1, 1, 250], [9, 18, 36, 72, 144, 288, 576, 1152]]) {
+        for (const schedule of [
+          [5, 700, 3, 64],
+          [1000, 1, 1, 1, 250],
+          [9, 18, 36, 72, 144, 288, 576, 1152],
+        ]) {
           await checkCsv({ text, delimiter: ',' }, '.csv', { strategy, workers: 2 }, false, scheduled(schedule));
         }
       }
@@ -418,14 +505,21 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     it('the default options (chunking auto from 64 KiB) split the hostile-quotes CSV exactly, every strategy', async () => {
       let text = 'id,text,n\n';
       // Big enough (about 600 KB) that the adaptive chunker makes many chunks and reaches the tail.
-      for (let i = 0; i < 6000; i++) text += i % 7 === 0 ? `${i},"multi\nline ${i},fake,row\n",${i}\n` : `${i},plain text ${i},${i * 3}\n`;
+      for (let i = 0; i < 6000; i++)
+        text += i % 7 === 0 ? `${i},"multi\nline ${i},fake,row\n",${i}\n` : `${i},plain text ${i},${i * 3}\n`;
       for (const strategy of STRATEGIES) {
         for (const workers of [1, 2]) {
           const data = tmp.write('auto.csv', text);
           const { rows, report } = await runToRows(tmp, { data, processor: identity, strategy, workers });
           assert.deepEqual(rows, dictRowsReference(text), `${strategy}, ${workers} workers`);
           assert.equal(report.summary.chunking, strategy === 'per-row' ? 'fixed' : 'auto');
-          checkRecords(report, { text, delimiter: ',' }, true, fs.statSync(data).size, `${strategy}, ${workers} workers, default options`);
+          checkRecords(
+            report,
+            { text, delimiter: ',' },
+            true,
+            fs.statSync(data).size,
+            `${strategy}, ${workers} workers, default options`,
+          );
           fs.rmSync(data);
         }
       }
@@ -447,9 +541,21 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
         assert.equal(row64(1).length, 64);
         for (const chunkBytes of [3 * WINDOW, 20 * WINDOW + 17, 2 * 1024 * 1024]) {
           const data = tmp.write('aligned.csv', aligned);
-          const { rows, report } = await runToRows(tmp, { data, processor: identity, strategy, workers: 2, chunkBytes });
+          const { rows, report } = await runToRows(tmp, {
+            data,
+            processor: identity,
+            strategy,
+            workers: 2,
+            chunkBytes,
+          });
           assert.deepEqual(rows, dictRowsReference(aligned), `chunkBytes ${chunkBytes}`);
-          checkRecords(report, { text: aligned, delimiter: ',' }, true, fs.statSync(data).size, `${strategy}, chunkBytes ${chunkBytes}`);
+          checkRecords(
+            report,
+            { text: aligned, delimiter: ',' },
+            true,
+            fs.statSync(data).size,
+            `${strategy}, chunkBytes ${chunkBytes}`,
+          );
           // No quoted line feeds here, so every chunk start guessed after a line feed is right.
           assert.equal(report.summary.repairedChunks, 0, `chunkBytes ${chunkBytes}`);
           fs.rmSync(data);
@@ -475,7 +581,10 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     it('UTF-8 text (2-, 3- and 4-byte characters across window edges) comes out exact, every strategy', async () => {
       let text = 'id,name,note\n';
       for (let i = 0; text.length < 12 * WINDOW; i++) {
-        text += i % 5 === 0 ? `${i},plain ${i},ascii only\n` : `${i},"名前 ${i} 🙂, ${'é'.repeat(i % 7)}",${'ü東'.repeat(i % 4)}\n`;
+        text +=
+          i % 5 === 0
+            ? `${i},plain ${i},ascii only\n`
+            : `${i},"名前 ${i} 🙂, ${'é'.repeat(i % 7)}",${'ü東'.repeat(i % 4)}\n`;
       }
       for (const strategy of STRATEGIES) {
         for (const chunkBytes of strategy === 'per-row' ? [1] : [3 * WINDOW + 1, 7 * WINDOW - 1, 4 * 1024 * 1024]) {
@@ -483,7 +592,13 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
         }
       }
       const data = tmp.write('utf8-windows.csv', text);
-      const { report } = await runToRows(tmp, { data, processor: identity, strategy: 'byte-range', workers: 2, chunkBytes: 5 * WINDOW });
+      const { report } = await runToRows(tmp, {
+        data,
+        processor: identity,
+        strategy: 'byte-range',
+        workers: 2,
+        chunkBytes: 5 * WINDOW,
+      });
       assert.equal(report.summary.repairedChunks, 0);
       fs.rmSync(data);
     });
@@ -492,14 +607,23 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
       const objects: unknown[] = [];
       let text = '';
       for (let i = 0; Buffer.byteLength(text) < 10 * WINDOW; i++) {
-        const o = i === 700 ? { i, long: 'ß'.repeat(3 * WINDOW) } : { i, name: i % 3 ? `row ${i}` : `ряд ${i} 東京 🙂`, v: i / 7 };
+        const o =
+          i === 700
+            ? { i, long: 'ß'.repeat(3 * WINDOW) }
+            : { i, name: i % 3 ? `row ${i}` : `ряд ${i} 東京 🙂`, v: i / 7 };
         objects.push(o);
         text += JSON.stringify(o) + (i % 4 ? '\n' : '\r\n') + (i % 50 === 0 ? '\n' : '');
       }
       const data = tmp.write('windows.jsonl', text);
       for (const strategy of STRATEGIES) {
         for (const chunkBytes of strategy === 'per-row' ? [1] : [3 * WINDOW + 1, 4 * 1024 * 1024]) {
-          const { rows, report } = await runToRows(tmp, { data, processor: identity, strategy, workers: 2, chunkBytes });
+          const { rows, report } = await runToRows(tmp, {
+            data,
+            processor: identity,
+            strategy,
+            workers: 2,
+            chunkBytes,
+          });
           assert.deepEqual(rows, objects, `${strategy}, chunkBytes ${chunkBytes}`);
           assert.equal(report.summary.rows, objects.length);
           if (strategy === 'byte-range') assert.equal(report.summary.repairedChunks, 0);
@@ -517,7 +641,18 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
       for (let i = 0; i < 500; i++) text += JSON.stringify({ i }) + '\n';
       const data = tmp.write('bad-late.jsonl', text);
       const out = tmp.path('bad-late-jsonl.ndjson');
-      await hangGuard(runDataset({ data, processor: identity, strategy: 'byte-range', workers: 2, chunkBytes: 1024 * 1024, onError: 'skip', out }), 'JSON Lines with a bad line');
+      await hangGuard(
+        runDataset({
+          data,
+          processor: identity,
+          strategy: 'byte-range',
+          workers: 2,
+          chunkBytes: 1024 * 1024,
+          onError: 'skip',
+          out,
+        }),
+        'JSON Lines with a bad line',
+      );
       const errors = readNdjson(`${out}.errors.ndjson`) as { line: number; byteOffset: number }[];
       assert.equal(errors.length, 1);
       assert.equal(errors[0].line, badLine, JSON.stringify(errors[0]));
@@ -525,7 +660,7 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
       fs.rmSync(data);
     });
 
-    it("a bad row past the first window, after UTF-8 text, is reported at its own line and byte offset", async () => {
+    it('a bad row past the first window, after UTF-8 text, is reported at its own line and byte offset', async () => {
       let text = 'a,b,c\n';
       for (let i = 0; i < 4000; i++) text += `${i},row ${i},${i}\n`; // about 60 KB
       // UTF-8 before the bad row: its byte offset is not its character offset.
@@ -535,11 +670,25 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
       const badChar = text.length;
       text += 'only,two\n';
       for (let i = 9000; i < 12000; i++) text += `${i},row ${i},${i}\n`;
-      assert.ok(badByte > 2 * WINDOW && badByte > badChar, `the bad row starts past two windows (${badByte}), after multi-byte characters`);
+      assert.ok(
+        badByte > 2 * WINDOW && badByte > badChar,
+        `the bad row starts past two windows (${badByte}), after multi-byte characters`,
+      );
       const data = tmp.write('bad-late.csv', text);
       for (const strategy of ['byte-range', 'batches'] as const) {
         const out = tmp.path('bad-late.ndjson');
-        const report = await hangGuard(runDataset({ data, processor: identity, strategy, workers: 2, chunkBytes: 1024 * 1024, onError: 'skip', out }), `${strategy} with a bad row`);
+        const report = await hangGuard(
+          runDataset({
+            data,
+            processor: identity,
+            strategy,
+            workers: 2,
+            chunkBytes: 1024 * 1024,
+            onError: 'skip',
+            out,
+          }),
+          `${strategy} with a bad row`,
+        );
         const errors = readNdjson(`${out}.errors.ndjson`) as { line: number; byteOffset: number; row: number }[];
         assert.equal(errors.length, 1, strategy);
         assert.equal(errors[0].line, badLine, `${strategy}: ${JSON.stringify(errors[0])}`);

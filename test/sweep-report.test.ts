@@ -21,24 +21,46 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'sweep');
 type Hook = Omit<SweepTestHook, 'pointPosition' | 'plotRect'>;
 
 /** Every point's throughput marker, in client coordinates, and whether it lies inside the plot area (not clipped off the axis). */
-async function markersInsidePlot(page: Page, report: SweepReport): Promise<{ key: string; x: number; y: number; inside: boolean }[]> {
-  return page.evaluate((keys) => {
-    const h = (window as unknown as { __chunkscopeSweep: SweepTestHook }).__chunkscopeSweep;
-    const plot = h.plotRect()!;
-    return keys.map((key) => {
-      const at = h.pointPosition(key)!;
-      return { key, ...at, inside: at.x >= plot.x && at.x <= plot.x + plot.w && at.y >= plot.y && at.y <= plot.y + plot.h };
-    });
-  }, report.points.map((p) => p.key));
+async function markersInsidePlot(
+  page: Page,
+  report: SweepReport,
+): Promise<{ key: string; x: number; y: number; inside: boolean }[]> {
+  return page.evaluate(
+    (keys) => {
+      const h = (window as unknown as { __chunkscopeSweep: SweepTestHook }).__chunkscopeSweep;
+      const plot = h.plotRect()!;
+      return keys.map((key) => {
+        const at = h.pointPosition(key)!;
+        return {
+          key,
+          ...at,
+          inside: at.x >= plot.x && at.x <= plot.x + plot.w && at.y >= plot.y && at.y <= plot.y + plot.h,
+        };
+      });
+    },
+    report.points.map((p) => p.key),
+  );
 }
 
-const hook = (page: Page): Promise<Hook> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep)) as Hook);
+const hook = (page: Page): Promise<Hook> =>
+  page.evaluate(
+    () => JSON.parse(JSON.stringify((window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep)) as Hook,
+  );
 const pointAt = (page: Page, key: string) =>
-  page.evaluate((k) => (window as unknown as { __chunkscopeSweep: SweepTestHook }).__chunkscopeSweep.pointPosition(k), key);
-const waitReady = (page: Page) => page.waitForFunction(() => (window as unknown as { __chunkscopeSweep?: { ready: boolean } }).__chunkscopeSweep?.ready === true);
+  page.evaluate(
+    (k) => (window as unknown as { __chunkscopeSweep: SweepTestHook }).__chunkscopeSweep.pointPosition(k),
+    key,
+  );
+const waitReady = (page: Page) =>
+  page.waitForFunction(
+    () => (window as unknown as { __chunkscopeSweep?: { ready: boolean } }).__chunkscopeSweep?.ready === true,
+  );
 
 /** The canvas pixels under client points, and the chart's background colour, as [r, g, b] (one readback). */
-async function pixelsAndBackground(page: Page, points: { x: number; y: number }[]): Promise<{ at: number[][]; bg: number[] }> {
+async function pixelsAndBackground(
+  page: Page,
+  points: { x: number; y: number }[],
+): Promise<{ at: number[][]; bg: number[] }> {
   return page.evaluate((pts) => {
     const canvas = document.querySelector('.sweep-canvas') as HTMLCanvasElement;
     const r = canvas.getBoundingClientRect();
@@ -54,7 +76,8 @@ async function pixelsAndBackground(page: Page, points: { x: number; y: number }[
 
 function lineKeys(report: SweepReport): Map<string, number> {
   const keys = new Map<string, number>();
-  for (const p of report.points) keys.set(`${p.strategy}/${p.workers}w`, (keys.get(`${p.strategy}/${p.workers}w`) ?? 0) + 1);
+  for (const p of report.points)
+    keys.set(`${p.strategy}/${p.workers}w`, (keys.get(`${p.strategy}/${p.workers}w`) ?? 0) + 1);
   return keys;
 }
 
@@ -75,9 +98,22 @@ describe('sweep page in Chromium', function () {
     let csv = 'id,x1,x2,label\n';
     for (let i = 1; i <= 8000; i++) csv += `${i},${(i * 0.37) % 10},${(i * 1.3) % 7},"row ${i}"\n`;
     const data = tmp.write('sweep.csv', csv);
-    const processor = writeProcessor(tmp, 'sweep-work.js', 'exports.processRow = (row) => { let s = 0; for (let i = 0; i < 200; i++) s += Math.sqrt(i + Number(row.x1)); return s; };\n');
+    const processor = writeProcessor(
+      tmp,
+      'sweep-work.js',
+      'exports.processRow = (row) => { let s = 0; for (let i = 0; i < 200; i++) s += Math.sqrt(i + Number(row.x1)); return s; };\n',
+    );
     report = await runSweep(
-      { data, processor, chunkRows: [40, 400, 2000], workers: [1, 2], strategies: ['byte-range', 'batches'], repeats: 2, seed: 7, tempDir: tmp.dir },
+      {
+        data,
+        processor,
+        chunkRows: [40, 400, 2000],
+        workers: [1, 2],
+        strategies: ['byte-range', 'batches'],
+        repeats: 2,
+        seed: 7,
+        tempDir: tmp.dir,
+      },
       { onPoint: (_point, soFar) => feed.push(soFar) },
     );
     assert.equal(report.points.length, 12);
@@ -105,9 +141,15 @@ describe('sweep page in Chromium', function () {
   });
 
   it('rejects a file that is not a sweep report, saying what is wrong', function () {
-    assert.throws(() => renderStandaloneSweep({ ...report, kind: 'tune' } as unknown as SweepReport, { source: 'x.json' }), /x\.json is not a sweep report \(expected "kind": "sweep"\)/);
+    assert.throws(
+      () => renderStandaloneSweep({ ...report, kind: 'tune' } as unknown as SweepReport, { source: 'x.json' }),
+      /x\.json is not a sweep report \(expected "kind": "sweep"\)/,
+    );
     const broken = { ...report, points: [{ ...report.points[0], rowsPerSecond: undefined }] } as unknown as SweepReport;
-    assert.throws(() => renderStandaloneSweep(broken, { source: 'y.json' }), /y\.json: point 0 is not a measured sweep point/);
+    assert.throws(
+      () => renderStandaloneSweep(broken, { source: 'y.json' }),
+      /y\.json: point 0 is not a measured sweep point/,
+    );
   });
 
   it('draws one line per (workers, strategy), every point with its error bar, in both panels', async function () {
@@ -120,14 +162,18 @@ describe('sweep page in Chromium', function () {
     assert.equal(h.errorBars, report.points.length);
     assert.equal(h.overheadPoints, report.points.length);
     // Lines of one worker count share a colour; strategies differ by marker.
-    for (const w of report.grid.workers) assert.equal(new Set(h.lines.filter((l) => l.workers === w).map((l) => l.color)).size, 1);
-    for (const s of report.grid.strategies) assert.equal(new Set(h.lines.filter((l) => l.strategy === s).map((l) => l.marker)).size, 1);
+    for (const w of report.grid.workers)
+      assert.equal(new Set(h.lines.filter((l) => l.workers === w).map((l) => l.color)).size, 1);
+    for (const s of report.grid.strategies)
+      assert.equal(new Set(h.lines.filter((l) => l.strategy === s).map((l) => l.marker)).size, 1);
     assert.notEqual(h.lines.find((l) => l.workers === 1)!.color, h.lines.find((l) => l.workers === 2)!.color);
     // Every marker is really on the canvas: its centre pixel is not the background.
     const positions = await markersInsidePlot(page, report);
     for (const m of positions) assert.ok(m.inside, `marker of ${m.key} inside the plot area`);
     const { at, bg } = await pixelsAndBackground(page, positions);
-    report.points.forEach((p, i) => assert.notDeepEqual(at[i], bg, `marker of ${p.key} drawn at ${positions[i].x},${positions[i].y}`));
+    report.points.forEach((p, i) =>
+      assert.notDeepEqual(at[i], bg, `marker of ${p.key} drawn at ${positions[i].x},${positions[i].y}`),
+    );
     assert.equal(await page.locator('[data-sweep="legend"] [data-line]').count(), 4);
     assert.equal(await page.locator('[data-sweep="points"] tbody tr').count(), report.points.length);
   });
@@ -159,11 +205,18 @@ describe('sweep page in Chromium', function () {
       const at = (await pointAt(page, p.key))!;
       await page.mouse.move(at.x, at.y);
       const first = `${p.strategy} · ${p.workers} worker${p.workers === 1 ? '' : 's'} · ${formatInt(p.chunkRows!)} rows`;
-      await page.waitForFunction((f) => ((window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.tooltip ?? '').startsWith(f), first);
+      await page.waitForFunction(
+        (f) => ((window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.tooltip ?? '').startsWith(f),
+        first,
+      );
       const text = (await hook(page)).tooltip!;
       assert.equal(text, await page.locator('.sweep-box .tooltip').innerText());
       // The chart's model is for the rows the sweep ran on (the sample's), like the points it sits beside.
-      const predicted = predictRun(report.model!, { rows: report.model!.sampleRows ?? report.sample.rows, chunkRows: p.chunkRows!, workers: p.workers }).rowsPerSecond;
+      const predicted = predictRun(report.model!, {
+        rows: report.model!.sampleRows ?? report.sample.rows,
+        chunkRows: p.chunkRows!,
+        workers: p.workers,
+      }).rowsPerSecond;
       for (const expected of [
         `${formatCompact(p.rowsPerSecond.median)} rows/s median of ${p.repeats.length} runs`,
         `min ${formatCompact(p.rowsPerSecond.min)} · max ${formatCompact(p.rowsPerSecond.max)}`,
@@ -174,7 +227,9 @@ describe('sweep page in Chromium', function () {
       }
     }
     await page.mouse.move(3, 3);
-    await page.waitForFunction(() => (window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.tooltip === null);
+    await page.waitForFunction(
+      () => (window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.tooltip === null,
+    );
     await page.locator('.sweep-canvas').focus();
     await page.keyboard.press('Home');
     const first = (await hook(page)).tooltip;
@@ -187,12 +242,24 @@ describe('sweep page in Chromium', function () {
 
   async function expectPredictionMatches(p: Page): Promise<NonNullable<Hook['slider']>> {
     const s = (await hook(p)).slider!;
-    const expected = predictRun(report.model!, { rows: report.model!.rows, chunkRows: s.chunkRows, workers: s.workers });
+    const expected = predictRun(report.model!, {
+      rows: report.model!.rows,
+      chunkRows: s.chunkRows,
+      workers: s.workers,
+    });
     assert.deepEqual(s.prediction, expected);
     const text = await p.locator('[data-sweep="prediction"]').innerText();
     assert.equal(text, s.text);
-    assert.ok(text.includes(`on ${s.workers} worker${s.workers === 1 ? '' : 's'}: ${formatCompact(expected.rowsPerSecond)} rows/s`), text);
-    assert.ok(text.includes(`${formatInt(expected.chunks)} chunks, ${expected.chunksPerWorker.toFixed(1)} per worker`), text);
+    assert.ok(
+      text.includes(
+        `on ${s.workers} worker${s.workers === 1 ? '' : 's'}: ${formatCompact(expected.rowsPerSecond)} rows/s`,
+      ),
+      text,
+    );
+    assert.ok(
+      text.includes(`${formatInt(expected.chunks)} chunks, ${expected.chunksPerWorker.toFixed(1)} per worker`),
+      text,
+    );
     assert.equal(await p.locator('[data-sweep="size"]').innerText(), `${formatInt(s.size)} rows`);
     assert.equal(s.previewChunks, expected.chunks, 'the timeline preview shows the predicted chunks');
     return s;
@@ -227,7 +294,10 @@ describe('sweep page in Chromium', function () {
     const box = (await page.locator('#chunk-slider').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.3, box.y + box.height / 2);
     const s = await expectPredictionMatches(page);
-    assert.ok(Math.abs(s.position - 0.3 * s.steps) <= 0.05 * s.steps, `clicked near 30 %: position ${s.position} of ${s.steps}`);
+    assert.ok(
+      Math.abs(s.position - 0.3 * s.steps) <= 0.05 * s.steps,
+      `clicked near 30 %: position ${s.position} of ${s.steps}`,
+    );
     const other = report.grid.workers.find((w) => w !== s.workers)!;
     await page.locator('#slider-workers').selectOption(String(other));
     const t = await expectPredictionMatches(page);
@@ -238,7 +308,10 @@ describe('sweep page in Chromium', function () {
   it('shows the equivalent command line in the standalone page instead of Apply and Run', async function () {
     const h = await hook(page);
     const s = h.settings!;
-    assert.equal(h.cliCommand, `npx chunkscope run ${report.data} --processor ${report.processor} --strategy ${s.strategy} --workers ${s.workers} --chunk-rows ${s.chunkRows}`);
+    assert.equal(
+      h.cliCommand,
+      `npx chunkscope run ${report.data} --processor ${report.processor} --strategy ${s.strategy} --workers ${s.workers} --chunk-rows ${s.chunkRows}`,
+    );
     assert.equal(await page.locator('[data-sweep="cli"]').innerText(), h.cliCommand);
     assert.equal(await page.locator('#apply-settings').count(), 0);
     assert.equal(await page.locator('#run-with-settings').count(), 0);
@@ -257,7 +330,9 @@ describe('sweep page in Chromium', function () {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const best = (await pointAt(page, report.best!.key))!;
     await page.mouse.move(best.x, best.y);
-    await page.waitForFunction(() => (window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.tooltip !== null);
+    await page.waitForFunction(
+      () => (window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.tooltip !== null,
+    );
     const shot = path.join(ARTIFACTS, 'sweep.png');
     await page.screenshot({ path: shot, fullPage: true });
     await page.locator('[data-section="sweep-chart"]').screenshot({ path: path.join(ARTIFACTS, 'sweep-chart.png') });
@@ -269,16 +344,31 @@ describe('sweep page in Chromium', function () {
     const fakeApi = () => {
       const w = window as unknown as Record<string, unknown>;
       w.__posted = [];
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => (w.__posted as unknown[]).push(m), getState: () => undefined, setState: () => undefined });
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => (w.__posted as unknown[]).push(m),
+        getState: () => undefined,
+        setState: () => undefined,
+      });
     };
-    const posted = (p: Page) => p.evaluate(() => (window as unknown as { __posted: Record<string, unknown>[] }).__posted);
+    const posted = (p: Page) =>
+      p.evaluate(() => (window as unknown as { __posted: Record<string, unknown>[] }).__posted);
     const send = (p: Page, message: unknown) => p.evaluate((m) => window.postMessage(m, '*'), message as object);
 
     it('redraws after every point, shows progress and Cancel, then the finished sweep with Apply and Run', async function () {
       const total = report.points.length;
       const file = path.join(tmp.dir, 'live-sweep.html');
-      const data = buildSweepPageData(null, { running: { data: report.data, processor: report.processor, totalPoints: total } });
-      fs.writeFileSync(file, renderSweepHtml(data, { kind: 'webview', scriptUri: pathToFileURL(path.join(ROOT, 'media', 'report.js')).href, cspSource: 'file:', nonce: 'sweepnonce42' }));
+      const data = buildSweepPageData(null, {
+        running: { data: report.data, processor: report.processor, totalPoints: total },
+      });
+      fs.writeFileSync(
+        file,
+        renderSweepHtml(data, {
+          kind: 'webview',
+          scriptUri: pathToFileURL(path.join(ROOT, 'media', 'report.js')).href,
+          cspSource: 'file:',
+          nonce: 'sweepnonce42',
+        }),
+      );
       const text = fs.readFileSync(file, 'utf8');
       assert.match(text, /script-src 'nonce-sweepnonce42';/);
       assert.match(text, /<script nonce="sweepnonce42" src="file:/);
@@ -301,15 +391,26 @@ describe('sweep page in Chromium', function () {
         for (let k = 1; k <= feed.length; k++) {
           const soFar = feed[k - 1];
           await send(p, { type: 'sweep-progress', report: soFar });
-          await p.waitForFunction((n) => (window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.updates === n, k);
+          await p.waitForFunction(
+            (n) => (window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.updates === n,
+            k,
+          );
           h = await hook(p);
           assert.equal(h.pointsDone, soFar.points.length);
           assert.equal(h.pointsDrawn, soFar.points.length);
           assert.deepEqual(new Map(h.lines.map((l) => [l.key, l.points])), lineKeys(soFar));
-          for (const m of await markersInsidePlot(p, soFar)) assert.ok(m.inside, `after run ${k}, the marker of ${m.key} is inside the plot area`);
+          for (const m of await markersInsidePlot(p, soFar))
+            assert.ok(m.inside, `after run ${k}, the marker of ${m.key} is inside the plot area`);
           assert.equal(h.bestKey, soFar.best!.key);
-          assert.deepEqual(h.modelCurves.map((c) => c.workers), soFar.model ? soFar.grid.workers : [], `model curves after run ${k}`);
-          assert.equal(await p.locator('[data-sweep="progress"]').innerText(), `${soFar.points.length} / ${total} points measured · run ${soFar.runsDone} of ${soFar.runsPlanned}`);
+          assert.deepEqual(
+            h.modelCurves.map((c) => c.workers),
+            soFar.model ? soFar.grid.workers : [],
+            `model curves after run ${k}`,
+          );
+          assert.equal(
+            await p.locator('[data-sweep="progress"]').innerText(),
+            `${soFar.points.length} / ${total} points measured · run ${soFar.runsDone} of ${soFar.runsPlanned}`,
+          );
           if (k === 8) {
             fs.mkdirSync(ARTIFACTS, { recursive: true });
             await p.screenshot({ path: path.join(ARTIFACTS, 'sweep-live.png'), fullPage: true });
@@ -319,13 +420,19 @@ describe('sweep page in Chromium', function () {
         assert.deepEqual((await posted(p)).at(-1), { type: 'cancel-sweep' });
 
         await send(p, { type: 'sweep-done', report });
-        await p.waitForFunction((n) => (window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.updates === n, feed.length + 1);
+        await p.waitForFunction(
+          (n) => (window as unknown as { __chunkscopeSweep: Hook }).__chunkscopeSweep.updates === n,
+          feed.length + 1,
+        );
         h = await hook(p);
         assert.equal(h.running, false);
         assert.equal(h.status, 'Done');
         assert.equal(await p.locator('#cancel-sweep').isVisible(), false);
         assert.equal(await p.locator('[data-sweep="progress"]').isVisible(), false);
-        assert.deepEqual(h.modelCurves.map((c) => c.workers), report.grid.workers);
+        assert.deepEqual(
+          h.modelCurves.map((c) => c.workers),
+          report.grid.workers,
+        );
         assert.ok(h.bestMarked);
 
         await p.locator('#chunk-slider').focus();

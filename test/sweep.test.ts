@@ -30,7 +30,10 @@ describe('sweep', function () {
     const { sample } = prepared;
     assert.ok(sample.ranges.length > 4, `${sample.ranges.length} ranges`);
     assert.equal(sample.ranges[0].start, info.dataStart);
-    assert.ok(sample.ranges[sample.ranges.length - 1].end > info.sizeBytes * 0.9, 'the last range reaches the end of the file');
+    assert.ok(
+      sample.ranges[sample.ranges.length - 1].end > info.sizeBytes * 0.9,
+      'the last range reaches the end of the file',
+    );
     const text = fs.readFileSync(suite.data);
     for (const r of sample.ranges) assert.equal(text[r.start - 1], 10, `range at ${r.start} starts after a newline`);
     const rows = parseCsvReference(fs.readFileSync(prepared.path, 'utf8'));
@@ -50,25 +53,49 @@ describe('sweep', function () {
 
   it('runs every point in a fresh random order each round after a discarded warm-up round; medians and spreads are the repeats’', async () => {
     const tempDir = suite.tmp.subdir('t');
-    const report = await runSweep({ data: suite.data, processor: CHEAP, workers: [1, 2], chunkRows: [200, 2000, 10_000], repeats: 3, seed: 11, tempDir });
+    const report = await runSweep({
+      data: suite.data,
+      processor: CHEAP,
+      workers: [1, 2],
+      chunkRows: [200, 2000, 10_000],
+      repeats: 3,
+      seed: 11,
+      tempDir,
+    });
     assert.equal(report.points.length, 6);
     assert.equal(report.runsPlanned, 6 * 4);
     assert.equal(report.runsDone, 6 * 4, 'warm-up runs were run too');
     const orders = report.points.flatMap((p) => p.repeats.map((r) => ({ key: p.key, order: r.order })));
-    assert.deepEqual(orders.map((o) => o.order).sort((a, b) => a - b), Array.from({ length: 18 }, (_, i) => i));
+    assert.deepEqual(
+      orders.map((o) => o.order).sort((a, b) => a - b),
+      Array.from({ length: 18 }, (_, i) => i),
+    );
     for (let round = 0; round < 3; round++) {
       const keys = orders.filter((o) => Math.floor(o.order / 6) === round).map((o) => o.key);
       assert.equal(new Set(keys).size, 6, `round ${round} visits every point once`);
     }
-    const roundOrders = [0, 1, 2].map((round) => orders.filter((o) => Math.floor(o.order / 6) === round).sort((a, b) => a.order - b.order).map((o) => o.key).join());
+    const roundOrders = [0, 1, 2].map((round) =>
+      orders
+        .filter((o) => Math.floor(o.order / 6) === round)
+        .sort((a, b) => a.order - b.order)
+        .map((o) => o.key)
+        .join(),
+    );
     assert.ok(new Set(roundOrders).size > 1, 'the order changes between rounds');
     for (const p of report.points) {
       const rps = p.repeats.map((r) => r.rowsPerSecond);
       assert.equal(p.rowsPerSecond.median, median(rps));
       assert.equal(p.rowsPerSecond.min, Math.min(...rps));
       assert.equal(p.rowsPerSecond.max, Math.max(...rps));
-      assert.deepEqual(p.rowsPerSecond.ci95, [Math.min(...rps), Math.max(...rps)], 'three repeats: the interval is min–max');
-      assert.ok(p.repeats.every((r) => r.rows === ROWS), 'every run covered the whole (small) file');
+      assert.deepEqual(
+        p.rowsPerSecond.ci95,
+        [Math.min(...rps), Math.max(...rps)],
+        'three repeats: the interval is min–max',
+      );
+      assert.ok(
+        p.repeats.every((r) => r.rows === ROWS),
+        'every run covered the whole (small) file',
+      );
     }
     assert.equal(report.sample.fraction, 1);
     assert.equal(report.sample.rows, ROWS, 'the counted rows replace the estimate');
@@ -93,16 +120,32 @@ describe('sweep', function () {
   it('a budget stops the sweep and keeps what was measured', async () => {
     const tempDir = suite.tmp.subdir('b');
     // 2000 rows × 20 µs = 40 ms of spinning a run at least: 60 runs cannot fit in 2.5 s.
-    const small = suite.tmp.write('small.csv', 'i,v\n' + Array.from({ length: 2000 }, (_, i) => `${i},${i}\n`).join(''));
+    const small = suite.tmp.write(
+      'small.csv',
+      'i,v\n' + Array.from({ length: 2000 }, (_, i) => `${i},${i}\n`).join(''),
+    );
     const seen: number[] = [];
     const report = await runSweep(
-      { data: small, processor: SPIN, workers: [1], chunkRows: [20, 50, 100, 200, 500], repeats: 11, budgetSeconds: 2.5, seed: 1, tempDir },
+      {
+        data: small,
+        processor: SPIN,
+        workers: [1],
+        chunkRows: [20, 50, 100, 200, 500],
+        repeats: 11,
+        budgetSeconds: 2.5,
+        seed: 1,
+        tempDir,
+      },
       { onPoint: (point) => seen.push(point.repeats.length) },
     );
     assert.equal(report.stopped, 'budget');
     assert.ok(report.runsDone! < report.runsPlanned!, `${report.runsDone} of ${report.runsPlanned} runs`);
     assert.ok(report.points.length >= 1 && seen.length >= 1, 'measured points are kept');
-    assert.equal(report.points.reduce((n, p) => n + p.repeats.length, 0), seen.length, 'every measured run is in the report');
+    assert.equal(
+      report.points.reduce((n, p) => n + p.repeats.length, 0),
+      seen.length,
+      'every measured run is in the report',
+    );
     assert.match(report.explanation.join('\n'), /budget of 2.5 s ran out/);
     assert.deepEqual(fs.readdirSync(tempDir), []);
   });
@@ -124,7 +167,10 @@ describe('sweep', function () {
     assert.equal(child.error, undefined, `the child did not exit by itself: ${child.error}`);
     assert.equal(child.status, 0, child.stderr);
     const lines = child.stdout.trim().split('\n');
-    assert.ok(lines.some((l) => l === 'during:1'), 'a sample folder existed during the sweep');
+    assert.ok(
+      lines.some((l) => l === 'during:1'),
+      'a sample folder existed during the sweep',
+    );
     const result = JSON.parse(lines[lines.length - 1]);
     assert.equal(result.stopped, 'cancelled');
     assert.ok(result.sampleFraction < 1, 'it ran on a sample file');
@@ -134,9 +180,21 @@ describe('sweep', function () {
   });
 
   it('bad input is a usage error naming the option', async () => {
-    await assert.rejects(runSweep({ data: suite.data, processor: CHEAP, chunkRows: [0] }), /Chunk rows must be whole numbers of at least 1, got 0/);
-    await assert.rejects(runSweep({ data: suite.data, processor: CHEAP, chunkRows: [10], chunkBytes: [100] }), /either chunk sizes in rows or in bytes/);
-    await assert.rejects(runSweep({ data: suite.data, processor: CHEAP, repeats: 0 }), /Repeats must be a whole number/);
-    await assert.rejects(runSweep({ data: suite.data, processor: CHEAP, strategies: ['sideways' as never] }), /Unknown strategy "sideways"/);
+    await assert.rejects(
+      runSweep({ data: suite.data, processor: CHEAP, chunkRows: [0] }),
+      /Chunk rows must be whole numbers of at least 1, got 0/,
+    );
+    await assert.rejects(
+      runSweep({ data: suite.data, processor: CHEAP, chunkRows: [10], chunkBytes: [100] }),
+      /either chunk sizes in rows or in bytes/,
+    );
+    await assert.rejects(
+      runSweep({ data: suite.data, processor: CHEAP, repeats: 0 }),
+      /Repeats must be a whole number/,
+    );
+    await assert.rejects(
+      runSweep({ data: suite.data, processor: CHEAP, strategies: ['sideways' as never] }),
+      /Unknown strategy "sideways"/,
+    );
   });
 });

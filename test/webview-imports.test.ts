@@ -41,7 +41,11 @@ function importsOf(file: string): ImportRef[] {
       add(node.moduleSpecifier, node.isTypeOnly, node);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       add(node.argument.literal as ts.Expression, true, node);
-    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       add(node.arguments[0], false, node);
     }
     ts.forEachChild(node, visit);
@@ -62,7 +66,8 @@ describe('webview/ import boundary', function () {
       for (const ref of importsOf(file)) {
         if (!ref.target.startsWith(webview + path.sep)) continue;
         if (ref.target !== protocol) wrong.push(`${rel(file)}:${ref.line} imports ${rel(ref.target)}`);
-        else if (!ref.typeOnly) wrong.push(`${rel(file)}:${ref.line} imports webview/protocol.ts without \`import type\``);
+        else if (!ref.typeOnly)
+          wrong.push(`${rel(file)}:${ref.line} imports webview/protocol.ts without \`import type\``);
       }
     }
     assert.deepEqual(wrong, []);
@@ -70,12 +75,22 @@ describe('webview/ import boundary', function () {
 
   it('webview/protocol.ts imports types only', function () {
     const values = importsOf(protocol).filter((r) => !r.typeOnly);
-    assert.deepEqual(values.map((r) => `line ${r.line}: ${rel(r.target)}`), []);
+    assert.deepEqual(
+      values.map((r) => `line ${r.line}: ${rel(r.target)}`),
+      [],
+    );
   });
 
   it('webview/ has no import cycle, type-only imports included', function () {
     const files = tsFiles(webview);
-    const graph = new Map(files.map((f) => [f, importsOf(f).map((r) => r.target).filter((t) => t.startsWith(webview + path.sep))]));
+    const graph = new Map(
+      files.map((f) => [
+        f,
+        importsOf(f)
+          .map((r) => r.target)
+          .filter((t) => t.startsWith(webview + path.sep)),
+      ]),
+    );
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
     const stack: string[] = [];

@@ -8,7 +8,11 @@ export type Child = Node | string | null | undefined | false;
  * A new element with attributes and children. Props: `class` sets className, `text` sets
  * textContent, any other key is set as an attribute.
  */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Record<string, string>, ...children: Child[]): HTMLElementTagNameMap[K];
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: Record<string, string>,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function el(tag: string, props?: Record<string, string>, ...children: Child[]): HTMLElement;
 export function el(tag: string, props: Record<string, string> = {}, ...children: Child[]): HTMLElement {
   const element = document.createElement(tag);

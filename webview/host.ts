@@ -38,7 +38,12 @@ export function detectHost<In extends ToWebview = ToWebview, Out extends ToExten
       async save(kind, fileName, content) {
         if (kind === 'png') {
           const dataUrl = content();
-          api.postMessage({ type: 'export', kind, fileName, dataUrl: typeof dataUrl === 'string' ? dataUrl : '' } satisfies RunToExtension);
+          api.postMessage({
+            type: 'export',
+            kind,
+            fileName,
+            dataUrl: typeof dataUrl === 'string' ? dataUrl : '',
+          } satisfies RunToExtension);
         } else {
           // The extension writes timings and trace from the report file it opened.
           api.postMessage({ type: 'export', kind, fileName } satisfies RunToExtension);

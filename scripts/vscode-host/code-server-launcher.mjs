@@ -24,7 +24,10 @@ function parseArgs(argv) {
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 0) out.flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (['--extensions-dir', '--user-data-dir', '--extensionTestsPath', '--extensionDevelopmentPath'].includes(a)) out.flags.set(a.slice(2), argv[++i]);
+      else if (
+        ['--extensions-dir', '--user-data-dir', '--extensionTestsPath', '--extensionDevelopmentPath'].includes(a)
+      )
+        out.flags.set(a.slice(2), argv[++i]);
       else out.flags.set(a.slice(2), true);
     } else if (!out.folder) {
       out.folder = path.resolve(a);
@@ -45,7 +48,10 @@ async function main() {
   const { folder, flags } = parseArgs(process.argv.slice(2));
   const testsPath = flags.get('extensionTestsPath');
   const devPath = flags.get('extensionDevelopmentPath');
-  if (!testsPath || !devPath) throw new Error('usage: code-server-launcher.mjs [folder] --extensionDevelopmentPath=DIR --extensionTestsPath=FILE');
+  if (!testsPath || !devPath)
+    throw new Error(
+      'usage: code-server-launcher.mjs [folder] --extensionDevelopmentPath=DIR --extensionTestsPath=FILE',
+    );
   const temp = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-launch-'));
   const resultFile = process.env.CHUNKSCOPE_HOST_RESULT || path.join(temp, 'result.json');
   const logFile = `${resultFile}.log`;
@@ -79,9 +85,13 @@ async function main() {
     if (process.env.CHUNKSCOPE_HOST_VERBOSE) page.on('console', (m) => console.error(`[console] ${m.text()}`));
     const consoleErrors = [];
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/gallery|marketplace/i.test(m.text())) consoleErrors.push(m.text()) > 20 && consoleErrors.shift();
+      if (m.type() === 'error' && !/gallery|marketplace/i.test(m.text()))
+        consoleErrors.push(m.text()) > 20 && consoleErrors.shift();
     });
-    const url = workbenchUrl(server, folder, { extensionDevelopmentPath: devPath, extensionTestsPath: resolveTestsPath(testsPath) });
+    const url = workbenchUrl(server, folder, {
+      extensionDevelopmentPath: devPath,
+      extensionTestsPath: resolveTestsPath(testsPath),
+    });
     await page.goto(url);
     const deadline = Date.now() + TIMEOUT_MS;
     let hostExitedAt;

@@ -78,20 +78,25 @@ function get(url) {
  * omitted, removed on stop), disableWorkspaceTrust, extraArgs, log (a function receiving output).
  */
 export async function startCodeServer(opts = {}) {
-  if (!existsSync(entryJs())) throw new Error(`The test host is not prepared (${entryJs()} missing): run node scripts/vscode-host/prepare.mjs`);
+  if (!existsSync(entryJs()))
+    throw new Error(`The test host is not prepared (${entryJs()} missing): run node scripts/vscode-host/prepare.mjs`);
   const port = await freePort();
   const temp = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-host-'));
   const userDataDir = opts.userDataDir ?? path.join(temp, 'user-data');
   const extensionsDir = opts.extensionsDir ?? path.join(temp, 'extensions');
   const args = [
     entryJs(),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...(opts.disableWorkspaceTrust ? ['--disable-workspace-trust'] : []),
     ...(opts.extraArgs ?? []),
   ];
@@ -155,6 +160,12 @@ export async function launchChromium({ headless = true } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-features=Translate'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-features=Translate',
+    ],
   });
 }

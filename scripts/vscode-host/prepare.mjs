@@ -12,13 +12,30 @@
 //   node scripts/vscode-host/prepare.mjs          prepare (or verify) the host
 //   node scripts/vscode-host/prepare.mjs --force   rebuild it from scratch
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, CODE_SERVER_VERSION, VSCODE_VERSION, entryJs, hostDir } from './paths.mjs';
 
 const APT_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'python3', 'make', 'g++'];
-const VSCODE_NATIVE = ['@parcel/watcher', '@vscode/deviceid', '@vscode/spdlog', 'kerberos', 'native-watchdog', 'node-pty'];
+const VSCODE_NATIVE = [
+  '@parcel/watcher',
+  '@vscode/deviceid',
+  '@vscode/spdlog',
+  'kerberos',
+  'native-watchdog',
+  'node-pty',
+];
 const MARKER = '.chunkscope-prepared';
 
 const log = (m) => console.log(`[host] ${m}`);
@@ -26,7 +43,8 @@ const t0 = Date.now();
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}) in ${opts.cwd ?? process.cwd()}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}) in ${opts.cwd ?? process.cwd()}`);
 }
 
 function hostVersion(dir = hostDir()) {
@@ -56,11 +74,14 @@ function ensureAptPackages() {
   const asRoot = process.getuid?.() === 0;
   const prefix = asRoot ? [] : ['sudo', '-n'];
   if (!asRoot && spawnSync('sudo', ['-n', 'true']).status !== 0) {
-    throw new Error(`Missing Debian packages: ${missing.join(' ')}. Install them (sudo apt-get install ${missing.join(' ')}) and run this again.`);
+    throw new Error(
+      `Missing Debian packages: ${missing.join(' ')}. Install them (sudo apt-get install ${missing.join(' ')}) and run this again.`,
+    );
   }
   log(`apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args) => run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...args], { env });
+  const apt = (args) =>
+    run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...args], { env });
   apt(['update', '-q']);
   apt(['install', '-y', '-q', '--no-install-recommends', ...missing]);
 }
@@ -94,7 +115,11 @@ function buildHost() {
   const npm = (args, cwd) => run('npm', args, { cwd, env });
 
   log(`npm pack code-server@${CODE_SERVER_VERSION}`);
-  const packed = execFileSync('npm', ['pack', `code-server@${CODE_SERVER_VERSION}`, '--silent'], { cwd: work, env, encoding: 'utf8' })
+  const packed = execFileSync('npm', ['pack', `code-server@${CODE_SERVER_VERSION}`, '--silent'], {
+    cwd: work,
+    env,
+    encoding: 'utf8',
+  })
     .trim()
     .split('\n')
     .pop();
@@ -119,7 +144,10 @@ function buildHost() {
   if (!existsSync(path.join(vs, 'node_modules.asar'))) symlinkSync('node_modules', path.join(vs, 'node_modules.asar'));
 
   log('VS Code built-in extensions: production dependencies');
-  npm(['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], path.join(vs, 'extensions'));
+  npm(
+    ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+    path.join(vs, 'extensions'),
+  );
 
   const v = hostVersion(work);
   if (!v.includes(CODE_SERVER_VERSION)) throw new Error(`code-server --version printed ${JSON.stringify(v)}`);

@@ -33,14 +33,20 @@ async function main() {
   mkdirSync(workspace);
   // The suite only writes into folders marked as scratch (test/host/helpers.ts).
   writeFileSync(path.join(workspace, '.chunkscope-test-workspace'), 'scratch folder of the extension-host suite\n');
-  const profile = [`--user-data-dir=${path.join(temp, 'user-data')}`, `--extensions-dir=${path.join(temp, 'extensions')}`];
+  const profile = [
+    `--user-data-dir=${path.join(temp, 'user-data')}`,
+    `--extensions-dir=${path.join(temp, 'extensions')}`,
+  ];
   const { runTests } = require('@vscode/test-electron');
   let status = 0;
   try {
     await runTests({
       ...(desktop
         ? { version: process.env.CHUNKSCOPE_VSCODE_VERSION || VSCODE_VERSION, launchArgs: [workspace, ...profile] }
-        : { vscodeExecutablePath: process.execPath, launchArgs: [path.join(here, 'code-server-launcher.mjs'), workspace, ...profile] }),
+        : {
+            vscodeExecutablePath: process.execPath,
+            launchArgs: [path.join(here, 'code-server-launcher.mjs'), workspace, ...profile],
+          }),
       extensionDevelopmentPath: root,
       extensionTestsPath: testsPath,
       extensionTestsEnv: { CHUNKSCOPE_HOST_RESULT: resultFile },
@@ -52,8 +58,15 @@ async function main() {
   let result = { passed: 0, failed: 1, pending: 0, error: 'no result written' };
   if (existsSync(resultFile)) result = JSON.parse(readFileSync(resultFile, 'utf8'));
   rmSync(temp, { recursive: true, force: true });
-  const summary = { suite: 'extension host', passed: result.passed, failed: result.failed || (status ? Math.max(1, result.failed) : 0), pending: result.pending ?? 0, ms: Date.now() - t0 };
-  if (process.env.CHUNKSCOPE_SUITE_SUMMARY) writeFileSync(process.env.CHUNKSCOPE_SUITE_SUMMARY, JSON.stringify(summary));
+  const summary = {
+    suite: 'extension host',
+    passed: result.passed,
+    failed: result.failed || (status ? Math.max(1, result.failed) : 0),
+    pending: result.pending ?? 0,
+    ms: Date.now() - t0,
+  };
+  if (process.env.CHUNKSCOPE_SUITE_SUMMARY)
+    writeFileSync(process.env.CHUNKSCOPE_SUITE_SUMMARY, JSON.stringify(summary));
   console.log(`[host suite] ${summary.passed} passed, ${summary.failed} failed in ${(summary.ms / 1000).toFixed(0)} s`);
   return summary.failed === 0 && (summary.passed > 0 || process.env.CHUNKSCOPE_TEST_GREP) ? 0 : 1;
 }
@@ -62,7 +75,11 @@ main().then(
   (code) => process.exit(code),
   (err) => {
     console.error(`[host suite] ${err instanceof Error ? err.stack : String(err)}`);
-    if (process.env.CHUNKSCOPE_SUITE_SUMMARY) writeFileSync(process.env.CHUNKSCOPE_SUITE_SUMMARY, JSON.stringify({ suite: 'extension host', passed: 0, failed: 1, pending: 0, ms: Date.now() - t0 }));
+    if (process.env.CHUNKSCOPE_SUITE_SUMMARY)
+      writeFileSync(
+        process.env.CHUNKSCOPE_SUITE_SUMMARY,
+        JSON.stringify({ suite: 'extension host', passed: 0, failed: 1, pending: 0, ms: Date.now() - t0 }),
+      );
     process.exit(1);
   },
 );

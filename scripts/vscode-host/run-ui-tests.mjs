@@ -19,7 +19,8 @@ const t0 = Date.now();
 const summary = { suite: 'ui', passed: 0, failed: 0, pending: 0, ms: 0 };
 const finish = (code) => {
   summary.ms = Date.now() - t0;
-  if (process.env.CHUNKSCOPE_SUITE_SUMMARY) writeFileSync(process.env.CHUNKSCOPE_SUITE_SUMMARY, JSON.stringify(summary));
+  if (process.env.CHUNKSCOPE_SUITE_SUMMARY)
+    writeFileSync(process.env.CHUNKSCOPE_SUITE_SUMMARY, JSON.stringify(summary));
   console.log(`[ui suite] ${summary.passed} passed, ${summary.failed} failed in ${(summary.ms / 1000).toFixed(0)} s`);
   // The host helpers kill any server/browser group still alive on exit.
   process.exit(code);
@@ -33,8 +34,13 @@ try {
   rmSync(path.join(root, 'test-artifacts', 'ui'), { recursive: true, force: true });
   const Mocha = require('mocha');
   const mocha = new Mocha({ timeout: 120_000, reporter: 'spec', grep: process.env.CHUNKSCOPE_TEST_GREP });
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ui.js')).sort()) mocha.addFile(path.join(dir, f));
-  const runner = mocha.run((failures) => finish(failures > 0 || (summary.passed === 0 && !process.env.CHUNKSCOPE_TEST_GREP) ? 1 : 0));
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.ui.js'))
+    .sort())
+    mocha.addFile(path.join(dir, f));
+  const runner = mocha.run((failures) =>
+    finish(failures > 0 || (summary.passed === 0 && !process.env.CHUNKSCOPE_TEST_GREP) ? 1 : 0),
+  );
   runner.on('pass', () => summary.passed++);
   runner.on('fail', () => summary.failed++);
   runner.on('pending', () => summary.pending++);

@@ -26,7 +26,12 @@ export function parseCommandLine<O extends OptionSpecs>(argv: string[], options:
 }
 
 /** The dataset options as the engine takes them. */
-export function datasetOptions(values: { delimiter?: string; 'no-header'?: boolean; 'row-shape'?: string; types?: string }): Pick<RunOptions, 'delimiter' | 'header' | 'rowShape' | 'types'> {
+export function datasetOptions(values: {
+  delimiter?: string;
+  'no-header'?: boolean;
+  'row-shape'?: string;
+  types?: string;
+}): Pick<RunOptions, 'delimiter' | 'header' | 'rowShape' | 'types'> {
   return {
     delimiter: values.delimiter,
     header: !values['no-header'],
@@ -36,7 +41,11 @@ export function datasetOptions(values: { delimiter?: string; 'no-header'?: boole
 }
 
 /** DATA (exactly one) and --processor, both required; `purpose` ends "the dataset file to …". */
-export function requireDataAndProcessor(positionals: string[], processor: string | undefined, purpose: string): { data: string; processor: string } {
+export function requireDataAndProcessor(
+  positionals: string[],
+  processor: string | undefined,
+  purpose: string,
+): { data: string; processor: string } {
   const [data, ...extra] = positionals;
   if (!data) throw new ChunkscopeError('usage', `Missing DATA: the dataset file to ${purpose}`);
   if (extra.length > 0) throw new ChunkscopeError('usage', `Unexpected argument "${extra[0]}"`);
@@ -48,7 +57,8 @@ export function requireDataAndProcessor(positionals: string[], processor: string
 export function positiveInteger(name: string, text: string | undefined, alternatives = ''): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ChunkscopeError('usage', `--${name} needs a whole number of at least 1${alternatives}, got "${text}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ChunkscopeError('usage', `--${name} needs a whole number of at least 1${alternatives}, got "${text}"`);
   return n;
 }
 
@@ -56,6 +66,7 @@ export function positiveInteger(name: string, text: string | undefined, alternat
 export function positiveNumber(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!(n > 0) || !Number.isFinite(n)) throw new ChunkscopeError('usage', `--${name} needs a number above 0, got "${text}"`);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new ChunkscopeError('usage', `--${name} needs a number above 0, got "${text}"`);
   return n;
 }

@@ -1,9 +1,27 @@
 // The `chunkscope` command. A face on the engine: parses arguments, shows progress and a summary,
 // writes timings/trace files, and maps failures to exit codes (0 ok, 1 run failed, 2 usage).
 import * as path from 'node:path';
-import { ChunkscopeError, formatInt, isSweepFile, readSweepFile, readTimingsFile, runDataset, toChromeTrace, writeFileAtomic, writeTimingsFile, type RunOptions, type RunReport } from '../engine';
+import {
+  ChunkscopeError,
+  formatInt,
+  isSweepFile,
+  readSweepFile,
+  readTimingsFile,
+  runDataset,
+  toChromeTrace,
+  writeFileAtomic,
+  writeTimingsFile,
+  type RunOptions,
+  type RunReport,
+} from '../engine';
 import { renderStandaloneCompare, renderStandaloneReport, renderStandaloneSweep } from '../report-html/page';
-import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, requireDataAndProcessor } from './args';
+import {
+  DATASET_OPTION_SPECS,
+  datasetOptions,
+  parseCommandLine,
+  positiveInteger,
+  requireDataAndProcessor,
+} from './args';
 import { formatSummary } from './summary-table';
 import { sweepCommand } from './sweep-command';
 import { applyRunTuning, tuneCommand } from './tune-command';
@@ -93,12 +111,15 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === 'report') return writeReportCommand(data, extra, values.output);
   if (command !== 'run' && command !== 'profile') throw new ChunkscopeError('usage', `Unknown command "${command}"`);
-  if (values.output !== undefined) throw new ChunkscopeError('usage', '-o/--output belongs to "chunkscope report"; use --out for results');
+  if (values.output !== undefined)
+    throw new ChunkscopeError('usage', '-o/--output belongs to "chunkscope report"; use --out for results');
   const input = requireDataAndProcessor(positionals.slice(1), values.processor, 'process');
   const chunkTimeout = values['chunk-timeout'] === undefined ? undefined : Number(values['chunk-timeout']);
-  if (chunkTimeout !== undefined && !(chunkTimeout >= 0)) throw new ChunkscopeError('usage', `--chunk-timeout needs a number of seconds, got "${values['chunk-timeout']}"`);
+  if (chunkTimeout !== undefined && !(chunkTimeout >= 0))
+    throw new ChunkscopeError('usage', `--chunk-timeout needs a number of seconds, got "${values['chunk-timeout']}"`);
   const profiling = profileOptions(command, values);
-  if (profiling.engine === '0x') return run0xCommand(argv, values['profile-dir'], { timings: values.timings, report: values.report });
+  if (profiling.engine === '0x')
+    return run0xCommand(argv, values['profile-dir'], { timings: values.timings, report: values.report });
   const options: RunOptions = {
     ...profiling.options,
     data: input.data,
@@ -117,7 +138,8 @@ async function run(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  for (const note of await applyRunTuning(options, { workers: values.workers, chunk: values.chunk }, controller.signal)) process.stderr.write(`${note}\n`);
+  for (const note of await applyRunTuning(options, { workers: values.workers, chunk: values.chunk }, controller.signal))
+    process.stderr.write(`${note}\n`);
   const showProgress = process.stderr.isTTY && !values.json;
   let report: RunReport;
   try {
@@ -136,7 +158,14 @@ async function run(argv: string[]): Promise<number> {
   }
   if (values.timings) writeTimingsFile(values.timings, report);
   if (values.trace) writeFileAtomic(values.trace, JSON.stringify(toChromeTrace(report)));
-  if (values.report) writeFileAtomic(values.report, renderStandaloneReport(report, { source: values.timings ? path.basename(values.timings) : undefined, timingsFile: values.timings }));
+  if (values.report)
+    writeFileAtomic(
+      values.report,
+      renderStandaloneReport(report, {
+        source: values.timings ? path.basename(values.timings) : undefined,
+        timingsFile: values.timings,
+      }),
+    );
   if (values.json) {
     const json: Record<string, unknown> = { summary: report.summary, errors: report.errors, warnings: report.warnings };
     if (report.hasResult) json.result = report.result;
@@ -152,8 +181,13 @@ async function run(argv: string[]): Promise<number> {
 
 /** `chunkscope report TIMINGS.json -o report.html` */
 function writeReportCommand(timings: string | undefined, extra: string[], output: string | undefined): number {
-  if (!timings) throw new ChunkscopeError('usage', 'Missing TIMINGS.json: a timings file written by "chunkscope run --timings"');
-  if (extra.length > 1) throw new ChunkscopeError('usage', `Unexpected argument "${extra[1]}": report takes one timings file, or two to compare`);
+  if (!timings)
+    throw new ChunkscopeError('usage', 'Missing TIMINGS.json: a timings file written by "chunkscope run --timings"');
+  if (extra.length > 1)
+    throw new ChunkscopeError(
+      'usage',
+      `Unexpected argument "${extra[1]}": report takes one timings file, or two to compare`,
+    );
   if (extra.length === 1) {
     const other = extra[0];
     const stem = (f: string) => path.basename(f).replace(/(\.timings)?\.json$/i, '');

@@ -4,7 +4,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'no
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { renderStandaloneReport } from '../report-html/page';
-import { ChunkscopeError, formatInt, formatLocation, functionTimings, readThreadProfiles, readTimingsFile, writeFileAtomic, writeTimingsFile, type RunOptions, type RunReport } from '../engine';
+import {
+  ChunkscopeError,
+  formatInt,
+  formatLocation,
+  functionTimings,
+  readThreadProfiles,
+  readTimingsFile,
+  writeFileAtomic,
+  writeTimingsFile,
+  type RunOptions,
+  type RunReport,
+} from '../engine';
 
 export type ProfileEngine = 'inspector' | '0x';
 
@@ -14,20 +25,31 @@ export function profileOptions(
   values: { profile?: boolean; 'profile-interval'?: string; 'profile-dir'?: string; engine?: string; timings?: string },
 ): { engine: ProfileEngine; options: Pick<RunOptions, 'profile' | 'profileIntervalUs' | 'profileDir'> } {
   const engine = values.engine ?? 'inspector';
-  if (engine !== 'inspector' && engine !== '0x') throw new ChunkscopeError('usage', `--engine must be inspector or 0x, got "${engine}"`);
-  if (values.engine !== undefined && command !== 'profile') throw new ChunkscopeError('usage', '--engine belongs to "chunkscope profile"');
+  if (engine !== 'inspector' && engine !== '0x')
+    throw new ChunkscopeError('usage', `--engine must be inspector or 0x, got "${engine}"`);
+  if (values.engine !== undefined && command !== 'profile')
+    throw new ChunkscopeError('usage', '--engine belongs to "chunkscope profile"');
   const profile = command === 'profile' || values.profile === true;
   const interval = values['profile-interval'];
   const profileIntervalUs = interval === undefined ? undefined : Number(interval);
-  if (interval !== undefined && !Number.isInteger(profileIntervalUs)) throw new ChunkscopeError('usage', `--profile-interval needs a whole number of microseconds, got "${interval}"`);
+  if (interval !== undefined && !Number.isInteger(profileIntervalUs))
+    throw new ChunkscopeError('usage', `--profile-interval needs a whole number of microseconds, got "${interval}"`);
   if (!profile && (interval !== undefined || values['profile-dir'] !== undefined)) {
-    throw new ChunkscopeError('usage', '--profile-interval and --profile-dir need --profile (or the "profile" command)');
+    throw new ChunkscopeError(
+      'usage',
+      '--profile-interval and --profile-dir need --profile (or the "profile" command)',
+    );
   }
   if (engine === '0x' && interval !== undefined) {
-    throw new ChunkscopeError('usage', '--profile-interval is for the inspector engine: --engine 0x samples with V8\'s own --prof');
+    throw new ChunkscopeError(
+      'usage',
+      "--profile-interval is for the inspector engine: --engine 0x samples with V8's own --prof",
+    );
   }
   // Beside the timings file when there is one (NAME.profiles/), else the engine's temp folder.
-  const profileDir = values['profile-dir'] ?? (profile && values.timings ? values.timings.replace(/(\.timings)?\.json$/i, '') + '.profiles' : undefined);
+  const profileDir =
+    values['profile-dir'] ??
+    (profile && values.timings ? values.timings.replace(/(\.timings)?\.json$/i, '') + '.profiles' : undefined);
   return { engine, options: profile && engine === 'inspector' ? { profile, profileIntervalUs, profileDir } : {} };
 }
 
@@ -38,7 +60,8 @@ export function formatProfileSummary(report: RunReport): string {
   const profiles = report.profiles ?? [];
   if (profiles.length === 0) return '';
   const lines = ['cpu profiles (open in VS Code, Chrome DevTools or speedscope)'];
-  for (const p of profiles) lines.push(`  ${p.label.padEnd(12)} ${p.file} (${formatInt(p.samples)} samples every ${p.samplingIntervalUs} µs)`);
+  for (const p of profiles)
+    lines.push(`  ${p.label.padEnd(12)} ${p.file} (${formatInt(p.samples)} samples every ${p.samplingIntervalUs} µs)`);
   const top = functionTimings(readThreadProfiles(profiles), report.chunks)
     .filter((f) => f.functionName !== '(garbage collector)' || f.selfMs > 0)
     .slice(0, TOP_FUNCTIONS);
@@ -46,7 +69,10 @@ export function formatProfileSummary(report: RunReport): string {
     const total = top.reduce((ms, f) => ms + f.selfMs, 0);
     lines.push(`top ${top.length} functions by self time (all threads; ${total.toFixed(0)} ms shown)`);
     for (const f of top) {
-      const worst = f.worstChunk !== undefined ? `, worst chunk ${f.worstChunk} ${f.worstChunkSelfMs.toFixed(1)} ms (median ${f.medianChunkSelfMs.toFixed(1)} ms)` : '';
+      const worst =
+        f.worstChunk !== undefined
+          ? `, worst chunk ${f.worstChunk} ${f.worstChunkSelfMs.toFixed(1)} ms (median ${f.medianChunkSelfMs.toFixed(1)} ms)`
+          : '';
       lines.push(`  ${f.selfMs.toFixed(1).padStart(9)} ms  ${f.functionName}  ${formatLocation(f)}${worst}`);
     }
   }
@@ -65,7 +91,10 @@ function load0x(): ZeroEks {
       if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
     }
   }
-  throw new ChunkscopeError('usage', '--engine 0x needs the 0x package, which is not installed: run "npm install --save-dev 0x" (or use the default --engine inspector)');
+  throw new ChunkscopeError(
+    'usage',
+    '--engine 0x needs the 0x package, which is not installed: run "npm install --save-dev 0x" (or use the default --engine inspector)',
+  );
 }
 
 const ISOLATE_LOG = /^isolate-((?:0x)?[0-9A-Fa-f]+)-(\d+)-(\d+)-v8\.log$/;
@@ -112,9 +141,20 @@ export async function profileWith0x(cliEntry: string, runArgs: string[], outDir:
     renameSync(path.join(workingDir, log), path.join(folder, log));
     // Worker isolates load the chunk worker; esbuild compiles a TypeScript processor on a thread of its own.
     const text = readFileSync(path.join(folder, log), 'utf8');
-    const label = text.includes('chunk-worker.js') ? `worker isolate ${++workerNumber}` : text.includes('esbuild') ? 'esbuild thread' : `other isolate ${address}`;
+    const label = text.includes('chunk-worker.js')
+      ? `worker isolate ${++workerNumber}`
+      : text.includes('esbuild')
+        ? 'esbuild thread'
+        : `other isolate ${address}`;
     // 0x resolves visualize-only folders against the current directory, so it is the working dir here.
-    const html = htmlPath(await zeroEks({ visualizeOnly: folder, workingDir: process.cwd(), title: `chunkscope run (${label})`, name: 'flamegraph' }));
+    const html = htmlPath(
+      await zeroEks({
+        visualizeOnly: folder,
+        workingDir: process.cwd(),
+        title: `chunkscope run (${label})`,
+        name: 'flamegraph',
+      }),
+    );
     isolates.push({ label, html: path.resolve(html) });
   }
   return { main, isolates, exitCode };
@@ -122,7 +162,10 @@ export async function profileWith0x(cliEntry: string, runArgs: string[], outDir:
 
 /** The text printed after `profile --engine 0x`. */
 export function format0xSummary(result: ZeroXResult): string {
-  const lines = ['0x flame graphs (whole process, V8 and native frames; open in a browser)', `  ${'main thread'.padEnd(18)} ${result.main}`];
+  const lines = [
+    '0x flame graphs (whole process, V8 and native frames; open in a browser)',
+    `  ${'main thread'.padEnd(18)} ${result.main}`,
+  ];
   for (const i of result.isolates) lines.push(`  ${i.label.padEnd(18)} ${i.html}`);
   if (!existsSync(result.main)) lines.push(`  (0x reported ${result.main} but it is missing)`);
   return lines.join('\n');
@@ -152,17 +195,25 @@ export function runArgsFor0x(argv: string[]): string[] {
  * `chunkscope profile DATA … --engine 0x`: prints the flame graphs' paths; the exit code is the
  * run's. The run's --timings (and --report) then link them: 0x finishes after the run wrote its files.
  */
-export async function run0xCommand(argv: string[], outDir: string | undefined, files: { timings?: string; report?: string } = {}): Promise<number> {
+export async function run0xCommand(
+  argv: string[],
+  outDir: string | undefined,
+  files: { timings?: string; report?: string } = {},
+): Promise<number> {
   const result = await profileWith0x(process.argv[1], runArgsFor0x(argv), outDir ?? process.cwd());
   process.stdout.write(format0xSummary(result) + '\n');
-  if (result.exitCode === 0 && files.timings && existsSync(files.timings)) linkFlameGraphs(result, files.timings, files.report);
+  if (result.exitCode === 0 && files.timings && existsSync(files.timings))
+    linkFlameGraphs(result, files.timings, files.report);
   return result.exitCode === 0 ? 0 : 1;
 }
 
 function linkFlameGraphs(result: ZeroXResult, timings: string, report: string | undefined): void {
   const run = readTimingsFile(timings);
-  run.wholeProcessFlameGraphs = [{ label: 'main thread', html: result.main }, ...result.isolates].filter((g) => existsSync(g.html));
+  run.wholeProcessFlameGraphs = [{ label: 'main thread', html: result.main }, ...result.isolates].filter((g) =>
+    existsSync(g.html),
+  );
   writeTimingsFile(timings, run);
-  if (report) writeFileAtomic(report, renderStandaloneReport(run, { source: path.basename(timings), timingsFile: timings }));
+  if (report)
+    writeFileAtomic(report, renderStandaloneReport(run, { source: path.basename(timings), timingsFile: timings }));
   process.stdout.write(`The run's timings${report ? ' and report' : ''} link these flame graphs.\n`);
 }

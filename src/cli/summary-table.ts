@@ -1,7 +1,6 @@
 // The end-of-run summary as a small plain-text table.
 import { diagnose, formatBytes, formatInt, formatMs, formatPercent, type RunReport } from '../engine';
 
-
 export function formatSummary(report: RunReport, files: { timings?: string; trace?: string }): string {
   const s = report.summary;
   const worker = s.readMs + s.parseMs + s.computeMs + s.encodeMs;
@@ -9,12 +8,27 @@ export function formatSummary(report: RunReport, files: { timings?: string; trac
   const rows: [string, string][] = [
     ['dataset', `${s.data} (${s.format})`],
     ['processor', s.processor],
-    ['strategy', `${s.strategy}, ${s.workers} worker${s.workers === 1 ? '' : 's'}, ${s.chunks} chunks${s.repairedChunks ? ` (${s.repairedChunks} re-parsed after a wrong guess)` : ''}`],
-    ['rows', formatInt(s.rows) + (s.skippedRows ? ` (${formatInt(s.skippedRows)} skipped with errors${s.errorsFile ? `, see ${s.errorsFile}` : ''})` : '')],
+    [
+      'strategy',
+      `${s.strategy}, ${s.workers} worker${s.workers === 1 ? '' : 's'}, ${s.chunks} chunks${s.repairedChunks ? ` (${s.repairedChunks} re-parsed after a wrong guess)` : ''}`,
+    ],
+    [
+      'rows',
+      formatInt(s.rows) +
+        (s.skippedRows
+          ? ` (${formatInt(s.skippedRows)} skipped with errors${s.errorsFile ? `, see ${s.errorsFile}` : ''})`
+          : ''),
+    ],
     ['wall time', `${formatMs(s.wallMs)} (start-up ${formatMs(s.startupMs)}, processing ${formatMs(s.processingMs)})`],
     ['throughput', `${formatInt(s.rowsPerSecond)} rows/s, ${s.mbPerSecond.toFixed(1)} MB/s`],
-    ['worker time', `read ${share(s.readMs)}, parse ${share(s.parseMs)}, compute ${share(s.computeMs)}, encode ${share(s.encodeMs)}`],
-    ['overhead', `${formatPercent(s.overheadShare)} of worker time is neither read, parse nor your code (${formatPercent(s.idleShare)} outside any chunk: waiting, dispatch, hand-off)`],
+    [
+      'worker time',
+      `read ${share(s.readMs)}, parse ${share(s.parseMs)}, compute ${share(s.computeMs)}, encode ${share(s.encodeMs)}`,
+    ],
+    [
+      'overhead',
+      `${formatPercent(s.overheadShare)} of worker time is neither read, parse nor your code (${formatPercent(s.idleShare)} outside any chunk: waiting, dispatch, hand-off)`,
+    ],
     ['busy', s.workerSummaries.map((w) => `worker ${w.workerId} ${formatPercent(w.busyShare)}`).join(', ')],
     ['peak memory', `${formatBytes(s.peakRssBytes)} RSS`],
   ];
@@ -27,6 +41,9 @@ export function formatSummary(report: RunReport, files: { timings?: string; trac
   const table = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
   const findings = diagnose(report);
   if (findings.length === 0) return table;
-  const lines = findings.map((f) => `  ${f.severity === 'warning' ? '!' : '-'} ${f.title} ${f.detail}${f.suggestion ? `\n    → ${f.suggestion}` : ''}`);
+  const lines = findings.map(
+    (f) =>
+      `  ${f.severity === 'warning' ? '!' : '-'} ${f.title} ${f.detail}${f.suggestion ? `\n    → ${f.suggestion}` : ''}`,
+  );
   return `${table}\n\ndiagnosis\n${lines.join('\n')}`;
 }

@@ -2,8 +2,28 @@
 // the cost model and its reasons, and writes the report as JSON and as a self-contained HTML page.
 import * as path from 'node:path';
 import { renderStandaloneSweep } from '../report-html/page';
-import { ChunkscopeError, chooseWorkerCount, describeCostModel, formatBytes, formatInt, formatPercent, parseSampleSize, runSweep, writeFileAtomic, writeSweepFile, type SweepReport, type Strategy } from '../engine';
-import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
+import {
+  ChunkscopeError,
+  chooseWorkerCount,
+  describeCostModel,
+  formatBytes,
+  formatInt,
+  formatPercent,
+  parseSampleSize,
+  runSweep,
+  writeFileAtomic,
+  writeSweepFile,
+  type SweepReport,
+  type Strategy,
+} from '../engine';
+import {
+  DATASET_OPTION_SPECS,
+  datasetOptions,
+  parseCommandLine,
+  positiveInteger,
+  positiveNumber,
+  requireDataAndProcessor,
+} from './args';
 
 export const SWEEP_USAGE = `Usage: chunkscope sweep DATA --processor FILE [options]
 
@@ -27,18 +47,41 @@ Ctrl-C stops the sweep and keeps what was measured (exit code 1).`;
 
 function list(name: string, text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
-  const values = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) throw new ChunkscopeError('usage', `--${name} needs whole numbers of at least 1 separated by commas, got "${text}"`);
+  const values = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1))
+    throw new ChunkscopeError(
+      'usage',
+      `--${name} needs whole numbers of at least 1 separated by commas, got "${text}"`,
+    );
   return values;
 }
 
-
 export function formatSweep(report: SweepReport): string {
   const lines: string[] = [];
-  const size = (p: { chunkRows?: number; chunkBytes?: number }) => (p.chunkRows !== undefined ? formatInt(p.chunkRows) : formatBytes(p.chunkBytes ?? 0));
-  const header = ['strategy', 'workers', report.grid.axis === 'bytes' ? 'chunk bytes' : 'chunk rows', 'rows/s median', 'min – max', '95 % CI', 'overhead', 'idle', 'runs'];
+  const size = (p: { chunkRows?: number; chunkBytes?: number }) =>
+    p.chunkRows !== undefined ? formatInt(p.chunkRows) : formatBytes(p.chunkBytes ?? 0);
+  const header = [
+    'strategy',
+    'workers',
+    report.grid.axis === 'bytes' ? 'chunk bytes' : 'chunk rows',
+    'rows/s median',
+    'min – max',
+    '95 % CI',
+    'overhead',
+    'idle',
+    'runs',
+  ];
   const rows = [...report.points]
-    .sort((a, b) => a.strategy.localeCompare(b.strategy) || a.workers - b.workers || (a.chunkRows ?? a.chunkBytes ?? 0) - (b.chunkRows ?? b.chunkBytes ?? 0))
+    .sort(
+      (a, b) =>
+        a.strategy.localeCompare(b.strategy) ||
+        a.workers - b.workers ||
+        (a.chunkRows ?? a.chunkBytes ?? 0) - (b.chunkRows ?? b.chunkBytes ?? 0),
+    )
     .map((p) => [
       p.strategy,
       String(p.workers),
@@ -51,7 +94,8 @@ export function formatSweep(report: SweepReport): string {
       String(p.repeats.length),
     ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
   if (report.best) lines.push('* best measured');
   lines.push('');
@@ -60,10 +104,15 @@ export function formatSweep(report: SweepReport): string {
     lines.push(`Cost model: ${describeCostModel(m)}`);
   }
   for (const r of report.recommendations) {
-    lines.push(`Recommended for ${r.workers} worker${r.workers === 1 ? '' : 's'}: ${r.strategy}, ${size(r)} a chunk, ~${formatInt(r.rowsPerSecond)} rows/s (${r.source === 'model' ? 'the best measured size, moved by the model from the sample to the whole file' : 'best measured'}).`);
+    lines.push(
+      `Recommended for ${r.workers} worker${r.workers === 1 ? '' : 's'}: ${r.strategy}, ${size(r)} a chunk, ~${formatInt(r.rowsPerSecond)} rows/s (${r.source === 'model' ? 'the best measured size, moved by the model from the sample to the whole file' : 'best measured'}).`,
+    );
   }
   lines.push('', ...report.explanation);
-  lines.push('', `${report.runsDone ?? 0} runs in ${(report.wallMs / 1000).toFixed(1)} s on ${report.machine.cpus} cores (${report.machine.cpuModel}).`);
+  lines.push(
+    '',
+    `${report.runsDone ?? 0} runs in ${(report.wallMs / 1000).toFixed(1)} s on ${report.machine.cpus} cores (${report.machine.cpuModel}).`,
+  );
   return lines.join('\n');
 }
 
@@ -87,8 +136,12 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const { data, processor } = requireDataAndProcessor(positionals, values.processor, 'sweep');
-  if (values['chunk-rows'] && values['chunk-bytes']) throw new ChunkscopeError('usage', 'Give --chunk-rows or --chunk-bytes, not both');
-  const renderPage = values.report ? (report: SweepReport) => renderStandaloneSweep(report, { source: values.out ? path.basename(values.out) : undefined }) : undefined;
+  if (values['chunk-rows'] && values['chunk-bytes'])
+    throw new ChunkscopeError('usage', 'Give --chunk-rows or --chunk-bytes, not both');
+  const renderPage = values.report
+    ? (report: SweepReport) =>
+        renderStandaloneSweep(report, { source: values.out ? path.basename(values.out) : undefined })
+    : undefined;
   const repeats = positiveInteger('repeats', values.repeats);
   const common = datasetOptions(values);
   const strategies = values.strategy?.split(',').map((s) => s.trim()) as Strategy[] | undefined;
@@ -100,7 +153,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   try {
     let workers: number[] | undefined;
     if (values.workers?.trim() === 'auto') {
-      const probe = await chooseWorkerCount({ ...common, data, processor, strategy: strategies?.[0] }, controller.signal);
+      const probe = await chooseWorkerCount(
+        { ...common, data, processor, strategy: strategies?.[0] },
+        controller.signal,
+      );
       process.stderr.write(`--workers auto: ${probe.chosen}. ${probe.explanation}\n`);
       workers = [probe.chosen];
     } else workers = list('workers', values.workers);
@@ -119,7 +175,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       },
       {
         signal: controller.signal,
-        onProgress: showProgress ? (done, total) => process.stderr.write(`\rsweep: run ${done} of ${total}   `) : undefined,
+        onProgress: showProgress
+          ? (done, total) => process.stderr.write(`\rsweep: run ${done} of ${total}   `)
+          : undefined,
       },
     );
     if (showProgress) process.stderr.write('\r\x1b[K');

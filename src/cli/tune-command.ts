@@ -1,7 +1,26 @@
 // `chunkscope tune DATA --processor FILE [--save]`: a guided search that prints the settings, one
 // paragraph on why, and can save them for `chunkscope run` on the same dataset + processor.
-import { ChunkscopeError, chooseWorkerCount, DEFAULT_TUNING_FILE, describeSetting, findSavedTuning, formatInt, parseSampleSize, tune, type RunOptions, type Strategy, type TuneOptions } from '../engine';
-import { DATASET_OPTION_SPECS, datasetOptions, parseCommandLine, positiveInteger, positiveNumber, requireDataAndProcessor } from './args';
+import {
+  ChunkscopeError,
+  chooseWorkerCount,
+  DEFAULT_TUNING_FILE,
+  describeSetting,
+  findSavedTuning,
+  formatInt,
+  parseSampleSize,
+  tune,
+  type RunOptions,
+  type Strategy,
+  type TuneOptions,
+} from '../engine';
+import {
+  DATASET_OPTION_SPECS,
+  datasetOptions,
+  parseCommandLine,
+  positiveInteger,
+  positiveNumber,
+  requireDataAndProcessor,
+} from './args';
 
 export const TUNE_USAGE = `Usage: chunkscope tune DATA --processor FILE [options]
 
@@ -38,7 +57,8 @@ export async function tuneCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const { data, processor } = requireDataAndProcessor(positionals, values.processor, 'tune for');
-  const workers: TuneOptions['workers'] = values.workers === 'auto' ? 'auto' : (positiveInteger('workers', values.workers, ' or "auto"') ?? 'auto');
+  const workers: TuneOptions['workers'] =
+    values.workers === 'auto' ? 'auto' : (positiveInteger('workers', values.workers, ' or "auto"') ?? 'auto');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -61,9 +81,14 @@ export async function tuneCommand(argv: string[]): Promise<number> {
       const r = result.recommendation;
       const flag = r.chunkRows !== undefined ? `--chunk-rows ${r.chunkRows}` : `--chunk-bytes ${r.chunkBytes}`;
       process.stdout.write(`Settings: ${describeSetting(r)} (~${formatInt(r.rowsPerSecond)} rows/s)\n`);
-      process.stdout.write(`  chunkscope run ${data} --processor ${processor} --strategy ${r.strategy} --workers ${r.workers} ${flag}\n\n`);
+      process.stdout.write(
+        `  chunkscope run ${data} --processor ${processor} --strategy ${r.strategy} --workers ${r.workers} ${flag}\n\n`,
+      );
       process.stdout.write(result.explanation + '\n');
-      if (result.savedTo) process.stdout.write(`\nSaved to ${result.savedTo}: "chunkscope run" on this dataset and processor uses these settings when you give no chunk size.\n`);
+      if (result.savedTo)
+        process.stdout.write(
+          `\nSaved to ${result.savedTo}: "chunkscope run" on this dataset and processor uses these settings when you give no chunk size.\n`,
+        );
     }
     return 0;
   } finally {
@@ -76,16 +101,24 @@ export async function tuneCommand(argv: string[]): Promise<number> {
  * scaling probe), and the settings saved by `tune --save` when the user gave no chunk size.
  * Changes `options` in place; returns lines for the user (stderr, so --json output stays clean).
  */
-export async function applyRunTuning(options: RunOptions, flags: { workers?: string; chunk?: string }, signal?: AbortSignal): Promise<string[]> {
+export async function applyRunTuning(
+  options: RunOptions,
+  flags: { workers?: string; chunk?: string },
+  signal?: AbortSignal,
+): Promise<string[]> {
   const notes: string[] = [];
   if (flags.chunk !== undefined) {
-    if (flags.chunk !== 'auto' && flags.chunk !== 'fixed') throw new ChunkscopeError('usage', `--chunk must be auto or fixed, got "${flags.chunk}"`);
+    if (flags.chunk !== 'auto' && flags.chunk !== 'fixed')
+      throw new ChunkscopeError('usage', `--chunk must be auto or fixed, got "${flags.chunk}"`);
     options.chunking = flags.chunk;
   }
   const workersAuto = flags.workers === 'auto';
   if (options.chunkRows === undefined && options.chunkBytes === undefined && flags.chunk === undefined) {
     const found = findSavedTuning(DEFAULT_TUNING_FILE, options.data, options.processor);
-    if (found && 'stale' in found) notes.push(`Saved tuning in ${DEFAULT_TUNING_FILE} not used: ${found.stale}; run "chunkscope tune … --save" again.`);
+    if (found && 'stale' in found)
+      notes.push(
+        `Saved tuning in ${DEFAULT_TUNING_FILE} not used: ${found.stale}; run "chunkscope tune … --save" again.`,
+      );
     if (found && 'entry' in found) {
       const e = found.entry;
       options.strategy ??= e.strategy;
@@ -93,7 +126,9 @@ export async function applyRunTuning(options: RunOptions, flags: { workers?: str
       options.chunkRows = e.chunkRows;
       options.chunkBytes = e.chunkBytes;
       options.chunking = 'fixed';
-      notes.push(`Using the saved tuning from ${DEFAULT_TUNING_FILE}: ${describeSetting({ ...e, strategy: options.strategy, workers: options.workers ?? e.workers })} (give --chunk-rows, --chunk-bytes or --chunk auto to override).`);
+      notes.push(
+        `Using the saved tuning from ${DEFAULT_TUNING_FILE}: ${describeSetting({ ...e, strategy: options.strategy, workers: options.workers ?? e.workers })} (give --chunk-rows, --chunk-bytes or --chunk auto to override).`,
+      );
     }
   }
   if (workersAuto) {

@@ -7,24 +7,98 @@ export { inspectDataset } from './read/dataset';
 export { toChromeTrace } from './report/trace';
 export { scanProcessorSource } from './processor/scan';
 export { diagnose } from './report/diagnosis';
-export { chunkDuration, chunkTimeStats, slowChunks, type SlowChunks, type StragglerInfo, type ChunkTimeStats } from './report/derive';
-export { formatBytes, formatCompact, formatInt, formatMicros, formatMs, formatPercent, formatRatio, formatRows, formatTick } from './base/format';
+export {
+  chunkDuration,
+  chunkTimeStats,
+  slowChunks,
+  type SlowChunks,
+  type StragglerInfo,
+  type ChunkTimeStats,
+} from './report/derive';
+export {
+  formatBytes,
+  formatCompact,
+  formatInt,
+  formatMicros,
+  formatMs,
+  formatPercent,
+  formatRatio,
+  formatRows,
+  formatTick,
+} from './base/format';
 export { predictRun, describeCostModel, type Prediction } from './tune/cost-model';
 export { readThreadProfiles } from './profile/capture';
 export { checkProfile } from './profile/check-profile';
-export { sampleTimesMs, sampleWeightsMs, samplesInWindows, attributeSamples, sliceProfile, type TimeWindow, type SamplePhase, type SampleAttribution } from './profile/slice';
+export {
+  sampleTimesMs,
+  sampleWeightsMs,
+  samplesInWindows,
+  attributeSamples,
+  sliceProfile,
+  type TimeWindow,
+  type SamplePhase,
+  type SampleAttribution,
+} from './profile/slice';
 export { mapProfileToSources, inlineSourceMap, decodeMappings, type SourceMapV3 } from './profile/sourcemap';
-export { categorize, CATEGORIES, formatLocation, isCodeFrame, urlMatchesFile, urlToPath, type Category } from './profile/frames';
+export {
+  categorize,
+  CATEGORIES,
+  formatLocation,
+  isCodeFrame,
+  urlMatchesFile,
+  urlToPath,
+  type Category,
+} from './profile/frames';
 export { lineTimings, functionTimings } from './profile/summary';
-export { buildCallTree, sliceCallTree, forEachSample, functionTable, outermost, SAMPLE_PHASES, type CallTree, type Frame, type ThreadSamples, type SliceSpec, type Slice, type FunctionRow, type PhaseGroup } from './profile/call-tree';
+export {
+  buildCallTree,
+  sliceCallTree,
+  forEachSample,
+  functionTable,
+  outermost,
+  SAMPLE_PHASES,
+  type CallTree,
+  type Frame,
+  type ThreadSamples,
+  type SliceSpec,
+  type Slice,
+  type FunctionRow,
+  type PhaseGroup,
+} from './profile/call-tree';
 export { runSweep, type SweepOptions, type SweepHooks } from './tune/sweep';
 export { fitCostModel, bestChunkRows, explainModel, runCostSample, type RunCostSample } from './tune/cost-fit';
-export { tune, chooseWorkerCount, findSavedTuning, saveTuning, describeSetting, DEFAULT_TUNING_FILE, type TuneOptions, type TuneHooks } from './tune/tune';
+export {
+  tune,
+  chooseWorkerCount,
+  findSavedTuning,
+  saveTuning,
+  describeSetting,
+  DEFAULT_TUNING_FILE,
+  type TuneOptions,
+  type TuneHooks,
+} from './tune/tune';
 export { parseSampleSize, type SampleSize } from './read/sample';
 export { encodeTimings, decodeTimings, TIMINGS_FORMAT, TIMINGS_VERSION } from './report/timings-codec';
 export { writeTimingsFile, readTimingsFile } from './report/timings-file';
-export { encodeSweep, decodeSweep, checkSweepReport, isSweepText, isSweepFile, readSweepFile, writeSweepFile, SWEEP_FORMAT, SWEEP_VERSION } from './tune/sweep-file';
-export { encodeTuning, decodeTuning, readTuningFile, writeTuningFile, TUNING_FORMAT, TUNING_VERSION } from './tune/tuning-file';
+export {
+  encodeSweep,
+  decodeSweep,
+  checkSweepReport,
+  isSweepText,
+  isSweepFile,
+  readSweepFile,
+  writeSweepFile,
+  SWEEP_FORMAT,
+  SWEEP_VERSION,
+} from './tune/sweep-file';
+export {
+  encodeTuning,
+  decodeTuning,
+  readTuningFile,
+  writeTuningFile,
+  TUNING_FORMAT,
+  TUNING_VERSION,
+} from './tune/tuning-file';
 export { NewerFileError } from './base/versioned-json';
 export { writeFileAtomic } from './base/atomic-file';
 export { tuneAsSweepReport } from './tune/tune-report';

@@ -108,7 +108,8 @@ export interface ResolvedOptions {
 
 function positiveInteger(name: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) throw new ChunkscopeError('usage', `${name} must be a whole number of at least 1, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ChunkscopeError('usage', `${name} must be a whole number of at least 1, got ${value}`);
   return value;
 }
 
@@ -117,7 +118,10 @@ export function resolveRunOptions(options: RunOptions): ResolvedOptions {
   if (!options.processor) throw new ChunkscopeError('usage', 'No processor given (--processor FILE)');
   const strategy = options.strategy ?? DEFAULTS.strategy;
   if (!STRATEGIES.includes(strategy)) {
-    throw new ChunkscopeError('usage', `Unknown strategy ${JSON.stringify(strategy)}; choose one of ${STRATEGIES.join(', ')}`);
+    throw new ChunkscopeError(
+      'usage',
+      `Unknown strategy ${JSON.stringify(strategy)}; choose one of ${STRATEGIES.join(', ')}`,
+    );
   }
   if (options.chunkRows !== undefined && options.chunkBytes !== undefined) {
     throw new ChunkscopeError('usage', 'Give either a chunk size in rows or in bytes, not both');
@@ -127,13 +131,18 @@ export function resolveRunOptions(options: RunOptions): ResolvedOptions {
   }
   const sizeGiven = options.chunkRows !== undefined || options.chunkBytes !== undefined;
   // One row per task is per-row's whole point: there is no size to adapt.
-  const chunking = strategy === 'per-row' ? 'fixed' : options.chunking ?? (sizeGiven ? 'fixed' : 'auto');
+  const chunking = strategy === 'per-row' ? 'fixed' : (options.chunking ?? (sizeGiven ? 'fixed' : 'auto'));
   const onError = options.onError ?? DEFAULTS.onError;
-  if (onError !== 'stop' && onError !== 'skip') throw new ChunkscopeError('usage', `on-error must be stop or skip, got ${JSON.stringify(onError)}`);
+  if (onError !== 'stop' && onError !== 'skip')
+    throw new ChunkscopeError('usage', `on-error must be stop or skip, got ${JSON.stringify(onError)}`);
   const chunkTimeout = options.chunkTimeout ?? DEFAULTS.chunkTimeout;
-  if (!(chunkTimeout >= 0)) throw new ChunkscopeError('usage', `chunk timeout must be a number of seconds ≥ 0, got ${chunkTimeout}`);
+  if (!(chunkTimeout >= 0))
+    throw new ChunkscopeError('usage', `chunk timeout must be a number of seconds ≥ 0, got ${chunkTimeout}`);
   if (options.rowShape && !['object', 'array', 'columns'].includes(options.rowShape)) {
-    throw new ChunkscopeError('usage', `row shape must be object, array or columns, got ${JSON.stringify(options.rowShape)}`);
+    throw new ChunkscopeError(
+      'usage',
+      `row shape must be object, array or columns, got ${JSON.stringify(options.rowShape)}`,
+    );
   }
   if (options.types && !['string', 'infer'].includes(options.types)) {
     throw new ChunkscopeError('usage', `types must be string or infer, got ${JSON.stringify(options.types)}`);

@@ -12,7 +12,11 @@ export interface InputRequest {
   processor?: vscode.Uri;
 }
 
-export async function chooseInputs(state: vscode.Memento, request: InputRequest, title: string): Promise<{ dataset: vscode.Uri; processor: vscode.Uri } | undefined> {
+export async function chooseInputs(
+  state: vscode.Memento,
+  request: InputRequest,
+  title: string,
+): Promise<{ dataset: vscode.Uri; processor: vscode.Uri } | undefined> {
   const remembered = state.get<string>(LAST_DATASET_KEY);
   const fallback = request.processor && !activeDatasetUri() && remembered ? vscode.Uri.file(remembered) : undefined;
   const dataset = await pickDataset(request.dataset ?? fallback, title);

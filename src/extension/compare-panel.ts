@@ -24,23 +24,34 @@ export async function compareRuns(files?: vscode.Uri[]): Promise<vscode.WebviewP
   const chosen = files && files.length > 0 ? files : await pickTimings();
   if (!chosen) return undefined;
   if (chosen.length !== 2) {
-    void vscode.window.showErrorMessage(`Chunkscope: choose exactly two timings files to compare (got ${chosen.length}).`);
+    void vscode.window.showErrorMessage(
+      `Chunkscope: choose exactly two timings files to compare (got ${chosen.length}).`,
+    );
     return undefined;
   }
   let data: ComparePageData;
   try {
     data = {
       kind: 'compare',
-      compare: chosen.map((uri) => buildPageData(readTimingsFile(uri.fsPath), { source: path.basename(uri.fsPath), profiles: false })),
+      compare: chosen.map((uri) =>
+        buildPageData(readTimingsFile(uri.fsPath), { source: path.basename(uri.fsPath), profiles: false }),
+      ),
       generatedAt: new Date().toISOString(),
     };
   } catch (err) {
-    void vscode.window.showErrorMessage(`Chunkscope: cannot compare: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(
+      `Chunkscope: cannot compare: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return undefined;
   }
   const media = vscode.Uri.joinPath(extensionUri(), 'media');
   const [a, b] = chosen.map((uri) => path.basename(uri.fsPath).replace(/\.timings\.json$/, ''));
-  const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare: ${a} ↔ ${b}`, vscode.ViewColumn.Active, webviewOptions(media));
+  const panel = vscode.window.createWebviewPanel(
+    COMPARE_VIEW_TYPE,
+    `Compare: ${a} ↔ ${b}`,
+    vscode.ViewColumn.Active,
+    webviewOptions(media),
+  );
   panel.webview.html = renderReportHtml(data, {
     kind: 'webview',
     scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.js')).toString(),

@@ -28,9 +28,15 @@ export function workspaceFolderFor(uri: vscode.Uri): vscode.WorkspaceFolder | un
 }
 
 /** `chunkscope.sweep.*`: what a sweep or tune measures; anything malformed falls back to the engine's default. */
-export function readSweepSettings(scope: vscode.Uri): { repeats?: number; budgetSeconds?: number; workers?: number[]; chunkRows?: number[] } {
+export function readSweepSettings(scope: vscode.Uri): {
+  repeats?: number;
+  budgetSeconds?: number;
+  workers?: number[];
+  chunkRows?: number[];
+} {
   const c = vscode.workspace.getConfiguration('chunkscope.sweep', scope);
-  const wholeList = (v: unknown) => (Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n) && n >= 1) ? (v as number[]) : undefined);
+  const wholeList = (v: unknown) =>
+    Array.isArray(v) && v.length > 0 && v.every((n) => Number.isInteger(n) && n >= 1) ? (v as number[]) : undefined;
   const repeats = c.get<unknown>('repeats');
   const budget = c.get<unknown>('budgetSeconds');
   return {

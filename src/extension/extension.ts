@@ -3,7 +3,12 @@ import * as vscode from 'vscode';
 import { compareRuns } from './compare-panel';
 import { newProcessor } from './new-processor';
 import { LineTimingDecorations } from './line-timing-decorations';
-import { ProcessorCodeLensProvider, PROFILE_COMMAND, SHOW_LAST_REPORT_COMMAND, SWEEP_COMMAND } from './processor-code-lens';
+import {
+  ProcessorCodeLensProvider,
+  PROFILE_COMMAND,
+  SHOW_LAST_REPORT_COMMAND,
+  SWEEP_COMMAND,
+} from './processor-code-lens';
 import { ProfileHoverProvider, SHOW_CHUNK_COMMAND } from './profile-hover';
 import { showReport } from './report';
 import { ReportPanel } from './report-panel';
@@ -41,13 +46,19 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     vscode.commands.registerCommand(PROFILE_COMMAND, (processor?: vscode.Uri) =>
       runner.run(undefined, { profile: true, processor: processor instanceof vscode.Uri ? processor : undefined }),
     ),
-    vscode.commands.registerCommand(SWEEP_COMMAND, (processor?: vscode.Uri) => sweeper.sweep(processor instanceof vscode.Uri ? processor : undefined)),
-    vscode.commands.registerCommand('chunkscope.tune', (processor?: vscode.Uri) => sweeper.tune(processor instanceof vscode.Uri ? processor : undefined)),
+    vscode.commands.registerCommand(SWEEP_COMMAND, (processor?: vscode.Uri) =>
+      sweeper.sweep(processor instanceof vscode.Uri ? processor : undefined),
+    ),
+    vscode.commands.registerCommand('chunkscope.tune', (processor?: vscode.Uri) =>
+      sweeper.tune(processor instanceof vscode.Uri ? processor : undefined),
+    ),
     vscode.commands.registerCommand('chunkscope.toggleLineTimings', () => {
       const on = decorations.toggle();
       void vscode.window.setStatusBarMessage(`Chunkscope: line timings ${on ? 'shown' : 'hidden'}`, 3000);
     }),
-    vscode.commands.registerCommand(SHOW_LAST_REPORT_COMMAND, (timings?: string) => (timings ? showReport(timings) : undefined)),
+    vscode.commands.registerCommand(SHOW_LAST_REPORT_COMMAND, (timings?: string) =>
+      timings ? showReport(timings) : undefined,
+    ),
     vscode.commands.registerCommand(SHOW_CHUNK_COMMAND, (timings?: string, chunk?: number) =>
       typeof timings === 'string' && Number.isInteger(chunk) ? showReport(timings, { selectChunk: chunk }) : undefined,
     ),
@@ -61,7 +72,9 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => ui.output.show(true)),
     // Two timings files side by side; from the palette (file picker) or with their URIs.
     vscode.commands.registerCommand('chunkscope.compareRuns', (first?: vscode.Uri, all?: vscode.Uri[]) =>
-      compareRuns(all && all.length > 1 ? all : first instanceof vscode.Uri ? [first] : Array.isArray(first) ? first : undefined),
+      compareRuns(
+        all && all.length > 1 ? all : first instanceof vscode.Uri ? [first] : Array.isArray(first) ? first : undefined,
+      ),
     ),
   );
   return {

@@ -34,7 +34,10 @@ async function chooseTarget(dataset: vscode.Uri): Promise<vscode.Uri | undefined
       const problem = validateProcessorName(value);
       if (problem) return problem;
       return (await exists(vscode.Uri.joinPath(dir, `${value.trim()}.ts`)))
-        ? { message: `processors/${value.trim()}.ts exists already and will be replaced.`, severity: vscode.InputBoxValidationSeverity.Warning }
+        ? {
+            message: `processors/${value.trim()}.ts exists already and will be replaced.`,
+            severity: vscode.InputBoxValidationSeverity.Warning,
+          }
         : undefined;
     },
   });
@@ -48,7 +51,9 @@ export async function newProcessor(explicitDataset?: vscode.Uri): Promise<void> 
   try {
     info = await inspectDataset(dataset.fsPath);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Chunkscope: could not read the header of ${dataset.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(
+      `Chunkscope: could not read the header of ${dataset.fsPath}: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return;
   }
   const target = await chooseTarget(dataset);

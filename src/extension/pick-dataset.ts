@@ -19,7 +19,9 @@ export function activeDatasetUri(): vscode.Uri | undefined {
 export async function pickDataset(explicit?: vscode.Uri, title = 'Choose a dataset'): Promise<vscode.Uri | undefined> {
   if (explicit) {
     if (isLocalDataset(explicit)) return explicit;
-    void vscode.window.showErrorMessage(`Chunkscope: ${explicit.fsPath || explicit.toString()} is not a local CSV, TSV or JSON Lines file.`);
+    void vscode.window.showErrorMessage(
+      `Chunkscope: ${explicit.fsPath || explicit.toString()} is not a local CSV, TSV or JSON Lines file.`,
+    );
     return undefined;
   }
   const active = activeDatasetUri();

@@ -63,7 +63,10 @@ async function buildItems(lastUsed: string | undefined, token: vscode.Cancellati
     uri: c.uri,
   }));
   if (items.length) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: '$(folder-opened) Browse…', description: items.length ? '' : 'no processor found in the workspace' });
+  items.push({
+    label: '$(folder-opened) Browse…',
+    description: items.length ? '' : 'no processor found in the workspace',
+  });
   return items;
 }
 
@@ -73,7 +76,11 @@ export async function pickProcessor(state: vscode.Memento): Promise<vscode.Uri |
   try {
     const picked = await vscode.window.showQuickPick(
       buildItems(lastUsed, cts.token),
-      { title: 'Chunkscope: choose a processor', placeHolder: 'A module exporting processRow or processChunk', matchOnDescription: true },
+      {
+        title: 'Chunkscope: choose a processor',
+        placeHolder: 'A module exporting processRow or processChunk',
+        matchOnDescription: true,
+      },
       cts.token,
     );
     if (!picked) return undefined;

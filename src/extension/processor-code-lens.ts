@@ -29,12 +29,25 @@ export class ProcessorCodeLensProvider implements vscode.CodeLensProvider {
       lenses.push(
         new vscode.CodeLens(range, {
           title: perRow === undefined ? 'µs per row: not run yet' : `${formatMicros(perRow)} per row (p50)`,
-          tooltip: perRow === undefined ? 'Run or profile this processor to measure it' : 'Median over chunks of compute time per row, last run — open its report',
+          tooltip:
+            perRow === undefined
+              ? 'Run or profile this processor to measure it'
+              : 'Median over chunks of compute time per row, last run — open its report',
           command: perRow === undefined || !insight?.timingsPath ? '' : SHOW_LAST_REPORT_COMMAND,
           arguments: insight?.timingsPath ? [insight.timingsPath] : [],
         }),
-        new vscode.CodeLens(range, { title: 'Profile', tooltip: 'Run with CPU profiles of every worker', command: PROFILE_COMMAND, arguments: [document.uri] }),
-        new vscode.CodeLens(range, { title: 'Sweep', tooltip: 'Measure throughput over chunk sizes and worker counts', command: SWEEP_COMMAND, arguments: [document.uri] }),
+        new vscode.CodeLens(range, {
+          title: 'Profile',
+          tooltip: 'Run with CPU profiles of every worker',
+          command: PROFILE_COMMAND,
+          arguments: [document.uri],
+        }),
+        new vscode.CodeLens(range, {
+          title: 'Sweep',
+          tooltip: 'Measure throughput over chunk sizes and worker counts',
+          command: SWEEP_COMMAND,
+          arguments: [document.uri],
+        }),
       );
     }
     return lenses;

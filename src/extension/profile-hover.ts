@@ -17,7 +17,9 @@ export class ProfileHoverProvider implements vscode.HoverProvider {
     md.isTrusted = { enabledCommands: [SHOW_CHUNK_COMMAND] };
     for (const f of functions) {
       md.appendMarkdown(`**${escape(f.functionName || '(anonymous)')}** · Chunkscope profile\n\n`);
-      md.appendMarkdown(`self ${formatMs(f.selfMs)} · total ${formatMs(f.totalMs)} · ${formatInt(f.samples)} samples\n\n`);
+      md.appendMarkdown(
+        `self ${formatMs(f.selfMs)} · total ${formatMs(f.totalMs)} · ${formatInt(f.samples)} samples\n\n`,
+      );
       md.appendMarkdown(`per chunk: median ${formatMs(f.medianChunkSelfMs)} self`);
       if (f.worstChunk !== undefined) {
         md.appendMarkdown(` · worst ${formatMs(f.worstChunkSelfMs)} in chunk ${f.worstChunk}`);

@@ -11,7 +11,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readTimingsFile, toChromeTrace, type ChunkRecord, type ProgressEvent, type RunReport } from '../engine';
 import { buildPageData, makeNonce, renderReportHtml } from '../report-html/page';
-import type { LiveInfo, LivePageData, LiveProgress, ReportToExtension, ReportToWebview, RunPageData } from '../../webview/protocol';
+import type {
+  LiveInfo,
+  LivePageData,
+  LiveProgress,
+  ReportToExtension,
+  ReportToWebview,
+  RunPageData,
+} from '../../webview/protocol';
 import { openDatasetAtLine, openProcessorAt } from './open-locations';
 import { webviewOptions } from './webview-options';
 
@@ -138,7 +145,14 @@ export class ReportPanel {
   setProgress(p: ProgressEvent): void {
     const run = this.liveRun;
     if (!run || run.ended) return;
-    run.progress = { rows: p.rows, bytes: p.bytes, totalBytes: p.totalBytes, chunksDone: p.chunksDone, elapsedMs: p.elapsedMs, rowsPerSecond: p.rowsPerSecond };
+    run.progress = {
+      rows: p.rows,
+      bytes: p.bytes,
+      totalBytes: p.totalBytes,
+      chunksDone: p.chunksDone,
+      elapsedMs: p.elapsedMs,
+      rowsPerSecond: p.rowsPerSecond,
+    };
     run.progressSent = false;
   }
 
@@ -201,7 +215,9 @@ export class ReportPanel {
 
   private render(): void {
     if (!this.report) return;
-    this.panel.webview.html = this.html(buildPageData(this.report, { source: path.basename(this.reportPath), timingsFile: this.reportPath }));
+    this.panel.webview.html = this.html(
+      buildPageData(this.report, { source: path.basename(this.reportPath), timingsFile: this.reportPath }),
+    );
   }
 
   private html(data: RunPageData | LivePageData): string {
@@ -232,7 +248,9 @@ export class ReportPanel {
         // Profiles name scripts by file:// URL (CommonJS) or by path.
         const file = m.file.startsWith('file://') ? vscode.Uri.parse(m.file).fsPath : m.file;
         await openProcessorAt(file, m.line, m.column).catch((err: unknown) =>
-          vscode.window.showErrorMessage(`Chunkscope: cannot open ${m.file}: ${err instanceof Error ? err.message : String(err)}`),
+          vscode.window.showErrorMessage(
+            `Chunkscope: cannot open ${m.file}: ${err instanceof Error ? err.message : String(err)}`,
+          ),
         );
         return;
       }
@@ -257,7 +275,10 @@ export class ReportPanel {
   }
 
   /** Open at row and the exports; a failure is shown in the page's status and as an error message. */
-  private async onReportAction(m: Extract<ReportToExtension, { type: 'open-at-row' | 'export' }>, report: RunReport): Promise<void> {
+  private async onReportAction(
+    m: Extract<ReportToExtension, { type: 'open-at-row' | 'export' }>,
+    report: RunReport,
+  ): Promise<void> {
     try {
       if (m.type === 'open-at-row') {
         if (Number.isInteger(m.line) && m.line > 0) await openDatasetAtLine(report.summary.data, m.line);

@@ -5,7 +5,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runDataset, writeTimingsFile, type ChunkRecord, type ProgressEvent, type RunReport, type SweepPointSpec } from '../engine';
+import {
+  runDataset,
+  writeTimingsFile,
+  type ChunkRecord,
+  type ProgressEvent,
+  type RunReport,
+  type SweepPointSpec,
+} from '../engine';
 import { readOpenReport, readSettings, workspaceFolderFor } from './config';
 import { openDatasetAtLine, openProcessorAt, openResults } from './open-locations';
 import { chooseInputs } from './choose-inputs';
@@ -52,17 +59,32 @@ export class RunCommand implements vscode.Disposable {
       return;
     }
     if (!(await ensureTrusted())) return;
-    const inputs = await chooseInputs(this.state, { dataset: explicitDataset ?? request.dataset, processor: request.processor }, 'Choose a dataset to run a processor on');
+    const inputs = await chooseInputs(
+      this.state,
+      { dataset: explicitDataset ?? request.dataset, processor: request.processor },
+      'Choose a dataset to run a processor on',
+    );
     if (!inputs) return;
     const { dataset, processor } = inputs;
 
     const folder = workspaceFolderFor(dataset);
-    const mapped = settingsToRunOptions(readSettings(dataset), { data: dataset.fsPath, processor: processor.fsPath, out: '' });
+    const mapped = settingsToRunOptions(readSettings(dataset), {
+      data: dataset.fsPath,
+      processor: processor.fsPath,
+      out: '',
+    });
     const files = computeOutputPaths(dataset.fsPath, processor.fsPath, mapped.outputFolder, folder?.uri.fsPath);
     const chosen = request.settings;
     const options = {
       ...mapped.options,
-      ...(chosen ? { strategy: chosen.strategy, workers: chosen.workers, chunkRows: chosen.chunkBytes === undefined ? chosen.chunkRows : undefined, chunkBytes: chosen.chunkBytes } : {}),
+      ...(chosen
+        ? {
+            strategy: chosen.strategy,
+            workers: chosen.workers,
+            chunkRows: chosen.chunkBytes === undefined ? chosen.chunkRows : undefined,
+            chunkBytes: chosen.chunkBytes,
+          }
+        : {}),
       out: files.results,
       ...(request.profile ? { profile: true, profileDir: files.profiles } : {}),
     };
@@ -79,7 +101,13 @@ export class RunCommand implements vscode.Disposable {
           live = ReportPanel.live(
             extensionUri(),
             files.timings,
-            { processor: processor.fsPath, data: dataset.fsPath, strategy: options.strategy ?? 'byte-range', workers: options.workers ?? 0, startedAtEpochMs: Date.now() },
+            {
+              processor: processor.fsPath,
+              data: dataset.fsPath,
+              strategy: options.strategy ?? 'byte-range',
+              workers: options.workers ?? 0,
+              startedAtEpochMs: Date.now(),
+            },
             () => controller.abort(),
           );
         } catch (err) {
@@ -132,7 +160,13 @@ export class RunCommand implements vscode.Disposable {
     this.running?.abort();
   }
 
-  private async finished(report: RunReport, files: { results: string; timings: string }, openReport: string, live: ReportPanel | undefined, profiled: boolean): Promise<void> {
+  private async finished(
+    report: RunReport,
+    files: { results: string; timings: string },
+    openReport: string,
+    live: ReportPanel | undefined,
+    profiled: boolean,
+  ): Promise<void> {
     let timings: string | undefined = files.timings;
     try {
       writeTimingsFile(files.timings, report);
@@ -163,7 +197,12 @@ export class RunCommand implements vscode.Disposable {
   }
 
   /** Reports a failed or cancelled run; returns what the live panel should say. */
-  private failed(err: unknown, processorPath: string, datasetPath: string, aborted: boolean): { kind: 'cancelled' | 'failed'; message: string } {
+  private failed(
+    err: unknown,
+    processorPath: string,
+    datasetPath: string,
+    aborted: boolean,
+  ): { kind: 'cancelled' | 'failed'; message: string } {
     const failure = classifyRunError(err, processorPath, aborted);
     if (failure.kind === 'cancelled') {
       this.ui.log('Run cancelled; partial output removed.');
@@ -195,15 +234,17 @@ export class RunCommand implements vscode.Disposable {
     if (failure.location.kind === 'processor') actions.push(openProcessor);
     if (failure.location.line !== undefined) actions.push(openDataset);
     const frame = failure.processorFrame;
-    void vscode.window.showErrorMessage(describeFailure(failure, path.basename(processorPath)), ...actions).then(async (choice) => {
-      try {
-        if (choice === openProcessor) await openProcessorAt(processorPath, frame?.line, frame?.column);
-        else if (choice === openDataset && failure.location.line !== undefined)
-          await openDatasetAtLine(datasetPath, failure.location.line);
-      } catch (e) {
-        void vscode.window.showErrorMessage(`Chunkscope: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
+    void vscode.window
+      .showErrorMessage(describeFailure(failure, path.basename(processorPath)), ...actions)
+      .then(async (choice) => {
+        try {
+          if (choice === openProcessor) await openProcessorAt(processorPath, frame?.line, frame?.column);
+          else if (choice === openDataset && failure.location.line !== undefined)
+            await openDatasetAtLine(datasetPath, failure.location.line);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Chunkscope: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
     return result;
   }
 }

@@ -2,7 +2,15 @@
 // for a profiled run its per-line self time and per-function timings. The decorations, the hover and
 // the code lens all read from here; nothing is recomputed per keystroke.
 import * as vscode from 'vscode';
-import { functionTimings, lineTimings, readThreadProfiles, urlMatchesFile, type FunctionTiming, type LineTiming, type RunReport } from '../engine';
+import {
+  functionTimings,
+  lineTimings,
+  readThreadProfiles,
+  urlMatchesFile,
+  type FunctionTiming,
+  type LineTiming,
+  type RunReport,
+} from '../engine';
 import { shiftLines, type LineEdit } from './logic/line-shift';
 import { medianMicrosPerRow } from './logic/per-row';
 
@@ -84,10 +92,13 @@ export class RunInsights implements vscode.Disposable {
 
   private followEdits(e: vscode.TextDocumentChangeEvent): void {
     const insight = this.byProcessor.get(e.document.uri.fsPath);
-    if (!insight || (insight.lines.size === 0 && insight.functionLines.size === 0) || e.contentChanges.length === 0) return;
+    if (!insight || (insight.lines.size === 0 && insight.functionLines.size === 0) || e.contentChanges.length === 0)
+      return;
     // VS Code reports a multi-change event's ranges against the document before the event; applying
     // them bottom-up keeps each range valid.
-    const changes = [...e.contentChanges].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    const changes = [...e.contentChanges].sort(
+      (a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character,
+    );
     let lines = insight.lines;
     let functionLines = insight.functionLines;
     for (const c of changes) {

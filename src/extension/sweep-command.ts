@@ -5,7 +5,17 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeSetting, formatInt, runSweep, tune, tuneAsSweepReport, writeSweepFile, type SweepPointSpec, type SweepReport, type TuneResult } from '../engine';
+import {
+  describeSetting,
+  formatInt,
+  runSweep,
+  tune,
+  tuneAsSweepReport,
+  writeSweepFile,
+  type SweepPointSpec,
+  type SweepReport,
+  type TuneResult,
+} from '../engine';
 import { chooseInputs } from './choose-inputs';
 import { readSettings, readSweepSettings, workspaceFolderFor } from './config';
 import { settingEditsFor } from './logic/apply-settings';
@@ -33,25 +43,40 @@ export class SweepCommand implements vscode.Disposable {
     if (!start) return undefined;
     const { dataset, processor, folder, controller } = start;
     const file = path.join(folder, `${stemOf(dataset.fsPath)}.${stemOf(processor.fsPath)}.sweep.json`);
-    const panel = SweepPanel.open(extensionUri(), { data: dataset.fsPath, processor: processor.fsPath, totalPoints: 0 }, this.panelActions(dataset, processor, controller));
+    const panel = SweepPanel.open(
+      extensionUri(),
+      { data: dataset.fsPath, processor: processor.fsPath, totalPoints: 0 },
+      this.panelActions(dataset, processor, controller),
+    );
     try {
-      const report = await this.withProgress(`Chunkscope: sweeping ${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`, controller, (progress) =>
-        runSweep(
-          { data: dataset.fsPath, processor: processor.fsPath, tempDir: folder, ...readSweepSettings(dataset) },
-          {
-            signal: controller.signal,
-            onPoint: (_point, soFar) => panel.progress(soFar),
-            onProgress: (done, total) => progress(done, total, `${done} of ${total} runs`),
-          },
-        ),
+      const report = await this.withProgress(
+        `Chunkscope: sweeping ${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`,
+        controller,
+        (progress) =>
+          runSweep(
+            { data: dataset.fsPath, processor: processor.fsPath, tempDir: folder, ...readSweepSettings(dataset) },
+            {
+              signal: controller.signal,
+              onPoint: (_point, soFar) => panel.progress(soFar),
+              onProgress: (done, total) => progress(done, total, `${done} of ${total} runs`),
+            },
+          ),
       );
       panel.done(report);
       writeSweepFile(file, report);
       this.ui.log(`Sweep saved: ${file}`);
       for (const line of report.explanation) this.ui.log(`  ${line}`);
       // One recommendation per worker count: offer the fastest of them (the measured best without any).
-      const best = report.recommendations.length ? report.recommendations.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a)) : report.best;
-      if (best) this.offer(`Chunkscope: sweep ${report.stopped ? `${report.stopped === 'cancelled' ? 'stopped' : 'hit its budget'} — ` : ''}best ${describeSetting(best)} (${formatInt(best.rowsPerSecond)} rows/s).`, best, dataset, processor);
+      const best = report.recommendations.length
+        ? report.recommendations.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a))
+        : report.best;
+      if (best)
+        this.offer(
+          `Chunkscope: sweep ${report.stopped ? `${report.stopped === 'cancelled' ? 'stopped' : 'hit its budget'} — ` : ''}best ${describeSetting(best)} (${formatInt(best.rowsPerSecond)} rows/s).`,
+          best,
+          dataset,
+          processor,
+        );
       return report;
     } catch (err) {
       const message = this.reportFailure(err, processor.fsPath, controller.signal.aborted, 'Sweep');
@@ -68,17 +93,35 @@ export class SweepCommand implements vscode.Disposable {
     const { dataset, processor, folder, controller } = start;
     const startedAt = Date.now();
     try {
-      const result = await this.withProgress(`Chunkscope: tuning ${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`, controller, (progress) =>
-        tune(
-          { data: dataset.fsPath, processor: processor.fsPath, tempDir: folder, budgetSeconds: readSweepSettings(dataset).budgetSeconds },
-          { signal: controller.signal, onStep: (message) => progress(undefined, undefined, message) },
-        ),
+      const result = await this.withProgress(
+        `Chunkscope: tuning ${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`,
+        controller,
+        (progress) =>
+          tune(
+            {
+              data: dataset.fsPath,
+              processor: processor.fsPath,
+              tempDir: folder,
+              budgetSeconds: readSweepSettings(dataset).budgetSeconds,
+            },
+            { signal: controller.signal, onStep: (message) => progress(undefined, undefined, message) },
+          ),
       );
       this.ui.log(`Tune: ${result.explanation}`);
       // What the tuner measured, on the sweep page: its line, the model's curve, the slider.
-      const panel = SweepPanel.open(extensionUri(), { data: dataset.fsPath, processor: processor.fsPath, totalPoints: result.points.length }, this.panelActions(dataset, processor, controller), 'Tune');
+      const panel = SweepPanel.open(
+        extensionUri(),
+        { data: dataset.fsPath, processor: processor.fsPath, totalPoints: result.points.length },
+        this.panelActions(dataset, processor, controller),
+        'Tune',
+      );
       panel.done(tuneAsSweepReport(result, startedAt));
-      this.offer(`Chunkscope: tuned — ${describeSetting(result.recommendation)} (${formatInt(result.recommendation.rowsPerSecond)} rows/s). ${result.explanation}`, result.recommendation, dataset, processor);
+      this.offer(
+        `Chunkscope: tuned — ${describeSetting(result.recommendation)} (${formatInt(result.recommendation.rowsPerSecond)} rows/s). ${result.explanation}`,
+        result.recommendation,
+        dataset,
+        processor,
+      );
       return result;
     } catch (err) {
       this.reportFailure(err, processor.fsPath, controller.signal.aborted, 'Tune');
@@ -92,7 +135,10 @@ export class SweepCommand implements vscode.Disposable {
   async apply(settings: SweepPointSpec, dataset: vscode.Uri): Promise<void> {
     const config = vscode.workspace.getConfiguration('chunkscope', dataset);
     // A multi-root workspace keeps per-folder settings; a single folder's are the workspace's.
-    const target = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+    const target =
+      (vscode.workspace.workspaceFolders?.length ?? 0) > 1
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : vscode.ConfigurationTarget.Workspace;
     for (const edit of settingEditsFor(settings)) await config.update(edit.key, edit.value, target);
     this.ui.log(`Applied to the workspace settings: ${describeSetting(settings)}`);
     void vscode.window.setStatusBarMessage(`Chunkscope: applied ${describeSetting(settings)}`, 5000);
@@ -108,10 +154,23 @@ export class SweepCommand implements vscode.Disposable {
       return undefined;
     }
     if (!(await ensureTrusted())) return undefined;
-    const inputs = await chooseInputs(this.state, { processor: processorArg instanceof vscode.Uri ? processorArg : undefined }, title);
+    const inputs = await chooseInputs(
+      this.state,
+      { processor: processorArg instanceof vscode.Uri ? processorArg : undefined },
+      title,
+    );
     if (!inputs) return undefined;
-    const mapped = settingsToRunOptions(readSettings(inputs.dataset), { data: inputs.dataset.fsPath, processor: inputs.processor.fsPath, out: '' });
-    const folder = computeOutputPaths(inputs.dataset.fsPath, inputs.processor.fsPath, mapped.outputFolder, workspaceFolderFor(inputs.dataset)?.uri.fsPath).folder;
+    const mapped = settingsToRunOptions(readSettings(inputs.dataset), {
+      data: inputs.dataset.fsPath,
+      processor: inputs.processor.fsPath,
+      out: '',
+    });
+    const folder = computeOutputPaths(
+      inputs.dataset.fsPath,
+      inputs.processor.fsPath,
+      mapped.outputFolder,
+      workspaceFolderFor(inputs.dataset)?.uri.fsPath,
+    ).folder;
     await fs.mkdir(folder, { recursive: true });
     const controller = new AbortController();
     this.running = controller;
@@ -126,17 +185,24 @@ export class SweepCommand implements vscode.Disposable {
     };
   }
 
-  private withProgress<T>(title: string, controller: AbortController, work: (report: (done: number | undefined, total: number | undefined, message: string) => void) => Promise<T>): Promise<T> {
+  private withProgress<T>(
+    title: string,
+    controller: AbortController,
+    work: (report: (done: number | undefined, total: number | undefined, message: string) => void) => Promise<T>,
+  ): Promise<T> {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-        token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        return work((done, total, message) => {
-          const percent = done !== undefined && total ? (100 * done) / total : reported;
-          progress.report({ increment: Math.max(0, percent - reported), message });
-          reported = Math.max(reported, percent);
-        });
-      }),
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          let reported = 0;
+          return work((done, total, message) => {
+            const percent = done !== undefined && total ? (100 * done) / total : reported;
+            progress.report({ increment: Math.max(0, percent - reported), message });
+            reported = Math.max(reported, percent);
+          });
+        },
+      ),
     );
   }
 

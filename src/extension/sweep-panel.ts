@@ -24,7 +24,12 @@ export class SweepPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
 
-  static open(extensionUri: vscode.Uri, running: SweepRunInfo, actions: SweepPanelActions, title: 'Sweep' | 'Tune' = 'Sweep'): SweepPanel {
+  static open(
+    extensionUri: vscode.Uri,
+    running: SweepRunInfo,
+    actions: SweepPanelActions,
+    title: 'Sweep' | 'Tune' = 'Sweep',
+  ): SweepPanel {
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel(
       SWEEP_VIEW_TYPE,
@@ -85,7 +90,8 @@ export class SweepPanel implements vscode.Disposable {
     switch (m?.type) {
       case 'sweep-ready':
         // A fresh page (first load, or shown again after being hidden): bring it up to date.
-        if (this.report) this.post({ type: this.state === 'done' ? 'sweep-done' : 'sweep-progress', report: this.report });
+        if (this.report)
+          this.post({ type: this.state === 'done' ? 'sweep-done' : 'sweep-progress', report: this.report });
         if (this.state === 'failed') this.post({ type: 'sweep-failed', message: this.failure });
         return;
       case 'cancel-sweep':

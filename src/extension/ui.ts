@@ -15,7 +15,11 @@ interface StoredStatus {
 
 export class Ui implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel('Chunkscope');
-  private readonly status = vscode.window.createStatusBarItem('chunkscope.throughput', vscode.StatusBarAlignment.Right, 100);
+  private readonly status = vscode.window.createStatusBarItem(
+    'chunkscope.throughput',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
 
   constructor(private readonly state: vscode.Memento) {
     this.status.name = 'Chunkscope Throughput';

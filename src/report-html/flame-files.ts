@@ -24,7 +24,9 @@ export function readRunProfiles(report: RunReport, timingsFile?: string): ReadPr
     if (timingsFile) candidates.push(path.join(path.dirname(timingsFile), path.basename(meta.file)));
     const file = candidates.find((f) => f && existsSync(f));
     if (!file) {
-      problems.push(`${meta.label}: ${meta.file} is missing${timingsFile ? ` (also looked beside ${timingsFile})` : ''}`);
+      problems.push(
+        `${meta.label}: ${meta.file} is missing${timingsFile ? ` (also looked beside ${timingsFile})` : ''}`,
+      );
       continue;
     }
     try {

@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkSweepReport, diagnose, type Finding, type RunReport, type SweepReport } from '../engine';
-import type { ComparePageData, LivePageData, PageData, ProfileInput, RunPageData, SweepPageData, SweepRunInfo } from '../../webview/protocol';
+import type {
+  ComparePageData,
+  LivePageData,
+  PageData,
+  ProfileInput,
+  RunPageData,
+  SweepPageData,
+  SweepRunInfo,
+} from '../../webview/protocol';
 import { readRunProfiles } from './flame-files';
 import { STANDALONE_THEME_CSS, REPORT_CSS } from './styles';
 
@@ -38,7 +46,13 @@ export interface PageDataOptions {
 }
 
 export function buildPageData(report: RunReport, opts: PageDataOptions = {}): RunPageData {
-  const data: RunPageData = { kind: 'run', report, findings: diagnoseReport(report), source: opts.source, generatedAt: new Date().toISOString() };
+  const data: RunPageData = {
+    kind: 'run',
+    report,
+    findings: diagnoseReport(report),
+    source: opts.source,
+    generatedAt: new Date().toISOString(),
+  };
   if (opts.profiles) data.profiles = opts.profiles;
   else if (opts.profiles !== false && report.profiles?.length) {
     const read = readRunProfiles(report, opts.timingsFile);
@@ -49,7 +63,9 @@ export function buildPageData(report: RunReport, opts: PageDataOptions = {}): Ru
 }
 
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, (ch) => ({ '+': 'A', '/': 'B', '=': '' })[ch] ?? '');
+  return randomBytes(18)
+    .toString('base64')
+    .replace(/[+/=]/g, (ch) => ({ '+': 'A', '/': 'B', '=': '' })[ch] ?? '');
 }
 
 /** JSON that is safe inside a <script type="application/json"> block. */
@@ -68,10 +84,16 @@ function escapeHtml(s: string): string {
 
 export type ReportHost =
   | { kind: 'standalone'; /** The bundled app (media/report.js) as text. */ script: string }
-  | { kind: 'webview'; /** webview.asWebviewUri(media/report.js). */ scriptUri: string; /** webview.cspSource. */ cspSource: string; nonce?: string };
+  | {
+      kind: 'webview';
+      /** webview.asWebviewUri(media/report.js). */ scriptUri: string;
+      /** webview.cspSource. */ cspSource: string;
+      nonce?: string;
+    };
 
 export function renderReportHtml(data: RunPageData | LivePageData | ComparePageData, host: ReportHost): string {
-  const on = (about: { processor: string; data: string }) => `${path.basename(about.processor)} on ${path.basename(about.data)}`;
+  const on = (about: { processor: string; data: string }) =>
+    `${path.basename(about.processor)} on ${path.basename(about.data)}`;
   let title: string;
   switch (data.kind) {
     case 'run':
@@ -143,14 +165,28 @@ export function renderStandaloneReport(report: RunReport, opts: PageDataOptions 
 export function renderStandaloneCompare(runs: { report: RunReport; source?: string }[]): string {
   const script = readFileSync(findMediaFile('report.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   // The compare view shows no flame views: leave the (large) profiles out of the file.
-  const data: ComparePageData = { kind: 'compare', compare: runs.map((r) => buildPageData(r.report, { source: r.source, profiles: false })), generatedAt: new Date().toISOString() };
+  const data: ComparePageData = {
+    kind: 'compare',
+    compare: runs.map((r) => buildPageData(r.report, { source: r.source, profiles: false })),
+    generatedAt: new Date().toISOString(),
+  };
   return renderReportHtml(data, { kind: 'standalone', script });
 }
 
-export function buildSweepPageData(report: SweepReport | null, opts: { source?: string; running?: SweepRunInfo } = {}): SweepPageData {
+export function buildSweepPageData(
+  report: SweepReport | null,
+  opts: { source?: string; running?: SweepRunInfo } = {},
+): SweepPageData {
   if (report) checkSweepReport(report, opts.source ?? 'the sweep report');
-  if (!report && !opts.running) throw new Error('A sweep page needs a sweep report or, while a sweep runs, what it runs');
-  return { kind: 'sweep', sweep: report, running: opts.running, source: opts.source, generatedAt: new Date().toISOString() };
+  if (!report && !opts.running)
+    throw new Error('A sweep page needs a sweep report or, while a sweep runs, what it runs');
+  return {
+    kind: 'sweep',
+    sweep: report,
+    running: opts.running,
+    source: opts.source,
+    generatedAt: new Date().toISOString(),
+  };
 }
 
 /**

@@ -62,7 +62,13 @@ describe('Chunkscope in the extension host', function () {
     await ext.activate();
     assert.equal(ext.isActive, true);
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['chunkscope.run', 'chunkscope.runOnFile', 'chunkscope.newProcessor', 'chunkscope.showOutput', 'chunkscope.compareRuns']) {
+    for (const c of [
+      'chunkscope.run',
+      'chunkscope.runOnFile',
+      'chunkscope.newProcessor',
+      'chunkscope.showOutput',
+      'chunkscope.compareRuns',
+    ]) {
       assert.ok(commands.includes(c), `${c} is registered`);
     }
     // chunkscope.showOutput just reveals the channel; it must not throw.
@@ -124,13 +130,17 @@ describe('Chunkscope in the extension host', function () {
     const a = outputFiles(sales, sumProcessor).timings;
     const b = outputFiles(sales, doubleProcessor).timings;
     assert.ok(fs.existsSync(a) && fs.existsSync(b), 'the runs above left their timings files');
-    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('chunkscope.compareRuns', [vscode.Uri.file(a), vscode.Uri.file(b)]);
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('chunkscope.compareRuns', [
+      vscode.Uri.file(a),
+      vscode.Uri.file(b),
+    ]);
     assert.ok(panel, 'a panel opened');
     try {
       assert.equal(panel.title, 'Compare: sales.a-sum ↔ sales.b-double');
       const html = panel.webview.html;
       // Both runs are embedded, and only a script with the page's nonce may run.
-      for (const processor of ['a-sum.js', 'b-double.js']) assert.ok(html.includes(processor), `${processor}'s run is in the page`);
+      for (const processor of ['a-sum.js', 'b-double.js'])
+        assert.ok(html.includes(processor), `${processor}'s run is in the page`);
       assert.match(html, /"compare":\[/);
       assert.match(html, /Content-Security-Policy/);
       assert.match(html, /script-src 'nonce-[^']+'/);
@@ -156,7 +166,10 @@ describe('Chunkscope in the extension host', function () {
     const text = fs.readFileSync(out.results, 'utf8');
     assert.equal(text.split('\n').filter(Boolean).length, rows);
     assert.ok(text.startsWith('{"id":1,"doubled":2}\n'));
-    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === big), 'the dataset was never opened as a document');
+    assert.ok(
+      !vscode.workspace.textDocuments.some((d) => d.uri.fsPath === big),
+      'the dataset was never opened as a document',
+    );
     fs.rmSync(big);
     fs.rmSync(out.results);
   });
@@ -168,7 +181,8 @@ describe('Chunkscope in the extension host', function () {
     const created = path.join(workspaceRoot(), 'processors', 'sales.ts');
     assert.ok(fs.existsSync(created), `${created} created`);
     const source = fs.readFileSync(created, 'utf8');
-    for (const field of ['"id": string;', '"name": string;', '"amount": string;']) assert.ok(source.includes(field), `row interface has ${field}\n${source}`);
+    for (const field of ['"id": string;', '"name": string;', '"amount": string;'])
+      assert.ok(source.includes(field), `row interface has ${field}\n${source}`);
     assert.match(source, /export function processRow\(/);
     const active = await waitFor(() => vscode.window.activeTextEditor, 'the new processor in an editor');
     assert.equal(active.document.uri.fsPath, created);
@@ -203,7 +217,11 @@ describe('Chunkscope in the extension host', function () {
       // update() resolves when the settings file is written; wait until the extension host sees it.
       const field = target === vscode.ConfigurationTarget.Global ? 'globalValue' : 'workspaceValue';
       await waitFor(
-        () => Object.entries(values).every(([k, v]) => vscode.workspace.getConfiguration('chunkscope', vscode.Uri.file(sales)).inspect(k)?.[field] === v),
+        () =>
+          Object.entries(values).every(
+            ([k, v]) =>
+              vscode.workspace.getConfiguration('chunkscope', vscode.Uri.file(sales)).inspect(k)?.[field] === v,
+          ),
         `settings ${JSON.stringify(values)} as ${field}: ${JSON.stringify(keys.map((k) => vscode.workspace.getConfiguration('chunkscope', vscode.Uri.file(sales)).inspect(k)))}`,
         10_000,
       );
@@ -229,7 +247,11 @@ describe('Chunkscope in the extension host', function () {
     });
 
     it('honours chunkBytes and outputFolder', async function () {
-      await set(vscode.ConfigurationTarget.Workspace, { strategy: 'byte-range', chunkBytes: 1024, outputFolder: '${workspaceFolder}/results/chunkscope' });
+      await set(vscode.ConfigurationTarget.Workspace, {
+        strategy: 'byte-range',
+        chunkBytes: 1024,
+        outputFolder: '${workspaceFolder}/results/chunkscope',
+      });
       await runAnswering('chunkscope.runOnFile', [vscode.Uri.file(sales)]);
       const folder = path.join(workspaceRoot(), 'results', 'chunkscope');
       assert.ok(!fs.existsSync(path.join(workspaceRoot(), '.chunkscope')), 'nothing in the default folder');

@@ -13,9 +13,14 @@ export const WORKSPACE_MARKER = '.chunkscope-test-workspace';
 
 export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new Error('The extension-host suite needs a workspace folder (the runner opens a temp folder; launch.json: test/fixtures/host-workspace).');
+  if (!folder)
+    throw new Error(
+      'The extension-host suite needs a workspace folder (the runner opens a temp folder; launch.json: test/fixtures/host-workspace).',
+    );
   if (!fs.existsSync(path.join(folder.uri.fsPath, WORKSPACE_MARKER))) {
-    throw new Error(`${folder.uri.fsPath} has no ${WORKSPACE_MARKER}: the suite writes files into its folder and only runs in a scratch folder.`);
+    throw new Error(
+      `${folder.uri.fsPath} has no ${WORKSPACE_MARKER}: the suite writes files into its folder and only runs in a scratch folder.`,
+    );
   }
   return folder.uri.fsPath;
 }
@@ -24,7 +29,8 @@ export function workspaceRoot(): string {
 export function cleanWorkspace(): void {
   const root = workspaceRoot();
   for (const entry of fs.readdirSync(root)) {
-    if (entry !== WORKSPACE_MARKER && entry !== '.gitignore') fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+    if (entry !== WORKSPACE_MARKER && entry !== '.gitignore')
+      fs.rmSync(path.join(root, entry), { recursive: true, force: true });
   }
 }
 
@@ -37,7 +43,11 @@ export function writeFile(rel: string, content: string | Buffer): string {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -53,7 +63,11 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
  * in the first quick pick (after giving it time to load its items). Accepting while a pick is still
  * loading is a no-op, so the loop just tries again.
  */
-export async function runAnswering<T>(command: string, args: unknown[] = [], opts: { timeoutMs?: number; select?: number } = {}): Promise<T> {
+export async function runAnswering<T>(
+  command: string,
+  args: unknown[] = [],
+  opts: { timeoutMs?: number; select?: number } = {},
+): Promise<T> {
   let settled = false;
   const p = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).finally(() => {
     settled = true;
@@ -80,7 +94,11 @@ export interface OutputFiles {
   timings: string;
 }
 
-export function outputFiles(dataset: string, processor: string, folder = path.join(workspaceRoot(), '.chunkscope')): OutputFiles {
+export function outputFiles(
+  dataset: string,
+  processor: string,
+  folder = path.join(workspaceRoot(), '.chunkscope'),
+): OutputFiles {
   const stem = (p: string) => path.basename(p, path.extname(p));
   const name = `${stem(dataset)}.${stem(processor)}`;
   return { results: path.join(folder, `${name}.results.ndjson`), timings: path.join(folder, `${name}.timings.json`) };
@@ -95,7 +113,16 @@ export function readJsonLines(file: string): unknown[] {
 }
 
 export interface TimingsFile {
-  summary: { rows: number; workers: number; strategy: string; chunkRows?: number; chunkBytes?: number; processor: string; data: string; out?: string };
+  summary: {
+    rows: number;
+    workers: number;
+    strategy: string;
+    chunkRows?: number;
+    chunkBytes?: number;
+    processor: string;
+    data: string;
+    out?: string;
+  };
   chunks: unknown[];
   result?: unknown;
 }
@@ -105,9 +132,12 @@ export function readTimings(file: string): TimingsFile {
 }
 
 /** The files of the run that just finished in `folder` (whichever processor the quick pick offered first). */
-export function onlyRunIn(folder = path.join(workspaceRoot(), '.chunkscope')): OutputFiles & { timingsData: TimingsFile } {
+export function onlyRunIn(
+  folder = path.join(workspaceRoot(), '.chunkscope'),
+): OutputFiles & { timingsData: TimingsFile } {
   const timings = fs.readdirSync(folder).filter((f) => f.endsWith('.timings.json'));
-  if (timings.length !== 1) throw new Error(`expected one run's files in ${folder}, found ${JSON.stringify(fs.readdirSync(folder))}`);
+  if (timings.length !== 1)
+    throw new Error(`expected one run's files in ${folder}, found ${JSON.stringify(fs.readdirSync(folder))}`);
   const t = path.join(folder, timings[0]);
   return { timings: t, results: t.replace(/\.timings\.json$/, '.results.ndjson'), timingsData: readTimings(t) };
 }

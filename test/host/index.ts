@@ -36,8 +36,18 @@ export async function run(): Promise<void> {
   }
   const result: HostResult = { passed: 0, failed: 0, pending: 0 };
   try {
-    const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, reporter: 'spec', color: false, grep: process.env.CHUNKSCOPE_TEST_GREP });
-    for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
+    const mocha = new Mocha({
+      ui: 'bdd',
+      timeout: 90_000,
+      reporter: 'spec',
+      color: false,
+      grep: process.env.CHUNKSCOPE_TEST_GREP,
+    });
+    for (const f of fs
+      .readdirSync(__dirname)
+      .filter((n) => n.endsWith('.test.js'))
+      .sort())
+      mocha.addFile(path.join(__dirname, f));
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
       runner.on('pass', () => result.passed++);

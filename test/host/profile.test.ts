@@ -7,7 +7,16 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ChunkscopeTestApi } from '../../src/extension/extension';
 import { HOT_LOOP_LINE, PROCESS_ROW_LINE, hotProcessorSource } from '../hot-processor';
-import { EXTENSION_ID, cleanWorkspace, closeAllEditors, csvText, outputFiles, readTimings, waitFor, writeFile } from './helpers';
+import {
+  EXTENSION_ID,
+  cleanWorkspace,
+  closeAllEditors,
+  csvText,
+  outputFiles,
+  readTimings,
+  waitFor,
+  writeFile,
+} from './helpers';
 
 const HOT = hotProcessorSource('amount');
 const HOT_LINE = HOT_LOOP_LINE;
@@ -36,14 +45,22 @@ describe('Chunkscope profiling in the editor', function () {
     await vscode.window.showTextDocument(vscode.Uri.file(data));
     await vscode.commands.executeCommand('chunkscope.profile', vscode.Uri.file(processor));
     const out = outputFiles(data, processor);
-    const timings = readTimings(out.timings) as ReturnType<typeof readTimings> & { profiles?: { thread: string | number; file: string; samples: number }[] };
+    const timings = readTimings(out.timings) as ReturnType<typeof readTimings> & {
+      profiles?: { thread: string | number; file: string; samples: number }[];
+    };
     assert.equal(timings.summary.rows, 20_000);
     const profiles = timings.profiles ?? [];
-    assert.ok(profiles.some((p) => p.thread === 'main'), 'the main thread was profiled');
+    assert.ok(
+      profiles.some((p) => p.thread === 'main'),
+      'the main thread was profiled',
+    );
     assert.ok(profiles.filter((p) => typeof p.thread === 'number').length >= 1, 'the workers were profiled');
     for (const p of profiles) {
       const parsed = JSON.parse(fs.readFileSync(p.file, 'utf8'));
-      assert.ok(Array.isArray(parsed.nodes) && Array.isArray(parsed.samples) && Array.isArray(parsed.timeDeltas), `${p.file} is a .cpuprofile`);
+      assert.ok(
+        Array.isArray(parsed.nodes) && Array.isArray(parsed.samples) && Array.isArray(parsed.timeDeltas),
+        `${p.file} is a .cpuprofile`,
+      );
     }
 
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(processor));
@@ -57,13 +74,25 @@ describe('Chunkscope profiling in the editor', function () {
     assert.equal(api.lineTimingsShown(), true);
 
     // Code lens above processRow, with the measured per-row cost.
-    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10)) ?? [];
+    const lenses =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        editor.document.uri,
+        10,
+      )) ?? [];
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => /µs per row \(p50\)/.test(t)), `a per-row lens (${titles.join(' | ')})`);
+    assert.ok(
+      titles.some((t) => /µs per row \(p50\)/.test(t)),
+      `a per-row lens (${titles.join(' | ')})`,
+    );
     assert.ok(titles.includes('Profile') && titles.includes('Sweep'));
 
     // Hover on the hot function: self and total time, worst chunk with a link to the report.
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(FUNCTION_LINE, 10));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      new vscode.Position(FUNCTION_LINE, 10),
+    );
     const hoverText = hovers
       .flatMap((h) => h.contents)
       .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))

@@ -31,7 +31,10 @@ describe('Chunkscope tuning in the extension host', function () {
 
   it('Tune returns settings with an explanation and opens the tune page', async function () {
     await vscode.window.showTextDocument(vscode.Uri.file(data));
-    const result = await vscode.commands.executeCommand<TuneResult | undefined>('chunkscope.tune', vscode.Uri.file(processor));
+    const result = await vscode.commands.executeCommand<TuneResult | undefined>(
+      'chunkscope.tune',
+      vscode.Uri.file(processor),
+    );
     assert.ok(result, 'the tune finished');
     assert.equal(result.kind, 'tune');
     assert.equal(result.data, data);

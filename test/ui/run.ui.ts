@@ -52,25 +52,37 @@ export function processRow(row: Trip): number {
 const THROW_LINE = 11;
 
 describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
-  const suite = workbenchForSuite('trips-demo', {
-    // Small chunks, so even these small files give live progress.
-    '.vscode/settings.json': JSON.stringify({ 'chunkscope.chunkBytes': 4096 }),
-    'trips.csv': tripsCsv(300),
-    'long-trips.csv': tripsCsv(6000),
-    'fare-per-km.js': FARE_PER_KM,
-    'slow.js': SLOW,
-    'live.js': LIVE,
-    'live-trips.csv': tripsCsv(LIVE_ROWS),
-    'throws.ts': THROWS_TS,
-  }, 'trips.csv');
+  const suite = workbenchForSuite(
+    'trips-demo',
+    {
+      // Small chunks, so even these small files give live progress.
+      '.vscode/settings.json': JSON.stringify({ 'chunkscope.chunkBytes': 4096 }),
+      'trips.csv': tripsCsv(300),
+      'long-trips.csv': tripsCsv(6000),
+      'fare-per-km.js': FARE_PER_KM,
+      'slow.js': SLOW,
+      'live.js': LIVE,
+      'live-trips.csv': tripsCsv(LIVE_ROWS),
+      'throws.ts': THROWS_TS,
+    },
+    'trips.csv',
+  );
   const out = (name: string) => path.join(suite.ws, '.chunkscope', name);
 
   it('runs from the command palette on the active editor’s CSV: progress, summary, status bar, notification', async function () {
     await suite.wb.openFromExplorer('trips.csv');
-    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset', () => suite.wb.screenshot('command-palette').then(() => undefined));
+    await suite.wb.runCommand('Chunkscope: Run Processor on Current Dataset', () =>
+      suite.wb.screenshot('command-palette').then(() => undefined),
+    );
     const items = await suite.wb.quickPickTexts('fare-per-km.js');
-    assert.ok(items.some((t) => t.includes('slow.js')) && items.some((t) => t.includes('throws.ts')), items.join(' | '));
-    assert.ok(items.some((t) => t.includes('Browse')), 'Browse… is offered');
+    assert.ok(
+      items.some((t) => t.includes('slow.js')) && items.some((t) => t.includes('throws.ts')),
+      items.join(' | '),
+    );
+    assert.ok(
+      items.some((t) => t.includes('Browse')),
+      'Browse… is offered',
+    );
     await suite.wb.screenshot('processor-quick-pick');
     await suite.wb.pick('fare-per-km.js');
 
@@ -126,7 +138,11 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     assert.equal(layout.host, 'vscode', 'rendered as a VS Code webview, not the standalone page');
     assert.equal(layout.chunkCount, report.chunks.length, 'every chunk record reached the webview');
     assert.equal(layout.barCount, report.chunks.length, 'one bar per chunk');
-    assert.equal(layout.lanes.length, report.summary.workerSummaries.length + 1, 'a lane per worker plus the main thread');
+    assert.equal(
+      layout.lanes.length,
+      report.summary.workerSummaries.length + 1,
+      'a lane per worker plus the main thread',
+    );
     await suite.wb.screenshot('report-panel');
 
     // Click the last chunk's bar, then "Open at row": the dataset opens at that chunk's first row.
@@ -143,19 +159,29 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const spot = await frame.evaluate((k) => {
-      const hook = (window as unknown as { __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null } }).__chunkscopeReport;
+      const hook = (
+        window as unknown as {
+          __chunkscopeReport: { barRect(i: number): { x: number; y: number; w: number; h: number } | null };
+        }
+      ).__chunkscopeReport;
       const bar = hook.barRect(k);
       const box = document.querySelector('canvas.timeline-canvas')!.getBoundingClientRect();
       return bar ? { x: bar.x - box.left + bar.w / 2, y: bar.y - box.top + bar.h / 2 } : null;
     }, last.index);
     assert.ok(spot, `chunk ${last.index} has a bar on screen`);
     const canvasBox = (await canvas.boundingBox())!;
-    assert.ok(spot.x >= 0 && spot.y >= 0 && spot.x <= canvasBox.width && spot.y <= canvasBox.height, `the bar's centre ${JSON.stringify(spot)} lies on the canvas ${JSON.stringify(canvasBox)}`);
+    assert.ok(
+      spot.x >= 0 && spot.y >= 0 && spot.x <= canvasBox.width && spot.y <= canvasBox.height,
+      `the bar's centre ${JSON.stringify(spot)} lies on the canvas ${JSON.stringify(canvasBox)}`,
+    );
     await canvas.click({ position: spot });
     await frame.locator('#open-at-row').click();
     await suite.wb.activeTab('trips.csv').filter({ hasNotText: 'Report:' }).waitFor();
     await suite.wb.page.waitForFunction(
-      (line) => (document.querySelector('[id="status.editor.selection"]') as HTMLElement | null)?.innerText.includes(`Ln ${line},`),
+      (line) =>
+        (document.querySelector('[id="status.editor.selection"]') as HTMLElement | null)?.innerText.includes(
+          `Ln ${line},`,
+        ),
       last.firstLine,
     );
     assert.equal((await suite.wb.cursor()).line, last.firstLine, 'the cursor is on the chunk’s first row');
@@ -177,7 +203,10 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     await suite.wb.toast(/Chunkscope: 300 rows in/).waitFor({ state: 'visible' });
     await waitForFile(out('trips.fare-per-km.results.ndjson'));
     // Explorer runs never open the dataset (the run's report panel, "Report: trips.csv", is not the dataset).
-    assert.equal(await suite.wb.page.locator('.tabs-container .tab', { hasText: 'trips.csv', hasNotText: 'Report:' }).count(), 0);
+    assert.equal(
+      await suite.wb.page.locator('.tabs-container .tab', { hasText: 'trips.csv', hasNotText: 'Report:' }).count(),
+      0,
+    );
   });
 
   it('"New Processor" writes a typed TypeScript processor from the dataset’s header', async function () {
@@ -222,7 +251,15 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
   });
 
   it('the report panel is live during a run (progress, bars growing, then the full report) and its Cancel stops a run', async function () {
-    type Hook = { ready: boolean; live?: boolean; host: string; barCount: number; chunkCount: number; ended?: string | null; progress?: { rows: number } | null };
+    type Hook = {
+      ready: boolean;
+      live?: boolean;
+      host: string;
+      barCount: number;
+      chunkCount: number;
+      ended?: string | null;
+      progress?: { rows: number } | null;
+    };
     const findHook = (want: (h: Hook) => boolean, timeoutMs?: number) => suite.wb.reportHook<Hook>(want, timeoutMs);
     const results = out('live-trips.live.results.ndjson');
     const timings = out('live-trips.live.timings.json');
@@ -240,7 +277,10 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     assert.equal(first.hook.host, 'vscode');
     assert.ok(!fs.existsSync(timings), 'the first bars came before the run ended');
     const second = await findHook((h) => h.live === true && h.barCount > first.hook.barCount && !h.ended);
-    assert.ok(!fs.existsSync(timings), `the bar count grew (${first.hook.barCount} → ${second.hook.barCount}) before the run ended`);
+    assert.ok(
+      !fs.existsSync(timings),
+      `the bar count grew (${first.hook.barCount} → ${second.hook.barCount}) before the run ended`,
+    );
     assert.ok((second.hook.progress?.rows ?? 0) > 0, 'progress reached the panel');
     assert.ok(await second.frame.locator('#cancel-run').isVisible(), 'Cancel is shown while running');
     await suite.wb.activeTab('Report: live-trips.csv').waitFor();
@@ -303,7 +343,9 @@ describe('Chunkscope in the VS Code workbench (trusted folder)', function () {
     await again.waitFor({ state: 'visible' });
     await suite.wb.clickToastButton(again, 'Open Dataset at Row');
     await suite.wb.activeTab('trips.csv').waitFor();
-    await suite.wb.page.waitForFunction(() => /Ln 38,/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''));
+    await suite.wb.page.waitForFunction(() =>
+      /Ln 38,/.test(document.querySelector('[id="status.editor.selection"]')?.textContent ?? ''),
+    );
     assert.equal((await suite.wb.cursor()).line, 38);
     assert.ok(!fs.existsSync(path.join(suite.ws, '.chunkscope', 'trips.throws.results.ndjson')), 'no partial results');
   });

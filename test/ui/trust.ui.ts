@@ -3,7 +3,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, Workbench, makeWorkspace, removeWorkspace, screenshotIfFailed, tripsCsv, waitForFile } from './workbench';
+import {
+  ROOT,
+  Workbench,
+  makeWorkspace,
+  removeWorkspace,
+  screenshotIfFailed,
+  tripsCsv,
+  waitForFile,
+} from './workbench';
 
 const MARKING = `require('node:fs').writeFileSync(require('node:path').join(__dirname, 'processor-ran.marker'), 'loaded');
 exports.processRow = (row) => Number(row.fare);
@@ -26,7 +34,9 @@ describe('Chunkscope and workspace trust (the trust dialog)', function () {
 
   async function answerTrustDialog(w: Workbench, answer: RegExp): Promise<void> {
     const dialog = w.page.locator('.monaco-dialog-box');
-    await dialog.filter({ hasText: 'Do you trust the authors of the files in this folder?' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await dialog
+      .filter({ hasText: 'Do you trust the authors of the files in this folder?' })
+      .waitFor({ state: 'visible', timeout: 60_000 });
     await w.screenshot(`trust-dialog`);
     await dialog.locator('.monaco-button', { hasText: answer }).first().click();
     await dialog.waitFor({ state: 'detached' });

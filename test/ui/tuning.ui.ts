@@ -42,13 +42,25 @@ interface SweepHook {
 }
 
 describe('Chunkscope tuning and profiling in the VS Code workbench', function () {
-  const suite = workbenchForSuite('tuning-demo', {
-    // A small grid (3 sizes × 1–2 workers, one measured repeat) keeps the sweep to seconds.
-    '.vscode/settings.json': JSON.stringify({ 'chunkscope.sweep.repeats': 1, 'chunkscope.sweep.workers': [1, 2], 'chunkscope.sweep.chunkRows': [40, 400, 2000] }, null, 2),
-    'trips.csv': tripsCsv(8000),
-    'work.js': WORK,
-    'hot.js': HOT,
-  }, 'trips.csv');
+  const suite = workbenchForSuite(
+    'tuning-demo',
+    {
+      // A small grid (3 sizes × 1–2 workers, one measured repeat) keeps the sweep to seconds.
+      '.vscode/settings.json': JSON.stringify(
+        {
+          'chunkscope.sweep.repeats': 1,
+          'chunkscope.sweep.workers': [1, 2],
+          'chunkscope.sweep.chunkRows': [40, 400, 2000],
+        },
+        null,
+        2,
+      ),
+      'trips.csv': tripsCsv(8000),
+      'work.js': WORK,
+      'hot.js': HOT,
+    },
+    'trips.csv',
+  );
 
   it('sweeps from the palette with a live chart; Apply writes the workspace settings and the next run uses them', async function () {
     await suite.wb.openFromExplorer('trips.csv');
@@ -56,12 +68,20 @@ describe('Chunkscope tuning and profiling in the VS Code workbench', function ()
     await suite.wb.pick('work.js');
 
     // Live: points appear while the sweep is still running.
-    const live = await suite.wb.frameHook<SweepHook>('__chunkscopeSweep', (h) => h.running && h.pointsDone >= 1 && h.pointsDrawn >= 1, 60_000);
+    const live = await suite.wb.frameHook<SweepHook>(
+      '__chunkscopeSweep',
+      (h) => h.running && h.pointsDone >= 1 && h.pointsDrawn >= 1,
+      60_000,
+    );
     assert.equal(live.hook.host, 'vscode');
     assert.ok(live.hook.totalPoints === 6, `3 sizes × 2 worker counts planned (${live.hook.totalPoints})`);
     await suite.wb.screenshot('sweep-live');
 
-    const done = await suite.wb.frameHook<SweepHook>('__chunkscopeSweep', (h) => !h.running && h.pointsDone === 6 && h.settings !== null, 120_000);
+    const done = await suite.wb.frameHook<SweepHook>(
+      '__chunkscopeSweep',
+      (h) => !h.running && h.pointsDone === 6 && h.settings !== null,
+      120_000,
+    );
     assert.ok(done.hook.updates > 1, 'the chart was redrawn as points arrived');
     assert.ok(done.hook.bestKey, 'the best point is marked');
     const chosen = done.hook.settings!;
@@ -75,7 +95,10 @@ describe('Chunkscope tuning and profiling in the VS Code workbench', function ()
     // The extension confirms once every key is written (four updates, one after the other).
     await suite.wb.statusItem(/Chunkscope: applied/).waitFor({ state: 'visible', timeout: 15_000 });
     const settingsFile = path.join(suite.ws, '.vscode', 'settings.json');
-    const written = await waitForSettings(settingsFile, (s) => s['chunkscope.workers'] === chosen.workers && s['chunkscope.chunkRows'] === chosen.chunkRows);
+    const written = await waitForSettings(
+      settingsFile,
+      (s) => s['chunkscope.workers'] === chosen.workers && s['chunkscope.chunkRows'] === chosen.chunkRows,
+    );
     assert.equal(written['chunkscope.strategy'], chosen.strategy);
     assert.equal(written['chunkscope.chunkBytes'], undefined);
     assert.equal(written['chunkscope.sweep.repeats'], 1, 'the other settings are kept');
@@ -100,39 +123,67 @@ describe('Chunkscope tuning and profiling in the VS Code workbench', function ()
     await suite.wb.openFromExplorer('trips.csv');
     await suite.wb.runCommand('Chunkscope: Profile Processor');
     await suite.wb.pick('hot.js');
-    const { frame, hook } = await suite.wb.frameHook<FlameHook>('__chunkscopeFlame', (h) => h.ready && h.totalSamples > 0 && h.topSelf !== null, 90_000);
-    assert.match(hook.topSelf!.name, /processRow|hotLoop/, `the hot function holds the most self time (${JSON.stringify(hook.topSelf)})`);
+    const { frame, hook } = await suite.wb.frameHook<FlameHook>(
+      '__chunkscopeFlame',
+      (h) => h.ready && h.totalSamples > 0 && h.topSelf !== null,
+      90_000,
+    );
+    assert.match(
+      hook.topSelf!.name,
+      /processRow|hotLoop/,
+      `the hot function holds the most self time (${JSON.stringify(hook.topSelf)})`,
+    );
     assert.equal(hook.topSelf!.category, 'user');
     const profiles = path.join(suite.ws, '.chunkscope', 'trips.hot.profiles');
-    assert.ok(fs.readdirSync(profiles).some((f) => /^worker-\d+\.cpuprofile$/.test(f)), 'worker profiles saved beside the timings');
+    assert.ok(
+      fs.readdirSync(profiles).some((f) => /^worker-\d+\.cpuprofile$/.test(f)),
+      'worker profiles saved beside the timings',
+    );
 
     // Click the hottest frame's box in the flame graph, then "Go to source".
     const canvas = frame.locator('[data-section="flame"] canvas').first();
     await canvas.scrollIntoViewIfNeeded();
     const spot = await frame.evaluate((name) => {
-      const h = (window as unknown as { __chunkscopeFlame: { boxRect(n: string): { x: number; y: number; w: number; h: number } | null } }).__chunkscopeFlame;
+      const h = (
+        window as unknown as {
+          __chunkscopeFlame: { boxRect(n: string): { x: number; y: number; w: number; h: number } | null };
+        }
+      ).__chunkscopeFlame;
       const box = h.boxRect(name);
       const c = document.querySelector('[data-section="flame"] canvas')!.getBoundingClientRect();
       return box ? { x: box.x - c.left + box.w / 2, y: box.y - c.top + box.h / 2 } : null;
     }, hook.topSelf!.name);
     assert.ok(spot, 'the hot frame has a box on screen');
     await canvas.click({ position: spot! });
-    const picked = await suite.wb.frameHook<FlameHook>('__chunkscopeFlame', (h) => h.selectedFrame?.name === hook.topSelf!.name);
+    const picked = await suite.wb.frameHook<FlameHook>(
+      '__chunkscopeFlame',
+      (h) => h.selectedFrame?.name === hook.topSelf!.name,
+    );
     await suite.wb.screenshot('flame-view');
     await picked.frame.locator('#flame-go-to-source').click();
     await suite.wb.activeTab('hot.js').waitFor();
     await suite.wb.page.waitForFunction(
-      (line) => (document.querySelector('[id="status.editor.selection"]') as HTMLElement | null)?.innerText.includes(`Ln ${line},`),
+      (line) =>
+        (document.querySelector('[id="status.editor.selection"]') as HTMLElement | null)?.innerText.includes(
+          `Ln ${line},`,
+        ),
       picked.hook.selectedFrame!.line,
     );
     const lines = HOT.split('\n');
-    assert.match(lines[(await suite.wb.cursor()).line - 1], new RegExp(hook.topSelf!.name.replace(/^exports\./, '')), 'the cursor is on the function\'s line');
+    assert.match(
+      lines[(await suite.wb.cursor()).line - 1],
+      new RegExp(hook.topSelf!.name.replace(/^exports\./, '')),
+      "the cursor is on the function's line",
+    );
     await suite.wb.screenshot('flame-go-to-source');
   });
 });
 
-
-async function waitForSettings(file: string, want: (s: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+async function waitForSettings(
+  file: string,
+  want: (s: Record<string, unknown>) => boolean,
+  timeoutMs = 15_000,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   let last: Record<string, unknown> = {};
   while (Date.now() < deadline) {

@@ -8,11 +8,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, Workbench, makeWorkspace, removeWorkspace, waitForFile } from './workbench';
 
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ entryJs(): string }>;
+const importEsm = new Function('specifier', 'return import(specifier)') as (
+  s: string,
+) => Promise<{ entryJs(): string }>;
 
 /** Entry names of a zip file (the .vsix), read with Python's zipfile (no extra npm package). */
 function zipEntries(file: string): string[] {
-  const out = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', file], { encoding: 'utf8' });
+  const out = execFileSync(
+    'python3',
+    ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', file],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter(Boolean);
 }
 
@@ -39,10 +45,20 @@ describe('The packaged extension (.vsix)', function () {
     execFileSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     assert.ok(fs.existsSync(vsix), `${vsix} written`);
     const entries = zipEntries(vsix);
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/chunk-worker.js', 'extension/node_modules/piscina/package.json', 'extension/node_modules/esbuild/package.json']) {
+    for (const needed of [
+      'extension/package.json',
+      'extension/dist/extension.js',
+      'extension/dist/chunk-worker.js',
+      'extension/node_modules/piscina/package.json',
+      'extension/node_modules/esbuild/package.json',
+    ]) {
       assert.ok(entries.includes(needed), `${needed} is in the .vsix`);
     }
-    const unwanted = entries.filter((e) => /^extension\/(src|test|out|bench)\//.test(e) || /node_modules\/(mocha|typescript|playwright-core|@vscode\/test-electron)\//.test(e));
+    const unwanted = entries.filter(
+      (e) =>
+        /^extension\/(src|test|out|bench)\//.test(e) ||
+        /node_modules\/(mocha|typescript|playwright-core|@vscode\/test-electron)\//.test(e),
+    );
     assert.deepEqual(unwanted, [], 'no sources, tests or dev dependencies');
     assert.ok(fs.statSync(vsix).size < 30 * 1024 * 1024, `${fs.statSync(vsix).size} bytes`);
   });
@@ -56,16 +72,24 @@ describe('The packaged extension (.vsix)', function () {
     const log = execFileSync(
       process.execPath,
       [entryJs(), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix],
-      { encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }) }, timeout: 120_000 },
+      {
+        encoding: 'utf8',
+        env: { ...process.env, EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }) },
+        timeout: 120_000,
+      },
     );
     assert.match(log, /successfully installed/i);
     const installed = fs.readdirSync(extensionsDir).find((d) => d.startsWith('chunkscope.chunkscope-'));
     assert.ok(installed, `installed in ${extensionsDir}: ${fs.readdirSync(extensionsDir).join(', ')}`);
-    assert.ok(!fs.lstatSync(path.join(extensionsDir, installed)).isSymbolicLink(), 'a real copy, not a link to the sources');
+    assert.ok(
+      !fs.lstatSync(path.join(extensionsDir, installed)).isSymbolicLink(),
+      'a real copy, not a link to the sources',
+    );
 
     ws = makeWorkspace('vsix-check', {
       'sales.csv': 'region,amount\nnorth,10\nsouth,20\nnorth,30\n',
-      'total.js': 'exports.processRow = (row) => Number(row.amount);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
+      'total.js':
+        'exports.processRow = (row) => Number(row.amount);\nexports.combine = (a, b) => a + b;\nexports.initial = 0;\n',
     });
     wb = await Workbench.open({ folder: ws, extensionsDir, userDataDir });
     await wb.waitForExplorer('sales.csv');

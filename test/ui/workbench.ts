@@ -139,7 +139,10 @@ export class Workbench {
         await row.waitFor({ state: 'visible', timeout: 15_000 });
         break;
       } catch (error) {
-        if (attempt >= 2) throw new Error(`the command palette did not list "${title}" (input: ${JSON.stringify(await input.inputValue().catch(() => '?'))}): ${(error as Error).message}`);
+        if (attempt >= 2)
+          throw new Error(
+            `the command palette did not list "${title}" (input: ${JSON.stringify(await input.inputValue().catch(() => '?'))}): ${(error as Error).message}`,
+          );
       }
     }
     // The list re-sorts while it filters; wait until the match is the selected (focused) row.
@@ -219,7 +222,11 @@ export class Workbench {
   }
 
   /** Polls every frame for a page's test hook (window[name]) until `want` holds for one. */
-  async frameHook<Hook>(name: string, want: (hook: Hook) => boolean, timeoutMs = 20_000): Promise<{ frame: Frame; hook: Hook }> {
+  async frameHook<Hook>(
+    name: string,
+    want: (hook: Hook) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<{ frame: Frame; hook: Hook }> {
     const until = Date.now() + timeoutMs;
     let seen: Hook[] = [];
     while (Date.now() < until) {
@@ -248,7 +255,8 @@ export class Workbench {
 
 /** In an `afterEach` hook: a screenshot named after the test that just failed, if one did. */
 export async function screenshotIfFailed(context: Mocha.Context, wb: Workbench | undefined): Promise<void> {
-  if (context.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${context.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
+  if (context.currentTest?.state === 'failed' && wb)
+    await wb.screenshot(`failed-${context.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`);
 }
 
 /** A suite's workspace folder and the workbench open on it (trusted, the extension linked from the sources). */
@@ -310,6 +318,7 @@ export function removeWorkspace(dir: string | undefined): void {
 export function tripsCsv(rows: number): string {
   const lines = ['id,city,fare,distance'];
   const cities = ['Lisbon', 'Porto', 'Faro', 'Braga'];
-  for (let i = 1; i <= rows; i++) lines.push(`${i},${cities[i % 4]},${(5 + (i % 17) * 1.25).toFixed(2)},${(1 + (i % 9) * 0.5).toFixed(1)}`);
+  for (let i = 1; i <= rows; i++)
+    lines.push(`${i},${cities[i % 4]},${(5 + (i % 17) * 1.25).toFixed(2)},${(1 + (i % 9) * 0.5).toFixed(1)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -147,7 +147,13 @@ export abstract class PanZoomCanvas<C extends AxisColors, S extends { ms: number
   /** Sizes the backing store to width × height CSS pixels and draws, unless nothing changed. */
   protected resizeTo(width: number, height: number): void {
     const dpr = window.devicePixelRatio || 1;
-    if (width === this.cssWidth && height === this.cssHeight && this.canvas.width === Math.round(width * dpr) && this.canvas.height === Math.round(height * dpr)) return;
+    if (
+      width === this.cssWidth &&
+      height === this.cssHeight &&
+      this.canvas.width === Math.round(width * dpr) &&
+      this.canvas.height === Math.round(height * dpr)
+    )
+      return;
     this.cssWidth = width;
     this.cssHeight = height;
     sizeCanvas(this.canvas, width, height);

@@ -44,7 +44,10 @@ export interface FlameFrameStats {
 
 export type { View };
 
-type Colors = Record<Category | 'bg' | 'fg' | 'muted' | 'grid' | 'select' | 'hit' | 'slower' | 'faster' | 'same' | 'text', string>;
+type Colors = Record<
+  Category | 'bg' | 'fg' | 'muted' | 'grid' | 'select' | 'hit' | 'slower' | 'faster' | 'same' | 'text',
+  string
+>;
 
 export class FlameCanvas extends PanZoomCanvas<Colors, FlameFrameStats> {
   mode: 'graph' | 'chart' = 'graph';
@@ -154,7 +157,14 @@ export class FlameCanvas extends PanZoomCanvas<Colors, FlameFrameStats> {
   }
 
   fit(): void {
-    this.setView(this.mode === 'chart' ? { start: this.domain.start - (this.domain.end - this.domain.start) * 0.01, end: this.domain.end + (this.domain.end - this.domain.start) * 0.01 } : this.domain);
+    this.setView(
+      this.mode === 'chart'
+        ? {
+            start: this.domain.start - (this.domain.end - this.domain.start) * 0.01,
+            end: this.domain.end + (this.domain.end - this.domain.start) * 0.01,
+          }
+        : this.domain,
+    );
   }
 
   /** Zooms so the box fills the width (speedscope's double-click). */
@@ -225,7 +235,8 @@ export class FlameCanvas extends PanZoomCanvas<Colors, FlameFrameStats> {
         const e = row.end[cur.k];
         // The caller covers the box; the first callee starts inside it.
         const k = dir === 'up' ? lastStartAtOrBefore(target.start, s) : firstEndAfter(target.end, s);
-        if (k >= 0 && k < target.node.length && target.start[k] < e + 1e-9 && target.end[k] > s - 1e-9) next = { lane: cur.lane, depth, k, node: target.node[k] };
+        if (k >= 0 && k < target.node.length && target.start[k] < e + 1e-9 && target.end[k] > s - 1e-9)
+          next = { lane: cur.lane, depth, k, node: target.node[k] };
       }
     }
     if (!next) return cur;
@@ -397,7 +408,13 @@ export class FlameCanvas extends PanZoomCanvas<Colors, FlameFrameStats> {
   }
 
   private setHover(ref: BoxRef | null, ev: MouseEvent | undefined): void {
-    const same = ref === this.hovered || (ref && this.hovered && ref.lane === this.hovered.lane && ref.depth === this.hovered.depth && ref.k === this.hovered.k);
+    const same =
+      ref === this.hovered ||
+      (ref &&
+        this.hovered &&
+        ref.lane === this.hovered.lane &&
+        ref.depth === this.hovered.depth &&
+        ref.k === this.hovered.k);
     if (!same) {
       this.hovered = ref;
       this.requestDraw();
@@ -444,7 +461,9 @@ export class FlameCanvas extends PanZoomCanvas<Colors, FlameFrameStats> {
 }
 
 function toRow(r: { start: number[]; end: number[]; node: number[] } | undefined): Row {
-  return r ? { start: Float64Array.from(r.start), end: Float64Array.from(r.end), node: Int32Array.from(r.node) } : { start: new Float64Array(0), end: new Float64Array(0), node: new Int32Array(0) };
+  return r
+    ? { start: Float64Array.from(r.start), end: Float64Array.from(r.end), node: Int32Array.from(r.node) }
+    : { start: new Float64Array(0), end: new Float64Array(0), node: new Int32Array(0) };
 }
 
 /** First k with ends[k] > v (ends are sorted: a row's boxes never overlap), or ends.length. */

@@ -22,7 +22,9 @@ export class HistogramView {
     const chunks = model.report.chunks;
     this.values = {
       duration: model.durations,
-      rate: Float64Array.from(chunks, (c, i) => (model.durations[i] > 0 && c.rows > 0 ? c.rows / (model.durations[i] / 1000) : NaN)),
+      rate: Float64Array.from(chunks, (c, i) =>
+        model.durations[i] > 0 && c.rows > 0 ? c.rows / (model.durations[i] / 1000) : NaN,
+      ),
     };
     new ResizeObserver(() => this.draw()).observe(container);
   }
@@ -89,6 +91,9 @@ export class HistogramView {
     ctx.moveTo(left, bottom + 0.5);
     ctx.lineTo(right, bottom + 0.5);
     ctx.stroke();
-    this.canvas.setAttribute('aria-label', `Histogram of ${this.mode === 'duration' ? 'chunk durations' : 'rows per second per chunk'}`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `Histogram of ${this.mode === 'duration' ? 'chunk durations' : 'rows per second per chunk'}`,
+    );
   }
 }

@@ -6,8 +6,26 @@
 import type { SweepPoint, SweepReport } from '../../src/engine/model/sweep';
 import type { Strategy } from '../../src/engine/model';
 import { beginChart, themeColors } from './canvas';
-import { formatBytes, formatCompact, formatInt, formatMs, formatPercent, formatTick } from '../../src/engine/base/format';
-import { describeSweepPoint, measuredRows, pointSize, predictAt, sizeDomain, sweepSeries, type MarkerShape, type PreviewLayout, type SizeAxis, type SweepSeries } from '../model/sweep';
+import {
+  formatBytes,
+  formatCompact,
+  formatInt,
+  formatMs,
+  formatPercent,
+  formatTick,
+} from '../../src/engine/base/format';
+import {
+  describeSweepPoint,
+  measuredRows,
+  pointSize,
+  predictAt,
+  sizeDomain,
+  sweepSeries,
+  type MarkerShape,
+  type PreviewLayout,
+  type SizeAxis,
+  type SweepSeries,
+} from '../model/sweep';
 
 const SERIES_FALLBACK = ['#1a85ff', '#d18616', '#388a34', '#b180d7', '#e51400', '#0598bc', '#bf8803', '#7f7f7f'];
 
@@ -60,7 +78,15 @@ function drawMarker(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number
 
 /** What the last frame drew (read by the page's test hook). */
 export interface ChartStats {
-  lines: { key: string; strategy: Strategy; workers: number; points: number; errorBars: number; marker: MarkerShape; color: string }[];
+  lines: {
+    key: string;
+    strategy: Strategy;
+    workers: number;
+    points: number;
+    errorBars: number;
+    marker: MarkerShape;
+    color: string;
+  }[];
   pointsDrawn: number;
   errorBars: number;
   /** Overhead-panel markers. */
@@ -82,7 +108,16 @@ const MODEL_SAMPLES = 96;
 export class SweepChart {
   readonly canvas: HTMLCanvasElement;
   readonly tooltip: HTMLDivElement;
-  stats: ChartStats = { lines: [], pointsDrawn: 0, errorBars: 0, overheadPoints: 0, modelCurves: [], bestKey: null, bestMarked: false, frames: 0 };
+  stats: ChartStats = {
+    lines: [],
+    pointsDrawn: 0,
+    errorBars: 0,
+    overheadPoints: 0,
+    modelCurves: [],
+    bestKey: null,
+    bestMarked: false,
+    frames: 0,
+  };
   private series: SweepSeries[] = [];
   private domain = { min: 1, max: 10 };
   /** Marker positions of the last frame (CSS pixels in the canvas), for hover and keyboard focus. */
@@ -118,7 +153,10 @@ export class SweepChart {
     this.series = sweepSeries(report);
     this.domain = sizeDomain(report);
     const n = report.points.length;
-    this.canvas.setAttribute('aria-label', `Throughput against chunk size: ${this.series.length} lines, ${n} measured points${report.best ? `, best ${report.best.key} at ${formatCompact(report.best.rowsPerSecond)} rows/s` : ''}. Arrow keys step through the points.`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `Throughput against chunk size: ${this.series.length} lines, ${n} measured points${report.best ? `, best ${report.best.key} at ${formatCompact(report.best.rowsPerSecond)} rows/s` : ''}. Arrow keys step through the points.`,
+    );
     this.draw();
   }
 
@@ -129,7 +167,10 @@ export class SweepChart {
 
   /** The palette colour of a worker count's lines (the legend uses the same). */
   seriesColor(colorIndex: number): string {
-    return themeColors(this.container)(`series-${colorIndex % SERIES_FALLBACK.length}`, SERIES_FALLBACK[colorIndex % SERIES_FALLBACK.length]);
+    return themeColors(this.container)(
+      `series-${colorIndex % SERIES_FALLBACK.length}`,
+      SERIES_FALLBACK[colorIndex % SERIES_FALLBACK.length],
+    );
   }
 
   /** Where a point's throughput marker is, in client (viewport) coordinates. */
@@ -238,7 +279,9 @@ export class SweepChart {
     // Model curves first (they span the whole axis), so the y range includes what they predict there.
     const model = report.model;
     const rows = measuredRows(report);
-    const workerCounts = [...new Set(this.series.map((s) => s.workers).concat(report.grid.workers))].sort((a, b) => a - b);
+    const workerCounts = [...new Set(this.series.map((s) => s.workers).concat(report.grid.workers))].sort(
+      (a, b) => a - b,
+    );
     const curves = model
       ? workerCounts.map((w) => ({
           workers: w,
@@ -259,7 +302,9 @@ export class SweepChart {
     }
     // The model may shoot above the measurements at the edges: let it lift the axis by 40 % at most.
     const measuredMax = yMax;
-    for (const c of curves) for (const s of c.samples) yMax = Math.max(yMax, measuredMax > 0 ? Math.min(s.p.rowsPerSecond, measuredMax * 1.4) : s.p.rowsPerSecond);
+    for (const c of curves)
+      for (const s of c.samples)
+        yMax = Math.max(yMax, measuredMax > 0 ? Math.min(s.p.rowsPerSecond, measuredMax * 1.4) : s.p.rowsPerSecond);
     const yTicks = linearTicks(yMax * 1.05);
     const yTop = Math.max(yTicks[yTicks.length - 1], 1e-9);
     const yOf = (v: number) => bottom1 - (v / yTop) * (bottom1 - top1);
@@ -335,10 +380,14 @@ export class SweepChart {
       ctx.strokeStyle = this.seriesColor(c.colorIndex);
       ctx.globalAlpha = 0.75;
       ctx.beginPath();
-      c.samples.forEach((s, k) => (k === 0 ? ctx.moveTo(xOf(s.size), yOf(s.p.rowsPerSecond)) : ctx.lineTo(xOf(s.size), yOf(s.p.rowsPerSecond))));
+      c.samples.forEach((s, k) =>
+        k === 0 ? ctx.moveTo(xOf(s.size), yOf(s.p.rowsPerSecond)) : ctx.lineTo(xOf(s.size), yOf(s.p.rowsPerSecond)),
+      );
       ctx.stroke();
       ctx.beginPath();
-      c.samples.forEach((s, k) => (k === 0 ? ctx.moveTo(xOf(s.size), ohOf(s.p.overheadShare)) : ctx.lineTo(xOf(s.size), ohOf(s.p.overheadShare))));
+      c.samples.forEach((s, k) =>
+        k === 0 ? ctx.moveTo(xOf(s.size), ohOf(s.p.overheadShare)) : ctx.lineTo(xOf(s.size), ohOf(s.p.overheadShare)),
+      );
       ctx.stroke();
       modelCurves.push({ workers: c.workers, samples: c.samples.length });
     }
@@ -350,7 +399,10 @@ export class SweepChart {
     ctx.textBaseline = 'middle';
     // Label each curve at the right edge, nudged apart so they do not overlap.
     let lastLabelY = -Infinity;
-    for (const c of [...curves].sort((a, b) => yOf(a.samples[a.samples.length - 1].p.rowsPerSecond) - yOf(b.samples[b.samples.length - 1].p.rowsPerSecond))) {
+    for (const c of [...curves].sort(
+      (a, b) =>
+        yOf(a.samples[a.samples.length - 1].p.rowsPerSecond) - yOf(b.samples[b.samples.length - 1].p.rowsPerSecond),
+    )) {
       let y = Math.min(bottom1, Math.max(top1, yOf(c.samples[c.samples.length - 1].p.rowsPerSecond)));
       if (y < lastLabelY + 13) y = lastLabelY + 13;
       lastLabelY = y;
@@ -383,7 +435,12 @@ export class SweepChart {
       ctx.strokeStyle = c;
       ctx.fillStyle = c;
       ctx.lineWidth = 2;
-      const xy = s.points.map((p) => ({ p, x: xOf(pointSize(p, axis)!), y: yOf(p.rowsPerSecond.median), oy: ohOf(p.overheadShare) }));
+      const xy = s.points.map((p) => ({
+        p,
+        x: xOf(pointSize(p, axis)!),
+        y: yOf(p.rowsPerSecond.median),
+        oy: ohOf(p.overheadShare),
+      }));
       ctx.beginPath();
       xy.forEach((q, k) => (k === 0 ? ctx.moveTo(q.x, q.y) : ctx.lineTo(q.x, q.y)));
       ctx.stroke();
@@ -412,7 +469,15 @@ export class SweepChart {
       }
       pointsDrawn += xy.length;
       errorBars += bars;
-      lines.push({ key: s.key, strategy: s.strategy, workers: s.workers, points: xy.length, errorBars: bars, marker: s.marker, color: c });
+      lines.push({
+        key: s.key,
+        strategy: s.strategy,
+        workers: s.workers,
+        points: xy.length,
+        errorBars: bars,
+        marker: s.marker,
+        color: c,
+      });
     }
 
     // ── the best measured point: a ring and a label
@@ -436,7 +501,16 @@ export class SweepChart {
     // Keyboard order: left to right, then top to bottom.
     hits.sort((a, b) => a.x - b.x || a.y - b.y);
     this.hits = hits;
-    this.stats = { lines, pointsDrawn, errorBars, overheadPoints, modelCurves, bestKey, bestMarked, frames: this.stats.frames + 1 };
+    this.stats = {
+      lines,
+      pointsDrawn,
+      errorBars,
+      overheadPoints,
+      modelCurves,
+      bestKey,
+      bestMarked,
+      frames: this.stats.frames + 1,
+    };
   }
 }
 
@@ -513,6 +587,10 @@ export class TimelinePreview {
     ctx.textAlign = 'right';
     ctx.fillText(formatMs(layout.spanMs), right, height - 9);
     ctx.textAlign = 'center';
-    ctx.fillText(`${formatInt(layout.chunks)} chunks${layout.bars.length ? '' : ' (merged per worker)'}`, (left + right) / 2, height - 9);
+    ctx.fillText(
+      `${formatInt(layout.chunks)} chunks${layout.bars.length ? '' : ' (merged per worker)'}`,
+      (left + right) / 2,
+      height - 9,
+    );
   }
 }

@@ -17,7 +17,23 @@ export interface FrameStats {
   ms: number;
 }
 
-type ColorKey = 'read' | 'parse' | 'compute' | 'encode' | 'other' | 'wait' | 'ret' | 'straggler' | 'select' | 'fg' | 'muted' | 'grid' | 'laneBg' | 'main' | 'result' | 'bg';
+type ColorKey =
+  | 'read'
+  | 'parse'
+  | 'compute'
+  | 'encode'
+  | 'other'
+  | 'wait'
+  | 'ret'
+  | 'straggler'
+  | 'select'
+  | 'fg'
+  | 'muted'
+  | 'grid'
+  | 'laneBg'
+  | 'main'
+  | 'result'
+  | 'bg';
 type Colors = Record<ColorKey, string>;
 
 export const GUTTER = 92;
@@ -54,7 +70,10 @@ export class Timeline extends PanZoomCanvas<Colors, FrameStats> {
     initial?: View,
   ) {
     super(container, 'timeline-canvas');
-    this.canvas.setAttribute('aria-label', `Timeline of ${model.report.chunks.length} chunks on ${model.lanes.length - 1} workers`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `Timeline of ${model.report.chunks.length} chunks on ${model.lanes.length - 1} workers`,
+    );
     this.received = model.received ?? Float64Array.from(model.report.chunks, (c) => c.receivedAt).sort();
     this.view = this.fullView();
     // A saved view is kept within this run's time range (setView clamps), never taken as is.
@@ -74,7 +93,10 @@ export class Timeline extends PanZoomCanvas<Colors, FrameStats> {
     const following = this.view.start <= before.start + 1e-9 && this.view.end >= before.end - 1e-9;
     this.model = model;
     this.received = model.received ?? Float64Array.from(model.report.chunks, (c) => c.receivedAt).sort();
-    this.canvas.setAttribute('aria-label', `Timeline of ${model.report.chunks.length} chunks on ${model.lanes.length - 1} workers`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `Timeline of ${model.report.chunks.length} chunks on ${model.lanes.length - 1} workers`,
+    );
     if (following) this.view = this.fullView();
     this.resize();
     this.requestDraw();
@@ -266,7 +288,11 @@ export class Timeline extends PanZoomCanvas<Colors, FrameStats> {
         const w = s.workerSummaries.find((x) => x.workerId === lane.workerId);
         ctx.fillStyle = this.colors.muted;
         ctx.font = '10px var(--vscode-font-family, system-ui, sans-serif)';
-        ctx.fillText(`${lane.bars.length} chunks${w ? ` · ${Math.round(w.busyShare * 100)} %` : ''}`, 8, box.y + box.h / 2 + 8);
+        ctx.fillText(
+          `${lane.bars.length} chunks${w ? ` · ${Math.round(w.busyShare * 100)} %` : ''}`,
+          8,
+          box.y + box.h / 2 + 8,
+        );
         ctx.font = '12px var(--vscode-font-family, system-ui, sans-serif)';
       }
     }

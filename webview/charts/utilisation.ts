@@ -63,7 +63,10 @@ export class UtilisationView {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'utilisation-canvas';
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', `Workers busy over time: at most ${this.series.max} of ${this.series.workers}, ${this.series.mean.toFixed(2)} on average`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `Workers busy over time: at most ${this.series.max} of ${this.series.workers}, ${this.series.mean.toFixed(2)} on average`,
+    );
     container.appendChild(this.canvas);
     new ResizeObserver(() => this.draw()).observe(container);
   }

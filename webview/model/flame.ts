@@ -2,7 +2,15 @@
 // (src/engine/profile/call-tree.ts, which also gives the function table the editor and the CLI
 // read). Views built on it: left-heavy flame graph, time-ordered flame chart, sandwich (self/total,
 // callers, callees), search and a differential flame graph (selection vs typical chunks, per chunk).
-import { forEachSample, functionTable, outermost, sliceCallTree, type CallTree, type Slice, type SliceSpec } from '../../src/engine/profile/call-tree';
+import {
+  forEachSample,
+  functionTable,
+  outermost,
+  sliceCallTree,
+  type CallTree,
+  type Slice,
+  type SliceSpec,
+} from '../../src/engine/profile/call-tree';
 import type { ChunkRecord } from '../../src/engine/model';
 
 /** The flame views' name for the merged call tree. */
@@ -34,7 +42,10 @@ export function layoutLeftHeavy(data: FlameData, weights: Float64Array, root = -
   const depth: number[] = [];
   const node: number[] = [];
   const boxOf = new Int32Array(data.trieFrame.length).fill(-1);
-  const byWeight = (list: ArrayLike<number>) => Array.from(list).filter((n) => weights[n] > 0).sort((a, b) => weights[b] - weights[a] || a - b);
+  const byWeight = (list: ArrayLike<number>) =>
+    Array.from(list)
+      .filter((n) => weights[n] > 0)
+      .sort((a, b) => weights[b] - weights[a] || a - b);
   let maxDepth = 0;
   const top = root >= 0 ? [root] : byWeight(data.trieRoots);
   // Explicit stack (deep recursion in a profile must not overflow ours).
@@ -62,7 +73,15 @@ export function layoutLeftHeavy(data: FlameData, weights: Float64Array, root = -
     }
     for (let k = next.length - 1; k >= 0; k--) stack.push(next[k]);
   }
-  return { x0: Float64Array.from(x0), x1: Float64Array.from(x1), depth: Int32Array.from(depth), node: Int32Array.from(node), width: x, maxDepth, boxOf };
+  return {
+    x0: Float64Array.from(x0),
+    x1: Float64Array.from(x1),
+    depth: Int32Array.from(depth),
+    node: Int32Array.from(node),
+    width: x,
+    maxDepth,
+    boxOf,
+  };
 }
 
 /** The frames (root first) of a trie node's stack. */
@@ -138,7 +157,11 @@ export function timeOrder(data: FlameData, thread: number, spec: SliceSpec = {})
   close(0, th.times.length ? th.times[th.times.length - 1] + th.weights[th.weights.length - 1] : 0);
   return {
     thread,
-    rows: rows.map((r) => ({ start: Float64Array.from(r.start), end: Float64Array.from(r.end), node: Int32Array.from(r.node) })),
+    rows: rows.map((r) => ({
+      start: Float64Array.from(r.start),
+      end: Float64Array.from(r.end),
+      node: Int32Array.from(r.node),
+    })),
     samples,
   };
 }
@@ -218,14 +241,25 @@ export interface Differential {
   baselineChunks: number;
 }
 
-export function differential(data: FlameData, selected: Iterable<number>, baseline: Iterable<number>, spec: Omit<SliceSpec, 'chunks'> = {}): Differential {
+export function differential(
+  data: FlameData,
+  selected: Iterable<number>,
+  baseline: Iterable<number>,
+  spec: Omit<SliceSpec, 'chunks'> = {},
+): Differential {
   const a = sliceCallTree(data, { ...spec, chunks: selected });
   const b = sliceCallTree(data, { ...spec, chunks: baseline });
   const na = Math.max(1, a.chunkCount);
   const nb = Math.max(1, b.chunkCount);
   const selection = a.total.map((v) => v / na);
   const base = b.total.map((v) => v / nb);
-  return { selection, baseline: base, delta: selection.map((v, i) => v - base[i]), selectionChunks: a.chunkCount, baselineChunks: b.chunkCount };
+  return {
+    selection,
+    baseline: base,
+    delta: selection.map((v, i) => v - base[i]),
+    selectionChunks: a.chunkCount,
+    baselineChunks: b.chunkCount,
+  };
 }
 
 /** "Typical" chunks for a differential: the ones whose duration is nearest the median (5 %, at least 1). */

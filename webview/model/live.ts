@@ -103,10 +103,24 @@ export class LiveModel {
   /** A Model view over the current records (typed-array views, no copies of the records). */
   toModel(): Model {
     const n = this.chunks.length;
-    const lanes: Lane[] = [{ workerId: null, label: 'main thread', bars: new Int32Array(0), starts: new Float64Array(0), ends: new Float64Array(0) }];
+    const lanes: Lane[] = [
+      {
+        workerId: null,
+        label: 'main thread',
+        bars: new Int32Array(0),
+        starts: new Float64Array(0),
+        ends: new Float64Array(0),
+      },
+    ];
     for (const id of [...this.lanes.keys()].sort((a, b) => a - b)) {
       const l = this.lanes.get(id)!;
-      lanes.push({ workerId: id, label: `worker ${id}`, bars: l.bars.subarray(0, l.n), starts: l.starts.subarray(0, l.n), ends: l.ends.subarray(0, l.n) });
+      lanes.push({
+        workerId: id,
+        label: `worker ${id}`,
+        bars: l.bars.subarray(0, l.n),
+        starts: l.starts.subarray(0, l.n),
+        ends: l.ends.subarray(0, l.n),
+      });
     }
     return {
       report: this.report,

@@ -64,7 +64,13 @@ export function buildModel(report: RunReport): Model {
   const slowTail = arrayIndices(slow.slowTail);
 
   const lanes: Lane[] = [
-    { workerId: null, label: 'main thread', bars: new Int32Array(0), starts: new Float64Array(0), ends: new Float64Array(0) },
+    {
+      workerId: null,
+      label: 'main thread',
+      bars: new Int32Array(0),
+      starts: new Float64Array(0),
+      ends: new Float64Array(0),
+    },
   ];
   for (const workerId of [...perWorker.keys()].sort((a, b) => a - b)) {
     const list = perWorker.get(workerId)!;
@@ -78,7 +84,18 @@ export function buildModel(report: RunReport): Model {
     }
     lanes.push({ workerId, label: `worker ${workerId}`, bars, starts, ends });
   }
-  return { report, lanes, durations, p50: slow.p50Ms, p95: slow.p95Ms, stragglers, slowTail, tMin: 0, tMax: Math.max(tMax, 1e-3), byIndex };
+  return {
+    report,
+    lanes,
+    durations,
+    p50: slow.p50Ms,
+    p95: slow.p95Ms,
+    stragglers,
+    slowTail,
+    tMin: 0,
+    tMax: Math.max(tMax, 1e-3),
+    byIndex,
+  };
 }
 
 /** Last k with starts[k] <= t, or -1. */
@@ -155,7 +172,10 @@ export function histogram(values: ArrayLike<number>, bins = 40): Histogram {
 }
 
 /** The hover text of one chunk: its record in words, one line per fact. */
-export function describeChunk(c: ChunkRecord, model?: Pick<Model, 'stragglers' | 'slowTail' | 'p50' | 'p95' | 'byIndex'>): string[] {
+export function describeChunk(
+  c: ChunkRecord,
+  model?: Pick<Model, 'stragglers' | 'slowTail' | 'p50' | 'p95' | 'byIndex'>,
+): string[] {
   const lastRow = c.firstRow + Math.max(0, c.rows - 1);
   const lines = [
     `Chunk ${c.index} · worker ${c.workerId}`,
@@ -169,8 +189,11 @@ export function describeChunk(c: ChunkRecord, model?: Pick<Model, 'stragglers' |
   if (c.skipped) lines.push(`${formatInt(c.skipped)} rows skipped after errors`);
   const i = model?.byIndex.get(c.index);
   if (model && i !== undefined && model.stragglers.has(i)) {
-    lines.push(`straggler: held the run up (${formatRatio(chunkDuration(c) / model.p50)} the median chunk, others idle meanwhile)`);
+    lines.push(
+      `straggler: held the run up (${formatRatio(chunkDuration(c) / model.p50)} the median chunk, others idle meanwhile)`,
+    );
   }
-  if (model && i !== undefined && model.slowTail.has(i)) lines.push(`in the slowest 5 % of chunks (p95 ${formatMs(model.p95)})`);
+  if (model && i !== undefined && model.slowTail.has(i))
+    lines.push(`in the slowest 5 % of chunks (p95 ${formatMs(model.p95)})`);
   return lines;
 }

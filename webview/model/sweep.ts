@@ -47,28 +47,45 @@ export function measuredRows(report: SweepReport): number {
 }
 
 /** What the model predicts for a chunk size on the axis and a worker count, over `rows` rows. */
-export function predictAt(model: CostModel, report: SweepReport, size: number, workers: number, rows = model.rows): Prediction {
+export function predictAt(
+  model: CostModel,
+  report: SweepReport,
+  size: number,
+  workers: number,
+  rows = model.rows,
+): Prediction {
   return predictRun(model, { rows, chunkRows: sizeToRows(size, report), workers });
 }
 
 /** Lines in a stable order: by worker count, then by the grid's strategy order. */
 export function sweepSeries(report: SweepReport): SweepSeries[] {
   const byKey = new Map<string, SweepSeries>();
-  const workerOrder = [...new Set([...report.grid.workers, ...report.points.map((p) => p.workers)])].sort((a, b) => a - b);
+  const workerOrder = [...new Set([...report.grid.workers, ...report.points.map((p) => p.workers)])].sort(
+    (a, b) => a - b,
+  );
   const strategyOrder = [...new Set([...report.grid.strategies, ...report.points.map((p) => p.strategy)])];
   for (const p of report.points) {
     if (pointSize(p, report.grid.axis) === undefined) continue;
     const key = `${p.strategy}/${p.workers}w`;
     let s = byKey.get(key);
     if (!s) {
-      s = { key, strategy: p.strategy, workers: p.workers, colorIndex: workerOrder.indexOf(p.workers), marker: MARKERS[strategyOrder.indexOf(p.strategy) % MARKERS.length], points: [] };
+      s = {
+        key,
+        strategy: p.strategy,
+        workers: p.workers,
+        colorIndex: workerOrder.indexOf(p.workers),
+        marker: MARKERS[strategyOrder.indexOf(p.strategy) % MARKERS.length],
+        points: [],
+      };
       byKey.set(key, s);
     }
     s.points.push(p);
   }
   const list = [...byKey.values()];
   for (const s of list) s.points.sort((a, b) => pointSize(a, report.grid.axis)! - pointSize(b, report.grid.axis)!);
-  return list.sort((a, b) => a.workers - b.workers || strategyOrder.indexOf(a.strategy) - strategyOrder.indexOf(b.strategy));
+  return list.sort(
+    (a, b) => a.workers - b.workers || strategyOrder.indexOf(a.strategy) - strategyOrder.indexOf(b.strategy),
+  );
 }
 
 /**
@@ -82,8 +99,14 @@ export function sizeDomain(report: SweepReport): { min: number; max: number } {
     .concat(report.grid.sizes)
     .filter((s): s is number => s !== undefined && s > 0);
   if (sizes.length === 0) sizes.push(report.grid.axis === 'rows' ? 1000 : 65536);
-  const oneRow = report.grid.axis === 'rows' ? 1 : Math.max(1, report.sample.rows > 0 ? report.sample.bytes / report.sample.rows : 1);
-  const whole = report.grid.axis === 'rows' ? Math.max(report.model?.rows ?? 0, report.fileRows ?? 0, report.sample.rows) : Math.max(report.sample.fileBytes, report.sample.bytes);
+  const oneRow =
+    report.grid.axis === 'rows'
+      ? 1
+      : Math.max(1, report.sample.rows > 0 ? report.sample.bytes / report.sample.rows : 1);
+  const whole =
+    report.grid.axis === 'rows'
+      ? Math.max(report.model?.rows ?? 0, report.fileRows ?? 0, report.sample.rows)
+      : Math.max(report.sample.fileBytes, report.sample.bytes);
   const lo = Math.min(...sizes);
   const hi = Math.max(...sizes);
   let min = Math.max(oneRow, lo / 8);
@@ -109,7 +132,9 @@ export function describeSweepPoint(p: SweepPoint, report: SweepReport): string[]
   if (report.model && size !== undefined) {
     const predicted = predictAt(report.model, report, size, p.workers, measuredRows(report)).rowsPerSecond;
     const err = r.median > 0 ? (predicted - r.median) / r.median : 0;
-    lines.push(`model predicts ${formatCompact(predicted)} rows/s (${err >= 0 ? '+' : '−'}${formatPercent(Math.abs(err))})`);
+    lines.push(
+      `model predicts ${formatCompact(predicted)} rows/s (${err >= 0 ? '+' : '−'}${formatPercent(Math.abs(err))})`,
+    );
   }
   if (report.best?.key === p.key) lines.push('best measured point');
   return lines;
@@ -133,7 +158,13 @@ const MAX_PREVIEW_BARS = 3000;
  * Equal chunks handed out in turn (one per worker, as the pool does when they all cost the same),
  * each no earlier than the main thread can dispatch it: a picture of what predictRun counts.
  */
-export function previewLayout(model: CostModel, rows: number, chunkRows: number, workers: number, prediction: Prediction): PreviewLayout {
+export function previewLayout(
+  model: CostModel,
+  rows: number,
+  chunkRows: number,
+  workers: number,
+  prediction: Prediction,
+): PreviewLayout {
   const total = Math.max(1, Math.round(rows));
   const size = Math.max(1, Math.min(Math.round(chunkRows), total));
   const w = Math.max(1, Math.round(workers));

@@ -31,9 +31,11 @@ export function startCompare(data: ComparePageData): void {
   const tMax = Math.max(...models.map((m) => m.tMax));
   for (const m of models) m.tMax = tMax;
   const [sa, sb] = runs.map((r) => r.report.summary);
-  const name = (d: RunPageData, k: number) => `${k === 0 ? 'A' : 'B'}: ${d.source ? d.source.replace(/(\.timings)?\.json$/i, '') : d.report.summary.strategy}`;
+  const name = (d: RunPageData, k: number) =>
+    `${k === 0 ? 'A' : 'B'}: ${d.source ? d.source.replace(/(\.timings)?\.json$/i, '') : d.report.summary.strategy}`;
   const label = `${sa.strategy} → ${sb.strategy}`;
-  const meanBusy = (s: typeof sa) => (s.workerSummaries.length ? s.workerSummaries.reduce((n, w) => n + w.busyShare, 0) / s.workerSummaries.length : 0);
+  const meanBusy = (s: typeof sa) =>
+    s.workerSummaries.length ? s.workerSummaries.reduce((n, w) => n + w.busyShare, 0) / s.workerSummaries.length : 0;
   const deltas: Record<string, string> = {
     wall: `${label}: ${ratioText(sa.wallMs, sb.wallMs, 'lower', ['faster', 'slower'])}`,
     rps: `${label}: ${ratioText(sa.rowsPerSecond, sb.rowsPerSecond, 'higher', ['more rows/s', 'fewer rows/s'])}`,
@@ -50,7 +52,12 @@ export function startCompare(data: ComparePageData): void {
     ['rps', 'Rows/s', (s) => formatCompact(s.rowsPerSecond), deltas.rps],
     ['rows', 'Rows · chunks', (s) => `${formatInt(s.rows)} · ${formatInt(s.chunks)}`, s_eq(sa.rows, sb.rows)],
     ['workers', 'Workers · strategy', (s) => `${s.workers} · ${s.strategy}`, ''],
-    ['overhead', 'Overhead', (s) => `${formatPercent(s.overheadShare)} (idle ${formatPercent(s.idleShare)})`, deltas.overhead],
+    [
+      'overhead',
+      'Overhead',
+      (s) => `${formatPercent(s.overheadShare)} (idle ${formatPercent(s.idleShare)})`,
+      deltas.overhead,
+    ],
     ['busy', 'Busy share', (s) => `${formatPercent(meanBusy(s))} mean · ${busyText(s)}`, deltas.busy],
   ];
   function s_eq(a: number, b: number): string {
@@ -59,11 +66,31 @@ export function startCompare(data: ComparePageData): void {
   const table = el(
     'table',
     { class: 'compare-table', 'aria-label': 'Summary of both runs' },
-    el('thead', {}, el('tr', {}, el('th', { text: '' }), el('th', { text: name(runs[0], 0) }), el('th', { text: name(runs[1], 1) }), el('th', { text: 'A → B' }))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { text: '' }),
+        el('th', { text: name(runs[0], 0) }),
+        el('th', { text: name(runs[1], 1) }),
+        el('th', { text: 'A → B' }),
+      ),
+    ),
     el(
       'tbody',
       {},
-      ...rows.map(([id, title, f, delta]) => el('tr', { 'data-compare': id }, el('th', { text: title }), el('td', { text: f(sa) }), el('td', { text: f(sb) }), el('td', { class: 'delta', text: delta }))),
+      ...rows.map(([id, title, f, delta]) =>
+        el(
+          'tr',
+          { 'data-compare': id },
+          el('th', { text: title }),
+          el('td', { text: f(sa) }),
+          el('td', { text: f(sb) }),
+          el('td', { class: 'delta', text: delta }),
+        ),
+      ),
     ),
   );
   const tooltip = el('div', { class: 'tooltip', role: 'tooltip' });
@@ -73,7 +100,10 @@ export function startCompare(data: ComparePageData): void {
   const boxes = runs.map(() => el('div', { class: 'timeline-box' }));
   const utilBoxes = runs.map(() => el('div', { class: 'util-box' }));
   app.replaceChildren(
-    pageHeader(`Comparison: ${label}`, `${basename(sa.processor)} on ${basename(sa.data)} · ${basename(sb.processor)} on ${basename(sb.data)}`),
+    pageHeader(
+      `Comparison: ${label}`,
+      `${basename(sa.processor)} on ${basename(sa.data)} · ${basename(sb.processor)} on ${basename(sb.data)}`,
+    ),
     section('compare-summary', 'Summary', table),
     section(
       'timeline',
@@ -81,18 +111,42 @@ export function startCompare(data: ComparePageData): void {
       el(
         'div',
         { class: 'toolbar' },
-        button('Fit', () => timelines[0].fit(), { secondary: true, id: 'fit', title: 'Show the whole of the longer run' }),
+        button('Fit', () => timelines[0].fit(), {
+          secondary: true,
+          id: 'fit',
+          title: 'Show the whole of the longer run',
+        }),
         range,
         el('span', { class: 'hint', text: 'wheel: zoom · drag: pan · both timelines move together' }),
       ),
-      ...runs.flatMap((r, k) => [el('h3', { text: `${name(r, k)}${name(r, k).endsWith(r.report.summary.strategy) ? '' : ` · ${r.report.summary.strategy}`} · ${r.report.summary.workers} workers · wall ${formatMs(r.report.summary.wallMs)}` }), boxes[k]]),
+      ...runs.flatMap((r, k) => [
+        el('h3', {
+          text: `${name(r, k)}${name(r, k).endsWith(r.report.summary.strategy) ? '' : ` · ${r.report.summary.strategy}`} · ${r.report.summary.workers} workers · wall ${formatMs(r.report.summary.wallMs)}`,
+        }),
+        boxes[k],
+      ]),
       timelineLegend(),
     ),
-    section('utilisation', 'Utilisation over time (workers busy)', ...runs.flatMap((r, k) => [el('div', { class: 'sub', text: name(r, k) }), utilBoxes[k]])),
-    el('section', { class: 'cols' }, ...runs.map((r, k) => el('div', {}, el('h3', { text: name(r, k) }), findingsSection(r.findings, (idx) => {
-      const i = models[k].byIndex.get(idx);
-      if (i !== undefined) timelines[k].reveal(i);
-    })))),
+    section(
+      'utilisation',
+      'Utilisation over time (workers busy)',
+      ...runs.flatMap((r, k) => [el('div', { class: 'sub', text: name(r, k) }), utilBoxes[k]]),
+    ),
+    el(
+      'section',
+      { class: 'cols' },
+      ...runs.map((r, k) =>
+        el(
+          'div',
+          {},
+          el('h3', { text: name(r, k) }),
+          findingsSection(r.findings, (idx) => {
+            const i = models[k].byIndex.get(idx);
+            if (i !== undefined) timelines[k].reveal(i);
+          }),
+        ),
+      ),
+    ),
     tooltip,
   );
   timelines = models.map((m, k) => new Timeline(boxes[k], m));
@@ -153,5 +207,9 @@ export function startCompare(data: ComparePageData): void {
       return ms;
     },
   };
-  Object.defineProperty(window, '__chunkscopeReport', { value: Object.freeze(hook), configurable: false, writable: false });
+  Object.defineProperty(window, '__chunkscopeReport', {
+    value: Object.freeze(hook),
+    configurable: false,
+    writable: false,
+  });
 }

@@ -20,7 +20,17 @@ import {
   type Slice,
   type SliceSpec,
 } from '../../src/engine/profile/call-tree';
-import { differential, layoutLeftHeavy, sandwich, searchFrames, timeOrder, topSelfFrame, typicalChunks, type FlameData, type FlameMode } from '../model/flame';
+import {
+  differential,
+  layoutLeftHeavy,
+  sandwich,
+  searchFrames,
+  timeOrder,
+  topSelfFrame,
+  typicalChunks,
+  type FlameData,
+  type FlameMode,
+} from '../model/flame';
 import { formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
 import type { Host } from '../host';
 import type { ProfileInput, RunToExtension, RunToWebview } from '../protocol';
@@ -50,7 +60,11 @@ function segButton(label: string, value: string, onClick: () => void, title?: st
 }
 
 /** A segmented control of choices (value, label, title) that calls pick with the chosen value. */
-function segmented<V extends string>(name: string, choices: readonly (readonly [V, string, string])[], pick: (value: V) => void): HTMLElement {
+function segmented<V extends string>(
+  name: string,
+  choices: readonly (readonly [V, string, string])[],
+  pick: (value: V) => void,
+): HTMLElement {
   const seg = el('span', { class: 'seg', 'data-flame': name });
   for (const [value, label, title] of choices) seg.append(segButton(label, value, () => pick(value), title));
   return seg;
@@ -122,17 +136,39 @@ export class FlameView {
     this.modeSeg = segmented('modes', MODE_CHOICES, (m) => this.setMode(m));
     this.phaseSeg = segmented('phases', PHASE_CHOICES, (p) => this.setPhase(p));
     this.threadSelect = el('select', { class: 'flame-threads', 'aria-label': 'Threads' });
-    this.threadSelect.append(el('option', { value: 'workers', text: 'All workers' }), el('option', { value: 'all', text: 'All threads (with main)' }));
-    this.data.threads.forEach((t, i) => this.threadSelect.append(el('option', { value: String(i), text: `${t.label} (${formatInt(t.times.length)} samples)` })));
+    this.threadSelect.append(
+      el('option', { value: 'workers', text: 'All workers' }),
+      el('option', { value: 'all', text: 'All threads (with main)' }),
+    );
+    this.data.threads.forEach((t, i) =>
+      this.threadSelect.append(
+        el('option', { value: String(i), text: `${t.label} (${formatInt(t.times.length)} samples)` }),
+      ),
+    );
     this.threadSelect.addEventListener('change', () => this.setThreads(this.threadSelect.value));
-    const search = el('input', { type: 'search', class: 'flame-search', placeholder: 'Search functions and files', 'aria-label': 'Search functions' });
+    const search = el('input', {
+      type: 'search',
+      class: 'flame-search',
+      placeholder: 'Search functions and files',
+      'aria-label': 'Search functions',
+    });
     search.addEventListener('input', () => this.setQuery(search.value));
     this.restore(opts.initial, search);
     const presets = el(
       'span',
       { class: 'seg', 'data-flame': 'presets' },
-      segButton('Slowest 5 %', 'slowest', () => opts.timeline.selectMany([...opts.model.slowTail]), 'Select the slowest 5 % of chunks'),
-      segButton('Stragglers', 'stragglers', () => opts.timeline.selectMany([...opts.model.stragglers]), 'Select the chunks that held the run up (the diagnosis\'s stragglers)'),
+      segButton(
+        'Slowest 5 %',
+        'slowest',
+        () => opts.timeline.selectMany([...opts.model.slowTail]),
+        'Select the slowest 5 % of chunks',
+      ),
+      segButton(
+        'Stragglers',
+        'stragglers',
+        () => opts.timeline.selectMany([...opts.model.stragglers]),
+        "Select the chunks that held the run up (the diagnosis's stragglers)",
+      ),
       segButton('All chunks', 'none', () => opts.timeline.select(-1), 'Clear the chunk selection'),
     );
     this.info = el('div', { class: 'sub flame-info', role: 'status' });
@@ -147,7 +183,16 @@ export class FlameView {
       'CPU profile',
       ...(opts.problems ?? []).map((p) => el('div', { class: 'warnings', text: p })),
       el('div', { class: 'toolbar' }, this.modeSeg, this.threadSelect, this.phaseSeg, search),
-      el('div', { class: 'toolbar' }, el('span', { class: 'muted', text: 'Chunks:' }), presets, el('span', { class: 'hint', text: 'click a chunk in the timeline to slice · shift-click: a range · arrows walk the stack · Enter zooms · Ctrl+Enter: source' })),
+      el(
+        'div',
+        { class: 'toolbar' },
+        el('span', { class: 'muted', text: 'Chunks:' }),
+        presets,
+        el('span', {
+          class: 'hint',
+          text: 'click a chunk in the timeline to slice · shift-click: a range · arrows walk the stack · Enter zooms · Ctrl+Enter: source',
+        }),
+      ),
       this.info,
       this.canvasBox,
       this.sandwichBox,
@@ -260,7 +305,10 @@ export class FlameView {
       this.canvas.setGraph(layoutLeftHeavy(this.data, diff.selection), selected.length ? diff : null);
       this.diffBaseline = base;
     } else if (this.mode === 'time-order') {
-      const lanes = spec.threads!.map((ti) => ({ label: this.data.threads[ti].label, rows: timeOrder(this.data, ti, spec) }));
+      const lanes = spec.threads!.map((ti) => ({
+        label: this.data.threads[ti].label,
+        rows: timeOrder(this.data, ti, spec),
+      }));
       const full = this.opts.timeline.fullView();
       this.canvas.setChart(lanes, full, this.opts.timeline.view);
     }
@@ -287,15 +335,21 @@ export class FlameView {
 
   private showInfo(): void {
     const s = this.current;
-    const where = this.chunkSel ? `while ${formatInt(this.chunkSel.length)} selected chunk${this.chunkSel.length === 1 ? '' : 's'} ran` : 'over the whole run';
-    const phase = this.phase === 'all' ? '' : ` · ${this.phase === 'compute' ? 'your compute' : this.phase === 'parse' ? 'parse' : 'pool overhead'} only`;
+    const where = this.chunkSel
+      ? `while ${formatInt(this.chunkSel.length)} selected chunk${this.chunkSel.length === 1 ? '' : 's'} ran`
+      : 'over the whole run';
+    const phase =
+      this.phase === 'all'
+        ? ''
+        : ` · ${this.phase === 'compute' ? 'your compute' : this.phase === 'parse' ? 'parse' : 'pool overhead'} only`;
     let text = `${formatInt(s.samples)} samples (${formatMs(s.ms)}) ${where}${phase}.`;
     if (this.mode === 'differential')
       text = this.chunkSel?.length
         ? `${formatInt(this.chunkSel.length)} selected chunks vs ${formatInt(this.diffBaseline.length)} typical chunks (durations nearest the median), ms per chunk: red got slower, blue faster.`
         : 'Select chunks in the timeline (or “Slowest 5 %”) to compare them with typical chunks.';
     const hits = this.canvas.hits ? this.canvas.hits.reduce((n, h) => n + h, 0) : 0;
-    if (this.query.trim()) text += ` Search: ${hits} function${hits === 1 ? ' matches' : 's match'} “${this.query.trim()}”.`;
+    if (this.query.trim())
+      text += ` Search: ${hits} function${hits === 1 ? ' matches' : 's match'} “${this.query.trim()}”.`;
     this.info.textContent = text;
   }
 
@@ -306,7 +360,11 @@ export class FlameView {
       return el('span', { class: 'key' }, sw, label);
     };
     if (this.mode === 'differential' && this.chunkSel?.length) {
-      this.legend.replaceChildren(key('var(--cs-flame-slower)', 'slower in the selection'), key('var(--cs-flame-faster)', 'faster'), key('var(--cs-flame-same)', 'about the same'));
+      this.legend.replaceChildren(
+        key('var(--cs-flame-slower)', 'slower in the selection'),
+        key('var(--cs-flame-faster)', 'faster'),
+        key('var(--cs-flame-same)', 'about the same'),
+      );
       return;
     }
     this.legend.replaceChildren(...CATEGORIES.map((c) => key(`var(--cs-cat-${c.key})`, c.label)));
@@ -326,7 +384,12 @@ export class FlameView {
     const f = this.selectedFrame;
     if (f < 0) {
       this.location = null;
-      this.details.replaceChildren(el('span', { class: 'muted', text: 'Click a frame (or focus the graph and press an arrow key) for its times and source.' }));
+      this.details.replaceChildren(
+        el('span', {
+          class: 'muted',
+          text: 'Click a frame (or focus the graph and press an arrow key) for its times and source.',
+        }),
+      );
       return;
     }
     const frame = this.data.frames[f];
@@ -335,15 +398,28 @@ export class FlameView {
     this.location = locationText(frame);
     const parts: Child[] = [
       el('span', { class: 'name', text: frame.name }),
-      el('span', { class: 'muted', text: `self ${formatMs(t.self)} · total ${formatMs(t.total)}${share} · ${CATEGORIES.find((c) => c.key === frame.category)?.label}` }),
+      el('span', {
+        class: 'muted',
+        text: `self ${formatMs(t.self)} · total ${formatMs(t.total)}${share} · ${CATEGORIES.find((c) => c.key === frame.category)?.label}`,
+      }),
       el('code', { class: 'flame-location', 'data-flame': 'location', text: this.location }),
     ];
     if (this.canvas.diff && this.canvas.selected) {
       const n = this.canvas.selected.node;
-      parts.push(el('span', { class: 'muted', text: `selection ${formatMs(this.canvas.diff.selection[n])}/chunk vs typical ${formatMs(this.canvas.diff.baseline[n])}/chunk` }));
+      parts.push(
+        el('span', {
+          class: 'muted',
+          text: `selection ${formatMs(this.canvas.diff.selection[n])}/chunk vs typical ${formatMs(this.canvas.diff.baseline[n])}/chunk`,
+        }),
+      );
     }
     if (this.opts.host.post && frame.url && !frame.url.startsWith('node:')) {
-      const b = segButton('Go to source', 'source', () => this.openSource(f), `Open ${frame.file} at line ${frame.line}`);
+      const b = segButton(
+        'Go to source',
+        'source',
+        () => this.openSource(f),
+        `Open ${frame.file} at line ${frame.line}`,
+      );
       b.removeAttribute('secondary');
       b.id = 'flame-go-to-source';
       parts.push(b);
@@ -368,11 +444,16 @@ export class FlameView {
     const span = this.canvas.boxSpan(ref);
     const t = this.frameTimes(this.data.trieFrame[ref.node]);
     const lines = [
-      this.mode === 'time-order' ? `${formatMs(span.start)} – ${formatMs(span.end)} (${formatMs(span.end - span.start)})` : `this stack: ${formatMs(span.end - span.start)}`,
+      this.mode === 'time-order'
+        ? `${formatMs(span.start)} – ${formatMs(span.end)} (${formatMs(span.end - span.start)})`
+        : `this stack: ${formatMs(span.end - span.start)}`,
       `function: self ${formatMs(t.self)} · total ${formatMs(t.total)}`,
       locationText(frame),
     ];
-    if (this.canvas.diff) lines.push(`selection ${formatMs(this.canvas.diff.selection[ref.node])}/chunk · typical ${formatMs(this.canvas.diff.baseline[ref.node])}/chunk`);
+    if (this.canvas.diff)
+      lines.push(
+        `selection ${formatMs(this.canvas.diff.selection[ref.node])}/chunk · typical ${formatMs(this.canvas.diff.baseline[ref.node])}/chunk`,
+      );
     this.tooltip.replaceChildren(el('div', { class: 'first', text: frame.name }), lines.join('\n'));
     this.tooltip.hidden = false;
     const r = this.tooltip.getBoundingClientRect();
@@ -382,11 +463,20 @@ export class FlameView {
   }
 
   private renderSandwich(): void {
-    const rows = [...this.table].sort((a, b) => (this.sortBy === 'self' ? b.self - a.self || b.total - a.total : b.total - a.total || b.self - a.self)).slice(0, 300);
-    if (this.selectedFrame < 0 && rows.length) this.selectedFrame = rows.find((r) => this.data.frames[r.frame].category !== 'idle')?.frame ?? rows[0].frame;
+    const rows = [...this.table]
+      .sort((a, b) =>
+        this.sortBy === 'self' ? b.self - a.self || b.total - a.total : b.total - a.total || b.self - a.self,
+      )
+      .slice(0, 300);
+    if (this.selectedFrame < 0 && rows.length)
+      this.selectedFrame = rows.find((r) => this.data.frames[r.frame].category !== 'idle')?.frame ?? rows[0].frame;
     const total = Math.max(this.current.ms, 1e-9);
     const head = (key: 'self' | 'total', label: string) => {
-      const th = el('th', { class: 'num sortable', text: `${label}${this.sortBy === key ? ' ▾' : ''}`, 'data-sort': key });
+      const th = el('th', {
+        class: 'num sortable',
+        text: `${label}${this.sortBy === key ? ' ▾' : ''}`,
+        'data-sort': key,
+      });
       th.addEventListener('click', () => {
         this.sortBy = key;
         this.renderSandwich();
@@ -396,7 +486,18 @@ export class FlameView {
     const table = el(
       'table',
       { class: 'flame-table', 'data-flame': 'functions' },
-      el('thead', {}, el('tr', {}, head('self', 'Self'), head('total', 'Total'), el('th', { text: 'Function' }), el('th', { text: 'Location' }))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          head('self', 'Self'),
+          head('total', 'Total'),
+          el('th', { text: 'Function' }),
+          el('th', { text: 'Location' }),
+        ),
+      ),
       el(
         'tbody',
         {},
@@ -404,7 +505,12 @@ export class FlameView {
           const f = this.data.frames[r.frame];
           const tr = el(
             'tr',
-            { 'data-frame': String(r.frame), 'data-category': f.category, class: r.frame === this.selectedFrame ? 'selected' : '', tabindex: '0' },
+            {
+              'data-frame': String(r.frame),
+              'data-category': f.category,
+              class: r.frame === this.selectedFrame ? 'selected' : '',
+              tabindex: '0',
+            },
             el('td', { class: 'num', text: `${formatMs(r.self)} (${formatPercent(r.self / total)})` }),
             el('td', { class: 'num', text: `${formatMs(r.total)} (${formatPercent(r.total / total)})` }),
             el('td', {}, el('span', { class: `swatch cat-${f.category}` }), ` ${f.name}`),
@@ -454,7 +560,10 @@ export class FlameView {
         );
       side.append(
         list(`Callers of ${this.data.frames[this.selectedFrame].name}`, 'callers', sw.callers),
-        el('div', { class: 'flame-focus', text: `${this.data.frames[this.selectedFrame].name}: self ${formatMs(sw.self)} · total ${formatMs(sw.total)}` }),
+        el('div', {
+          class: 'flame-focus',
+          text: `${this.data.frames[this.selectedFrame].name}: self ${formatMs(sw.self)} · total ${formatMs(sw.total)}`,
+        }),
         list('Callees', 'callees', sw.callees),
       );
     }
@@ -480,7 +589,12 @@ export class FlameView {
   private installHook(): void {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const view = this;
-    const frameInfo = (f: number) => ({ name: view.data.frames[f].name, file: view.data.frames[f].file, line: view.data.frames[f].line, category: view.data.frames[f].category });
+    const frameInfo = (f: number) => ({
+      name: view.data.frames[f].name,
+      file: view.data.frames[f].file,
+      line: view.data.frames[f].line,
+      category: view.data.frames[f].category,
+    });
     const hook: FlameTestHook = {
       ready: true,
       get mode() {
@@ -488,7 +602,9 @@ export class FlameView {
       },
       threads: view.data.threads.map((t) => t.label),
       get threadSelection() {
-        return view.threadSel === 'workers' || view.threadSel === 'all' ? view.threadSel : view.data.threads[Number(view.threadSel)].label;
+        return view.threadSel === 'workers' || view.threadSel === 'all'
+          ? view.threadSel
+          : view.data.threads[Number(view.threadSel)].label;
       },
       get phase() {
         return view.phase;
@@ -553,7 +669,9 @@ export class FlameView {
       },
       sliceSampleTimes() {
         const out: { thread: string; t: number }[] = [];
-        forEachSample(view.data, view.spec(), (ti, i) => out.push({ thread: String(view.data.threads[ti].thread), t: view.data.threads[ti].times[i] }));
+        forEachSample(view.data, view.spec(), (ti, i) =>
+          out.push({ thread: String(view.data.threads[ti].thread), t: view.data.threads[ti].times[i] }),
+        );
         return out;
       },
       boxRect(name) {
@@ -564,7 +682,11 @@ export class FlameView {
           for (let d = 0; d < view.canvas.lanes[l].rows.length; d++) {
             const row = view.canvas.lanes[l].rows[d];
             for (let k = 0; k < row.node.length; k++) {
-              if (view.data.frames[view.data.trieFrame[row.node[k]]].name !== name || row.end[k] - row.start[k] <= bestWidth) continue;
+              if (
+                view.data.frames[view.data.trieFrame[row.node[k]]].name !== name ||
+                row.end[k] - row.start[k] <= bestWidth
+              )
+                continue;
               best = { lane: l, depth: d, k, node: row.node[k] };
               bestWidth = row.end[k] - row.start[k];
             }
@@ -579,10 +701,13 @@ export class FlameView {
         return view.canvas.stats.ms;
       },
     };
-    Object.defineProperty(window, '__chunkscopeFlame', { value: Object.freeze(hook), configurable: false, writable: false });
+    Object.defineProperty(window, '__chunkscopeFlame', {
+      value: Object.freeze(hook),
+      configurable: false,
+      writable: false,
+    });
   }
 }
-
 
 /**
  * Puts the flame panel before `anchor` (or at the end of `parent`). A profile that cannot be read
@@ -598,7 +723,14 @@ export function mountFlameView(parent: HTMLElement, anchor: Element | null, opts
     return new FlameView(holder, opts);
   } catch (err) {
     holder.replaceChildren(
-      section('flame', 'CPU profile', el('div', { class: 'warnings', text: `The CPU profiles could not be shown: ${err instanceof Error ? err.message : String(err)}` })),
+      section(
+        'flame',
+        'CPU profile',
+        el('div', {
+          class: 'warnings',
+          text: `The CPU profiles could not be shown: ${err instanceof Error ? err.message : String(err)}`,
+        }),
+      ),
     );
     return null;
   }

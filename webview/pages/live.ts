@@ -25,7 +25,11 @@ export function startLive(data: LivePageData, host: Host<LiveToWebview, LiveToEx
 
   const bar = el('div');
   bar.style.width = '0%';
-  const meter = el('div', { class: 'meter live-meter', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar);
+  const meter = el(
+    'div',
+    { class: 'meter live-meter', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' },
+    bar,
+  );
   const rowsText = el('span', { class: 'value', 'data-live': 'rows', text: '0 rows' });
   const rateText = el('span', { class: 'value', 'data-live': 'rate', text: '– rows/s' });
   const percentText = el('span', { class: 'value', 'data-live': 'percent', text: '0 % of bytes' });
@@ -50,7 +54,12 @@ export function startLive(data: LivePageData, host: Host<LiveToWebview, LiveToEx
       `Live run · ${info.strategy} · ${info.workers > 0 ? `${info.workers} workers` : 'automatic workers'}`,
       el('div', { class: 'actions' }, status, cancel),
     ),
-    el('section', { class: 'live-progress', 'aria-label': 'Progress' }, el('div', { class: 'live-numbers' }, rowsText, rateText, percentText, chunksText), meter),
+    el(
+      'section',
+      { class: 'live-progress', 'aria-label': 'Progress' },
+      el('div', { class: 'live-numbers' }, rowsText, rateText, percentText, chunksText),
+      meter,
+    ),
     section('timeline', 'Timeline (chunks appear as they complete)', box),
     tooltip,
   );
@@ -141,5 +150,9 @@ export function startLive(data: LivePageData, host: Host<LiveToWebview, LiveToEx
       return frames;
     },
   };
-  Object.defineProperty(window, '__chunkscopeReport', { value: Object.freeze(hook), configurable: false, writable: false });
+  Object.defineProperty(window, '__chunkscopeReport', {
+    value: Object.freeze(hook),
+    configurable: false,
+    writable: false,
+  });
 }

@@ -39,16 +39,27 @@ function tile(label: string, value: string, note?: string, extra: { wide?: boole
 
 function summaryTiles(model: Model): HTMLElement {
   const s = model.report.summary;
-  const chunkSize = s.chunkRows ? `${formatInt(s.chunkRows)} rows` : s.chunkBytes ? formatBytes(s.chunkBytes) : 'automatic';
+  const chunkSize = s.chunkRows
+    ? `${formatInt(s.chunkRows)} rows`
+    : s.chunkBytes
+      ? formatBytes(s.chunkBytes)
+      : 'automatic';
   const meanRows = s.chunks ? s.rows / s.chunks : 0;
-  const busy = el('div', { class: 'tile wide', 'data-tile': 'busy' }, el('div', { class: 'label', text: 'Busy share per worker' }));
+  const busy = el(
+    'div',
+    { class: 'tile wide', 'data-tile': 'busy' },
+    el('div', { class: 'label', text: 'Busy share per worker' }),
+  );
   for (const w of [...s.workerSummaries].sort((a, b) => a.workerId - b.workerId)) {
     const fill = el('div');
     fill.style.width = `${Math.min(100, w.busyShare * 100).toFixed(1)}%`;
     busy.append(
       el(
         'div',
-        { class: 'busy-row', title: `worker ${w.workerId}: ${w.chunks} chunks, ${formatInt(w.rows)} rows, busy ${formatMs(w.busyMs)}` },
+        {
+          class: 'busy-row',
+          title: `worker ${w.workerId}: ${w.chunks} chunks, ${formatInt(w.rows)} rows, busy ${formatMs(w.busyMs)}`,
+        },
         el('span', { text: `worker ${w.workerId}` }),
         el('div', { class: 'meter' }, fill),
         el('span', { text: formatPercent(w.busyShare) }),
@@ -58,14 +69,26 @@ function summaryTiles(model: Model): HTMLElement {
   return el(
     'section',
     { class: 'tiles', 'aria-label': 'Summary' },
-    tile('Wall time', formatMs(s.wallMs), `processing ${formatMs(s.processingMs)} · start-up ${formatMs(s.startupMs)}`, { id: 'wall' }),
-    tile('Rows', formatInt(s.rows), `${formatInt(s.chunks)} chunks${s.repairedChunks ? ` · ${s.repairedChunks} re-parsed` : ''}`, { id: 'rows' }),
+    tile(
+      'Wall time',
+      formatMs(s.wallMs),
+      `processing ${formatMs(s.processingMs)} · start-up ${formatMs(s.startupMs)}`,
+      { id: 'wall' },
+    ),
+    tile(
+      'Rows',
+      formatInt(s.rows),
+      `${formatInt(s.chunks)} chunks${s.repairedChunks ? ` · ${s.repairedChunks} re-parsed` : ''}`,
+      { id: 'rows' },
+    ),
     tile('Rows/s', formatCompact(s.rowsPerSecond), 'over the processing phase', { id: 'rps' }),
     tile('MB/s', s.mbPerSecond.toFixed(s.mbPerSecond >= 100 ? 0 : 1), formatBytes(s.bytes), { id: 'mbps' }),
     tile('Workers', String(s.workers), `${s.cpus} CPUs · Node ${s.nodeVersion}`, { id: 'workers' }),
     tile('Strategy', s.strategy, s.format.toUpperCase(), { id: 'strategy' }),
     tile('Chunk size', chunkSize, `${formatCompact(meanRows)} rows per chunk on average`, { id: 'chunk' }),
-    tile('Overhead', formatPercent(s.overheadShare), `idle ${formatPercent(s.idleShare)} of worker time`, { id: 'overhead' }),
+    tile('Overhead', formatPercent(s.overheadShare), `idle ${formatPercent(s.idleShare)} of worker time`, {
+      id: 'overhead',
+    }),
     busy,
   );
 }
@@ -78,12 +101,23 @@ function timeSplit(model: Model): HTMLElement {
     const seg = el('div', { class: `sw-${p.key}`, title: `${p.label}: ${formatMs(p.ms)} (${formatPercent(p.share)})` });
     seg.style.width = `${(p.share * 100).toFixed(3)}%`;
     bar.append(seg);
-    legend.append(el('span', { class: 'key' }, el('span', { class: `swatch sw-${p.key}` }), `${p.label} ${formatPercent(p.share)}`, el('span', { class: 'muted', text: ` (${formatMs(p.ms)})` })));
+    legend.append(
+      el(
+        'span',
+        { class: 'key' },
+        el('span', { class: `swatch sw-${p.key}` }),
+        `${p.label} ${formatPercent(p.share)}`,
+        el('span', { class: 'muted', text: ` (${formatMs(p.ms)})` }),
+      ),
+    );
   }
   return section(
     'split',
     'Where worker time went',
-    el('div', { class: 'sub', text: `All worker threads × the processing wall time (${formatMs(model.report.summary.processingMs)}).` }),
+    el('div', {
+      class: 'sub',
+      text: `All worker threads × the processing wall time (${formatMs(model.report.summary.processingMs)}).`,
+    }),
     bar,
     legend,
   );
@@ -110,9 +144,24 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     'div',
     { class: 'actions' },
     status,
-    button('Timings JSON', () => void host.save('timings', `${stem}.timings.json`, () => encodeTimings(report)), { secondary: true, id: 'export-timings', title: 'Save the run report (summary and one record per chunk) as JSON' }),
-    button('Chrome trace', () => void host.save('trace', `${stem}.trace.json`, () => JSON.stringify(toChromeTrace(report))), { secondary: true, id: 'export-trace', title: 'Save a Chrome Trace Event file (opens in Perfetto)' }),
-    button('Timeline PNG', () => void host.save('png', `${stem}.timeline.png`, () => (host.kind === 'vscode' ? timeline.toDataURL() : timeline.toBlob())), { secondary: true, id: 'export-png', title: 'Save the timeline as it is shown now' }),
+    button('Timings JSON', () => void host.save('timings', `${stem}.timings.json`, () => encodeTimings(report)), {
+      secondary: true,
+      id: 'export-timings',
+      title: 'Save the run report (summary and one record per chunk) as JSON',
+    }),
+    button(
+      'Chrome trace',
+      () => void host.save('trace', `${stem}.trace.json`, () => JSON.stringify(toChromeTrace(report))),
+      { secondary: true, id: 'export-trace', title: 'Save a Chrome Trace Event file (opens in Perfetto)' },
+    ),
+    button(
+      'Timeline PNG',
+      () =>
+        void host.save('png', `${stem}.timeline.png`, () =>
+          host.kind === 'vscode' ? timeline.toDataURL() : timeline.toBlob(),
+        ),
+      { secondary: true, id: 'export-png', title: 'Save the timeline as it is shown now' },
+    ),
   );
   const when = new Date(s.startedAtEpochMs);
   app.replaceChildren(
@@ -122,8 +171,16 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
       exportsBar,
     ),
   );
-  if (report.warnings?.length) app.append(el('ul', { class: 'warnings' }, ...report.warnings.map((w) => el('li', { text: w }))));
-  if (report.errors?.length) app.append(el('ul', { class: 'warnings' }, el('li', { text: `${report.errors.length} rows failed and were skipped (see the errors file).` })));
+  if (report.warnings?.length)
+    app.append(el('ul', { class: 'warnings' }, ...report.warnings.map((w) => el('li', { text: w }))));
+  if (report.errors?.length)
+    app.append(
+      el(
+        'ul',
+        { class: 'warnings' },
+        el('li', { text: `${report.errors.length} rows failed and were skipped (see the errors file).` }),
+      ),
+    );
   app.append(summaryTiles(model), timeSplit(model));
 
   // ── timeline
@@ -139,7 +196,11 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
       el(
         'div',
         { class: 'toolbar' },
-        button('Fit', () => timeline.fit(), { secondary: true, id: 'fit', title: 'Show the whole run (double-click or 0)' }),
+        button('Fit', () => timeline.fit(), {
+          secondary: true,
+          id: 'fit',
+          title: 'Show the whole run (double-click or 0)',
+        }),
         range,
         el('span', { class: 'hint', text: 'wheel: zoom · drag: pan · click: select · double-click: fit' }),
       ),
@@ -154,7 +215,10 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     section(
       'utilisation',
       'Utilisation over time',
-      el('div', { class: 'sub', text: 'Workers busy at each moment of the run (0 to all of them); the shaded band is the range shown in the timeline.' }),
+      el('div', {
+        class: 'sub',
+        text: 'Workers busy at each moment of the run (0 to all of them); the shaded band is the range shown in the timeline.',
+      }),
       utilBox,
     ),
   );
@@ -188,7 +252,13 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     clearTimeout(saveTimer);
     saveTimer = window.setTimeout(() => {
       const sel = timeline.selected >= 0 ? chunks[timeline.selected].index : undefined;
-      host.setState({ run: runKey, view: timeline.view, selected: sel, hist: histogramView.mode, ...(flame ? { flame: flame.state } : {}) } satisfies SavedState);
+      host.setState({
+        run: runKey,
+        view: timeline.view,
+        selected: sel,
+        hist: histogramView.mode,
+        ...(flame ? { flame: flame.state } : {}),
+      } satisfies SavedState);
     }, 150);
   };
   const showRange = (v: View) => {
@@ -221,7 +291,13 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     }
     const c: ChunkRecord = chunks[i];
     const parts: Child[] = [el('span', { class: 'text', text: describeChunk(c, model).join('\n') })];
-    if (host.openAtRow && c.rows > 0) parts.push(button(`Open at row ${formatInt(c.firstRow)}`, () => host.openAtRow!(c.firstLine, c.firstRow), { id: 'open-at-row', title: `Open the dataset at line ${c.firstLine}` }));
+    if (host.openAtRow && c.rows > 0)
+      parts.push(
+        button(`Open at row ${formatInt(c.firstRow)}`, () => host.openAtRow!(c.firstLine, c.firstRow), {
+          id: 'open-at-row',
+          title: `Open the dataset at line ${c.firstLine}`,
+        }),
+      );
     selection.replaceChildren(...parts.filter((p): p is Node => p instanceof Node));
   };
   showSelection(timeline.selected);
@@ -277,7 +353,10 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
         { 'data-section': 'histogram' },
         el('div', { class: 'toolbar' }, histTitle, modeButtons),
         histBox,
-        el('div', { class: 'sub', text: `p50 ${formatMs(model.p50)} · p95 ${formatMs(model.p95)} · ${formatInt(model.stragglers.size)} straggler${model.stragglers.size === 1 ? '' : 's'} (held the run up)` }),
+        el('div', {
+          class: 'sub',
+          text: `p50 ${formatMs(model.p50)} · p95 ${formatMs(model.p95)} · ${formatInt(model.stragglers.size)} straggler${model.stragglers.size === 1 ? '' : 's'} (held the run up)`,
+        }),
       ),
       findingsSection(findings, (k) => {
         const i = model.byIndex.get(k);
@@ -305,7 +384,12 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     ready: true,
     host: host.kind,
     get lanes() {
-      return model.lanes.map((l, i) => ({ label: l.label, workerId: l.workerId, chunks: l.bars.length, ...timeline.laneBox(i) }));
+      return model.lanes.map((l, i) => ({
+        label: l.label,
+        workerId: l.workerId,
+        chunks: l.bars.length,
+        ...timeline.laneBox(i),
+      }));
     },
     get barCount() {
       return model.lanes.reduce((n, l) => n + l.bars.length, 0);
@@ -335,7 +419,12 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
     findings: findings?.length ?? 0,
     runs: 1,
     get utilisation() {
-      return { max: utilView.series.max, mean: utilView.series.mean, workers: utilView.series.workers, drawn: utilView.canvas.width > 0 };
+      return {
+        max: utilView.series.max,
+        mean: utilView.series.mean,
+        workers: utilView.series.workers,
+        drawn: utilView.canvas.width > 0,
+      };
     },
     barRect(chunkIndex) {
       const i = model.byIndex.get(chunkIndex);
@@ -349,24 +438,42 @@ export function startRun(data: RunPageData, host: Host<RunToWebview, RunToExtens
       return timeline.stats.ms;
     },
   };
-  Object.defineProperty(window, '__chunkscopeReport', { value: Object.freeze(hook), configurable: false, writable: false });
+  Object.defineProperty(window, '__chunkscopeReport', {
+    value: Object.freeze(hook),
+    configurable: false,
+    writable: false,
+  });
 }
 
 /** Links to 0x's flame graphs: a file link in a browser, "Open" through the extension in VS Code. */
-function wholeProcessSection(graphs: { label: string; html: string }[], host: Host<RunToWebview, RunToExtension>): HTMLElement {
+function wholeProcessSection(
+  graphs: { label: string; html: string }[],
+  host: Host<RunToWebview, RunToExtension>,
+): HTMLElement {
   const items = graphs.map((g) => {
     const where = el('code', { text: g.html });
     if (host.post) {
-      const open = button('Open', () => host.post!({ type: 'open-external', file: g.html }), { secondary: true, title: `Open ${g.html} in the browser` });
+      const open = button('Open', () => host.post!({ type: 'open-external', file: g.html }), {
+        secondary: true,
+        title: `Open ${g.html} in the browser`,
+      });
       return el('li', {}, el('span', { text: `${g.label}: ` }), where, ' ', open);
     }
-    const link = el('a', { href: 'file://' + encodeURI(g.html.replace(/\\/g, '/').replace(/^(?!\/)/, '/')), target: '_blank', rel: 'noopener', text: g.label });
+    const link = el('a', {
+      href: 'file://' + encodeURI(g.html.replace(/\\/g, '/').replace(/^(?!\/)/, '/')),
+      target: '_blank',
+      rel: 'noopener',
+      text: g.label,
+    });
     return el('li', {}, link, ' ', where);
   });
   return section(
     'whole-process',
     'Whole-process flame graphs (0x)',
-    el('div', { class: 'sub', text: 'V8, garbage collector and native frames of each isolate, rendered by 0x: no timeline or chunk boundaries.' }),
+    el('div', {
+      class: 'sub',
+      text: 'V8, garbage collector and native frames of each isolate, rendered by 0x: no timeline or chunk boundaries.',
+    }),
     el('ul', {}, ...items),
   );
 }

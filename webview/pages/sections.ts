@@ -12,7 +12,9 @@ export function findingsSection(findings: Finding[] | null, onChunk: (index: num
   if (findings === null) {
     list.append(el('li', { class: 'muted', text: 'This build of Chunkscope has no diagnosis.' }));
   } else if (findings.length === 0) {
-    list.append(el('li', { class: 'muted', text: 'No problems found: nothing in the timing records points at a bottleneck.' }));
+    list.append(
+      el('li', { class: 'muted', text: 'No problems found: nothing in the timing records points at a bottleneck.' }),
+    );
   }
   for (const f of findings ?? []) {
     const numbers = Object.entries(f.numbers ?? {})
@@ -24,7 +26,12 @@ export function findingsSection(findings: Finding[] | null, onChunk: (index: num
           { class: 'chunks' },
           el('span', { class: 'muted', text: 'chunks:' }),
           ...f.chunks.slice(0, 12).map((k) => {
-            const b = el('button', { class: 'link', type: 'button', text: String(k), title: `Show chunk ${k} in the timeline` });
+            const b = el('button', {
+              class: 'link',
+              type: 'button',
+              text: String(k),
+              title: `Show chunk ${k} in the timeline`,
+            });
             b.addEventListener('click', () => onChunk(k));
             return b;
           }),
@@ -47,7 +54,8 @@ export function findingsSection(findings: Finding[] | null, onChunk: (index: num
 }
 
 export function timelineLegend(): HTMLElement {
-  const key = (cls: string, label: string) => el('span', { class: 'key' }, el('span', { class: `swatch ${cls}` }), label);
+  const key = (cls: string, label: string) =>
+    el('span', { class: 'key' }, el('span', { class: `swatch ${cls}` }), label);
   return el(
     'div',
     { class: 'legend' },

@@ -12,7 +12,16 @@ import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '
 import type { Host } from '../host';
 import type { SweepPageData, SweepSettings, SweepToExtension, SweepToWebview } from '../protocol';
 import { SweepChart, TimelinePreview } from '../charts/sweep-chart';
-import { describeSweepPoint, formatSize, measuredRows, pointSize, predictAt, previewLayout, sizeDomain, sizeToRows } from '../model/sweep';
+import {
+  describeSweepPoint,
+  formatSize,
+  measuredRows,
+  pointSize,
+  predictAt,
+  previewLayout,
+  sizeDomain,
+  sizeToRows,
+} from '../model/sweep';
 import { basename } from './sections';
 import type { SweepTestHook } from './test-hooks';
 
@@ -22,7 +31,12 @@ function shellWord(s: string): string {
 }
 
 export function cliCommandFor(report: SweepReport, s: SweepSettings): string {
-  const size = s.chunkBytes !== undefined ? `--chunk-bytes ${s.chunkBytes}` : s.chunkRows !== undefined ? `--chunk-rows ${s.chunkRows}` : '';
+  const size =
+    s.chunkBytes !== undefined
+      ? `--chunk-bytes ${s.chunkBytes}`
+      : s.chunkRows !== undefined
+        ? `--chunk-rows ${s.chunkRows}`
+        : '';
   return `npx chunkscope run ${shellWord(report.data)} --processor ${shellWord(report.processor)} --strategy ${s.strategy} --workers ${s.workers}${size ? ` ${size}` : ''}`;
 }
 
@@ -32,7 +46,10 @@ function totalPointsOf(report: SweepReport | null, data: SweepPageData): number 
   const g = report.grid;
   // per-row sends one row a task whatever the size: one point per worker count.
   const perStrategy = (st: Strategy) => (st === 'per-row' ? g.workers.length : g.workers.length * g.sizes.length);
-  return Math.max(report.points.length, g.strategies.reduce((n, st) => n + perStrategy(st), 0));
+  return Math.max(
+    report.points.length,
+    g.strategies.reduce((n, st) => n + perStrategy(st), 0),
+  );
 }
 
 /** The slider's steps: fine enough that one arrow key press moves the size by a few per cent. */
@@ -46,7 +63,10 @@ function describeModel(report: SweepReport): string {
 
 function describeSample(report: SweepReport): string {
   const s = report.sample;
-  const whole = s.fraction >= 1 ? 'the whole file' : `${formatPercent(s.fraction)} of the file in ${s.ranges.length} byte range${s.ranges.length === 1 ? '' : 's'} spread over it`;
+  const whole =
+    s.fraction >= 1
+      ? 'the whole file'
+      : `${formatPercent(s.fraction)} of the file in ${s.ranges.length} byte range${s.ranges.length === 1 ? '' : 's'} spread over it`;
   return `Sample: ${formatInt(s.rows)} rows, ${formatBytes(s.bytes)} (${whole}) · ${report.repeats} repeat${report.repeats === 1 ? '' : 's'} a point · ${report.machine.cpus} CPUs · Node ${report.machine.nodeVersion} · took ${formatMs(report.wallMs)}`;
 }
 
@@ -70,9 +90,18 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
     { id: 'cancel-sweep', title: 'Stop the sweep (the points measured so far are kept)' },
   );
   const fill = el('div');
-  const meter = el('div', { class: 'meter live-meter', role: 'progressbar', 'aria-valuemin': '0', 'aria-label': 'Points measured' }, fill);
+  const meter = el(
+    'div',
+    { class: 'meter live-meter', role: 'progressbar', 'aria-valuemin': '0', 'aria-label': 'Points measured' },
+    fill,
+  );
   const progressText = el('span', { class: 'value', 'data-sweep': 'progress' });
-  const progress = el('section', { class: 'live-progress', 'aria-label': 'Progress' }, el('div', { class: 'live-numbers' }, progressText), meter);
+  const progress = el(
+    'section',
+    { class: 'live-progress', 'aria-label': 'Progress' },
+    el('div', { class: 'live-numbers' }, progressText),
+    meter,
+  );
   const sub = el('div', { class: 'sub', 'data-sweep': 'sample' });
   const stoppedNote = el('ul', { class: 'warnings' });
 
@@ -87,7 +116,14 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
   let chart: SweepChart | null = null;
 
   // ── slider and what it predicts
-  const slider = el('input', { type: 'range', min: '0', max: String(SLIDER_STEPS), step: '1', id: 'chunk-slider', 'aria-label': 'Chunk size' });
+  const slider = el('input', {
+    type: 'range',
+    min: '0',
+    max: String(SLIDER_STEPS),
+    step: '1',
+    id: 'chunk-slider',
+    'aria-label': 'Chunk size',
+  });
   const sizeText = el('output', { for: 'chunk-slider', class: 'value', 'data-sweep': 'size' });
   const workersSelect = el('select', { id: 'slider-workers', 'aria-label': 'Workers' });
   const strategySelect = el('select', { id: 'slider-strategy', 'aria-label': 'Strategy' });
@@ -96,7 +132,13 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
   const preview = new TimelinePreview(previewBox);
   const settingsBar = el('div', { class: 'actions settings-actions' });
   const cli = el('code', { class: 'cli', 'data-sweep': 'cli' });
-  let current: { size: number; workers: number; strategy: Strategy; prediction: Prediction | null; text: string } | null = null;
+  let current: {
+    size: number;
+    workers: number;
+    strategy: Strategy;
+    prediction: Prediction | null;
+    text: string;
+  } | null = null;
   /** Once the user moves the slider or picks a worker count, live updates stop resetting them. */
   let touched = false;
 
@@ -104,56 +146,106 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
   const table = el('table', { class: 'compare-table sweep-table', 'data-sweep': 'points' });
 
   app.replaceChildren(
-    pageHeader(`Chunk-size sweep · ${title ? `${basename(title.processor)} on ${basename(title.data)}` : ''}`, sub, el('div', { class: 'actions' }, status, cancel)),
+    pageHeader(
+      `Chunk-size sweep · ${title ? `${basename(title.processor)} on ${basename(title.data)}` : ''}`,
+      sub,
+      el('div', { class: 'actions' }, status, cancel),
+    ),
     progress,
     stoppedNote,
     section(
       'sweep-chart',
       'Throughput against chunk size',
-      el('div', { class: 'sub', text: 'One line per worker count and strategy (median, with its 95 % interval); dashed: the cost model. Lower panel: share of worker time spent on per-chunk overhead. Hover or use the arrow keys on the chart for a point’s numbers.' }),
+      el('div', {
+        class: 'sub',
+        text: 'One line per worker count and strategy (median, with its 95 % interval); dashed: the cost model. Lower panel: share of worker time spent on per-chunk overhead. Hover or use the arrow keys on the chart for a point’s numbers.',
+      }),
       chartBox,
       legend,
     ),
     section(
       'sweep-slider',
       'Try a chunk size',
-      el('div', { class: 'toolbar slider-row' }, el('label', { for: 'chunk-slider', text: 'Chunk size' }), slider, sizeText, el('label', { for: 'slider-workers', text: 'Workers' }), workersSelect, el('label', { for: 'slider-strategy', text: 'Strategy' }), strategySelect),
+      el(
+        'div',
+        { class: 'toolbar slider-row' },
+        el('label', { for: 'chunk-slider', text: 'Chunk size' }),
+        slider,
+        sizeText,
+        el('label', { for: 'slider-workers', text: 'Workers' }),
+        workersSelect,
+        el('label', { for: 'slider-strategy', text: 'Strategy' }),
+        strategySelect,
+      ),
       predictionText,
       previewBox,
-      el('div', { class: 'legend' }, el('span', { class: 'key' }, el('span', { class: 'swatch sw-wait' }), 'per-chunk overhead'), el('span', { class: 'key' }, el('span', { class: 'swatch sw-compute' }), 'rows'), el('span', { class: 'key' }, el('span', { class: 'swatch sw-idle' }), 'idle')),
+      el(
+        'div',
+        { class: 'legend' },
+        el('span', { class: 'key' }, el('span', { class: 'swatch sw-wait' }), 'per-chunk overhead'),
+        el('span', { class: 'key' }, el('span', { class: 'swatch sw-compute' }), 'rows'),
+        el('span', { class: 'key' }, el('span', { class: 'swatch sw-idle' }), 'idle'),
+      ),
       settingsBar,
     ),
-    el('section', { class: 'cols' }, el('div', { 'data-section': 'sweep-recommendation' }, el('h2', { text: 'Recommendation' }), recList, explanation), el('div', {}, el('h2', { text: 'Model' }), modelText)),
+    el(
+      'section',
+      { class: 'cols' },
+      el('div', { 'data-section': 'sweep-recommendation' }, el('h2', { text: 'Recommendation' }), recList, explanation),
+      el('div', {}, el('h2', { text: 'Model' }), modelText),
+    ),
     section('sweep-points', 'Every point', table),
   );
 
   const settings = (): SweepSettings | null => {
     if (!current || !report) return null;
     const size = Math.max(1, Math.round(current.size));
-    return report.grid.axis === 'rows' ? { strategy: current.strategy, workers: current.workers, chunkRows: size } : { strategy: current.strategy, workers: current.workers, chunkBytes: size };
+    return report.grid.axis === 'rows'
+      ? { strategy: current.strategy, workers: current.workers, chunkRows: size }
+      : { strategy: current.strategy, workers: current.workers, chunkBytes: size };
   };
   if (host.post) {
     settingsBar.append(
-      button('Apply', () => {
-        const s = settings();
-        if (s) post({ type: 'apply-settings', settings: s });
-      }, { id: 'apply-settings', title: 'Write these settings to the workspace (chunkscope.strategy, workers, chunk size)' }),
-      button('Run with these settings', () => {
-        const s = settings();
-        if (s) post({ type: 'run-with-settings', settings: s });
-      }, { id: 'run-with-settings', secondary: true, title: 'Run the processor over the whole dataset with these settings' }),
+      button(
+        'Apply',
+        () => {
+          const s = settings();
+          if (s) post({ type: 'apply-settings', settings: s });
+        },
+        {
+          id: 'apply-settings',
+          title: 'Write these settings to the workspace (chunkscope.strategy, workers, chunk size)',
+        },
+      ),
+      button(
+        'Run with these settings',
+        () => {
+          const s = settings();
+          if (s) post({ type: 'run-with-settings', settings: s });
+        },
+        {
+          id: 'run-with-settings',
+          secondary: true,
+          title: 'Run the processor over the whole dataset with these settings',
+        },
+      ),
     );
   } else {
-    const copy = button('Copy', () => {
-      const text = cli.textContent ?? '';
-      // A file:// page may not be allowed the clipboard: then select the command for Ctrl+C.
-      const selectInstead = () => {
-        window.getSelection()?.selectAllChildren(cli);
-        status.textContent = 'Press Ctrl+C to copy the selected command';
-      };
-      if (navigator.clipboard) navigator.clipboard.writeText(text).then(() => (status.textContent = 'Command copied'), selectInstead);
-      else selectInstead();
-    }, { id: 'copy-cli', secondary: true, title: 'Copy the command line' });
+    const copy = button(
+      'Copy',
+      () => {
+        const text = cli.textContent ?? '';
+        // A file:// page may not be allowed the clipboard: then select the command for Ctrl+C.
+        const selectInstead = () => {
+          window.getSelection()?.selectAllChildren(cli);
+          status.textContent = 'Press Ctrl+C to copy the selected command';
+        };
+        if (navigator.clipboard)
+          navigator.clipboard.writeText(text).then(() => (status.textContent = 'Command copied'), selectInstead);
+        else selectInstead();
+      },
+      { id: 'copy-cli', secondary: true, title: 'Copy the command line' },
+    );
     settingsBar.append(el('span', { class: 'muted', text: 'Run it with these settings:' }), cli, copy);
   }
 
@@ -189,9 +281,14 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
         `Predicted at ${formatSize(current.size, axis)}${rowsNote} on ${current.workers} worker${current.workers === 1 ? '' : 's'}: ${formatCompact(p.rowsPerSecond)} rows/s, ` +
         `${formatMs(p.processingMs)} processing (${formatMs(p.totalMs)} with start-up) for ${formatInt(model.rows)} rows.\n` +
         `${formatInt(p.chunks)} chunks, ${p.chunksPerWorker.toFixed(1)} per worker · per-chunk overhead ${formatPercent(p.overheadShare)} · idle tail ${formatPercent(p.idleTailShare)} of worker time` +
-        (p.mainThreadBound ? '\nThe main thread sets the pace here: it cannot hand out chunks this small as fast as the workers finish them.' : '');
+        (p.mainThreadBound
+          ? '\nThe main thread sets the pace here: it cannot hand out chunks this small as fast as the workers finish them.'
+          : '');
       const layout = previewLayout(model, model.rows, sizeToRows(current.size, report), current.workers, p);
-      preview.setLayout(layout, `What a run would look like: ${formatInt(p.chunks)} chunks over ${current.workers} workers, idle tail ${formatPercent(p.idleTailShare)}`);
+      preview.setLayout(
+        layout,
+        `What a run would look like: ${formatInt(p.chunks)} chunks over ${current.workers} workers, idle tail ${formatPercent(p.idleTailShare)}`,
+      );
     }
     current.text = text;
     predictionText.textContent = text;
@@ -210,7 +307,8 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
   const defaultChoice = (r: SweepReport): { size: number; workers: number; strategy: Strategy } => {
     const axis = r.grid.axis;
     const best = r.best;
-    const rec: Recommendation | undefined = (best && r.recommendations.find((x) => x.workers === best.workers)) || r.recommendations[0];
+    const rec: Recommendation | undefined =
+      (best && r.recommendations.find((x) => x.workers === best.workers)) || r.recommendations[0];
     const from = rec ?? best ?? r.points[0];
     const size = from ? (axis === 'rows' ? from.chunkRows : from.chunkBytes) : undefined;
     const { min, max } = sizeDomain(r);
@@ -223,8 +321,25 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
 
   const renderTable = (r: SweepReport) => {
     const axis = r.grid.axis;
-    const head = ['strategy', 'workers', 'chunk size', 'rows/s (median)', '95 % interval', 'runs', 'overhead', 'idle', 'chunks', 'rows a chunk', 'model'];
-    const rows = [...r.points].sort((a, b) => a.strategy.localeCompare(b.strategy) || a.workers - b.workers || (pointSize(a, axis) ?? 0) - (pointSize(b, axis) ?? 0));
+    const head = [
+      'strategy',
+      'workers',
+      'chunk size',
+      'rows/s (median)',
+      '95 % interval',
+      'runs',
+      'overhead',
+      'idle',
+      'chunks',
+      'rows a chunk',
+      'model',
+    ];
+    const rows = [...r.points].sort(
+      (a, b) =>
+        a.strategy.localeCompare(b.strategy) ||
+        a.workers - b.workers ||
+        (pointSize(a, axis) ?? 0) - (pointSize(b, axis) ?? 0),
+    );
     table.replaceChildren(
       el('thead', {}, el('tr', {}, ...head.map((t) => el('th', { text: t })))),
       el(
@@ -232,10 +347,17 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
         {},
         ...rows.map((p: SweepPoint) => {
           const size = pointSize(p, axis);
-          const predicted = r.model && size !== undefined ? formatCompact(predictAt(r.model, r, size, p.workers, measuredRows(r)).rowsPerSecond) : '–';
+          const predicted =
+            r.model && size !== undefined
+              ? formatCompact(predictAt(r.model, r, size, p.workers, measuredRows(r)).rowsPerSecond)
+              : '–';
           return el(
             'tr',
-            { 'data-point': p.key, ...(r.best?.key === p.key ? { class: 'best' } : {}), title: describeSweepPoint(p, r).join('\n') },
+            {
+              'data-point': p.key,
+              ...(r.best?.key === p.key ? { class: 'best' } : {}),
+              title: describeSweepPoint(p, r).join('\n'),
+            },
             el('td', { text: p.strategy }),
             el('td', { text: String(p.workers) }),
             el('td', { text: size === undefined ? '–' : formatSize(size, axis) }),
@@ -258,14 +380,26 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
     const items: HTMLElement[] = [];
     if (r.best) {
       const size = axis === 'rows' ? r.best.chunkRows : r.best.chunkBytes;
-      items.push(el('li', { class: 'best', 'data-rec': 'best' }, el('strong', { text: 'Best measured: ' }), `${r.best.strategy}, ${r.best.workers} worker${r.best.workers === 1 ? '' : 's'}, ${size ? formatSize(size, axis) : 'automatic size'} — ${formatCompact(r.best.rowsPerSecond)} rows/s`));
+      items.push(
+        el(
+          'li',
+          { class: 'best', 'data-rec': 'best' },
+          el('strong', { text: 'Best measured: ' }),
+          `${r.best.strategy}, ${r.best.workers} worker${r.best.workers === 1 ? '' : 's'}, ${size ? formatSize(size, axis) : 'automatic size'} — ${formatCompact(r.best.rowsPerSecond)} rows/s`,
+        ),
+      );
     }
     for (const rec of r.recommendations) {
       const size = axis === 'rows' ? rec.chunkRows : rec.chunkBytes;
-      const show = el('button', { class: 'link', type: 'button', text: 'show', title: 'Move the slider to this recommendation' });
+      const show = el('button', {
+        class: 'link',
+        type: 'button',
+        text: 'show',
+        title: 'Move the slider to this recommendation',
+      });
       show.addEventListener('click', () => {
         touched = true;
-        choose({ size: size && size > 0 ? size : current?.size ?? 1, workers: rec.workers, strategy: rec.strategy });
+        choose({ size: size && size > 0 ? size : (current?.size ?? 1), workers: rec.workers, strategy: rec.strategy });
       });
       items.push(
         el(
@@ -276,7 +410,13 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
         ),
       );
     }
-    if (items.length === 0) items.push(el('li', { class: 'muted', text: running ? 'Waiting for the first points…' : 'No point completed, so there is nothing to recommend.' }));
+    if (items.length === 0)
+      items.push(
+        el('li', {
+          class: 'muted',
+          text: running ? 'Waiting for the first points…' : 'No point completed, so there is nothing to recommend.',
+        }),
+      );
     recList.replaceChildren(...items);
     explanation.replaceChildren(...r.explanation.map((line) => el('li', { text: line })));
   };
@@ -286,15 +426,26 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
     const items = chart.stats.lines.map((l) => {
       const sw = el('span', { class: `marker marker-${l.marker}` });
       sw.style.background = l.color;
-      return el('span', { class: 'key', 'data-line': l.key }, sw, `${l.strategy}, ${l.workers} worker${l.workers === 1 ? '' : 's'}`);
+      return el(
+        'span',
+        { class: 'key', 'data-line': l.key },
+        sw,
+        `${l.strategy}, ${l.workers} worker${l.workers === 1 ? '' : 's'}`,
+      );
     });
-    legend.replaceChildren(...items, el('span', { class: 'key' }, el('span', { class: 'dash' }), 'model'), el('span', { class: 'key' }, el('span', { class: 'ring' }), 'best'));
+    legend.replaceChildren(
+      ...items,
+      el('span', { class: 'key' }, el('span', { class: 'dash' }), 'model'),
+      el('span', { class: 'key' }, el('span', { class: 'ring' }), 'best'),
+    );
   };
 
   const choose = (c: { size: number; workers: number; strategy: Strategy }) => {
     if (!report) return;
     current = { ...c, prediction: null, text: '' };
-    const workers = [...new Set([...report.grid.workers, ...report.points.map((p) => p.workers), c.workers])].sort((a, b) => a - b);
+    const workers = [...new Set([...report.grid.workers, ...report.points.map((p) => p.workers), c.workers])].sort(
+      (a, b) => a - b,
+    );
     const strategies = [...new Set([...report.grid.strategies, ...report.points.map((p) => p.strategy), c.strategy])];
     fillSelect(workersSelect, workers.map(String), String(c.workers));
     fillSelect(strategySelect, strategies, c.strategy);
@@ -343,7 +494,14 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
     sub.textContent = describeSample(report);
     stoppedNote.replaceChildren(
       ...(report.stopped
-        ? [el('li', { text: report.stopped === 'budget' ? `Stopped at the time budget${report.budgetSeconds ? ` of ${report.budgetSeconds} s` : ''}: ${done} of ${total} points measured.` : `Cancelled: ${done} of ${total} points measured.` })]
+        ? [
+            el('li', {
+              text:
+                report.stopped === 'budget'
+                  ? `Stopped at the time budget${report.budgetSeconds ? ` of ${report.budgetSeconds} s` : ''}: ${done} of ${total} points measured.`
+                  : `Cancelled: ${done} of ${total} points measured.`,
+            }),
+          ]
         : []),
     );
     if (!chart) chart = new SweepChart(chartBox, report);
@@ -369,7 +527,12 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
         if (m.type === 'sweep-done') {
           running = false;
           cancel.hidden = true;
-          status.textContent = report.stopped === 'cancelled' ? 'Cancelled' : report.stopped === 'budget' ? 'Stopped at the time budget' : 'Done';
+          status.textContent =
+            report.stopped === 'cancelled'
+              ? 'Cancelled'
+              : report.stopped === 'budget'
+                ? 'Stopped at the time budget'
+                : 'Done';
         }
         render();
         break;
@@ -385,7 +548,9 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
   });
   render();
   if (running) post({ type: 'sweep-ready' });
-  else if (report) status.textContent = report.stopped === 'cancelled' ? 'Cancelled' : report.stopped === 'budget' ? 'Stopped at the time budget' : '';
+  else if (report)
+    status.textContent =
+      report.stopped === 'cancelled' ? 'Cancelled' : report.stopped === 'budget' ? 'Stopped at the time budget' : '';
 
   const hook: SweepTestHook = {
     ready: true,
@@ -460,5 +625,9 @@ export function startSweep(data: SweepPageData, host: Host<SweepToWebview, Sweep
       return chart?.plotRect() ?? null;
     },
   };
-  Object.defineProperty(window, '__chunkscopeSweep', { value: Object.freeze(hook), configurable: false, writable: false });
+  Object.defineProperty(window, '__chunkscopeSweep', {
+    value: Object.freeze(hook),
+    configurable: false,
+    writable: false,
+  });
 }

@@ -58,7 +58,16 @@ export interface LiveTestHook {
 export interface CompareTestHook {
   readonly ready: boolean;
   readonly runs: 2;
-  readonly timelines: { label: string; view: View; fullView: View; msPerPx: number; lanes: number; chunkCount: number; barCount: number; top: number }[];
+  readonly timelines: {
+    label: string;
+    view: View;
+    fullView: View;
+    msPerPx: number;
+    lanes: number;
+    chunkCount: number;
+    barCount: number;
+    top: number;
+  }[];
   readonly utilisation: { max: number; mean: number; workers: number }[];
   readonly deltas: Record<string, string>;
   /** Redraws both timelines synchronously and returns the total frame time in ms. */
@@ -85,7 +94,17 @@ export interface SweepTestHook {
   readonly bestMarked: boolean;
   readonly frames: number;
   readonly tooltip: string | null;
-  readonly slider: { position: number; steps: number; size: number; chunkRows: number; workers: number; strategy: Strategy; prediction: Prediction | null; text: string; previewChunks: number | null } | null;
+  readonly slider: {
+    position: number;
+    steps: number;
+    size: number;
+    chunkRows: number;
+    workers: number;
+    strategy: Strategy;
+    prediction: Prediction | null;
+    text: string;
+    previewChunks: number | null;
+  } | null;
   readonly settings: SweepSettings | null;
   readonly cliCommand: string | null;
   /** The throughput marker of a point, in client (viewport) coordinates. */
@@ -109,7 +128,14 @@ export interface FlameTestHook {
   readonly sliceMs: number;
   /** chunk.index of the chunks the views are sliced to (empty: no chunk filter). */
   readonly selectedChunks: number[];
-  readonly selectedFrame: { name: string; file: string; line: number; depth: number; self: number; total: number } | null;
+  readonly selectedFrame: {
+    name: string;
+    file: string;
+    line: number;
+    depth: number;
+    self: number;
+    total: number;
+  } | null;
   /** Boxes matching the search, and the depths they were drawn at. */
   readonly searchHits: { frames: number; boxes: number; depths: number[] };
   readonly sandwich: { frame: string; callers: string[]; callees: string[] } | null;

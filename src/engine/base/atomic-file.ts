@@ -9,7 +9,10 @@ export class AtomicFile {
   readonly tempPath: string;
 
   constructor(readonly finalPath: string) {
-    this.tempPath = path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${process.pid}.${Date.now().toString(36)}.partial`);
+    this.tempPath = path.join(
+      path.dirname(finalPath),
+      `.${path.basename(finalPath)}.${process.pid}.${Date.now().toString(36)}.partial`,
+    );
     try {
       this.fd = openSync(this.tempPath, 'w');
     } catch (error) {
@@ -22,7 +25,7 @@ export class AtomicFile {
       if (data.length > 0) writeSync(this.fd, data);
       return;
     }
-    for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done, data.length - done);
+    for (let done = 0; done < data.length;) done += writeSync(this.fd, data, done, data.length - done);
   }
 
   commit(): void {

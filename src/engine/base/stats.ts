@@ -85,7 +85,11 @@ export interface LineFit {
 }
 
 /** y = intercept + slope·x by weighted least squares; null when x does not vary. */
-export function weightedLineFit(xs: readonly number[], ys: readonly number[], weights: readonly number[]): LineFit | null {
+export function weightedLineFit(
+  xs: readonly number[],
+  ys: readonly number[],
+  weights: readonly number[],
+): LineFit | null {
   let sw = 0;
   let sx = 0;
   let sy = 0;

@@ -39,20 +39,31 @@ export function decodeVersionedJson(text: string, fileName: string, spec: FileFo
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ChunkscopeError('input', `${fileName} is not ${what}: it is not valid JSON (${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ')})`);
+    throw new ChunkscopeError(
+      'input',
+      `${fileName} is not ${what}: it is not valid JSON (${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ')})`,
+    );
   }
   const expected = `expected "format": "${spec.format}", ${spec.writtenBy}`;
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    const holds = Array.isArray(value) ? 'a JSON array' : `the JSON value ${String(JSON.stringify(value)).slice(0, 40)}`;
+    const holds = Array.isArray(value)
+      ? 'a JSON array'
+      : `the JSON value ${String(JSON.stringify(value)).slice(0, 40)}`;
     throw new ChunkscopeError('input', `${fileName} is not ${what}: it holds ${holds}; ${expected}`);
   }
   const { format, version, ...body } = value as Record<string, unknown>;
   if (format !== spec.format) {
     if (spec.isLegacy(value as Record<string, unknown>)) return { body: value as Record<string, unknown>, version: 0 };
-    throw new ChunkscopeError('input', `${fileName} is not ${what}: ${describeOther(value as Record<string, unknown>)}; ${expected}`);
+    throw new ChunkscopeError(
+      'input',
+      `${fileName} is not ${what}: ${describeOther(value as Record<string, unknown>)}; ${expected}`,
+    );
   }
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new ChunkscopeError('input', `${fileName} is not a valid Chunkscope ${spec.noun}: "version" is ${JSON.stringify(version) ?? 'missing'}, expected a whole number from 1`);
+    throw new ChunkscopeError(
+      'input',
+      `${fileName} is not a valid Chunkscope ${spec.noun}: "version" is ${JSON.stringify(version) ?? 'missing'}, expected a whole number from 1`,
+    );
   }
   if (version > spec.version) {
     throw new NewerFileError(
@@ -63,7 +74,11 @@ export function decodeVersionedJson(text: string, fileName: string, spec: FileFo
 }
 
 /** The file's text: "format" and "version" first, then `body` (any "format"/"version" of its own are replaced). */
-export function encodeVersionedJson(body: object, spec: Pick<FileFormatSpec, 'format' | 'version'>, indent: number): string {
+export function encodeVersionedJson(
+  body: object,
+  spec: Pick<FileFormatSpec, 'format' | 'version'>,
+  indent: number,
+): string {
   const { format: _format, version: _version, ...rest } = body as Record<string, unknown>;
   return JSON.stringify({ format: spec.format, version: spec.version, ...rest }, null, indent) + '\n';
 }
@@ -71,7 +86,8 @@ export function encodeVersionedJson(body: object, spec: Pick<FileFormatSpec, 'fo
 /** What a JSON object that is not the expected file seems to be, for the error. */
 function describeOther(value: Record<string, unknown>): string {
   const { format, kind } = value;
-  if (typeof format === 'string' && format.startsWith('chunkscope-')) return `it is a Chunkscope ${format.slice('chunkscope-'.length)} file ("format": "${format}")`;
+  if (typeof format === 'string' && format.startsWith('chunkscope-'))
+    return `it is a Chunkscope ${format.slice('chunkscope-'.length)} file ("format": "${format}")`;
   if (kind === 'sweep' || kind === 'tune') return `it is a Chunkscope ${kind} report ("kind": "${kind}")`;
   if (typeof format === 'string') return `its "format" is ${JSON.stringify(format.slice(0, 60))}`;
   return 'it has no "format" and is not an older Chunkscope file either';

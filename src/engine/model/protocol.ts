@@ -43,7 +43,14 @@ export interface InitTask {
 export interface InitResult {
   workerId: number;
   slot: number;
-  exports: { processRow: boolean; processChunk: boolean; combine: boolean; hasInitial: boolean; setup: boolean; teardown: boolean };
+  exports: {
+    processRow: boolean;
+    processChunk: boolean;
+    combine: boolean;
+    hasInitial: boolean;
+    setup: boolean;
+    teardown: boolean;
+  };
   options: { rowShape?: RowShape; types?: TypeMode };
   setupMs: number;
   error?: { message: string; stack?: string };

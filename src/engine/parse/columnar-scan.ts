@@ -89,7 +89,18 @@ function scanResult(
   incomplete: boolean,
   unterminatedQuoteAt?: number,
 ): ColumnarScan {
-  return { length, numeric, spanStart, spanEnd, recordStarts, stop, lineFeeds, incomplete, unterminatedQuoteAt, problems };
+  return {
+    length,
+    numeric,
+    spanStart,
+    spanEnd,
+    recordStarts,
+    stop,
+    lineFeeds,
+    incomplete,
+    unterminatedQuoteAt,
+    problems,
+  };
 }
 
 /**
@@ -136,7 +147,18 @@ export function scanColumns(
           i += 2;
           continue;
         }
-      } else if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
+      } else if (!atEof)
+        return scanResult(
+          length,
+          numeric,
+          spanStart,
+          spanEnd,
+          recordStarts,
+          problems,
+          recordStart,
+          lineFeedsBefore,
+          true,
+        );
     }
     if (length === capacity) {
       capacity *= 2;
@@ -164,10 +186,43 @@ export function scanColumns(
             i++;
           }
           if (i >= end) {
-            if (atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, false, recordStart);
-            return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
+            if (atEof)
+              return scanResult(
+                length,
+                numeric,
+                spanStart,
+                spanEnd,
+                recordStarts,
+                problems,
+                recordStart,
+                lineFeedsBefore,
+                false,
+                recordStart,
+              );
+            return scanResult(
+              length,
+              numeric,
+              spanStart,
+              spanEnd,
+              recordStarts,
+              problems,
+              recordStart,
+              lineFeedsBefore,
+              true,
+            );
           }
-          if (i + 1 >= end && !atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
+          if (i + 1 >= end && !atEof)
+            return scanResult(
+              length,
+              numeric,
+              spanStart,
+              spanEnd,
+              recordStarts,
+              problems,
+              recordStart,
+              lineFeedsBefore,
+              true,
+            );
           if (buf[i + 1] === QUOTE) {
             i += 2;
             continue;
@@ -234,7 +289,11 @@ export function scanColumns(
           if (quoted) value = parseTextNumber(decodeField(buf, fieldStart, i));
           num[length] = value;
           if (value !== value && i > fieldStart) {
-            problems.push({ record: length, recordStart, message: `column ${field + 1} is numeric but holds a value that is not a number` });
+            problems.push({
+              record: length,
+              recordStart,
+              message: `column ${field + 1} is numeric but holds a value that is not a number`,
+            });
           }
         } else {
           spanStart[field]![length] = fieldStart;
@@ -243,7 +302,18 @@ export function scanColumns(
       }
       field++;
       if (i >= end) {
-        if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
+        if (!atEof)
+          return scanResult(
+            length,
+            numeric,
+            spanStart,
+            spanEnd,
+            recordStarts,
+            problems,
+            recordStart,
+            lineFeedsBefore,
+            true,
+          );
         break;
       }
       c = buf[i];
@@ -263,7 +333,18 @@ export function scanColumns(
         } else i++;
         break;
       }
-      if (!atEof) return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, recordStart, lineFeedsBefore, true);
+      if (!atEof)
+        return scanResult(
+          length,
+          numeric,
+          spanStart,
+          spanEnd,
+          recordStarts,
+          problems,
+          recordStart,
+          lineFeedsBefore,
+          true,
+        );
       i++;
       break;
     }

@@ -37,7 +37,12 @@ export class RecordBoundaryScanner {
    * record that ends inside them. Returning false from the callback stops the scan; the return
    * value is where scanning stopped (the next byte to feed).
    */
-  scan(bytes: Uint8Array, from: number, to: number, onRecordEnd: (end: number, blank: boolean) => boolean | void): number {
+  scan(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    onRecordEnd: (end: number, blank: boolean) => boolean | void,
+  ): number {
     const delimiter = this.delimiter;
     let state = this.state;
     let i = from;
@@ -141,7 +146,12 @@ export class LineBoundaryScanner {
     return false;
   }
 
-  scan(bytes: Uint8Array, from: number, to: number, onRecordEnd: (end: number, blank: boolean) => boolean | void): number {
+  scan(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    onRecordEnd: (end: number, blank: boolean) => boolean | void,
+  ): number {
     let i = from;
     while (i < to) {
       const lf = bytes.indexOf(LF, i);

@@ -7,15 +7,20 @@ import vm from 'node:vm';
 import { ChunkscopeError } from '../base/errors';
 import type { CompiledProcessor } from '../model/processor';
 
-
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 
 function esbuildMessage(error: unknown, file: string): string {
-  const errors = (error as { errors?: { text: string; location?: { line: number; column: number; lineText: string } }[] }).errors;
+  const errors = (
+    error as { errors?: { text: string; location?: { line: number; column: number; lineText: string } }[] }
+  ).errors;
   if (!errors || errors.length === 0) return (error as Error).message;
   return errors
     .slice(0, 3)
-    .map((e) => (e.location ? `${file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}` : `${file}: ${e.text}`))
+    .map((e) =>
+      e.location
+        ? `${file}:${e.location.line}:${e.location.column + 1}: ${e.text}\n    ${e.location.lineText}`
+        : `${file}: ${e.text}`,
+    )
     .join('\n');
 }
 

@@ -16,12 +16,16 @@ export interface Processor {
 }
 
 // A real dynamic import(), kept out of reach of the CommonJS transform that would turn it into require().
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+const importModule = new Function('specifier', 'return import(specifier)') as (
+  specifier: string,
+) => Promise<Record<string, unknown>>;
 
 function compileCommonJs(code: string, filename: string): Record<string, unknown> {
   const mod = new Module(filename, module);
   mod.filename = filename;
-  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(filename));
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+    path.dirname(filename),
+  );
   (mod as unknown as { _compile(code: string, filename: string): void })._compile(code, filename);
   return mod.exports as Record<string, unknown>;
 }
@@ -33,7 +37,8 @@ async function loadModule(compiled: CompiledProcessor): Promise<Record<string, u
     return require(compiled.path) as Record<string, unknown>;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return importModule(pathToFileURL(compiled.path).href);
+    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE')
+      return importModule(pathToFileURL(compiled.path).href);
     throw error;
   }
 }
@@ -57,7 +62,8 @@ export async function loadProcessor(compiled: CompiledProcessor): Promise<Proces
     );
   }
   for (const name of ['setup', 'teardown', 'combine'] as const) {
-    if (exports[name] !== undefined && !isFunction(exports[name])) throw new Error(`Processor ${compiled.path}: ${name} must be a function`);
+    if (exports[name] !== undefined && !isFunction(exports[name]))
+      throw new Error(`Processor ${compiled.path}: ${name} must be a function`);
   }
   return {
     processRow: isFunction(exports.processRow) ? (exports.processRow as Processor['processRow']) : undefined,

@@ -12,7 +12,12 @@ function exportsName(source: string, name: string): boolean {
   return EXPORT_FORMS(name).some((pattern) => pattern.test(source));
 }
 
-export function scanProcessorSource(source: string): { processRow: boolean; processChunk: boolean; combine: boolean; setup: boolean } {
+export function scanProcessorSource(source: string): {
+  processRow: boolean;
+  processChunk: boolean;
+  combine: boolean;
+  setup: boolean;
+} {
   return {
     processRow: exportsName(source, 'processRow'),
     processChunk: exportsName(source, 'processChunk'),

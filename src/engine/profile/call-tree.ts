@@ -128,7 +128,10 @@ export function buildCallTree(inputs: ProfileInput[], chunks: ChunkRecord[], pro
       const n = byId.get(id);
       if (!n) throw new Error(`${meta.file || meta.label}: node ${id} is listed as a child but does not exist`);
       // -2 marks a top node: V8's '(root)' contributes no frame.
-      const t = parentTrie === -2 && n.callFrame.functionName === '(root)' ? -1 : child(parentTrie === -2 ? -1 : parentTrie, frameOf(n.callFrame));
+      const t =
+        parentTrie === -2 && n.callFrame.functionName === '(root)'
+          ? -1
+          : child(parentTrie === -2 ? -1 : parentTrie, frameOf(n.callFrame));
       trieOf.set(id, t);
       for (const c of [...(n.children ?? [])].reverse()) stack.push([c, t]);
     }
@@ -139,10 +142,17 @@ export function buildCallTree(inputs: ProfileInput[], chunks: ChunkRecord[], pro
     const leaves = new Int32Array(n);
     const chunkOf = new Int32Array(n);
     const phaseOf = new Uint8Array(n);
-    const attributed = attributeSamples(profile, meta.clockOffsetMs, meta.thread === 'main' ? [] : chunks.filter((c) => c.workerId === meta.thread));
+    const attributed = attributeSamples(
+      profile,
+      meta.clockOffsetMs,
+      meta.thread === 'main' ? [] : chunks.filter((c) => c.workerId === meta.thread),
+    );
     for (let i = 0; i < n; i++) {
       const leaf = trieOf.get(profile.samples[i]);
-      if (leaf === undefined) throw new Error(`${meta.file || meta.label}: sample ${i} names node ${profile.samples[i]}, which does not exist`);
+      if (leaf === undefined)
+        throw new Error(
+          `${meta.file || meta.label}: sample ${i} names node ${profile.samples[i]}, which does not exist`,
+        );
       leaves[i] = leaf;
       chunkOf[i] = attributed[i].chunk < 0 ? -1 : (arrayIndex.get(attributed[i].chunk) ?? -1);
       phaseOf[i] = SAMPLE_PHASES.indexOf(attributed[i].phase);
@@ -261,6 +271,7 @@ export function functionTable(tree: CallTree, s: Slice): FunctionRow[] {
     total[f] += s.total[n];
   });
   const rows: FunctionRow[] = [];
-  for (let f = 0; f < tree.frames.length; f++) if (total[f] > 0 || self[f] > 0) rows.push({ frame: f, self: self[f], total: total[f] });
+  for (let f = 0; f < tree.frames.length; f++)
+    if (total[f] > 0 || self[f] > 0) rows.push({ frame: f, self: self[f], total: total[f] });
   return rows.sort((a, b) => b.self - a.self || b.total - a.total || a.frame - b.frame);
 }

@@ -25,17 +25,25 @@ export interface ProfileSettings {
 }
 
 /** Checks a run's profile options; undefined when the run is not profiled. Creates the folder. */
-export function resolveProfileSettings(options: Pick<RunOptions, 'profile' | 'profileIntervalUs' | 'profileDir'>): ProfileSettings | undefined {
+export function resolveProfileSettings(
+  options: Pick<RunOptions, 'profile' | 'profileIntervalUs' | 'profileDir'>,
+): ProfileSettings | undefined {
   if (!options.profile) {
     // profile: false switches a copied set of options off on purpose; left out, it is a mistake.
-    if (options.profile === undefined && (options.profileIntervalUs !== undefined || options.profileDir !== undefined)) {
+    if (
+      options.profile === undefined &&
+      (options.profileIntervalUs !== undefined || options.profileDir !== undefined)
+    ) {
       throw new ChunkscopeError('usage', 'A profile interval or folder was given without profile: true (--profile)');
     }
     return undefined;
   }
   const intervalUs = options.profileIntervalUs ?? PROFILE_DEFAULTS.intervalUs;
   if (!Number.isInteger(intervalUs) || intervalUs < PROFILE_DEFAULTS.minIntervalUs) {
-    throw new ChunkscopeError('usage', `The profile sampling interval must be a whole number of microseconds of at least ${PROFILE_DEFAULTS.minIntervalUs}, got ${intervalUs}`);
+    throw new ChunkscopeError(
+      'usage',
+      `The profile sampling interval must be a whole number of microseconds of at least ${PROFILE_DEFAULTS.minIntervalUs}, got ${intervalUs}`,
+    );
   }
   let dir: string;
   try {
@@ -46,7 +54,10 @@ export function resolveProfileSettings(options: Pick<RunOptions, 'profile' | 'pr
       for (const name of readdirSync(dir)) if (THREAD_PROFILE_FILE.test(name)) rmSync(path.join(dir, name));
     } else dir = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-profile-'));
   } catch (error) {
-    throw new ChunkscopeError('io', `Cannot create the profile folder ${options.profileDir ?? os.tmpdir()}: ${(error as Error).message}`);
+    throw new ChunkscopeError(
+      'io',
+      `Cannot create the profile folder ${options.profileDir ?? os.tmpdir()}: ${(error as Error).message}`,
+    );
   }
   return { dir, intervalUs };
 }
@@ -56,7 +67,9 @@ function monotonicMs(): number {
 }
 
 function post<T>(session: Session, method: string, params?: object): Promise<T> {
-  return new Promise((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))));
+  return new Promise((resolve, reject) =>
+    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
+  );
 }
 
 /** A running CPU profile of the calling thread. */
@@ -94,10 +107,17 @@ export class ThreadProfiler {
       const before = monotonicMs();
       const { profile } = await post<{ profile: CpuProfile }>(this.session, 'Profiler.stop');
       const after = monotonicMs();
-      const outside = (stampUs: number, [from, to]: [number, number]) => Math.max(0, from - stampUs / 1000, stampUs / 1000 - to);
-      const clockCheckMs = Math.max(outside(profile.startTime, this.startWindow), outside(profile.endTime, [before, after]));
+      const outside = (stampUs: number, [from, to]: [number, number]) =>
+        Math.max(0, from - stampUs / 1000, stampUs / 1000 - to);
+      const clockCheckMs = Math.max(
+        outside(profile.startTime, this.startWindow),
+        outside(profile.endTime, [before, after]),
+      );
       // A platform where V8's clock is not hrtime's: anchor the start instead (error ≤ the start call).
-      const epochMinusMonotonicMs = clockCheckMs > 50 ? this.epochMinusMonotonicMs + this.startWindow[0] - profile.startTime / 1000 : this.epochMinusMonotonicMs;
+      const epochMinusMonotonicMs =
+        clockCheckMs > 50
+          ? this.epochMinusMonotonicMs + this.startWindow[0] - profile.startTime / 1000
+          : this.epochMinusMonotonicMs;
       return { profile, epochMinusMonotonicMs, clockCheckMs };
     } finally {
       this.session.disconnect();
@@ -116,7 +136,12 @@ export function writeProfileFile(file: string, profile: CpuProfile): void {
  * Stops `profiler`, maps a compiled TypeScript processor's frames back to its sources, and saves
  * `<dir>/<name>.cpuprofile`. What the thread reports back is small; the profile stays on disk.
  */
-export async function stopAndSave(profiler: ThreadProfiler, dir: string, name: string, processor?: CompiledProcessor): Promise<SavedThreadProfile> {
+export async function stopAndSave(
+  profiler: ThreadProfiler,
+  dir: string,
+  name: string,
+  processor?: CompiledProcessor,
+): Promise<SavedThreadProfile> {
   const stopped = await profiler.stop();
   let profile = stopped.profile;
   let mappedSources: string[] | undefined;
@@ -128,11 +153,22 @@ export async function stopAndSave(profiler: ThreadProfiler, dir: string, name: s
   }
   const file = path.join(dir, `${name}.cpuprofile`);
   writeProfileFile(file, profile);
-  return { file, samples: profile.samples.length, intervalUs: profiler.intervalUs, epochMinusMonotonicMs: stopped.epochMinusMonotonicMs, clockCheckMs: stopped.clockCheckMs, mappedSources };
+  return {
+    file,
+    samples: profile.samples.length,
+    intervalUs: profiler.intervalUs,
+    epochMinusMonotonicMs: stopped.epochMinusMonotonicMs,
+    clockCheckMs: stopped.clockCheckMs,
+    mappedSources,
+  };
 }
 
 /** The report's entry for a saved profile: its clock offset made relative to the run's start. */
-export function toThreadProfile(saved: SavedThreadProfile, thread: ThreadProfile['thread'], runStartEpochMs: number): ThreadProfile {
+export function toThreadProfile(
+  saved: SavedThreadProfile,
+  thread: ThreadProfile['thread'],
+  runStartEpochMs: number,
+): ThreadProfile {
   return {
     thread,
     label: thread === 'main' ? 'main thread' : `worker ${thread}`,
@@ -152,7 +188,10 @@ export function readThreadProfiles(profiles: ThreadProfile[]): LoadedProfile[] {
     try {
       profile = JSON.parse(readFileSync(thread.file, 'utf8')) as CpuProfile;
     } catch (error) {
-      throw new ChunkscopeError('input', `Cannot read the CPU profile of ${thread.label} at ${thread.file}: ${(error as Error).message}`);
+      throw new ChunkscopeError(
+        'input',
+        `Cannot read the CPU profile of ${thread.label} at ${thread.file}: ${(error as Error).message}`,
+      );
     }
     if (!Array.isArray(profile.nodes) || !Array.isArray(profile.samples) || !Array.isArray(profile.timeDeltas)) {
       throw new ChunkscopeError('input', `${thread.file} is not a .cpuprofile (it lacks nodes, samples or timeDeltas)`);
@@ -173,7 +212,11 @@ export class RunProfiles {
   }
 
   /** Saves the main thread's profile and lists every thread's; problems become warnings, not failures. */
-  async finish(teardowns: { workerId: number; profile?: SavedThreadProfile; profileError?: string }[], runStartEpochMs: number, warnings: string[]): Promise<ThreadProfile[]> {
+  async finish(
+    teardowns: { workerId: number; profile?: SavedThreadProfile; profileError?: string }[],
+    runStartEpochMs: number,
+    warnings: string[],
+  ): Promise<ThreadProfile[]> {
     const profiles: ThreadProfile[] = [];
     if (this.main) {
       const main = this.main;

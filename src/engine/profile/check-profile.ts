@@ -14,9 +14,11 @@ export function checkProfile(p: unknown, where: string): asserts p is CpuProfile
   if (!Array.isArray(q.samples)) fail('"samples" is missing');
   if (!Array.isArray(q.timeDeltas)) fail('"timeDeltas" is missing');
   if (typeof q.startTime !== 'number') fail('"startTime" is missing');
-  if (q.samples!.length !== q.timeDeltas!.length) fail(`${q.samples!.length} samples but ${q.timeDeltas!.length} timeDeltas`);
+  if (q.samples!.length !== q.timeDeltas!.length)
+    fail(`${q.samples!.length} samples but ${q.timeDeltas!.length} timeDeltas`);
   for (let i = 0; i < q.nodes!.length; i++) {
     const n = q.nodes![i];
-    if (!n || typeof n.id !== 'number' || !n.callFrame || typeof n.callFrame.functionName !== 'string') fail(`node ${i} has no id or callFrame`);
+    if (!n || typeof n.id !== 'number' || !n.callFrame || typeof n.callFrame.functionName !== 'string')
+      fail(`node ${i} has no id or callFrame`);
   }
 }

@@ -45,7 +45,8 @@ export function sampleWeightsMs(profile: CpuProfile): Float64Array {
     us += profile.timeDeltas[i] ?? 0;
     stamps[i] = us;
   }
-  for (let i = 0; i < n; i++) weights[i] = Math.max(0, ((i + 1 < n ? stamps[i + 1] : profile.endTime) - stamps[i]) / 1000);
+  for (let i = 0; i < n; i++)
+    weights[i] = Math.max(0, ((i + 1 < n ? stamps[i + 1] : profile.endTime) - stamps[i]) / 1000);
   return weights;
 }
 
@@ -91,7 +92,11 @@ function idleNodes(profile: CpuProfile): Set<number> {
  * by the record's phase durations in that order. Outside every chunk a sample is 'idle' when the
  * thread was idle and 'overhead' otherwise (the pool's dispatch, result hand-off, GC between chunks).
  */
-export function attributeSamples(profile: CpuProfile, clockOffsetMs: number, records: ChunkRecord[]): SampleAttribution[] {
+export function attributeSamples(
+  profile: CpuProfile,
+  clockOffsetMs: number,
+  records: ChunkRecord[],
+): SampleAttribution[] {
   const windows = sortedWindows(records.map((r) => ({ start: r.startedAt, end: r.finishedAt, record: r })));
   const times = sampleTimesMs(profile, clockOffsetMs);
   const idle = idleNodes(profile);
@@ -105,7 +110,14 @@ export function attributeSamples(profile: CpuProfile, clockOffsetMs: number, rec
     }
     const r = w.record;
     const into = t - r.startedAt;
-    const phase: SamplePhase = into < r.readMs ? 'read' : into < r.readMs + r.parseMs ? 'parse' : into < r.readMs + r.parseMs + r.computeMs ? 'compute' : 'encode';
+    const phase: SamplePhase =
+      into < r.readMs
+        ? 'read'
+        : into < r.readMs + r.parseMs
+          ? 'parse'
+          : into < r.readMs + r.parseMs + r.computeMs
+            ? 'compute'
+            : 'encode';
     out[i] = { chunk: r.index, phase };
   }
   return out;
@@ -133,6 +145,15 @@ export function sliceProfile(profile: CpuProfile, sampleIndices: number[]): CpuP
     previousUs = stamps[i];
     hits.set(profile.samples[i], (hits.get(profile.samples[i]) ?? 0) + 1);
   }
-  const nodes = profile.nodes.map(({ positionTicks: _dropped, ...node }) => ({ ...node, hitCount: hits.get(node.id) ?? 0 }));
-  return { nodes, startTime: profile.startTime, endTime: samples.length ? previousUs : profile.startTime, samples, timeDeltas };
+  const nodes = profile.nodes.map(({ positionTicks: _dropped, ...node }) => ({
+    ...node,
+    hitCount: hits.get(node.id) ?? 0,
+  }));
+  return {
+    nodes,
+    startTime: profile.startTime,
+    endTime: samples.length ? previousUs : profile.startTime,
+    samples,
+    timeDeltas,
+  };
 }

@@ -69,7 +69,8 @@ export function decodeMappings(mappings: string): Segment[][] {
       continue;
     }
     const digit = BASE64_VALUE.get(c);
-    if (digit === undefined) throw new Error(`Invalid source map: character ${JSON.stringify(c)} at offset ${i} of mappings`);
+    if (digit === undefined)
+      throw new Error(`Invalid source map: character ${JSON.stringify(c)} at offset ${i} of mappings`);
     value += (digit & 31) << shift;
     if (digit & 32) {
       shift += 5;
@@ -87,11 +88,13 @@ export function decodeMappings(mappings: string): Segment[][] {
 
 /** The source map inlined as a base64 data URL at the end of `code`, if any. */
 export function inlineSourceMap(code: string): SourceMapV3 | undefined {
-  const match = /\/\/[#@] sourceMappingURL=data:application\/json(?:;charset=[^;,]+)?;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
+  const match =
+    /\/\/[#@] sourceMappingURL=data:application\/json(?:;charset=[^;,]+)?;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
   if (!match) return undefined;
   const json = new TextDecoder().decode(Uint8Array.from(atob(match[1]), (c) => c.charCodeAt(0)));
   const map = JSON.parse(json) as SourceMapV3;
-  if (typeof map.mappings !== 'string' || !Array.isArray(map.sources)) throw new Error('Invalid inline source map: no mappings or sources');
+  if (typeof map.mappings !== 'string' || !Array.isArray(map.sources))
+    throw new Error('Invalid inline source map: no mappings or sources');
   return map;
 }
 
@@ -145,7 +148,11 @@ function fileUrl(path: string): string {
  * speedscope and VS Code load, now showing .ts lines. Line ticks mapping to another source file
  * than their function's start are dropped from positionTicks (they cannot be expressed there).
  */
-export function mapProfileToSources(profile: CpuProfile, generatedFile: string, map: SourceMapV3): { profile: CpuProfile; mappedSources: string[] } {
+export function mapProfileToSources(
+  profile: CpuProfile,
+  generatedFile: string,
+  map: SourceMapV3,
+): { profile: CpuProfile; mappedSources: string[] } {
   const mapper = new SourceMapper(map, generatedFile);
   const used = new Set<string>();
   const nodes = profile.nodes.map((node): CpuProfileNode => {
@@ -156,7 +163,12 @@ export function mapProfileToSources(profile: CpuProfile, generatedFile: string, 
     used.add(start.source);
     const mapped: CpuProfileNode = {
       ...node,
-      callFrame: { ...frame, url: frame.url.startsWith('file://') ? fileUrl(start.source) : start.source, lineNumber: start.line, columnNumber: start.column },
+      callFrame: {
+        ...frame,
+        url: frame.url.startsWith('file://') ? fileUrl(start.source) : start.source,
+        lineNumber: start.line,
+        columnNumber: start.column,
+      },
     };
     if (node.positionTicks) {
       const ticksByLine = new Map<number, number>();

@@ -11,7 +11,8 @@ import type { ChunkRecord } from '../model';
 function selfMsByNode(profile: CpuProfile): Map<number, number> {
   const weights = sampleWeightsMs(profile);
   const self = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + weights[i]);
+  for (let i = 0; i < profile.samples.length; i++)
+    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + weights[i]);
   return self;
 }
 

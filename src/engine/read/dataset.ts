@@ -40,7 +40,10 @@ export function delimiterOf(file: string, explicit?: string): string {
   if (explicit !== undefined) {
     const d = explicit === '\\t' || explicit === 'tab' ? '\t' : explicit;
     if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
-      throw new ChunkscopeError('usage', `--delimiter must be one character other than a quote or newline, got ${JSON.stringify(explicit)}`);
+      throw new ChunkscopeError(
+        'usage',
+        `--delimiter must be one character other than a quote or newline, got ${JSON.stringify(explicit)}`,
+      );
     }
     return d;
   }
@@ -66,7 +69,9 @@ export async function inspectDataset(
     if (size === 0) throw new ChunkscopeError('input', `Dataset ${file} is empty (0 bytes): nothing to process`);
     // Most CSV files show their whole sample in the first FIRST_SAMPLE_BYTES; text over ~128 KiB is
     // dearer per byte to decode (chunk-parse.ts), and this is on every run's start-up path.
-    for (const sampleBytes of format === 'csv' && size > FIRST_SAMPLE_BYTES ? [FIRST_SAMPLE_BYTES, SAMPLE_BYTES] : [SAMPLE_BYTES]) {
+    for (const sampleBytes of format === 'csv' && size > FIRST_SAMPLE_BYTES
+      ? [FIRST_SAMPLE_BYTES, SAMPLE_BYTES]
+      : [SAMPLE_BYTES]) {
       const buffer = Buffer.alloc(Math.min(size, sampleBytes));
       await handle.read(buffer, 0, buffer.length, 0);
       const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
@@ -74,7 +79,8 @@ export async function inspectDataset(
       const text = buffer.toString('utf8', bom);
       if (format === 'jsonl') return inspectJsonLines(file, text, bom, size, atEof);
       const sample = scanSample(text, atEof, delimiter);
-      if (sample.full || sampleBytes === SAMPLE_BYTES) return inspectCsv(file, text, bom, size, delimiter, opts.header !== false, sample);
+      if (sample.full || sampleBytes === SAMPLE_BYTES)
+        return inspectCsv(file, text, bom, size, delimiter, opts.header !== false, sample);
     }
     throw new Error('unreachable: the last sample size always returns');
   } finally {
@@ -101,17 +107,29 @@ function scanSample(text: string, atEof: boolean, delimiter: string): CsvSample 
   return { records, starts, scan, full: records.length > SAMPLE_ROWS };
 }
 
-function inspectCsv(file: string, text: string, bom: number, size: number, delimiter: string, hasHeader: boolean, sample: CsvSample): DatasetInfo {
+function inspectCsv(
+  file: string,
+  text: string,
+  bom: number,
+  size: number,
+  delimiter: string,
+  hasHeader: boolean,
+  sample: CsvSample,
+): DatasetInfo {
   const { records, starts, scan } = sample;
   if (scan.unterminatedQuoteAt !== undefined && records.length === 0) {
-    throw new ChunkscopeError('data', `${file}: unterminated quoted field starting at line 1, byte ${bom + scan.unterminatedQuoteAt}`);
+    throw new ChunkscopeError(
+      'data',
+      `${file}: unterminated quoted field starting at line 1, byte ${bom + scan.unterminatedQuoteAt}`,
+    );
   }
   if (records.length === 0) throw new ChunkscopeError('input', `Dataset ${file} has no rows (only blank lines)`);
   const header = hasHeader ? records[0] : records[0].map((_, i) => `c${i + 1}`);
   const headerEndChar = hasHeader ? (starts[1] ?? scan.stop) : 0;
   const dataStart = bom + Buffer.byteLength(text.slice(0, headerEndChar), 'utf8');
   const sampleRows = records.slice(hasHeader ? 1 : 0, SAMPLE_ROWS + (hasHeader ? 1 : 0));
-  const sampledChars = sampleRows.length > 0 ? (starts[sampleRows.length + (hasHeader ? 1 : 0)] ?? scan.stop) - headerEndChar : 0;
+  const sampledChars =
+    sampleRows.length > 0 ? (starts[sampleRows.length + (hasHeader ? 1 : 0)] ?? scan.stop) - headerEndChar : 0;
   const sampledBytes = Buffer.byteLength(text.slice(headerEndChar, headerEndChar + sampledChars), 'utf8');
   const numericColumns = header.filter((_, c) => {
     let seen = false;
@@ -146,7 +164,8 @@ function inspectJsonLines(file: string, text: string, bom: number, size: number,
   for (const line of sample) {
     try {
       const value = JSON.parse(line);
-      if (value && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) keys.add(key);
+      if (value && typeof value === 'object' && !Array.isArray(value))
+        for (const key of Object.keys(value)) keys.add(key);
     } catch {
       break;
     }

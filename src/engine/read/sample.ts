@@ -31,7 +31,10 @@ export function parseSampleSize(text: string): SampleSize {
   if (percent && value > 0 && value <= 1) return { fraction: value };
   if (!percent && value > 0 && value < 1) return { fraction: value };
   if (!percent && Number.isInteger(value) && value >= 1) return { rows: value };
-  throw new ChunkscopeError('usage', `--sample needs a fraction of the file (0.1 or 10%) or a whole number of rows (50000), got "${text}"`);
+  throw new ChunkscopeError(
+    'usage',
+    `--sample needs a fraction of the file (0.1 or 10%) or a whole number of rows (50000), got "${text}"`,
+  );
 }
 
 function targetBytes(info: DatasetInfo, size: SampleSize | undefined): number {
@@ -46,12 +49,23 @@ function targetBytes(info: DatasetInfo, size: SampleSize | undefined): number {
  * next record boundary. Boundaries come from one sequential pass of the exact scanner, so a quoted
  * newline can never be mistaken for a row end (CSV has no other safe way to find one).
  */
-export function prepareSample(info: DatasetInfo, size: SampleSize | undefined, tempDir: string, name = 'sample'): PreparedSample {
+export function prepareSample(
+  info: DatasetInfo,
+  size: SampleSize | undefined,
+  tempDir: string,
+  name = 'sample',
+): PreparedSample {
   const dataBytes = info.sizeBytes - info.dataStart;
   const wanted = targetBytes(info, size);
   const estimatedRows = Math.max(1, Math.round(dataBytes / info.meanRowBytes));
   if (wanted >= dataBytes) {
-    const whole: SweepSample = { fileBytes: info.sizeBytes, rows: estimatedRows, bytes: dataBytes, fraction: 1, ranges: [{ start: info.dataStart, end: info.sizeBytes }] };
+    const whole: SweepSample = {
+      fileBytes: info.sizeBytes,
+      rows: estimatedRows,
+      bytes: dataBytes,
+      fraction: 1,
+      ranges: [{ start: info.dataStart, end: info.sizeBytes }],
+    };
     return { path: info.path, sample: whole, fileRows: estimatedRows };
   }
   const count = Math.max(1, Math.min(MAX_RANGES, Math.floor(wanted / (info.meanRowBytes * 64))));
@@ -78,12 +92,21 @@ export function prepareSample(info: DatasetInfo, size: SampleSize | undefined, t
     }
   } catch (error) {
     rmSync(file, { force: true });
-    throw new ChunkscopeError('io', `Cannot write the sweep's sample of ${info.path} to ${file}: ${(error as Error).message}`);
+    throw new ChunkscopeError(
+      'io',
+      `Cannot write the sweep's sample of ${info.path} to ${file}: ${(error as Error).message}`,
+    );
   }
   const bytes = ranges.reduce((n, r) => n + r.end - r.start, 0);
   return {
     path: file,
-    sample: { fileBytes: info.sizeBytes, rows, bytes, fraction: bytes / dataBytes, ranges: ranges.map(({ start, end }) => ({ start, end })) },
+    sample: {
+      fileBytes: info.sizeBytes,
+      rows,
+      bytes,
+      fraction: bytes / dataBytes,
+      ranges: ranges.map(({ start, end }) => ({ start, end })),
+    },
     fileRows: Math.max(rows, Math.round((rows * dataBytes) / Math.max(1, bytes))),
   };
 }
@@ -123,7 +146,7 @@ function findRanges(info: DatasetInfo, windowStarts: number[], windowBytes: numb
   const fd = openSync(info.path, 'r');
   try {
     const block = Buffer.allocUnsafe(READ_BLOCK);
-    for (let pos = info.dataStart; pos < info.sizeBytes && w < windowStarts.length; ) {
+    for (let pos = info.dataStart; pos < info.sizeBytes && w < windowStarts.length;) {
       const n = readSync(fd, block, 0, Math.min(READ_BLOCK, info.sizeBytes - pos), pos);
       if (n === 0) break;
       const base = pos;
@@ -141,7 +164,10 @@ function findRanges(info: DatasetInfo, windowStarts: number[], windowBytes: numb
     found.push({ start, end: info.sizeBytes, rows, endsWithoutNewline: !endsWithNewline(info) });
   }
   if (found.length === 0 || found.every((r) => r.rows === 0)) {
-    throw new ChunkscopeError('data', `${info.path}: found no complete record to sample (is it one very long quoted field?)`);
+    throw new ChunkscopeError(
+      'data',
+      `${info.path}: found no complete record to sample (is it one very long quoted field?)`,
+    );
   }
   return found.filter((r) => r.end > r.start);
 }
@@ -159,7 +185,7 @@ function endsWithNewline(info: DatasetInfo): boolean {
 
 function copy(input: number, output: number, from: number, to: number): void {
   const block = Buffer.allocUnsafe(Math.min(READ_BLOCK, Math.max(1, to - from)));
-  for (let pos = from; pos < to; ) {
+  for (let pos = from; pos < to;) {
     const n = readSync(input, block, 0, Math.min(block.length, to - pos), pos);
     if (n === 0) break;
     writeSync(output, block, 0, n);

@@ -107,7 +107,8 @@ function othersIdle(byWorker: Map<number, ChunkRecord[]>, c: ChunkRecord): { oth
     if (worker === c.workerId) continue;
     others++;
     let covered = 0;
-    for (const o of list) covered += Math.max(0, Math.min(o.finishedAt, c.finishedAt) - Math.max(o.startedAt, c.startedAt));
+    for (const o of list)
+      covered += Math.max(0, Math.min(o.finishedAt, c.finishedAt) - Math.max(o.startedAt, c.startedAt));
     idle += Math.max(0, d - covered);
   }
   return { othersIdleMs: idle, others };

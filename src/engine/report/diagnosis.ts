@@ -113,7 +113,15 @@ function gather(report: RunReport): Facts | undefined {
     list.sort((a, b) => a.startedAt - b.startedAt || a.index - b.index);
     for (let i = 1; i < list.length; i++) pairs.push(pairOf(list[i - 1], list[i]));
   }
-  return { report, summary, chunks, byWorker, pairs, workerTime: summary.workers * summary.processingMs, medianBusy: median(chunks.map(busy)) };
+  return {
+    report,
+    summary,
+    chunks,
+    byWorker,
+    pairs,
+    workerTime: summary.workers * summary.processingMs,
+    medianBusy: median(chunks.map(busy)),
+  };
 }
 
 function pairOf(prev: ChunkRecord, next: ChunkRecord): Pair {
@@ -152,7 +160,8 @@ function mainThreadBottleneck(f: Facts): Finding | undefined {
       `${formatPercent(starvedShare)} of worker time passed before the next chunk had even been submitted). ` +
       `The run processed ${formatInt(summary.rowsPerSecond)} rows/s; the workers' own speed was ${formatInt(workerRowsPerSecond)} rows/s. ` +
       `The limit was the main thread: ${what}.`,
-    suggestion: 'Use --strategy byte-range: each worker reads and parses its own byte range of the file, and the main thread only hands out offsets.',
+    suggestion:
+      'Use --strategy byte-range: each worker reads and parses its own byte range of the file, and the main thread only hands out offsets.',
     numbers: {
       idleShare: summary.idleShare,
       gapShare,
@@ -337,7 +346,12 @@ function unevenWorkers(f: Facts): Finding | undefined {
   const slowest = ws.reduce((a, b) => (rowMs(b) > rowMs(a) ? b : a));
   const fastest = ws.reduce((a, b) => (rowMs(b) < rowMs(a) ? b : a));
   const slowRatio = rowMs(fastest) > 0 ? rowMs(slowest) / rowMs(fastest) : 1;
-  const shares = ws.map((w) => `worker ${w.workerId} ${formatPercent(w.busyShare)} (${formatInt(w.chunks)} chunks, ${formatInt(w.rows)} rows, ${usText(rowMs(w))}/row)`).join(', ');
+  const shares = ws
+    .map(
+      (w) =>
+        `worker ${w.workerId} ${formatPercent(w.busyShare)} (${formatInt(w.chunks)} chunks, ${formatInt(w.rows)} rows, ${usText(rowMs(w))}/row)`,
+    )
+    .join(', ');
   const medianBytes = median(f.chunks.map((c) => c.bytes));
   const suggestion =
     slowRatio >= UNEVEN_SLOW_THREAD_RATIO
@@ -396,8 +410,15 @@ function throughputDecline(f: Facts): Finding | undefined {
       `in the first third. The late chunks spent ${formatMs(lostMs)} of worker time beyond the early rate. Peak memory (RSS) was ${formatBytes(f.summary.peakRssBytes)}.`,
     suggestion:
       'A run that slows down as it goes usually means garbage-collection or memory pressure: state that keeps growing (a cache, Map or array in ctx.state or at module level) ' +
-      'or results held in memory. Check that per-row state is dropped, or watch the workers\' heap (--max-worker-memory bounds it).',
-    numbers: { earlyRowsPerSecond: earlyRate, lateRowsPerSecond: lateRate, decline, lostMs, workers, peakRssBytes: f.summary.peakRssBytes },
+      "or results held in memory. Check that per-row state is dropped, or watch the workers' heap (--max-worker-memory bounds it).",
+    numbers: {
+      earlyRowsPerSecond: earlyRate,
+      lateRowsPerSecond: lateRate,
+      decline,
+      lostMs,
+      workers,
+      peakRssBytes: f.summary.peakRssBytes,
+    },
   };
 }
 
@@ -416,7 +437,8 @@ function repairedChunks(f: Facts): Finding | undefined {
     detail:
       `The speculative start of ${repaired.length === 1 ? 'chunk' : 'chunks'} ${listIndices(repaired)} landed inside a quoted field (a field with line breaks), ` +
       `so the range was parsed again from the true record start. The re-parses took ${formatMs(repairMs)} of worker time (${formatPercent(share)} of all chunk time); the discarded first parses cost about as much. Results are correct.`,
-    suggestion: 'Nothing to fix for correctness. If the cost matters, larger chunks mean fewer range starts and so fewer repairs.',
+    suggestion:
+      'Nothing to fix for correctness. If the cost matters, larger chunks mean fewer range starts and so fewer repairs.',
     numbers: { repairedChunks: repaired.length, repairMs, share },
     chunks: repaired.map((c) => c.index),
   };
@@ -437,7 +459,13 @@ function startupDominates(f: Facts): Finding | undefined {
       `Starting ${summary.workers} worker thread${summary.workers === 1 ? '' : 's'}, loading the processor and running setup() took ${formatMs(summary.startupMs)}; ` +
       `processing the ${formatInt(summary.rows)} rows took ${formatMs(summary.processingMs)}. Throughput figures of a run this short say little.`,
     suggestion: `For an input this small, fewer workers start faster (try --workers ${Math.max(1, Math.floor(summary.workers / 2))}); to measure throughput, use a bigger input.`,
-    numbers: { startupMs: summary.startupMs, wallMs: summary.wallMs, processingMs: summary.processingMs, share, workers: summary.workers },
+    numbers: {
+      startupMs: summary.startupMs,
+      wallMs: summary.wallMs,
+      processingMs: summary.processingMs,
+      share,
+      workers: summary.workers,
+    },
   };
 }
 
@@ -455,7 +483,8 @@ function resultEncodingHeavy(f: Facts): Finding | undefined {
     severity: 'warning',
     title: `Encoding results took ${formatPercent(share)} of worker time.`,
     detail: `Workers spent ${formatMs(encodeMs)} turning results into JSON Lines (${formatBytes(resultBytes)}${rows > 0 ? `, ${formatInt(resultBytes / rows)} bytes per row` : ''}) out of ${formatMs(busyMs)} of chunk time.`,
-    suggestion: 'Return only the fields you need from processRow; if you aggregate, export combine() so workers fold results instead of writing every row.',
+    suggestion:
+      'Return only the fields you need from processRow; if you aggregate, export combine() so workers fold results instead of writing every row.',
     numbers: { encodeMs, share, resultBytes, busyMs },
   };
 }
@@ -479,7 +508,14 @@ function tooFewChunks(f: Facts): Finding | undefined {
       summary.strategy === 'byte-range'
         ? `Split into about ${target} chunks: try --chunk-bytes ${bytes} (about ${formatInt(rows)} rows).`
         : `Split into about ${target} chunks: try --chunk-rows ${rows}.`,
-    numbers: { chunks: summary.chunks, workers: summary.workers, idleShare: summary.idleShare, idleMs, suggestedChunkRows: rows, suggestedChunkBytes: bytes },
+    numbers: {
+      chunks: summary.chunks,
+      workers: summary.workers,
+      idleShare: summary.idleShare,
+      idleMs,
+      suggestedChunkRows: rows,
+      suggestedChunkBytes: bytes,
+    },
   };
 }
 

@@ -31,10 +31,17 @@ export function decodeTimings(text: string, fileName: string): RunReport {
   const { body } = decodeVersionedJson(text, fileName, SPEC);
   const summary = body.summary as Record<string, unknown> | undefined;
   if (!isObject(summary) || !Array.isArray(body.chunks)) {
-    throw new ChunkscopeError('input', `${fileName} is not a valid Chunkscope timings file: it needs "summary" and a "chunks" list`);
+    throw new ChunkscopeError(
+      'input',
+      `${fileName} is not a valid Chunkscope timings file: it needs "summary" and a "chunks" list`,
+    );
   }
   for (const key of ['data', 'processor', 'strategy'] as const) {
-    if (typeof summary[key] !== 'string') throw new ChunkscopeError('input', `${fileName} is not a valid Chunkscope timings file: "summary.${key}" is not text`);
+    if (typeof summary[key] !== 'string')
+      throw new ChunkscopeError(
+        'input',
+        `${fileName} is not a valid Chunkscope timings file: "summary.${key}" is not text`,
+      );
   }
   // Fields older writers may have left out; added after the others, so the key order stays the file's.
   const report = { ...body } as unknown as RunReport;

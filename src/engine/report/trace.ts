@@ -18,7 +18,11 @@ const PID = 1;
 const MAIN_TID = 0;
 const us = (ms: number) => Math.round(ms * 1000);
 
-export function toChromeTrace(report: RunReport): { traceEvents: TraceEvent[]; displayTimeUnit: 'ms'; otherData: Record<string, unknown> } {
+export function toChromeTrace(report: RunReport): {
+  traceEvents: TraceEvent[];
+  displayTimeUnit: 'ms';
+  otherData: Record<string, unknown>;
+} {
   const events: TraceEvent[] = [
     { name: 'process_name', ph: 'M', pid: PID, tid: MAIN_TID, args: { name: `chunkscope ${report.summary.strategy}` } },
     { name: 'thread_name', ph: 'M', pid: PID, tid: MAIN_TID, args: { name: 'main thread' } },
@@ -28,7 +32,15 @@ export function toChromeTrace(report: RunReport): { traceEvents: TraceEvent[]; d
     events.push({ name: 'thread_name', ph: 'M', pid: PID, tid: w.workerId, args: { name: `worker ${w.workerId}` } });
   }
   for (const phase of report.mainPhases) {
-    events.push({ name: phase.name, ph: 'X', pid: PID, tid: MAIN_TID, ts: us(phase.start), dur: Math.max(1, us(phase.end) - us(phase.start)), cat: 'main' });
+    events.push({
+      name: phase.name,
+      ph: 'X',
+      pid: PID,
+      tid: MAIN_TID,
+      ts: us(phase.start),
+      dur: Math.max(1, us(phase.end) - us(phase.start)),
+      cat: 'main',
+    });
   }
   for (const c of report.chunks) {
     const start = us(c.startedAt);
@@ -41,7 +53,16 @@ export function toChromeTrace(report: RunReport): { traceEvents: TraceEvent[]; d
       ts: start,
       dur: total,
       cat: 'chunk',
-      args: { rows: c.rows, firstRow: c.firstRow, bytes: c.bytes, byteStart: c.byteStart, byteEnd: c.byteEnd, queueWaitMs: c.queueWaitMs, returnMs: c.returnMs, repaired: c.repaired },
+      args: {
+        rows: c.rows,
+        firstRow: c.firstRow,
+        bytes: c.bytes,
+        byteStart: c.byteStart,
+        byteEnd: c.byteEnd,
+        queueWaitMs: c.queueWaitMs,
+        returnMs: c.returnMs,
+        repaired: c.repaired,
+      },
     });
     // Phases are laid end to end inside the chunk, clamped so they never poke out of it.
     let cursor = start;
@@ -56,7 +77,15 @@ export function toChromeTrace(report: RunReport): { traceEvents: TraceEvent[]; d
       if (dur > 0) events.push({ name, ph: 'X', pid: PID, tid: c.workerId, ts: cursor, dur, cat: 'phase' });
       cursor += Math.max(0, dur);
     }
-    events.push({ name: `result ${c.index}`, ph: 'i', s: 't', pid: PID, tid: MAIN_TID, ts: us(c.receivedAt), cat: 'result' });
+    events.push({
+      name: `result ${c.index}`,
+      ph: 'i',
+      s: 't',
+      pid: PID,
+      tid: MAIN_TID,
+      ts: us(c.receivedAt),
+      cat: 'result',
+    });
   }
   return { traceEvents: events, displayTimeUnit: 'ms', otherData: { summary: report.summary } };
 }

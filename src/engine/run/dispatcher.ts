@@ -32,7 +32,10 @@ export interface PiscinaDispatcherOptions {
 }
 
 // The worker entry sits beside the bundle in dist/ (one flat folder) and in its stage folder in out/ (tsc).
-const WORKER_FILE = [path.join(__dirname, 'chunk-worker.js'), path.join(__dirname, '..', 'worker', 'chunk-worker.js')].find((file) => existsSync(file)) ?? path.join(__dirname, 'chunk-worker.js');
+const WORKER_FILE =
+  [path.join(__dirname, 'chunk-worker.js'), path.join(__dirname, '..', 'worker', 'chunk-worker.js')].find((file) =>
+    existsSync(file),
+  ) ?? path.join(__dirname, 'chunk-worker.js');
 
 export class PiscinaDispatcher implements ChunkDispatcher {
   private readonly pool: Piscina;
@@ -53,7 +56,9 @@ export class PiscinaDispatcher implements ChunkDispatcher {
       // doubled up (piscina's balancer), so init and teardown, which carry one, each get a worker of
       // their own, as their barrier needs.
       concurrentTasksPerWorker: DEFAULTS.tasksPerWorker,
-      resourceLimits: maxWorkerMemoryMb ? { maxOldGenerationSizeMb: maxWorkerMemoryMb, maxYoungGenerationSizeMb: Math.min(16, maxWorkerMemoryMb) } : undefined,
+      resourceLimits: maxWorkerMemoryMb
+        ? { maxOldGenerationSizeMb: maxWorkerMemoryMb, maxYoungGenerationSizeMb: Math.min(16, maxWorkerMemoryMb) }
+        : undefined,
     });
     // Errors from a dying worker also surface as rejected tasks; this keeps them from being unhandled.
     this.pool.on('error', () => undefined);
@@ -62,7 +67,10 @@ export class PiscinaDispatcher implements ChunkDispatcher {
   }
 
   barrier(task: InitTask): Promise<InitResult>[] {
-    return Array.from({ length: task.workers }, () => this.pool.run(task, { signal: this.abort.signal }) as Promise<InitResult>);
+    return Array.from(
+      { length: task.workers },
+      () => this.pool.run(task, { signal: this.abort.signal }) as Promise<InitResult>,
+    );
   }
 
   chunk(task: ChunkTask, transferList?: ArrayBuffer[]): Promise<ChunkResult> {

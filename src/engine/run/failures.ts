@@ -19,13 +19,19 @@ export function cancelled(): ChunkscopeError {
 
 /** A barrier task rejected: its worker died (or was stopped) during setup() or teardown(). */
 export function barrierFailure(kind: BarrierKind, error: Error): ChunkscopeError {
-  return new ChunkscopeError(kind === 'init' ? 'processor' : 'worker', `A worker died while ${kind === 'init' ? 'loading the processor or running setup()' : 'running teardown()'}: ${error.message}`);
+  return new ChunkscopeError(
+    kind === 'init' ? 'processor' : 'worker',
+    `A worker died while ${kind === 'init' ? 'loading the processor or running setup()' : 'running teardown()'}: ${error.message}`,
+  );
 }
 
 /** A worker could not load the processor or its setup() threw: nothing ran yet. */
 export function initFailure(workerId: number, error: WorkerError): ChunkscopeError {
   const stack = error.stack ? `\n${error.stack}` : '';
-  return new ChunkscopeError('processor', `Worker ${workerId} could not start the processor (no row was processed): ${error.message}${stack}`);
+  return new ChunkscopeError(
+    'processor',
+    `Worker ${workerId} could not start the processor (no row was processed): ${error.message}${stack}`,
+  );
 }
 
 /** teardown() threw: the rows are done, so the run only warns. */
@@ -37,14 +43,27 @@ export function teardownWarning(workerId: number, error: WorkerError): string {
 export function workerFailure(error: Error & { code?: string }, planned: PlannedChunk, file: string): ChunkscopeError {
   const span = `chunk ${planned.task.chunk} (bytes ${planned.byteStart}–${planned.byteEnd} of ${file})`;
   if (error.name === 'DataCloneError') {
-    return new ChunkscopeError('processor', `A result of ${span} cannot be sent between threads (${error.message}); return plain data (numbers, strings, arrays, objects).`);
+    return new ChunkscopeError(
+      'processor',
+      `A result of ${span} cannot be sent between threads (${error.message}); return plain data (numbers, strings, arrays, objects).`,
+    );
   }
-  const why = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (${error.message})` : `died: ${error.message}`;
-  return new ChunkscopeError('worker', `A worker running ${span} ${why}. The run was stopped; no partial output was kept.`);
+  const why =
+    error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (${error.message})` : `died: ${error.message}`;
+  return new ChunkscopeError(
+    'worker',
+    `A worker running ${span} ${why}. The run was stopped; no partial output was kept.`,
+  );
 }
 
 /** A worker's row error placed in the file: `firstRow` / `firstLine` are the chunk's, counted in input order. */
-export function locate(failure: WorkerRowError, result: ChunkResult, firstRow: number, firstLine: number, file: string): RowErrorInfo {
+export function locate(
+  failure: WorkerRowError,
+  result: ChunkResult,
+  firstRow: number,
+  firstLine: number,
+  file: string,
+): RowErrorInfo {
   return {
     kind: failure.kind,
     message: failure.message,
@@ -67,11 +86,19 @@ export function rowFailure(where: RowErrorInfo): ChunkscopeError {
 
 /** A verified chunk does not start where the previous one ended: rows would be lost or read twice. */
 export function startMismatch(chunk: number, start: number, expectedStart: number, file: string): ChunkscopeError {
-  return new ChunkscopeError('data', `Internal check failed: chunk ${chunk} starts at byte ${start} but the previous chunk ended at byte ${expectedStart} (${file})`);
+  return new ChunkscopeError(
+    'data',
+    `Internal check failed: chunk ${chunk} starts at byte ${start} but the previous chunk ended at byte ${expectedStart} (${file})`,
+  );
 }
 
 /** The watchdog saw a chunk run past --chunk-timeout; `planned` is the chunk if still known. */
-export function chunkTimeout(chunk: number, planned: PlannedChunk | undefined, timeoutMs: number, file: string): ChunkscopeError {
+export function chunkTimeout(
+  chunk: number,
+  planned: PlannedChunk | undefined,
+  timeoutMs: number,
+  file: string,
+): ChunkscopeError {
   const span = planned ? ` (bytes ${planned.byteStart}–${planned.byteEnd})` : '';
   return new ChunkscopeError(
     'timeout',

@@ -16,7 +16,14 @@ export interface ChunkTiming {
  * One chunk's record, once its start is verified. `firstRow` / `firstLine` are where the chunk
  * begins in input order (before its leading blank lines); times become ms since `originEpochMs`.
  */
-export function chunkRecord(result: ChunkResult, timing: ChunkTiming, firstRow: number, firstLine: number, repaired: boolean, originEpochMs: number): ChunkRecord {
+export function chunkRecord(
+  result: ChunkResult,
+  timing: ChunkTiming,
+  firstRow: number,
+  firstLine: number,
+  repaired: boolean,
+  originEpochMs: number,
+): ChunkRecord {
   const { submittedAt, receivedAt } = timing;
   return {
     index: result.chunk,
@@ -114,7 +121,8 @@ export function summarize(input: SummaryInput): RunSummary {
     computeMs,
     encodeMs,
     overheadShare: workerTime > 0 ? Math.min(1, Math.max(0, 1 - useful / workerTime)) : 0,
-    idleShare: workerTime > 0 ? Math.min(1, Math.max(0, 1 - workerSummaries.reduce((n, w) => n + w.busyMs, 0) / workerTime)) : 0,
+    idleShare:
+      workerTime > 0 ? Math.min(1, Math.max(0, 1 - workerSummaries.reduce((n, w) => n + w.busyMs, 0) / workerTime)) : 0,
     ...(input.mainBusyMs !== undefined ? { mainBusyMs: input.mainBusyMs } : {}),
     workerSummaries,
     peakRssBytes: input.peakRssBytes,

@@ -35,7 +35,8 @@ export class ReorderBuffer<T> {
 
   /** Admits the next chunk (indexes count up from 0) and returns its index. */
   admit(): number {
-    if (this.admitted - this.next >= this.limit) throw new RangeError(`Reorder buffer full: ${this.limit} chunks already pending`);
+    if (this.admitted - this.next >= this.limit)
+      throw new RangeError(`Reorder buffer full: ${this.limit} chunks already pending`);
     return this.admitted++;
   }
 

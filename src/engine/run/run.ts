@@ -12,12 +12,31 @@ import { DEFAULTS, resolveRunOptions, type ResolvedOptions } from '../options';
 import { compileProcessor } from '../processor/compile';
 import { resolveProfileSettings, RunProfiles } from '../profile/capture';
 import type { ChunkPlan, ChunkResult, InitResult, InitTask, WorkerConfig } from '../model/protocol';
-import { batchChunks, byteRangeChunks, indexRangeChunks, loadSharedTable, perRowChunks, type PlannedChunk } from '../split/strategies';
+import {
+  batchChunks,
+  byteRangeChunks,
+  indexRangeChunks,
+  loadSharedTable,
+  perRowChunks,
+  type PlannedChunk,
+} from '../split/strategies';
 import type { ChunkRecord, ChunkSizeChange, ProgressEvent, RowErrorInfo, RunOptions, RunReport } from '../model';
 import { PiscinaDispatcher, type ChunkDispatcher } from './dispatcher';
 import { ReorderBuffer } from './reorder';
 import { verifyStart } from './verify';
-import { barrierFailure, cancelled, cancelledBeforeStart, chunkTimeout, foldFailure, initFailure, locate, rowFailure, startMismatch, teardownWarning, workerFailure } from './failures';
+import {
+  barrierFailure,
+  cancelled,
+  cancelledBeforeStart,
+  chunkTimeout,
+  foldFailure,
+  initFailure,
+  locate,
+  rowFailure,
+  startMismatch,
+  teardownWarning,
+  workerFailure,
+} from './failures';
 import { RunMonitor } from './monitor';
 import { chunkRecord, summarize } from './records';
 
@@ -51,7 +70,11 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
   // with their init task).
   const dispatcher = new PiscinaDispatcher({ workers: opts.workers, maxWorkerMemoryMb: opts.maxWorkerMemoryMb });
   try {
-    const info = await inspectDataset(opts.data, { delimiter: opts.delimiter, header: opts.header, format: opts.format });
+    const info = await inspectDataset(opts.data, {
+      delimiter: opts.delimiter,
+      header: opts.header,
+      format: opts.format,
+    });
     const processor = compileProcessor(opts.processor);
     const config: WorkerConfig = {
       file: info.path,
@@ -181,7 +204,13 @@ class Run {
 
   private async barrierRound(kind: 'init' | 'teardown'): Promise<InitResult[]> {
     const barrier = new SharedArrayBuffer(4);
-    const task: InitTask = { kind, barrier, workers: this.opts.workers, timeoutMs: DEFAULTS.setupTimeoutSeconds * 1000, config: kind === 'init' ? this.config : undefined };
+    const task: InitTask = {
+      kind,
+      barrier,
+      workers: this.opts.workers,
+      timeoutMs: DEFAULTS.setupTimeoutSeconds * 1000,
+      config: kind === 'init' ? this.config : undefined,
+    };
     const started = epochNow();
     const results = await Promise.all(
       this.dispatcher.barrier(task).map((running) =>
@@ -191,7 +220,11 @@ class Run {
         }),
       ),
     );
-    this.mainPhases.push({ name: kind === 'init' ? 'startup: threads, processor load, setup()' : 'teardown()', start: this.ms(started), end: this.ms(epochNow()) });
+    this.mainPhases.push({
+      name: kind === 'init' ? 'startup: threads, processor load, setup()' : 'teardown()',
+      start: this.ms(started),
+      end: this.ms(epochNow()),
+    });
     this.check();
     const done = results as InitResult[];
     for (const r of done) {
@@ -211,12 +244,21 @@ class Run {
     this.exports = inits[0].exports;
     const processorOptions = inits[0].options;
     const { opts, info } = this;
-    const rowShape = opts.rowShape ?? processorOptions.rowShape ?? (info.hasHeader || info.format === 'jsonl' ? 'object' : 'array');
+    const rowShape =
+      opts.rowShape ?? processorOptions.rowShape ?? (info.hasHeader || info.format === 'jsonl' ? 'object' : 'array');
     const types = opts.types ?? processorOptions.types ?? 'string';
     if (rowShape === 'columns') {
-      if (!this.exports.processChunk) throw new ChunkscopeError('usage', `Row shape "columns" needs a processChunk(columns, ctx) export in ${opts.processor}`);
+      if (!this.exports.processChunk)
+        throw new ChunkscopeError(
+          'usage',
+          `Row shape "columns" needs a processChunk(columns, ctx) export in ${opts.processor}`,
+        );
       if (info.format !== 'csv') throw new ChunkscopeError('usage', 'Row shape "columns" works on CSV/TSV files only');
-      if (opts.strategy === 'per-row') throw new ChunkscopeError('usage', 'Row shape "columns" needs chunks: use byte-range, batches or shared-columns, not per-row');
+      if (opts.strategy === 'per-row')
+        throw new ChunkscopeError(
+          'usage',
+          'Row shape "columns" needs chunks: use byte-range, batches or shared-columns, not per-row',
+        );
     }
     this.plan = {
       rowShape,
@@ -234,7 +276,9 @@ class Run {
     if (this.hooks.chunkSizer) return this.hooks.chunkSizer;
     if (opts.chunking !== 'auto') return undefined;
     const a = DEFAULTS.adaptive;
-    const given = opts.chunkBytes ?? (opts.chunkRows !== undefined ? Math.max(1, Math.round(opts.chunkRows * info.meanRowBytes)) : undefined);
+    const given =
+      opts.chunkBytes ??
+      (opts.chunkRows !== undefined ? Math.max(1, Math.round(opts.chunkRows * info.meanRowBytes)) : undefined);
     const startBytes = given ?? a.startBytes;
     return new AdaptiveChunker({
       workers: opts.workers,
@@ -243,7 +287,8 @@ class Run {
       startBytes,
       minBytes: Math.min(a.minBytes, startBytes),
       maxBytes: Math.max(a.maxBytes, startBytes),
-      maxChunkMs: opts.chunkTimeoutMs > 0 ? Math.min(a.maxChunkMs, opts.chunkTimeoutMs * a.maxShareOfChunkTimeout) : a.maxChunkMs,
+      maxChunkMs:
+        opts.chunkTimeoutMs > 0 ? Math.min(a.maxChunkMs, opts.chunkTimeoutMs * a.maxShareOfChunkTimeout) : a.maxChunkMs,
       minChunkMs: a.minChunkMs,
       overheadTarget: a.overheadTarget,
       minGain: a.minGain,
@@ -268,10 +313,18 @@ class Run {
           sizer,
           info,
           plan,
-          chunkBytes: opts.chunkBytes ?? (opts.chunkRows ? Math.max(1, Math.round(opts.chunkRows * info.meanRowBytes)) : DEFAULTS.chunkBytes),
+          chunkBytes:
+            opts.chunkBytes ??
+            (opts.chunkRows ? Math.max(1, Math.round(opts.chunkRows * info.meanRowBytes)) : DEFAULTS.chunkBytes),
         });
       case 'batches':
-        return batchChunks({ info, plan, sizer, chunkBytes: opts.chunkBytes, chunkRows: opts.chunkBytes ? undefined : opts.chunkRows ?? DEFAULTS.chunkRows });
+        return batchChunks({
+          info,
+          plan,
+          sizer,
+          chunkBytes: opts.chunkBytes,
+          chunkRows: opts.chunkBytes ? undefined : (opts.chunkRows ?? DEFAULTS.chunkRows),
+        });
       case 'per-row':
         return perRowChunks({ info, plan });
       case 'shared-columns': {
@@ -341,7 +394,8 @@ class Run {
       repaired = true;
     }
     // Never return a wrong row silently: this would mean rows lost or read twice.
-    if (result.start !== this.expectedStart && result.records > 0) throw startMismatch(result.chunk, result.start, this.expectedStart, this.info.path);
+    if (result.start !== this.expectedStart && result.records > 0)
+      throw startMismatch(result.chunk, result.start, this.expectedStart, this.info.path);
     const firstRow = this.rowsSoFar + 1;
     const firstLine = this.info.dataStartLine + this.linesSoFar;
     if (result.fatal) throw rowFailure(locate(result.fatal, result, firstRow, firstLine, this.info.path));

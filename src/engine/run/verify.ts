@@ -24,7 +24,19 @@ export function verifyStart(expectedStart: number, task: ChunkTask, result: Chun
   if (expectedStart >= task.limit) {
     return {
       action: 'empty',
-      result: { ...result, start: expectedStart, end: expectedStart, records: 0, lines: 0, leadingLines: 0, output: '', partial: undefined, hasPartial: false, errors: [], fatal: undefined },
+      result: {
+        ...result,
+        start: expectedStart,
+        end: expectedStart,
+        records: 0,
+        lines: 0,
+        leadingLines: 0,
+        output: '',
+        partial: undefined,
+        hasPartial: false,
+        errors: [],
+        fatal: undefined,
+      },
       // A worker that found no line start in its range (start at the limit) already reported it empty.
       repaired: result.start !== task.limit,
     };

@@ -110,7 +110,13 @@ export class AdaptiveChunker {
 
   constructor(private readonly settings: AdaptiveSettings) {
     const { workers, startBytes, minBytes, maxBytes } = settings;
-    if (!(workers >= 1) || !(startBytes >= 1) || !(minBytes >= 1) || !(maxBytes >= minBytes) || !(settings.dataEnd >= settings.dataStart)) {
+    if (
+      !(workers >= 1) ||
+      !(startBytes >= 1) ||
+      !(minBytes >= 1) ||
+      !(maxBytes >= minBytes) ||
+      !(settings.dataEnd >= settings.dataStart)
+    ) {
       throw new Error(`Adaptive chunking: invalid settings ${JSON.stringify(settings)}`);
     }
     this.current = { size: Math.min(maxBytes, Math.max(minBytes, startBytes)), stats: emptyStats() };
@@ -214,7 +220,10 @@ export class AdaptiveChunker {
     const size = this.current.size;
     if (meanMs >= minChunkMs || size * 2 > maxBytes || meanMs * 2 > maxChunkMs) return false;
     this.previous = this.current;
-    this.setSize(size * 2, `doubled: chunks took ${+meanMs.toFixed(1)} ms at ${formatBytes(size)}, under the ${minChunkMs} ms that keeps the fixed cost of a chunk small`);
+    this.setSize(
+      size * 2,
+      `doubled: chunks took ${+meanMs.toFixed(1)} ms at ${formatBytes(size)}, under the ${minChunkMs} ms that keeps the fixed cost of a chunk small`,
+    );
     return true;
   }
 
@@ -238,7 +247,10 @@ export class AdaptiveChunker {
     const { stats } = level;
     const meanMs = stats.busyMs / stats.chunks;
     if (meanMs > maxChunkMs && level.size > this.settings.minBytes) {
-      this.settle({ size: Math.max(this.settings.minBytes, Math.floor(level.size / 2)), stats: emptyStats() }, `halved: chunks took ${Math.round(meanMs)} ms, over the ${maxChunkMs} ms a chunk should take`);
+      this.settle(
+        { size: Math.max(this.settings.minBytes, Math.floor(level.size / 2)), stats: emptyStats() },
+        `halved: chunks took ${Math.round(meanMs)} ms, over the ${maxChunkMs} ms a chunk should take`,
+      );
       return;
     }
     const previous = this.previous;
@@ -253,16 +265,25 @@ export class AdaptiveChunker {
     }
     const overhead = overheadShare(stats);
     if (overhead <= overheadTarget) {
-      this.settle(level, `settled at ${formatBytes(level.size)}: the hand-off between chunks is ${formatPercent(overhead)} of worker time (target ${formatPercent(overheadTarget)})`);
+      this.settle(
+        level,
+        `settled at ${formatBytes(level.size)}: the hand-off between chunks is ${formatPercent(overhead)} of worker time (target ${formatPercent(overheadTarget)})`,
+      );
       return;
     }
     const tooBig = level.size * 2 > maxBytes;
     if (tooBig || meanMs * 2 > maxChunkMs) {
-      this.settle(level, `settled at ${formatBytes(level.size)}: doubling would pass the ${tooBig ? formatBytes(maxBytes) : `${maxChunkMs} ms`} a chunk may take`);
+      this.settle(
+        level,
+        `settled at ${formatBytes(level.size)}: doubling would pass the ${tooBig ? formatBytes(maxBytes) : `${maxChunkMs} ms`} a chunk may take`,
+      );
       return;
     }
     this.previous = level;
-    this.setSize(level.size * 2, `doubled: the hand-off between chunks is ${formatPercent(overhead)} of worker time at ${formatBytes(level.size)} (target ${formatPercent(overheadTarget)}), ${msPerMb(stats)} ms per MB`);
+    this.setSize(
+      level.size * 2,
+      `doubled: the hand-off between chunks is ${formatPercent(overhead)} of worker time at ${formatBytes(level.size)} (target ${formatPercent(overheadTarget)}), ${msPerMb(stats)} ms per MB`,
+    );
   }
 
   /**
@@ -276,7 +297,10 @@ export class AdaptiveChunker {
     const typical = median(this.recentBusy);
     if (typical > maxChunkMs) {
       if (this.current.size > minBytes) {
-        this.setSize(Math.max(minBytes, Math.floor(this.current.size / 2)), `halved: chunks took ${Math.round(typical)} ms (median of the last ${this.recentBusy.length}), over the ${maxChunkMs} ms a chunk should take`);
+        this.setSize(
+          Math.max(minBytes, Math.floor(this.current.size / 2)),
+          `halved: chunks took ${Math.round(typical)} ms (median of the last ${this.recentBusy.length}), over the ${maxChunkMs} ms a chunk should take`,
+        );
       }
       return;
     }
@@ -288,6 +312,9 @@ export class AdaptiveChunker {
     this.regrowths++;
     this.phase = 'growing';
     this.previous = level;
-    this.setSize(level.size * 2, `growing again: settled, the hand-off between chunks is still ${formatPercent(overhead)} of worker time at ${formatBytes(level.size)} (target ${formatPercent(overheadTarget)}), ${msPerMb(level.stats)} ms per MB`);
+    this.setSize(
+      level.size * 2,
+      `growing again: settled, the hand-off between chunks is still ${formatPercent(overhead)} of worker time at ${formatBytes(level.size)} (target ${formatPercent(overheadTarget)}), ${msPerMb(level.stats)} ms per MB`,
+    );
   }
 }

@@ -38,7 +38,10 @@ export interface StrategyInput {
 /** A sizer's answer as a usable byte count: a whole number of at least 1. */
 function budgetOf(sizer: ChunkSizer, chunk: number, byteStart: number): number {
   const bytes = Math.floor(sizer(chunk, byteStart));
-  if (!(bytes >= 1)) throw new Error(`Chunk sizer returned ${bytes} bytes for chunk ${chunk} (at byte ${byteStart}); a chunk needs at least 1 byte`);
+  if (!(bytes >= 1))
+    throw new Error(
+      `Chunk sizer returned ${bytes} bytes for chunk ${chunk} (at byte ${byteStart}); a chunk needs at least 1 byte`,
+    );
   return bytes;
 }
 
@@ -48,7 +51,11 @@ export function* byteRangeChunks({ info, plan, chunkBytes, sizer }: StrategyInpu
   for (let start = info.dataStart; start < info.sizeBytes; chunk++) {
     const size = sizer ? budgetOf(sizer, chunk, start) : chunkBytes!;
     const limit = Math.min(start + size, info.sizeBytes);
-    yield { task: { kind: 'range', chunk, plan, start, limit, speculative: chunk > 0 }, byteStart: start, byteEnd: limit };
+    yield {
+      task: { kind: 'range', chunk, plan, start, limit, speculative: chunk > 0 },
+      byteStart: start,
+      byteEnd: limit,
+    };
     start = limit;
   }
 }
@@ -57,7 +64,12 @@ export function* byteRangeChunks({ info, plan, chunkBytes, sizer }: StrategyInpu
  * Exact record-aligned byte segments, cut after `chunkRows` rows or once `chunkBytes` is reached;
  * with a sizer, each segment's byte budget is asked for when its first record has been scanned.
  */
-export function* recordAlignedSegments(info: DatasetInfo, chunkRows: number, chunkBytes: number, sizer?: ChunkSizer): Generator<{ start: number; bytes: Buffer; records: number }> {
+export function* recordAlignedSegments(
+  info: DatasetInfo,
+  chunkRows: number,
+  chunkBytes: number,
+  sizer?: ChunkSizer,
+): Generator<{ start: number; bytes: Buffer; records: number }> {
   const scanner = boundaryScannerFor(info.format, info.delimiter);
   const fd = openSync(info.path, 'r');
   try {
@@ -118,7 +130,9 @@ function ownBuffer(bytes: Buffer): Uint8Array {
 
 export function* batchChunks({ info, plan, chunkRows, chunkBytes, sizer }: StrategyInput): Generator<PlannedChunk> {
   let chunk = 0;
-  const segments = sizer ? recordAlignedSegments(info, Infinity, Infinity, sizer) : recordAlignedSegments(info, chunkRows ?? Infinity, chunkBytes ?? Infinity);
+  const segments = sizer
+    ? recordAlignedSegments(info, Infinity, Infinity, sizer)
+    : recordAlignedSegments(info, chunkRows ?? Infinity, chunkBytes ?? Infinity);
   for (const segment of segments) {
     const bytes = ownBuffer(segment.bytes);
     yield {
@@ -132,7 +146,11 @@ export function* batchChunks({ info, plan, chunkRows, chunkBytes, sizer }: Strat
 
 /** The article's naive design: the main thread parses every row and dispatches each one alone. */
 export function* perRowChunks({ info, plan }: StrategyInput): Generator<PlannedChunk> {
-  const build = makeRowBuilder(info.hasHeader ? info.header : null, plan.rowShape === 'columns' ? 'object' : plan.rowShape, plan.types);
+  const build = makeRowBuilder(
+    info.hasHeader ? info.header : null,
+    plan.rowShape === 'columns' ? 'object' : plan.rowShape,
+    plan.types,
+  );
   const width = info.header.length;
   const delimiter = info.delimiter.charCodeAt(0);
   let chunk = 0;
@@ -160,11 +178,19 @@ export function* perRowChunks({ info, plan }: StrategyInput): Generator<PlannedC
         records.push(
           fields.length === width
             ? { start, row: build(fields) }
-            : { start, row: fields.slice(), problem: `expected ${width} fields (as in the header), found ${fields.length}` },
+            : {
+                start,
+                row: fields.slice(),
+                problem: `expected ${width} fields (as in the header), found ${fields.length}`,
+              },
         );
       });
       if (scan.unterminatedQuoteAt !== undefined) {
-        records.push({ start: scan.unterminatedQuoteAt, row: undefined, problem: 'unterminated quoted field (a quote opens a field but the file ends before it closes)' });
+        records.push({
+          start: scan.unterminatedQuoteAt,
+          row: undefined,
+          problem: 'unterminated quoted field (a quote opens a field but the file ends before it closes)',
+        });
       }
     }
     for (let r = 0; r < records.length; r++) {
@@ -201,7 +227,7 @@ export function loadSharedTable(info: DatasetInfo, numericColumns: boolean[]): {
   const view = new Uint8Array(bytes);
   const fd = openSync(info.path, 'r');
   try {
-    for (let filled = 0; filled < length; ) {
+    for (let filled = 0; filled < length;) {
       const n = readSync(fd, view, filled, length - filled, info.dataStart + filled);
       if (n === 0) break;
       filled += n;
@@ -252,7 +278,7 @@ export function* indexRangeChunks(input: StrategyInput, table: SharedTable, reco
   const { sizer } = input;
   const starts = new Float64Array(table.recordStarts);
   let chunk = 0;
-  for (let first = 0; first < records; ) {
+  for (let first = 0; first < records;) {
     // A byte budget becomes whole records through the exact index: the first record that reaches it ends the range.
     const end = sizer
       ? recordsEndAfterBytes(starts, first, records, budgetOf(sizer, chunk, table.base + starts[first]))

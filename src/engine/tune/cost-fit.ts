@@ -28,7 +28,10 @@ const QUEUED_MARGIN_MS = 0.05;
  * second was already waiting. Gaps where the worker was starved are idle time, not chunk cost:
  * those chunks (and each worker's first) are charged the run's median hand-off instead.
  */
-export function runCostSample(records: readonly ChunkRecord[], run: { workers: number; processingMs: number; startupMs: number }): RunCostSample {
+export function runCostSample(
+  records: readonly ChunkRecord[],
+  run: { workers: number; processingMs: number; startupMs: number },
+): RunCostSample {
   const byWorker = new Map<number, ChunkRecord[]>();
   let busyMs = 0;
   let rows = 0;
@@ -45,13 +48,21 @@ export function runCostSample(records: readonly ChunkRecord[], run: { workers: n
     for (let i = 1; i < list.length; i++) {
       const previous = list[i - 1];
       const next = list[i];
-      if (next.submittedAt <= previous.finishedAt - QUEUED_MARGIN_MS) gaps.push(Math.max(0, next.startedAt - previous.finishedAt));
+      if (next.submittedAt <= previous.finishedAt - QUEUED_MARGIN_MS)
+        gaps.push(Math.max(0, next.startedAt - previous.finishedAt));
     }
   }
   const handOffMs = gaps.length > 0 ? median(gaps) : 0;
   const measuredGapMs = gaps.reduce((n, g) => n + g, 0);
   const effectiveMs = busyMs + measuredGapMs + (records.length - gaps.length) * handOffMs;
-  return { workers: run.workers, rows, chunks: records.length, processingMs: run.processingMs, startupMs: run.startupMs, effectiveChunkUs: effectiveMs * 1000 };
+  return {
+    workers: run.workers,
+    rows,
+    chunks: records.length,
+    processingMs: run.processingMs,
+    startupMs: run.startupMs,
+    effectiveChunkUs: effectiveMs * 1000,
+  };
 }
 
 /** When a run is this much slower than the workers alone would allow, the main thread set its pace. */
@@ -68,7 +79,11 @@ export function fitCostModel(samples: readonly RunCostSample[], rowsToPredict: n
   const ys = usable.map((s) => s.effectiveChunkUs / s.chunks);
   const distinctSizes = new Set(xs.map((x) => Math.round(x)));
   if (distinctSizes.size < 2) return null;
-  const line = weightedLineFit(xs, ys, ys.map((y) => 1 / (y * y)));
+  const line = weightedLineFit(
+    xs,
+    ys,
+    ys.map((y) => 1 / (y * y)),
+  );
   if (!line) return null;
   let perChunkUs = line.intercept;
   let perRowUs = line.slope;
@@ -103,12 +118,25 @@ export function fitCostModel(samples: readonly RunCostSample[], rowsToPredict: n
     const perChunk = (s.processingMs * 1000) / s.chunks;
     mainCeilingUs = Math.min(mainCeilingUs, perChunk);
     if (s.chunks < 4 * s.workers) continue;
-    const workerBound = predictRun(workerOnly, { rows: s.rows, chunkRows: s.rows / s.chunks, workers: s.workers }).processingMs;
+    const workerBound = predictRun(workerOnly, {
+      rows: s.rows,
+      chunkRows: s.rows / s.chunks,
+      workers: s.workers,
+    }).processingMs;
     if (s.processingMs > workerBound * MAIN_BOUND_EXCESS) mainEstimates.push(perChunk);
   }
-  const model: CostModel = { ...workerOnly, mainPerChunkUs: mainEstimates.length > 0 ? Math.min(median(mainEstimates), mainCeilingUs) : 0 };
+  const model: CostModel = {
+    ...workerOnly,
+    mainPerChunkUs: mainEstimates.length > 0 ? Math.min(median(mainEstimates), mainCeilingUs) : 0,
+  };
   model.medianRelativeError = median(
-    usable.map((s) => Math.abs(predictRun(model, { rows: s.rows, chunkRows: s.rows / s.chunks, workers: s.workers }).processingMs - s.processingMs) / s.processingMs),
+    usable.map(
+      (s) =>
+        Math.abs(
+          predictRun(model, { rows: s.rows, chunkRows: s.rows / s.chunks, workers: s.workers }).processingMs -
+            s.processingMs,
+        ) / s.processingMs,
+    ),
   );
   return model;
 }
@@ -123,44 +151,63 @@ export function modelIsTrustworthy(model: CostModel | null): model is CostModel 
  * worker (and `maxChunkRows`); among sizes within 0.5 % of that time, the smallest (same speed,
  * less memory per chunk, finer progress).
  */
-export function bestChunkRows(model: CostModel, at: { rows: number; workers: number; maxChunkRows?: number }): { chunkRows: number; processingMs: number; rowsPerSecond: number } {
+export function bestChunkRows(
+  model: CostModel,
+  at: { rows: number; workers: number; maxChunkRows?: number },
+): { chunkRows: number; processingMs: number; rowsPerSecond: number } {
   const top = Math.max(1, Math.min(Math.ceil(at.rows / at.workers), at.maxChunkRows ?? Infinity));
   const steps = 400;
   const candidates: { chunkRows: number; processingMs: number }[] = [];
   for (let i = 0; i <= steps; i++) {
     const chunkRows = Math.max(1, Math.round(Math.pow(top, i / steps)));
     if (candidates.length > 0 && candidates[candidates.length - 1].chunkRows === chunkRows) continue;
-    candidates.push({ chunkRows, processingMs: predictRun(model, { rows: at.rows, chunkRows, workers: at.workers }).processingMs });
+    candidates.push({
+      chunkRows,
+      processingMs: predictRun(model, { rows: at.rows, chunkRows, workers: at.workers }).processingMs,
+    });
   }
   const fastest = Math.min(...candidates.map((c) => c.processingMs));
   const chosen = candidates.find((c) => c.processingMs <= fastest * 1.005)!;
-  return { chunkRows: chosen.chunkRows, processingMs: chosen.processingMs, rowsPerSecond: chosen.processingMs > 0 ? (at.rows / chosen.processingMs) * 1000 : 0 };
+  return {
+    chunkRows: chosen.chunkRows,
+    processingMs: chosen.processingMs,
+    rowsPerSecond: chosen.processingMs > 0 ? (at.rows / chosen.processingMs) * 1000 : 0,
+  };
 }
-
 
 /**
  * The model's reasons in plain words: where dispatch overhead starts to matter, where the last
  * chunks start to leave workers idle, and whether the main thread sets the pace.
  */
 export function explainModel(model: CostModel, at: { rows: number; workers: number; best?: number }): string[] {
-  const lines: string[] = [
-    describeCostModel(model),
-  ];
+  const lines: string[] = [describeCostModel(model)];
   const overheadLimit = 0.05;
   // F / (F + S·c) ≤ 5 %  ⇔  c ≥ 19·F / S
   const minRows = Math.ceil(((1 - overheadLimit) / overheadLimit) * (model.perChunkUs / model.perRowUs));
-  if (minRows > 1) lines.push(`Below ${formatInt(minRows)} rows a chunk, the fixed cost per chunk (dispatch, messaging, result hand-off) exceeds 5 % of worker time.`);
+  if (minRows > 1)
+    lines.push(
+      `Below ${formatInt(minRows)} rows a chunk, the fixed cost per chunk (dispatch, messaging, result hand-off) exceeds 5 % of worker time.`,
+    );
   if (model.mainPerChunkUs > 0) {
     // The main thread keeps up while W workers finish chunks no faster than it hands them out.
     const mainRows = Math.ceil(Math.max(0, at.workers * model.mainPerChunkUs - model.perChunkUs) / model.perRowUs);
-    if (mainRows > 1) lines.push(`Below ${formatInt(mainRows)} rows a chunk, the main thread (${model.mainPerChunkUs.toFixed(0)} µs per chunk) cannot hand out chunks as fast as ${at.workers} workers finish them, so workers wait.`);
+    if (mainRows > 1)
+      lines.push(
+        `Below ${formatInt(mainRows)} rows a chunk, the main thread (${model.mainPerChunkUs.toFixed(0)} µs per chunk) cannot hand out chunks as fast as ${at.workers} workers finish them, so workers wait.`,
+      );
   }
   if (at.workers > 1) {
     // Start where dispatch stops mattering, so idle time from a starved pool is not taken for the tail.
-    for (let chunkRows = Math.max(1, minRows); chunkRows <= at.rows / at.workers; chunkRows = Math.ceil(chunkRows * 1.1)) {
+    for (
+      let chunkRows = Math.max(1, minRows);
+      chunkRows <= at.rows / at.workers;
+      chunkRows = Math.ceil(chunkRows * 1.1)
+    ) {
       const p = predictRun(model, { rows: at.rows, chunkRows, workers: at.workers });
       if (!p.mainThreadBound && p.idleTailShare > 0.05) {
-        lines.push(`Above ${formatInt(chunkRows)} rows a chunk (${formatInt(at.rows)} rows, ${at.workers} workers), the last chunks leave workers idle for ${formatPercent(p.idleTailShare)} of the run.`);
+        lines.push(
+          `Above ${formatInt(chunkRows)} rows a chunk (${formatInt(at.rows)} rows, ${at.workers} workers), the last chunks leave workers idle for ${formatPercent(p.idleTailShare)} of the run.`,
+        );
         break;
       }
     }
@@ -182,7 +229,11 @@ export function explainModel(model: CostModel, at: { rows: number; workers: numb
  * the model's optima for the file's and the sample's rows is used. Undefined when that moves the
  * size by less than 15 %.
  */
-export function sizeForFile(model: CostModel, measuredRows: number, at: { sampleRows: number; fileRows: number; workers: number }): number | undefined {
+export function sizeForFile(
+  model: CostModel,
+  measuredRows: number,
+  at: { sampleRows: number; fileRows: number; workers: number },
+): number | undefined {
   const onSample = bestChunkRows(model, { rows: at.sampleRows, workers: at.workers });
   const onFile = bestChunkRows(model, { rows: at.fileRows, workers: at.workers });
   const moved = Math.max(1, Math.round((measuredRows * onFile.chunkRows) / onSample.chunkRows));

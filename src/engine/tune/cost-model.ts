@@ -56,7 +56,8 @@ export function predictRun(model: CostModel, at: { rows: number; chunkRows: numb
  * the explanation of a sweep).
  */
 export function describeCostModel(model: CostModel): string {
-  const main = model.mainPerChunkUs > 0 ? `; the main thread spends ${formatMicros(model.mainPerChunkUs)} per chunk` : '';
+  const main =
+    model.mainPerChunkUs > 0 ? `; the main thread spends ${formatMicros(model.mainPerChunkUs)} per chunk` : '';
   return (
     `Each chunk costs a worker about ${formatMicros(model.perChunkUs)} plus ${formatMicros(model.perRowUs)} per row${main}; start-up ${formatMs(model.startupMs)} ` +
     `(fit R² ${model.r2.toFixed(2)} over ${formatInt(model.fitChunks)} chunks, median error ${formatPercent(model.medianRelativeError)} over the measured points${model.strategy ? `, ${model.strategy} runs` : ''}).`

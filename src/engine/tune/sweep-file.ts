@@ -18,13 +18,18 @@ const SPEC: FileFormatSpec = {
   noun: 'sweep file',
   writtenBy: 'as written by "chunkscope sweep --out" or the VS Code extension',
   // Until format/version were added: the bare SweepReport, "kind": "sweep" and the dataset's "format".
-  isLegacy: (v) => v.kind === 'sweep' && v.version === undefined && (v.format === undefined || v.format === 'csv' || v.format === 'jsonl'),
+  isLegacy: (v) =>
+    v.kind === 'sweep' &&
+    v.version === undefined &&
+    (v.format === undefined || v.format === 'csv' || v.format === 'jsonl'),
 };
 
 /** The sweep file's text for `report` (one-space indent, as the timings file). */
 export function encodeSweep(report: SweepReport): string {
   // "dataFormat" takes "format"'s place, beside "data" and "processor".
-  const body = Object.fromEntries(Object.entries(report).map(([key, value]) => [key === 'format' ? 'dataFormat' : key, value]));
+  const body = Object.fromEntries(
+    Object.entries(report).map(([key, value]) => [key === 'format' ? 'dataFormat' : key, value]),
+  );
   return encodeVersionedJson(body, SPEC, 1);
 }
 
@@ -32,7 +37,9 @@ export function encodeSweep(report: SweepReport): string {
 export function decodeSweep(text: string, fileName: string): SweepReport {
   const { body, version } = decodeVersionedJson(text, fileName, SPEC);
   if (version > 0) {
-    const report = Object.fromEntries(Object.entries(body).map(([key, value]) => [key === 'dataFormat' ? 'format' : key, value]));
+    const report = Object.fromEntries(
+      Object.entries(body).map(([key, value]) => [key === 'dataFormat' ? 'format' : key, value]),
+    );
     return checkSweepReport(report, fileName);
   }
   return checkSweepReport(body, fileName);
@@ -57,15 +64,32 @@ export function checkSweepReport(value: unknown, where: string): SweepReport {
     throw new ChunkscopeError('input', message);
   };
   const r = value as Partial<SweepReport> | null;
-  if (!r || typeof r !== 'object' || r.kind !== 'sweep') fail(`${where} is not a sweep report (expected "kind": "sweep")`);
+  if (!r || typeof r !== 'object' || r.kind !== 'sweep')
+    fail(`${where} is not a sweep report (expected "kind": "sweep")`);
   if (!Array.isArray(r!.points)) fail(`${where} is not a sweep report: "points" is not a list`);
   const g = r!.grid;
-  if (!g || (g.axis !== 'rows' && g.axis !== 'bytes') || !Array.isArray(g.sizes) || !Array.isArray(g.workers) || !Array.isArray(g.strategies)) {
-    fail(`${where} is not a sweep report: "grid" needs axis "rows" or "bytes" and lists of sizes, workers and strategies`);
+  if (
+    !g ||
+    (g.axis !== 'rows' && g.axis !== 'bytes') ||
+    !Array.isArray(g.sizes) ||
+    !Array.isArray(g.workers) ||
+    !Array.isArray(g.strategies)
+  ) {
+    fail(
+      `${where} is not a sweep report: "grid" needs axis "rows" or "bytes" and lists of sizes, workers and strategies`,
+    );
   }
-  if (!r!.sample || typeof r!.sample.rows !== 'number' || typeof r!.sample.bytes !== 'number') fail(`${where} is not a sweep report: "sample" needs rows and bytes`);
+  if (!r!.sample || typeof r!.sample.rows !== 'number' || typeof r!.sample.bytes !== 'number')
+    fail(`${where} is not a sweep report: "sample" needs rows and bytes`);
   r!.points!.forEach((p, i) => {
-    if (!p || typeof p.key !== 'string' || typeof p.workers !== 'number' || !p.rowsPerSecond || !Array.isArray(p.rowsPerSecond.ci95) || !Array.isArray(p.repeats)) {
+    if (
+      !p ||
+      typeof p.key !== 'string' ||
+      typeof p.workers !== 'number' ||
+      !p.rowsPerSecond ||
+      !Array.isArray(p.rowsPerSecond.ci95) ||
+      !Array.isArray(p.repeats)
+    ) {
       fail(`${where}: point ${i} is not a measured sweep point (needs key, workers, rowsPerSecond with ci95, repeats)`);
     }
   });

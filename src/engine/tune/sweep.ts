@@ -6,7 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { epochNow } from '../base/clock';
-import { explainModel, fitCostModel, modelIsTrustworthy, runCostSample, type RunCostSample, sizeForFile } from './cost-fit';
+import {
+  explainModel,
+  fitCostModel,
+  modelIsTrustworthy,
+  runCostSample,
+  type RunCostSample,
+  sizeForFile,
+} from './cost-fit';
 import { inspectDataset, type DatasetInfo } from '../read/dataset';
 import { ChunkscopeError } from '../base/errors';
 import { runDataset } from '../run/run';
@@ -18,7 +25,10 @@ import type { CostModel, Recommendation, SweepPoint, SweepPointSpec, SweepReport
 import type { RunOptions, Strategy } from '../model';
 
 /** Run options a sweep passes through unchanged to every run. */
-export type SweepRunOptions = Pick<RunOptions, 'delimiter' | 'header' | 'rowShape' | 'types' | 'format' | 'onError' | 'maxWorkerMemoryMb' | 'chunkTimeout'>;
+export type SweepRunOptions = Pick<
+  RunOptions,
+  'delimiter' | 'header' | 'rowShape' | 'types' | 'format' | 'onError' | 'maxWorkerMemoryMb' | 'chunkTimeout'
+>;
 
 export interface SweepOptions extends SweepRunOptions {
   data: string;
@@ -125,7 +135,8 @@ export class PointRunner {
   /** The sample itself, or for tiny chunks a smaller one holding MAX_CHUNKS_PER_RUN chunks. */
   private fileFor(spec: SweepPointSpec): string {
     const rowBytes = this.sample.sample.bytes / Math.max(1, this.sample.sample.rows);
-    const chunkRows = spec.strategy === 'per-row' ? 1 : spec.chunkRows ?? Math.max(1, (spec.chunkBytes ?? 0) / rowBytes);
+    const chunkRows =
+      spec.strategy === 'per-row' ? 1 : (spec.chunkRows ?? Math.max(1, (spec.chunkBytes ?? 0) / rowBytes));
     const rows = Math.ceil(chunkRows * MAX_CHUNKS_PER_RUN);
     if (rows >= this.sample.sample.rows) return this.sample.path;
     let sub = this.subSamples.get(rows);
@@ -137,7 +148,10 @@ export class PointRunner {
   }
 
   /** One run; undefined when the sweep was stopped (budget or cancel) before or during it. */
-  async measure(spec: SweepPointSpec, order: number): Promise<{ repeat: SweepRepeat; cost: RunCostSample; rows: number; onWholeSample: boolean } | undefined> {
+  async measure(
+    spec: SweepPointSpec,
+    order: number,
+  ): Promise<{ repeat: SweepRepeat; cost: RunCostSample; rows: number; onWholeSample: boolean } | undefined> {
     if (this.stopped) return undefined;
     const data = this.fileFor(spec);
     const controller = (this.currentRun = new AbortController());
@@ -145,7 +159,17 @@ export class PointRunner {
     try {
       // Results are written (then deleted) as a real run writes them: encoding is part of the cost.
       const report = await runDataset(
-        { ...this.base, data, strategy: spec.strategy, workers: spec.workers, chunkRows: spec.chunkRows, chunkBytes: spec.chunkBytes, chunking: 'fixed', profile: false, out: this.outFile },
+        {
+          ...this.base,
+          data,
+          strategy: spec.strategy,
+          workers: spec.workers,
+          chunkRows: spec.chunkRows,
+          chunkBytes: spec.chunkBytes,
+          chunking: 'fixed',
+          profile: false,
+          out: this.outFile,
+        },
         { signal: controller.signal },
       );
       const s = report.summary;
@@ -163,7 +187,11 @@ export class PointRunner {
           startedAtMs,
           rows: s.rows,
         },
-        cost: runCostSample(report.chunks, { workers: spec.workers, processingMs: s.processingMs, startupMs: s.startupMs }),
+        cost: runCostSample(report.chunks, {
+          workers: spec.workers,
+          processingMs: s.processingMs,
+          startupMs: s.startupMs,
+        }),
         rows: s.rows,
         onWholeSample: data === this.sample.path,
       };
@@ -190,18 +218,36 @@ export function defaultChunkGrid(rows: number, maxWorkers: number): number[] {
 }
 
 export function machineInfo(): SweepReport['machine'] {
-  return { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model?.trim() ?? 'unknown', nodeVersion: process.version, platform: `${process.platform}-${process.arch}` };
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model?.trim() ?? 'unknown',
+    nodeVersion: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
 }
 
 function checkList(name: string, values: number[] | undefined): void {
   if (values === undefined) return;
   if (values.length === 0) throw new ChunkscopeError('usage', `${name} needs at least one value`);
-  for (const v of values) if (!Number.isInteger(v) || v < 1) throw new ChunkscopeError('usage', `${name} must be whole numbers of at least 1, got ${v}`);
+  for (const v of values)
+    if (!Number.isInteger(v) || v < 1)
+      throw new ChunkscopeError('usage', `${name} must be whole numbers of at least 1, got ${v}`);
 }
 
 /** Inspects the dataset and makes the sweep's private temp folder and sample (the caller removes the folder). */
-export async function openSample(options: { data: string; delimiter?: string; header?: boolean; format?: RunOptions['format']; sample?: SampleSize; tempDir?: string }): Promise<{ info: DatasetInfo; sample: PreparedSample; tempDir: string }> {
-  const info = await inspectDataset(path.resolve(options.data), { delimiter: options.delimiter, header: options.header, format: options.format });
+export async function openSample(options: {
+  data: string;
+  delimiter?: string;
+  header?: boolean;
+  format?: RunOptions['format'];
+  sample?: SampleSize;
+  tempDir?: string;
+}): Promise<{ info: DatasetInfo; sample: PreparedSample; tempDir: string }> {
+  const info = await inspectDataset(path.resolve(options.data), {
+    delimiter: options.delimiter,
+    header: options.header,
+    format: options.format,
+  });
   const tempDir = mkdtempSync(path.join(options.tempDir ?? os.tmpdir(), 'chunkscope-sweep-'));
   try {
     return { info, sample: prepareSample(info, options.sample, tempDir), tempDir };
@@ -214,28 +260,51 @@ export async function openSample(options: { data: string; delimiter?: string; he
 export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): Promise<SweepReport> {
   const startedAt = epochNow();
   if (!options.processor) throw new ChunkscopeError('usage', 'No processor given (--processor FILE)');
-  if (options.chunkRows && options.chunkBytes) throw new ChunkscopeError('usage', 'Sweep either chunk sizes in rows or in bytes, not both');
+  if (options.chunkRows && options.chunkBytes)
+    throw new ChunkscopeError('usage', 'Sweep either chunk sizes in rows or in bytes, not both');
   checkList('Chunk rows', options.chunkRows);
   checkList('Chunk bytes', options.chunkBytes);
   checkList('Workers', options.workers);
   const repeats = options.repeats ?? DEFAULTS.sweep.repeats;
-  if (!Number.isInteger(repeats) || repeats < 1) throw new ChunkscopeError('usage', `Repeats must be a whole number of at least 1, got ${repeats}`);
-  if (options.budgetSeconds !== undefined && !(options.budgetSeconds > 0)) throw new ChunkscopeError('usage', `The budget must be a number of seconds above 0, got ${options.budgetSeconds}`);
+  if (!Number.isInteger(repeats) || repeats < 1)
+    throw new ChunkscopeError('usage', `Repeats must be a whole number of at least 1, got ${repeats}`);
+  if (options.budgetSeconds !== undefined && !(options.budgetSeconds > 0))
+    throw new ChunkscopeError('usage', `The budget must be a number of seconds above 0, got ${options.budgetSeconds}`);
   const strategies = options.strategies ?? [DEFAULTS.sweep.strategy];
-  for (const s of strategies) if (!STRATEGIES.includes(s)) throw new ChunkscopeError('usage', `Unknown strategy ${JSON.stringify(s)}; choose from ${STRATEGIES.join(', ')}`);
-  const workers = [...new Set(options.workers ?? Array.from({ length: os.availableParallelism() }, (_, i) => i + 1))].sort((a, b) => a - b);
+  for (const s of strategies)
+    if (!STRATEGIES.includes(s))
+      throw new ChunkscopeError('usage', `Unknown strategy ${JSON.stringify(s)}; choose from ${STRATEGIES.join(', ')}`);
+  const workers = [
+    ...new Set(options.workers ?? Array.from({ length: os.availableParallelism() }, (_, i) => i + 1)),
+  ].sort((a, b) => a - b);
 
   const { info, sample, tempDir } = await openSample(options);
-  const runner = new PointRunner(info, sample, { ...options, processor: path.resolve(options.processor) }, tempDir, hooks.signal, startedAt, options.budgetSeconds);
+  const runner = new PointRunner(
+    info,
+    sample,
+    { ...options, processor: path.resolve(options.processor) },
+    tempDir,
+    hooks.signal,
+    startedAt,
+    options.budgetSeconds,
+  );
   try {
     const axis: 'rows' | 'bytes' = options.chunkBytes ? 'bytes' : 'rows';
-    const sizes = [...new Set(options.chunkBytes ?? options.chunkRows ?? defaultChunkGrid(sample.sample.rows, workers[workers.length - 1]))].sort((a, b) => a - b);
+    const sizes = [
+      ...new Set(
+        options.chunkBytes ?? options.chunkRows ?? defaultChunkGrid(sample.sample.rows, workers[workers.length - 1]),
+      ),
+    ].sort((a, b) => a - b);
     const specs: SweepPointSpec[] = [];
     for (const strategy of strategies) {
       for (const w of workers) {
         // One task per row whatever the size: a single point per worker count.
         if (strategy === 'per-row') specs.push({ strategy, workers: w, chunkRows: 1 });
-        else for (const size of sizes) specs.push(axis === 'bytes' ? { strategy, workers: w, chunkBytes: size } : { strategy, workers: w, chunkRows: size });
+        else
+          for (const size of sizes)
+            specs.push(
+              axis === 'bytes' ? { strategy, workers: w, chunkBytes: size } : { strategy, workers: w, chunkRows: size },
+            );
       }
     }
     const tallies = specs.map((spec) => new PointTally(spec));
@@ -245,7 +314,20 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     for (let round = 0; round <= repeats; round++) {
       for (const tally of shuffle([...tallies], random)) schedule.push({ tally, warmUp: round === 0 });
     }
-    const state: SweepState = { options, info, sample, sizes, axis, workers, strategies, repeats, tallies, startedAt, runner, planned: schedule.length };
+    const state: SweepState = {
+      options,
+      info,
+      sample,
+      sizes,
+      axis,
+      workers,
+      strategies,
+      repeats,
+      tallies,
+      startedAt,
+      runner,
+      planned: schedule.length,
+    };
     let measuredOrder = 0;
     for (let i = 0; i < schedule.length; i++) {
       const { tally, warmUp } = schedule[i];
@@ -285,7 +367,12 @@ interface SweepState {
 }
 
 /** The model for one strategy's measured runs, predicting for the whole file's rows. */
-export function fitFromTallies(tallies: readonly PointTally[], strategy: Strategy, sampleRows: number, fileRows: number): CostModel | null {
+export function fitFromTallies(
+  tallies: readonly PointTally[],
+  strategy: Strategy,
+  sampleRows: number,
+  fileRows: number,
+): CostModel | null {
   const costs = tallies.filter((t) => t.spec.strategy === strategy).flatMap((t) => t.costs);
   const model = fitCostModel(costs, fileRows);
   return model ? { ...model, strategy, sampleRows } : null;
@@ -301,23 +388,52 @@ function bestMeasured(points: SweepPoint[]): SweepPoint | undefined {
  * Per worker count: the model's optimum for the whole file when the model fits well and does not
  * undersell what was measured; otherwise the best measured point.
  */
-export function recommend(points: SweepPoint[], model: CostModel | null, at: { sampleRows: number; fileRows: number; meanRowBytes: number; axis: 'rows' | 'bytes' }): Recommendation[] {
+export function recommend(
+  points: SweepPoint[],
+  model: CostModel | null,
+  at: { sampleRows: number; fileRows: number; meanRowBytes: number; axis: 'rows' | 'bytes' },
+): Recommendation[] {
   const out: Recommendation[] = [];
   for (const w of [...new Set(points.map((p) => p.workers))].sort((a, b) => a - b)) {
     const measured = bestMeasured(points.filter((p) => p.workers === w))!;
-    const fromMeasured: Recommendation = { strategy: measured.strategy, workers: w, chunkRows: measured.chunkRows, chunkBytes: measured.chunkBytes, rowsPerSecond: measured.rowsPerSecond.median, source: 'measured' };
-    if (!modelIsTrustworthy(model) || model.strategy === 'per-row' || (model.strategy && model.strategy !== measured.strategy)) {
+    const fromMeasured: Recommendation = {
+      strategy: measured.strategy,
+      workers: w,
+      chunkRows: measured.chunkRows,
+      chunkBytes: measured.chunkBytes,
+      rowsPerSecond: measured.rowsPerSecond.median,
+      source: 'measured',
+    };
+    if (
+      !modelIsTrustworthy(model) ||
+      model.strategy === 'per-row' ||
+      (model.strategy && model.strategy !== measured.strategy)
+    ) {
       out.push(fromMeasured);
       continue;
     }
-    const measuredRows = measured.chunkRows ?? Math.max(1, Math.round((measured.chunkBytes ?? 0) / Math.max(1, at.meanRowBytes)));
-    const scaledRows = sizeForFile(model, measuredRows, { sampleRows: at.sampleRows, fileRows: at.fileRows, workers: w });
+    const measuredRows =
+      measured.chunkRows ?? Math.max(1, Math.round((measured.chunkBytes ?? 0) / Math.max(1, at.meanRowBytes)));
+    const scaledRows = sizeForFile(model, measuredRows, {
+      sampleRows: at.sampleRows,
+      fileRows: at.fileRows,
+      workers: w,
+    });
     if (scaledRows === undefined) {
       out.push(fromMeasured);
       continue;
     }
-    const size = at.axis === 'bytes' ? { chunkBytes: Math.max(1, Math.round(scaledRows * at.meanRowBytes)) } : { chunkRows: scaledRows };
-    out.push({ strategy: measured.strategy, workers: w, ...size, rowsPerSecond: measured.rowsPerSecond.median, source: 'model' });
+    const size =
+      at.axis === 'bytes'
+        ? { chunkBytes: Math.max(1, Math.round(scaledRows * at.meanRowBytes)) }
+        : { chunkRows: scaledRows };
+    out.push({
+      strategy: measured.strategy,
+      workers: w,
+      ...size,
+      rowsPerSecond: measured.rowsPerSecond.median,
+      source: 'model',
+    });
   }
   return out;
 }
@@ -335,20 +451,40 @@ function buildReport(state: SweepState): SweepReport {
   const sampleRows = sample.sample.rows;
   const model = best ? fitFromTallies(tallies, best.strategy, sampleRows, sample.fileRows) : null;
   const meanRowBytes = sample.sample.rows > 0 ? sample.sample.bytes / sample.sample.rows : state.info.meanRowBytes;
-  const recommendations = recommend(points, model, { sampleRows, fileRows: sample.fileRows, meanRowBytes, axis: state.axis });
+  const recommendations = recommend(points, model, {
+    sampleRows,
+    fileRows: sample.fileRows,
+    meanRowBytes,
+    axis: state.axis,
+  });
   const explanation: string[] = [describeSample(sample.sample)];
-  if (best) explanation.push(`Best measured: ${best.key} at ${formatInt(best.rowsPerSecond.median)} rows/s (median of ${best.repeats.length}).`);
+  if (best)
+    explanation.push(
+      `Best measured: ${best.key} at ${formatInt(best.rowsPerSecond.median)} rows/s (median of ${best.repeats.length}).`,
+    );
   if (model) {
     const top = recommendations[recommendations.length - 1];
     const workers = top?.workers ?? best?.workers ?? 1;
-    const bestRows = top && top.source === 'model' ? top.chunkRows ?? (top.chunkBytes ? Math.round(top.chunkBytes / meanRowBytes) : undefined) : undefined;
+    const bestRows =
+      top && top.source === 'model'
+        ? (top.chunkRows ?? (top.chunkBytes ? Math.round(top.chunkBytes / meanRowBytes) : undefined))
+        : undefined;
     explanation.push(...explainModel(model, { rows: sample.fileRows, workers, best: bestRows }));
-    if (!modelIsTrustworthy(model)) explanation.push('The model does not fit the measurements closely, so the recommendations are the best measured points.');
+    if (!modelIsTrustworthy(model))
+      explanation.push(
+        'The model does not fit the measurements closely, so the recommendations are the best measured points.',
+      );
   } else if (points.length > 0) {
     explanation.push('Too few chunk sizes were measured to fit the cost model.');
   }
-  if (runner.stopped === 'budget') explanation.push(`The budget of ${state.options.budgetSeconds} s ran out: ${points.length} of ${tallies.length} points measured; the run in progress was discarded.`);
-  if (runner.stopped === 'cancelled') explanation.push(`Cancelled: ${points.length} of ${tallies.length} points measured; the run in progress was discarded.`);
+  if (runner.stopped === 'budget')
+    explanation.push(
+      `The budget of ${state.options.budgetSeconds} s ran out: ${points.length} of ${tallies.length} points measured; the run in progress was discarded.`,
+    );
+  if (runner.stopped === 'cancelled')
+    explanation.push(
+      `Cancelled: ${points.length} of ${tallies.length} points measured; the run in progress was discarded.`,
+    );
   return {
     kind: 'sweep',
     data: state.info.path,
@@ -359,7 +495,16 @@ function buildReport(state: SweepState): SweepReport {
     repeats: state.repeats,
     points,
     model,
-    best: best ? { strategy: best.strategy, workers: best.workers, chunkRows: best.chunkRows, chunkBytes: best.chunkBytes, key: best.key, rowsPerSecond: best.rowsPerSecond.median } : null,
+    best: best
+      ? {
+          strategy: best.strategy,
+          workers: best.workers,
+          chunkRows: best.chunkRows,
+          chunkBytes: best.chunkBytes,
+          key: best.key,
+          rowsPerSecond: best.rowsPerSecond.median,
+        }
+      : null,
     recommendations,
     explanation,
     stopped: runner.stopped,

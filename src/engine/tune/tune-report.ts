@@ -9,8 +9,13 @@ export function tuneAsSweepReport(tuned: TuneResult, startedAtEpochMs: number): 
   // The tuned line only: the probe's points (other worker counts, a probe size) are in its explanation.
   const points = tuned.points.filter((p) => p.workers === r.workers && p.strategy === r.strategy);
   const axis = points.some((p) => p.chunkBytes !== undefined) ? 'bytes' : 'rows';
-  const sizes = [...new Set(points.map((p) => (axis === 'bytes' ? p.chunkBytes! : p.chunkRows!)))].sort((a, b) => a - b);
-  const best = points.reduce<SweepPoint | null>((a, p) => (!a || p.rowsPerSecond.median > a.rowsPerSecond.median ? p : a), null);
+  const sizes = [...new Set(points.map((p) => (axis === 'bytes' ? p.chunkBytes! : p.chunkRows!)))].sort(
+    (a, b) => a - b,
+  );
+  const best = points.reduce<SweepPoint | null>(
+    (a, p) => (!a || p.rowsPerSecond.median > a.rowsPerSecond.median ? p : a),
+    null,
+  );
   const explanation = [tuned.explanation];
   return {
     kind: 'sweep',
@@ -22,7 +27,16 @@ export function tuneAsSweepReport(tuned: TuneResult, startedAtEpochMs: number): 
     repeats: Math.max(1, ...points.map((p) => p.repeats.length)),
     points,
     model: tuned.model,
-    best: best ? { strategy: best.strategy, workers: best.workers, chunkRows: best.chunkRows, chunkBytes: best.chunkBytes, key: best.key, rowsPerSecond: best.rowsPerSecond.median } : null,
+    best: best
+      ? {
+          strategy: best.strategy,
+          workers: best.workers,
+          chunkRows: best.chunkRows,
+          chunkBytes: best.chunkBytes,
+          key: best.key,
+          rowsPerSecond: best.rowsPerSecond.median,
+        }
+      : null,
     recommendations: [r],
     explanation,
     stopped: null,

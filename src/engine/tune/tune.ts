@@ -15,7 +15,14 @@ import { readTuningFile, writeTuningFile } from './tuning-file';
 import type { SampleSize } from '../read/sample';
 import { describeSample, fitFromTallies, openSample, PointRunner, PointTally, type SweepRunOptions } from './sweep';
 import { logSpaced } from '../base/stats';
-import type { CostModel, Recommendation, SavedTuningEntry, SweepPointSpec, TuneResult, WorkersProbe } from '../model/sweep';
+import type {
+  CostModel,
+  Recommendation,
+  SavedTuningEntry,
+  SweepPointSpec,
+  TuneResult,
+  WorkersProbe,
+} from '../model/sweep';
 import type { Strategy } from '../model';
 
 export interface TuneOptions extends SweepRunOptions {
@@ -44,12 +51,17 @@ const STARVED_IDLE_SHARE = 0.25;
 const PROBE_CHUNKS_PER_WORKER = 16;
 export const DEFAULT_TUNING_FILE = DEFAULTS.tune.file;
 
-
 /**
  * Adds workers one at a time (two runs each, the better kept: a probe asks "can it go faster",
  * and interference only ever slows a run) until throughput rises by less than 10 %, then says why.
  */
-export async function probeWorkers(runner: PointRunner, strategy: Strategy, rows: number, maxWorkers: number, onStep?: (m: string) => void): Promise<WorkersProbe | undefined> {
+export async function probeWorkers(
+  runner: PointRunner,
+  strategy: Strategy,
+  rows: number,
+  maxWorkers: number,
+  onStep?: (m: string) => void,
+): Promise<WorkersProbe | undefined> {
   const chunkRows = Math.max(1, Math.round(rows / (maxWorkers * PROBE_CHUNKS_PER_WORKER)));
   const steps: WorkersProbe['steps'] = [];
   if (!(await runner.measure({ strategy, workers: 1, chunkRows }, -1))) return undefined; // warm-up
@@ -90,13 +102,32 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
   const startedAt = epochNow();
   if (!options.processor) throw new ChunkscopeError('usage', 'No processor given (--processor FILE)');
   const strategy = options.strategy ?? 'byte-range';
-  if (strategy === 'per-row') throw new ChunkscopeError('usage', 'The per-row strategy has no chunk size to tune; choose byte-range, batches or shared-columns');
+  if (strategy === 'per-row')
+    throw new ChunkscopeError(
+      'usage',
+      'The per-row strategy has no chunk size to tune; choose byte-range, batches or shared-columns',
+    );
   const fixedWorkers = options.workers === 'auto' || options.workers === undefined ? undefined : options.workers;
-  if (fixedWorkers !== undefined && (!Number.isInteger(fixedWorkers) || fixedWorkers < 1)) throw new ChunkscopeError('usage', `Workers must be a whole number of at least 1 or "auto", got ${fixedWorkers}`);
+  if (fixedWorkers !== undefined && (!Number.isInteger(fixedWorkers) || fixedWorkers < 1))
+    throw new ChunkscopeError('usage', `Workers must be a whole number of at least 1 or "auto", got ${fixedWorkers}`);
   const { info, sample, tempDir } = await openSample(options);
-  const runner = new PointRunner(info, sample, { ...options, processor: path.resolve(options.processor) }, tempDir, hooks.signal, startedAt, options.budgetSeconds);
+  const runner = new PointRunner(
+    info,
+    sample,
+    { ...options, processor: path.resolve(options.processor) },
+    tempDir,
+    hooks.signal,
+    startedAt,
+    options.budgetSeconds,
+  );
   try {
-    const stoppedEarly = () => new ChunkscopeError('cancelled', runner.stopped === 'budget' ? `Tuning ran out of its ${options.budgetSeconds} s budget before it could choose` : 'Tuning cancelled');
+    const stoppedEarly = () =>
+      new ChunkscopeError(
+        'cancelled',
+        runner.stopped === 'budget'
+          ? `Tuning ran out of its ${options.budgetSeconds} s budget before it could choose`
+          : 'Tuning cancelled',
+      );
     let rows = sample.sample.rows;
     let probe: WorkersProbe | undefined;
     let workers = fixedWorkers;
@@ -117,32 +148,67 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
       }
       hooks.onStep?.(`${formatInt(chunkRows)} rows a chunk: ${formatInt(tally.toPoint().rowsPerSecond.median)} rows/s`);
     };
-    if (!probe && !(await runner.measure({ strategy, workers, chunkRows: Math.max(1, Math.round(rows / (workers * PROBE_CHUNKS_PER_WORKER))) }, -1))) throw stoppedEarly();
+    if (
+      !probe &&
+      !(await runner.measure(
+        { strategy, workers, chunkRows: Math.max(1, Math.round(rows / (workers * PROBE_CHUNKS_PER_WORKER))) },
+        -1,
+      ))
+    )
+      throw stoppedEarly();
 
     // Three sizes far apart: tiny chunks show the fixed cost, large ones the cost per row and the tail.
     const top = Math.max(1, Math.floor(rows / (workers * 2)));
     const opening = logSpaced(Math.max(1, Math.round(rows / (workers * 1024))), top, 3);
     for (const size of opening) await measure(size, 1);
     const model = fitFromTallies([...tallies.values()], strategy, rows, sample.fileRows);
-    const bestSoFar = () => [...tallies.values()].map((t) => t.toPoint()).reduce((a, b) => (b.rowsPerSecond.median > a.rowsPerSecond.median ? b : a));
+    const bestSoFar = () =>
+      [...tallies.values()]
+        .map((t) => t.toPoint())
+        .reduce((a, b) => (b.rowsPerSecond.median > a.rowsPerSecond.median ? b : a));
     const centre = model ? bestChunkRows(model, { rows, workers }).chunkRows : bestSoFar().chunkRows!;
     const spread = model ? 2 : 4;
-    const candidates = [...new Set([Math.round(centre / spread), centre, Math.round(centre * spread)].map((c) => Math.max(1, Math.min(c, Math.ceil(rows / workers)))))];
+    const candidates = [
+      ...new Set(
+        [Math.round(centre / spread), centre, Math.round(centre * spread)].map((c) =>
+          Math.max(1, Math.min(c, Math.ceil(rows / workers))),
+        ),
+      ),
+    ];
     const near = (a: number, b: number) => Math.abs(Math.log(a / b)) < Math.log(1.15);
     for (const c of candidates) {
       const known = [...tallies.keys()].find((k) => near(k, c));
       await measure(known ?? c, known === undefined ? 2 : 1);
     }
     // The two best so far get a third run: the winner is a median, not one lucky run.
-    const ranked = [...tallies.values()].sort((a, b) => b.toPoint().rowsPerSecond.median - a.toPoint().rowsPerSecond.median);
+    const ranked = [...tallies.values()].sort(
+      (a, b) => b.toPoint().rowsPerSecond.median - a.toPoint().rowsPerSecond.median,
+    );
     for (const t of ranked.slice(0, 2)) await measure(t.spec.chunkRows!, Math.max(0, 3 - t.repeats.length));
 
     const finalModel = fitFromTallies([...tallies.values()], strategy, rows, sample.fileRows) ?? model;
     const winner = bestSoFar();
-    let recommendation: Recommendation = { strategy, workers, chunkRows: winner.chunkRows, rowsPerSecond: winner.rowsPerSecond.median, source: 'measured' };
+    let recommendation: Recommendation = {
+      strategy,
+      workers,
+      chunkRows: winner.chunkRows,
+      rowsPerSecond: winner.rowsPerSecond.median,
+      source: 'measured',
+    };
     if (sample.sample.fraction < 1 && modelIsTrustworthy(finalModel)) {
-      const moved = sizeForFile(finalModel, winner.chunkRows!, { sampleRows: rows, fileRows: sample.fileRows, workers });
-      if (moved !== undefined) recommendation = { strategy, workers, chunkRows: moved, rowsPerSecond: winner.rowsPerSecond.median, source: 'model' };
+      const moved = sizeForFile(finalModel, winner.chunkRows!, {
+        sampleRows: rows,
+        fileRows: sample.fileRows,
+        workers,
+      });
+      if (moved !== undefined)
+        recommendation = {
+          strategy,
+          workers,
+          chunkRows: moved,
+          rowsPerSecond: winner.rowsPerSecond.median,
+          source: 'model',
+        };
     }
     const points = [...tallies.values()].map((t) => t.toPoint()).sort((a, b) => a.chunkRows! - b.chunkRows!);
     const result: TuneResult = {
@@ -150,7 +216,16 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
       data: info.path,
       processor: path.resolve(options.processor),
       recommendation,
-      explanation: explainTune({ recommendation, winnerRows: winner.chunkRows!, model: finalModel, probe, points: points.length, runs: runner.runsDone, seconds: (epochNow() - startedAt) / 1000, sampleText: describeSample(sample.sample) }),
+      explanation: explainTune({
+        recommendation,
+        winnerRows: winner.chunkRows!,
+        model: finalModel,
+        probe,
+        points: points.length,
+        runs: runner.runsDone,
+        seconds: (epochNow() - startedAt) / 1000,
+        sampleText: describeSample(sample.sample),
+      }),
       points,
       model: finalModel,
       wallMs: epochNow() - startedAt,
@@ -166,9 +241,20 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
   }
 }
 
-function explainTune(t: { recommendation: Recommendation; winnerRows: number; model: CostModel | null; probe?: WorkersProbe; points: number; runs: number; seconds: number; sampleText: string }): string {
+function explainTune(t: {
+  recommendation: Recommendation;
+  winnerRows: number;
+  model: CostModel | null;
+  probe?: WorkersProbe;
+  points: number;
+  runs: number;
+  seconds: number;
+  sampleText: string;
+}): string {
   const r = t.recommendation;
-  const parts = [`Tried ${t.probe ? `${t.probe.steps.length} worker count${t.probe.steps.length === 1 ? '' : 's'} and ` : ''}${t.points} chunk sizes in ${t.runs} runs (${t.seconds.toFixed(1)} s). ${t.sampleText}`];
+  const parts = [
+    `Tried ${t.probe ? `${t.probe.steps.length} worker count${t.probe.steps.length === 1 ? '' : 's'} and ` : ''}${t.points} chunk sizes in ${t.runs} runs (${t.seconds.toFixed(1)} s). ${t.sampleText}`,
+  ];
   if (t.probe) parts.push(`${t.probe.explanation} So: ${t.probe.chosen} worker${t.probe.chosen === 1 ? '' : 's'}.`);
   if (t.model) {
     const m = t.model;
@@ -223,27 +309,52 @@ export function saveTuning(file: string, result: TuneResult): string {
  * The saved settings for this pair, or why they no longer apply: tuning is only as good as the
  * data and code it was measured on, so a changed dataset or processor makes the entry stale.
  */
-export function findSavedTuning(file: string, data: string, processor: string): { entry: SavedTuningEntry } | { stale: string } | undefined {
+export function findSavedTuning(
+  file: string,
+  data: string,
+  processor: string,
+): { entry: SavedTuningEntry } | { stale: string } | undefined {
   const entry = readTuningFile(file).entries[tuningKey(data, processor)];
   if (!entry) return undefined;
   const stat = statSync(path.resolve(data));
-  if (stat.size !== entry.dataBytes || stat.mtimeMs !== entry.dataMtimeMs) return { stale: `${data} changed since it was tuned` };
-  if (sha256Of(path.resolve(processor)) !== entry.processorSha256) return { stale: `${processor} changed since it was tuned` };
+  if (stat.size !== entry.dataBytes || stat.mtimeMs !== entry.dataMtimeMs)
+    return { stale: `${data} changed since it was tuned` };
+  if (sha256Of(path.resolve(processor)) !== entry.processorSha256)
+    return { stale: `${processor} changed since it was tuned` };
   return { entry };
 }
 
 export function describeSetting(spec: SweepPointSpec): string {
-  const size = spec.chunkRows !== undefined ? `${formatInt(spec.chunkRows)} rows a chunk` : `${formatInt(spec.chunkBytes ?? 0)} bytes a chunk`;
+  const size =
+    spec.chunkRows !== undefined
+      ? `${formatInt(spec.chunkRows)} rows a chunk`
+      : `${formatInt(spec.chunkBytes ?? 0)} bytes a chunk`;
   return `${spec.strategy}, ${spec.workers} worker${spec.workers === 1 ? '' : 's'}, ${size}`;
 }
 
 /** `--workers auto` for a run: the scaling probe alone, on a small sample of the dataset. */
-export async function chooseWorkerCount(options: SweepRunOptions & { data: string; processor: string; strategy?: Strategy; tempDir?: string }, signal?: AbortSignal): Promise<WorkersProbe> {
+export async function chooseWorkerCount(
+  options: SweepRunOptions & { data: string; processor: string; strategy?: Strategy; tempDir?: string },
+  signal?: AbortSignal,
+): Promise<WorkersProbe> {
   const startedAt = epochNow();
   const { info, sample, tempDir } = await openSample({ ...options, sample: { rows: 20_000 } });
-  const runner = new PointRunner(info, sample, { ...options, processor: path.resolve(options.processor) }, tempDir, signal, startedAt, undefined);
+  const runner = new PointRunner(
+    info,
+    sample,
+    { ...options, processor: path.resolve(options.processor) },
+    tempDir,
+    signal,
+    startedAt,
+    undefined,
+  );
   try {
-    const probe = await probeWorkers(runner, options.strategy ?? 'byte-range', sample.sample.rows, os.availableParallelism());
+    const probe = await probeWorkers(
+      runner,
+      options.strategy ?? 'byte-range',
+      sample.sample.rows,
+      os.availableParallelism(),
+    );
     if (!probe) throw new ChunkscopeError('cancelled', 'Cancelled while choosing the worker count');
     return probe;
   } finally {

@@ -28,7 +28,8 @@ export function encodeTuning(saved: SavedTuning): string {
 /** The saved tuning in a tuning file's text; `fileName` names it in errors. */
 export function decodeTuning(text: string, fileName: string): SavedTuning {
   const { body } = decodeVersionedJson(text, fileName, SPEC);
-  if (!isObject(body.entries)) throw new ChunkscopeError('input', `${fileName} is not a valid Chunkscope tuning file: "entries" is not an object`);
+  if (!isObject(body.entries))
+    throw new ChunkscopeError('input', `${fileName} is not a valid Chunkscope tuning file: "entries" is not an object`);
   return { version: 1, entries: body.entries as SavedTuning['entries'] };
 }
 
@@ -38,7 +39,8 @@ export function readTuningFile(file: string): SavedTuning {
   try {
     return decodeTuning(readTextFile(file, 'tuning file'), file);
   } catch (err) {
-    if (err instanceof ChunkscopeError && !(err instanceof NewerFileError)) throw new ChunkscopeError(err.code, `${err.message}; fix or delete it`);
+    if (err instanceof ChunkscopeError && !(err instanceof NewerFileError))
+      throw new ChunkscopeError(err.code, `${err.message}; fix or delete it`);
     throw err;
   }
 }

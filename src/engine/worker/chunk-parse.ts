@@ -54,7 +54,8 @@ let columnarGeneration = 0;
 let columnarBytesPerRecord = 32;
 
 function readBuffer(length: number): Uint8Array {
-  if (readBufferMemory.length < length) readBufferMemory = new Uint8Array(Math.max(length, Math.ceil(readBufferMemory.length * 1.5)));
+  if (readBufferMemory.length < length)
+    readBufferMemory = new Uint8Array(Math.max(length, Math.ceil(readBufferMemory.length * 1.5)));
   return readBufferMemory.subarray(0, length);
 }
 
@@ -120,7 +121,12 @@ interface ScanWindow {
 type PieceScanner = (piece: string, limit: number, atEof: boolean) => ScanResult;
 
 /** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
-function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: RowSink | undefined): Omit<ParsedChunk, 'readMs'> | null {
+function parseText(
+  source: Source,
+  config: WorkerConfig,
+  plan: ChunkPlan,
+  sink: RowSink | undefined,
+): Omit<ParsedChunk, 'readMs'> | null {
   const { buffer, base, from, limit } = source;
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
   const byteLimit = limit - from;
@@ -133,9 +139,13 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
     let k = windows.length - 1;
     while (k > 0 && windows[k].firstRecord > record) k--;
     const w = windows[k];
-    if (kept.window !== k) kept = { window: k, text: bytes.toString(w.ascii ? 'latin1' : 'utf8', w.byteStart, w.byteEnd) };
+    if (kept.window !== k)
+      kept = { window: k, text: bytes.toString(w.ascii ? 'latin1' : 'utf8', w.byteStart, w.byteEnd) };
     const before = kept.text.slice(0, position - w.byteStart);
-    return { byte: w.byteStart + (w.ascii ? before.length : Buffer.byteLength(before, 'utf8')), lines: w.linesBefore + countLines(before, 0, before.length) };
+    return {
+      byte: w.byteStart + (w.ascii ? before.length : Buffer.byteLength(before, 'utf8')),
+      lines: w.linesBefore + countLines(before, 0, before.length),
+    };
   };
   let rows: unknown[] = [];
   const starts: number[] = [];
@@ -186,9 +196,11 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
             rows.push(JSON.parse(line));
           } catch (error) {
             rows.push(undefined);
-            if (!dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line)) return { stop: Math.min(nl + 1, piece.length), incomplete: false };
+            if (!dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line))
+              return { stop: Math.min(nl + 1, piece.length), incomplete: false };
           }
-          if (sink && rows.length >= ROW_BATCH && !handOver()) return { stop: Math.min(nl + 1, piece.length), incomplete: false };
+          if (sink && rows.length >= ROW_BATCH && !handOver())
+            return { stop: Math.min(nl + 1, piece.length), incomplete: false };
         }
         p = nl + 1;
       }
@@ -202,7 +214,11 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
       starts.push(offset + recordStart);
       if (fields.length !== width) {
         rows.push(undefined);
-        return dataError(`expected ${width} fields (as in the header), found ${fields.length}`, starts.length - 1, fields.slice());
+        return dataError(
+          `expected ${width} fields (as in the header), found ${fields.length}`,
+          starts.length - 1,
+          fields.slice(),
+        );
       }
       rows.push(build(fields));
       if (sink && rows.length >= ROW_BATCH) return handOver();
@@ -228,8 +244,16 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
     const limitBytes = byteLimit - offset;
     // A limit inside the window, in characters. A limit inside a character counts it as one
     // character: records start after a line feed, so none is wrongly let in or left out.
-    const pieceLimit = ascii || limitBytes >= windowEnd - offset ? limitBytes : bytes.toString('utf8', offset, offset + limitBytes).length;
-    kept = { window: windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii, linesBefore: lines }) - 1, text: piece };
+    const pieceLimit =
+      ascii || limitBytes >= windowEnd - offset
+        ? limitBytes
+        : bytes.toString('utf8', offset, offset + limitBytes).length;
+    kept = {
+      window:
+        windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii, linesBefore: lines }) -
+        1,
+      text: piece,
+    };
     scan = scanPiece(piece, pieceLimit, last && source.atEof);
     if (scan.incomplete) {
       if (last) return null;
@@ -242,7 +266,10 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
     // Counted on the piece: a string's indexOf is a builtin; a Buffer's is a call into C++ each time.
     lines += countLines(piece, 0, scan.stop);
     const consumed = ascii ? scan.stop : Buffer.byteLength(piece.slice(0, scan.stop), 'utf8');
-    if (!scan.incomplete && (last || offset + consumed >= byteLimit || stopped || fatal || scan.unterminatedQuoteAt !== undefined)) {
+    if (
+      !scan.incomplete &&
+      (last || offset + consumed >= byteLimit || stopped || fatal || scan.unterminatedQuoteAt !== undefined)
+    ) {
       stop = offset + consumed;
       break;
     }
@@ -253,12 +280,28 @@ function parseText(source: Source, config: WorkerConfig, plan: ChunkPlan, sink: 
   }
   if (scan.unterminatedQuoteAt !== undefined) {
     starts.push(offset + scan.unterminatedQuoteAt);
-    fatal = { kind: 'data', message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)', record: starts.length - 1, ...locate(starts.length - 1) };
+    fatal = {
+      kind: 'data',
+      message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)',
+      record: starts.length - 1,
+      ...locate(starts.length - 1),
+    };
     starts.pop();
   }
   if (sink && !stopped && !fatal && rows.length > 0) handOver();
   const leadingLines = starts.length > 0 ? where(0, starts[0]).lines : 0;
-  return { start: base + from, end: base + from + stop, count: starts.length, lines, leadingLines, rows, errors, fatal, skippedRecords, locate };
+  return {
+    start: base + from,
+    end: base + from + stop,
+    count: starts.length,
+    lines,
+    leadingLines,
+    rows,
+    errors,
+    fatal,
+    skippedRecords,
+    locate,
+  };
 }
 
 /** The columnar fast path: numbers parsed from bytes, text columns decoded only when read. */
@@ -266,7 +309,17 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
   const { buffer, base, from, limit } = source;
   const width = config.header.length;
   // A little under the last chunk's bytes per record, so the arrays are rarely grown.
-  const scan = scanColumns(buffer, from, limit, buffer.length, config.delimiter.charCodeAt(0), source.atEof, width, plan.numericColumns, columnarBytesPerRecord * 0.8);
+  const scan = scanColumns(
+    buffer,
+    from,
+    limit,
+    buffer.length,
+    config.delimiter.charCodeAt(0),
+    source.atEof,
+    width,
+    plan.numericColumns,
+    columnarBytesPerRecord * 0.8,
+  );
   if (scan.length > 0) columnarBytesPerRecord = (scan.stop - from) / scan.length;
   const generation = columnarGeneration;
   const bytesReused = source.reusedBuffer === true;
@@ -278,7 +331,12 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
   const errors: WorkerRowError[] = [];
   let fatal: WorkerRowError | undefined;
   for (const problem of scan.problems) {
-    const failure: WorkerRowError = { kind: 'data', message: problem.message, record: problem.record, ...locate(problem.record) };
+    const failure: WorkerRowError = {
+      kind: 'data',
+      message: problem.message,
+      record: problem.record,
+      ...locate(problem.record),
+    };
     if (plan.onError === 'stop') {
       fatal = failure;
       break;
@@ -305,7 +363,9 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
       enumerable: true,
       get() {
         if (!decoded && bytesReused && generation !== columnarGeneration) {
-          throw new Error(`text column "${name}" of a chunk was read after its processChunk call returned; the next chunk reuses the bytes text columns decode from, so read (and copy) the text you keep while processChunk runs`);
+          throw new Error(
+            `text column "${name}" of a chunk was read after its processChunk call returned; the next chunk reuses the bytes text columns decode from, so read (and copy) the text you keep while processChunk runs`,
+          );
         }
         if (!decoded) {
           decoded = new Array<string>(scan.length);
@@ -323,7 +383,12 @@ function parseColumns(source: Source, config: WorkerConfig, plan: ChunkPlan): Om
     count: scan.length,
     lines: scan.lineFeeds,
     leadingLines: scan.length > 0 ? countLineFeeds(buffer, from, scan.recordStarts[0]) : 0,
-    rows: { length: scan.length, names: config.header, numeric: config.header.filter((_, c) => plan.numericColumns[c]), columns },
+    rows: {
+      length: scan.length,
+      names: config.header,
+      numeric: config.header.filter((_, c) => plan.numericColumns[c]),
+      columns,
+    },
     errors,
     fatal,
     locate,
@@ -340,7 +405,12 @@ function parseSource(source: Source, config: WorkerConfig, plan: ChunkPlan, sink
  * guess is wrong only when that line feed sits inside a quoted field; the executor checks every
  * guess against where the previous chunk's parse actually ended and re-parses on a mismatch.
  */
-function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: WorkerConfig, readRange: ReadRange, sink: RowSink | undefined) {
+function parseByteRange(
+  task: Extract<ChunkTask, { kind: 'range' }>,
+  config: WorkerConfig,
+  readRange: ReadRange,
+  sink: RowSink | undefined,
+) {
   let readMs = 0;
   let slack = INITIAL_SLACK;
   for (;;) {
@@ -359,7 +429,12 @@ function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: Wor
         return { parsed: emptyChunk(task.limit), readMs };
       }
     }
-    const parsed = parseSource({ buffer, base: readFrom, from, limit: task.limit - readFrom, atEof, reusedBuffer: true }, config, task.plan, sink);
+    const parsed = parseSource(
+      { buffer, base: readFrom, from, limit: task.limit - readFrom, atEof, reusedBuffer: true },
+      config,
+      task.plan,
+      sink,
+    );
     if (parsed) return { parsed, readMs };
     sink?.restart();
     slack *= 4;
@@ -367,7 +442,16 @@ function parseByteRange(task: Extract<ChunkTask, { kind: 'range' }>, config: Wor
 }
 
 function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
-  return { start: at, end: at, count: 0, lines: 0, leadingLines: 0, rows: [], errors: [], locate: () => ({ byteOffset: at, linesBefore: 0 }) };
+  return {
+    start: at,
+    end: at,
+    count: 0,
+    lines: 0,
+    leadingLines: 0,
+    rows: [],
+    errors: [],
+    locate: () => ({ byteOffset: at, linesBefore: 0 }),
+  };
 }
 
 /** Parses one chunk; text rows go to `sink` as they are parsed when one is given (not for single rows). */
@@ -387,7 +471,12 @@ export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: Rea
       const from = starts[task.firstRecord];
       const to = starts[task.endRecord];
       const buffer = new Uint8Array(task.table.bytes, from, to - from);
-      const parsed = parseSource({ buffer, base: task.table.base + from, from: 0, limit: buffer.length, atEof: true }, config, task.plan, sink)!;
+      const parsed = parseSource(
+        { buffer, base: task.table.base + from, from: 0, limit: buffer.length, atEof: true },
+        config,
+        task.plan,
+        sink,
+      )!;
       if (task.plan.rowShape === 'columns') shareNumericColumns(parsed, task, config);
       return { ...parsed, readMs: 0 };
     }
@@ -404,7 +493,14 @@ export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: Rea
         locate: () => ({ byteOffset: task.byteStart, linesBefore: 0 }),
       };
       if (task.problem !== undefined) {
-        const failure: WorkerRowError = { kind: 'data', message: task.problem, record: 0, byteOffset: task.byteStart, linesBefore: 0, data: task.row };
+        const failure: WorkerRowError = {
+          kind: 'data',
+          message: task.problem,
+          record: 0,
+          byteOffset: task.byteStart,
+          linesBefore: 0,
+          data: task.row,
+        };
         if (task.plan.onError === 'stop') parsed.fatal = failure;
         else {
           parsed.errors.push(failure);
@@ -417,7 +513,11 @@ export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: Rea
 }
 
 /** Numeric columns land in the shared table, so they are parsed once and handed out as views. */
-function shareNumericColumns(parsed: Omit<ParsedChunk, 'readMs'>, task: Extract<ChunkTask, { kind: 'index' }>, config: WorkerConfig): void {
+function shareNumericColumns(
+  parsed: Omit<ParsedChunk, 'readMs'>,
+  task: Extract<ChunkTask, { kind: 'index' }>,
+  config: WorkerConfig,
+): void {
   const chunk = parsed.rows as ColumnarChunk;
   config.header.forEach((name, c) => {
     const shared = task.table.numeric[c];

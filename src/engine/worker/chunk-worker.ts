@@ -8,7 +8,15 @@ import { loadProcessor, type Processor } from '../processor/load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
 import { isThenable, RowRun } from './row-run';
 import { stopAndSave, ThreadProfiler } from '../profile/capture';
-import type { ChunkResult, ChunkTask, InitResult, InitTask, Task, WorkerConfig, WorkerRowError } from '../model/protocol';
+import type {
+  ChunkResult,
+  ChunkTask,
+  InitResult,
+  InitTask,
+  Task,
+  WorkerConfig,
+  WorkerRowError,
+} from '../model/protocol';
 import type { ProcessorContext } from '../model';
 
 process.setSourceMapsEnabled(true);
@@ -52,7 +60,14 @@ async function init(task: InitTask): Promise<InitResult> {
   const result: InitResult = {
     workerId: threadId,
     slot,
-    exports: { processRow: false, processChunk: false, combine: false, hasInitial: false, setup: false, teardown: false },
+    exports: {
+      processRow: false,
+      processChunk: false,
+      combine: false,
+      hasInitial: false,
+      setup: false,
+      teardown: false,
+    },
     options: {},
     setupMs: 0,
   };
@@ -86,7 +101,13 @@ async function init(task: InitTask): Promise<InitResult> {
 async function teardown(task: InitTask): Promise<InitResult> {
   waitForAll(task.barrier, task.workers, task.timeoutMs);
   const started = epochNow();
-  const result: InitResult = { workerId: threadId, slot, exports: {} as InitResult['exports'], options: {}, setupMs: 0 };
+  const result: InitResult = {
+    workerId: threadId,
+    slot,
+    exports: {} as InitResult['exports'],
+    options: {},
+    setupMs: 0,
+  };
   try {
     if (processor?.teardown) await processor.teardown(ctx);
   } catch (error) {
@@ -132,7 +153,12 @@ function readRange(start: number, into: Uint8Array): Uint8Array {
   return into.subarray(0, filled);
 }
 
-function processorError(error: unknown, locate: ParsedChunk['locate'] | undefined, record: number | undefined, data: unknown): WorkerRowError {
+function processorError(
+  error: unknown,
+  locate: ParsedChunk['locate'] | undefined,
+  record: number | undefined,
+  data: unknown,
+): WorkerRowError {
   const { message, stack } = errorOf(error);
   const where = record === undefined || locate === undefined ? {} : locate(record);
   return { kind: 'processor', message, stack, record, ...where, data };
@@ -199,7 +225,12 @@ interface Computed {
 }
 
 /** Runs what the parse left to run; undefined when the chunk failed. */
-async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult, run: RowRun | undefined): Promise<Computed | undefined> {
+async function compute(
+  task: ChunkTask,
+  parsed: ParsedChunk,
+  result: ChunkResult,
+  run: RowRun | undefined,
+): Promise<Computed | undefined> {
   const p = processor!;
   const rows = parsed.rows;
   if (!run && !result.fatal && !p.processChunk) {
@@ -226,7 +257,8 @@ async function compute(task: ChunkTask, parsed: ParsedChunk, result: ChunkResult
     let out = processChunk(input, ctx);
     if (isThenable(out)) out = await out;
     if (out !== undefined && out !== null) {
-      if (!Array.isArray(out) && !ArrayBuffer.isView(out)) throw new Error('processChunk must return an array of values');
+      if (!Array.isArray(out) && !ArrayBuffer.isView(out))
+        throw new Error('processChunk must return an array of values');
       const list = out as ArrayLike<unknown>;
       for (let i = 0; i < list.length; i++) computed.values.push(list[i]);
     }
@@ -309,7 +341,12 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
       line = JSON.stringify(value);
     } catch (error) {
       const record = records?.[i];
-      const failure = processorError(new Error(`the result cannot be written as JSON: ${errorOf(error).message}`), parsed.locate, record, undefined);
+      const failure = processorError(
+        new Error(`the result cannot be written as JSON: ${errorOf(error).message}`),
+        parsed.locate,
+        record,
+        undefined,
+      );
       if (task.plan.onError === 'stop') {
         result.fatal = failure;
         return;

@@ -9,7 +9,12 @@ import type { ProcessorContext } from '../model';
 
 export type Locate = (record: number) => { byteOffset: number; linesBefore: number };
 /** Builds the error report of a row whose processRow failed. */
-export type DescribeFailure = (error: unknown, locate: Locate, record: number | undefined, data: unknown) => WorkerRowError;
+export type DescribeFailure = (
+  error: unknown,
+  locate: Locate,
+  record: number | undefined,
+  data: unknown,
+) => WorkerRowError;
 
 /** Rows handed over by the parser in this many at a time: small enough to stay in the young generation. */
 export const ROW_BATCH = 256;

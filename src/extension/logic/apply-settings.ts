@@ -12,7 +12,8 @@ export function settingEditsFor(point: SweepPointSpec): SettingEdit[] {
   if (point.chunkRows === undefined && point.chunkBytes === undefined) {
     throw new Error('The chosen settings have no chunk size (neither rows nor bytes)');
   }
-  if (!Number.isInteger(point.workers) || point.workers < 1) throw new Error(`The chosen worker count is not a whole number ≥ 1: ${point.workers}`);
+  if (!Number.isInteger(point.workers) || point.workers < 1)
+    throw new Error(`The chosen worker count is not a whole number ≥ 1: ${point.workers}`);
   return [
     { key: 'strategy', value: point.strategy },
     { key: 'workers', value: point.workers },

@@ -17,7 +17,8 @@ export function shiftLines<T>(byLine: ReadonlyMap<number, T>, edit: LineEdit): M
   const delta = inserted - (edit.endLine - edit.startLine);
   // Whole lines inserted at the start of a line (or a whole-line deletion ending at a line start)
   // leave that line's code intact: it only moves.
-  const endLineUntouched = edit.endCharacter === 0 && edit.startCharacter === 0 && (edit.text === '' || edit.text.endsWith('\n'));
+  const endLineUntouched =
+    edit.endCharacter === 0 && edit.startCharacter === 0 && (edit.text === '' || edit.text.endsWith('\n'));
   const out = new Map<number, T>();
   for (const [line, value] of byLine) {
     if (line < edit.startLine) out.set(line, value);

@@ -14,7 +14,8 @@ export interface TemplateInput {
 export function validateProcessorName(name: string): string | undefined {
   const trimmed = name.trim();
   if (!trimmed) return 'Enter a name.';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(trimmed)) return "Use letters, digits, '.', '-' or '_' (no slashes or spaces).";
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(trimmed))
+    return "Use letters, digits, '.', '-' or '_' (no slashes or spaces).";
   if (/\.(ts|js|mjs|cjs)$/i.test(trimmed)) return 'Leave out the extension; the file is created as <name>.ts.';
   return undefined;
 }

@@ -21,7 +21,11 @@ export function classifyRunError(err: unknown, processorPath: string, aborted: b
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
   const message = typeof e.message === 'string' && e.message ? e.message : String(err);
   if (e.code === 'cancelled' || e.name === 'AbortError' || aborted) return { kind: 'cancelled' };
-  if (e.name === 'ChunkscopeError' && e.location && (e.location.kind === 'processor' || e.location.line !== undefined)) {
+  if (
+    e.name === 'ChunkscopeError' &&
+    e.location &&
+    (e.location.kind === 'processor' || e.location.line !== undefined)
+  ) {
     // The worker's own stack (location.stack) is the one that passes through the processor.
     const stack = e.location.stack ?? (typeof e.stack === 'string' ? e.stack : undefined);
     const processorFrame = e.location.kind === 'processor' ? findProcessorFrame(stack, processorPath) : undefined;
@@ -29,9 +33,15 @@ export function classifyRunError(err: unknown, processorPath: string, aborted: b
   }
   const processorFrame =
     e.code === 'processor'
-      ? (findProcessorPositionInMessage(message, processorPath) ?? findProcessorFrame(typeof e.stack === 'string' ? e.stack : undefined, processorPath))
+      ? (findProcessorPositionInMessage(message, processorPath) ??
+        findProcessorFrame(typeof e.stack === 'string' ? e.stack : undefined, processorPath))
       : undefined;
-  return { kind: 'other', message, ...(typeof e.code === 'string' ? { code: e.code } : {}), ...(processorFrame ? { processorFrame } : {}) };
+  return {
+    kind: 'other',
+    message,
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(processorFrame ? { processorFrame } : {}),
+  };
 }
 
 /** The notification line: names the row, the dataset line and, when known, the processor line. */

@@ -40,7 +40,10 @@ export function settingsToRunOptions(
   let strategy: Strategy = DEFAULT_STRATEGY;
   if (settings.strategy !== undefined && settings.strategy !== null && settings.strategy !== '') {
     if (STRATEGIES.includes(settings.strategy as Strategy)) strategy = settings.strategy as Strategy;
-    else warnings.push(`chunkscope.strategy = ${JSON.stringify(settings.strategy)} is unknown; using ${DEFAULT_STRATEGY}.`);
+    else
+      warnings.push(
+        `chunkscope.strategy = ${JSON.stringify(settings.strategy)} is unknown; using ${DEFAULT_STRATEGY}.`,
+      );
   }
   options.strategy = strategy;
 
@@ -52,7 +55,8 @@ export function settingsToRunOptions(
   // The CLI takes one chunk size or the other; when both are set, bytes win because they bound memory.
   if (chunkBytes !== undefined) {
     options.chunkBytes = chunkBytes;
-    if (chunkRows !== undefined) warnings.push('chunkscope.chunkRows is ignored because chunkscope.chunkBytes is also set.');
+    if (chunkRows !== undefined)
+      warnings.push('chunkscope.chunkRows is ignored because chunkscope.chunkBytes is also set.');
   } else if (chunkRows !== undefined) {
     options.chunkRows = chunkRows;
   }

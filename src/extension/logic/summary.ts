@@ -22,14 +22,20 @@ export function previewResult(result: unknown): string {
   } catch {
     text = String(result);
   }
-  return text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS)}… (${formatInt(text.length)} chars in total)` : text;
+  return text.length > MAX_RESULT_CHARS
+    ? `${text.slice(0, MAX_RESULT_CHARS)}… (${formatInt(text.length)} chars in total)`
+    : text;
 }
 
 export function summaryLines(report: RunReport, files: { results?: string; timings?: string } = {}): string[] {
   const s = report.summary;
   const when = new Date(s.startedAtEpochMs).toISOString();
   const chunkSize =
-    s.chunkBytes !== undefined ? `, ${formatBytes(s.chunkBytes)} per chunk` : s.chunkRows !== undefined ? `, ${formatInt(s.chunkRows)} rows per chunk` : '';
+    s.chunkBytes !== undefined
+      ? `, ${formatBytes(s.chunkBytes)} per chunk`
+      : s.chunkRows !== undefined
+        ? `, ${formatInt(s.chunkRows)} rows per chunk`
+        : '';
   const lines = [
     `── Chunkscope run, ${when} ──`,
     `dataset     ${s.data} (${s.format}, ${formatBytes(s.bytes)})`,

@@ -6,23 +6,56 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diagnose, runDataset, type RunReport } from '../../../src/engine';
-import { formatBytes, formatCompact, formatInt, formatMicros, formatMs, formatPercent, formatRatio, formatRows, formatTick } from '../../../src/engine/base/format';
+import {
+  formatBytes,
+  formatCompact,
+  formatInt,
+  formatMicros,
+  formatMs,
+  formatPercent,
+  formatRatio,
+  formatRows,
+  formatTick,
+} from '../../../src/engine/base/format';
 import { formatSummary } from '../../../src/cli/summary-table';
 import { notificationText, summaryLines } from '../../../src/extension/logic/summary';
 import { ROOT, TempDir, writeProcessor } from '../../helpers';
 
 describe('one formatter', function () {
   it('writes bytes in binary units, times with three significant digits, shares and ratios alike', function () {
-    assert.deepEqual([900, 64 * 1024, 1.5 * 2 ** 20, 10 * 2 ** 20, 10.5 * 2 ** 20, 2.25 * 2 ** 30].map(formatBytes), ['900 B', '64 KiB', '1.5 MiB', '10 MiB', '10.5 MiB', '2.25 GiB']);
-    assert.deepEqual([0, 0.25, 4.2, 42.5, 992, 1024, 4210, 125_000].map(formatMs), ['0 ms', '250 µs', '4.20 ms', '42.5 ms', '992 ms', '1.02 s', '4.21 s', '2 min 5.0 s']);
+    assert.deepEqual([900, 64 * 1024, 1.5 * 2 ** 20, 10 * 2 ** 20, 10.5 * 2 ** 20, 2.25 * 2 ** 30].map(formatBytes), [
+      '900 B',
+      '64 KiB',
+      '1.5 MiB',
+      '10 MiB',
+      '10.5 MiB',
+      '2.25 GiB',
+    ]);
+    assert.deepEqual([0, 0.25, 4.2, 42.5, 992, 1024, 4210, 125_000].map(formatMs), [
+      '0 ms',
+      '250 µs',
+      '4.20 ms',
+      '42.5 ms',
+      '992 ms',
+      '1.02 s',
+      '4.21 s',
+      '2 min 5.0 s',
+    ]);
     assert.deepEqual([0.42, 12.5, 1250].map(formatMicros), ['0.42 µs', '12.5 µs', '1,250 µs']);
     assert.deepEqual([0, 0.0042, 0.03, 0.125, 0.944].map(formatPercent), ['0 %', '0.4 %', '3.0 %', '13 %', '94 %']);
     assert.deepEqual([1.44, 3, 128].map(formatRatio), ['1.4×', '3.0×', '128×']);
-    assert.deepEqual([950, 1234, 12_345, 1_234_567, 1.2e9].map(formatCompact), ['950', '1,234', '12.3k', '1.23M', '1.20G']);
+    assert.deepEqual([950, 1234, 12_345, 1_234_567, 1.2e9].map(formatCompact), [
+      '950',
+      '1,234',
+      '12.3k',
+      '1.23M',
+      '1.20G',
+    ]);
     assert.deepEqual([500, 1000, 2500, 1e6].map(formatTick), ['500', '1k', '2.5k', '1M']);
     assert.equal(formatInt(1234567.4), '1,234,567');
     assert.deepEqual([1, 2500].map(formatRows), ['1 row', '2,500 rows']);
-    for (const f of [formatBytes, formatMs, formatMicros, formatPercent, formatRatio, formatCompact, formatInt]) assert.equal(f(NaN), '–');
+    for (const f of [formatBytes, formatMs, formatMicros, formatPercent, formatRatio, formatCompact, formatInt])
+      assert.equal(f(NaN), '–');
   });
 
   describe('on every surface, for one real run', function () {
@@ -54,14 +87,22 @@ describe('one formatter', function () {
       }
       assert.ok(cli.includes(`${formatBytes(s.peakRssBytes)} RSS`), cli);
       assert.ok(channel.includes(formatBytes(s.bytes)), channel);
-      assert.ok(notificationText(report).includes(`${formatInt(s.rows)} rows in ${formatMs(s.wallMs)}`), notificationText(report));
+      assert.ok(
+        notificationText(report).includes(`${formatInt(s.rows)} rows in ${formatMs(s.wallMs)}`),
+        notificationText(report),
+      );
     });
 
     it('the diagnosis writes its figures with the same functions', function () {
       // A run of 3,000 rows spends most of its time starting up: the finding quotes both times.
       const s = report.summary;
       const startup = diagnose(report).find((f) => f.id === 'startup-dominates');
-      assert.ok(startup, `a short run is start-up bound: ${diagnose(report).map((f) => f.id).join(', ')}`);
+      assert.ok(
+        startup,
+        `a short run is start-up bound: ${diagnose(report)
+          .map((f) => f.id)
+          .join(', ')}`,
+      );
       assert.ok(startup.title.includes(`${formatMs(s.startupMs)} of ${formatMs(s.wallMs)}`), startup.title);
       assert.ok(startup.title.includes(formatPercent(s.startupMs / s.wallMs)), startup.title);
     });
@@ -69,7 +110,13 @@ describe('one formatter', function () {
 
   it('no other module of src/ or webview/ formats numbers by hand', function () {
     const own = path.join(ROOT, 'src/engine/base/format.ts');
-    const handMade = [/toLocaleString\(['"]en/, /\/ 1024\b/, /\/ 2 \*\* (10|20|30)\b/, /\/ 1e6\)\.toFixed/, /\* 100\)\.toFixed/];
+    const handMade = [
+      /toLocaleString\(['"]en/,
+      /\/ 1024\b/,
+      /\/ 2 \*\* (10|20|30)\b/,
+      /\/ 1e6\)\.toFixed/,
+      /\* 100\)\.toFixed/,
+    ];
     const found: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -80,7 +127,8 @@ describe('one formatter', function () {
             .split('\n')
             .forEach((line, i) => {
               // CSS widths and ARIA values are numbers for the browser, not text for people.
-              if (handMade.some((re) => re.test(line)) && !/style\.width|aria-value/.test(line)) found.push(`${path.relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
+              if (handMade.some((re) => re.test(line)) && !/style\.width|aria-value/.test(line))
+                found.push(`${path.relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
             });
         }
       }

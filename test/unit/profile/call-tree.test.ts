@@ -9,11 +9,23 @@ import type { ChunkRecord, CpuProfile, FunctionTiming, LoadedProfile, ThreadProf
 
 const PROC = 'file:///p/proc.js';
 const PARSER = 'file:///x/out/src/engine/worker/chunk-parse.js';
-const frame = (functionName: string, url: string, lineNumber: number, columnNumber = 0) => ({ functionName, url, lineNumber, columnNumber, scriptId: '1' });
+const frame = (functionName: string, url: string, lineNumber: number, columnNumber = 0) => ({
+  functionName,
+  url,
+  lineNumber,
+  columnNumber,
+  scriptId: '1',
+});
 
 /** Samples 100 µs apart from startTime + 100 µs; the last one runs to endTime, so each weighs 0.1 ms. */
 function profile(nodes: CpuProfile['nodes'], samples: number[], startTime: number): CpuProfile {
-  return { nodes, startTime, endTime: startTime + 100 * (samples.length + 1), samples, timeDeltas: samples.map(() => 100) };
+  return {
+    nodes,
+    startTime,
+    endTime: startTime + 100 * (samples.length + 1),
+    samples,
+    timeDeltas: samples.map(() => 100),
+  };
 }
 
 /**
@@ -75,10 +87,27 @@ const PROFILES: LoadedProfile[] = [
 
 function chunk(index: number, workerId: number, startedAt: number, finishedAt: number): ChunkRecord {
   return {
-    index, workerId, rows: 10, firstRow: index * 10 + 1, firstLine: index * 10 + 2, bytes: 100, byteStart: index * 100, byteEnd: index * 100 + 100,
-    submittedAt: startedAt - 0.01, startedAt, finishedAt, receivedAt: finishedAt + 0.01,
-    readMs: 0, parseMs: 0, computeMs: finishedAt - startedAt, encodeMs: 0, queueWaitMs: 0.01, returnMs: 0.01,
-    repaired: false, skipped: 0, resultBytes: 10,
+    index,
+    workerId,
+    rows: 10,
+    firstRow: index * 10 + 1,
+    firstLine: index * 10 + 2,
+    bytes: 100,
+    byteStart: index * 100,
+    byteEnd: index * 100 + 100,
+    submittedAt: startedAt - 0.01,
+    startedAt,
+    finishedAt,
+    receivedAt: finishedAt + 0.01,
+    readMs: 0,
+    parseMs: 0,
+    computeMs: finishedAt - startedAt,
+    encodeMs: 0,
+    queueWaitMs: 0.01,
+    returnMs: 0.01,
+    repaired: false,
+    skipped: 0,
+    resultBytes: 10,
   };
 }
 
@@ -108,7 +137,9 @@ describe('call tree: function timings', function () {
     assert.equal(timings.length, code.length, 'one timing per code frame of the table');
     for (const row of code) {
       const f = tree.frames[row.frame];
-      const t = timings.find((x) => x.functionName === f.name && x.url === f.url && x.line === f.line && x.column === f.column);
+      const t = timings.find(
+        (x) => x.functionName === f.name && x.url === f.url && x.line === f.line && x.column === f.column,
+      );
       assert.ok(t, `${f.name} (${f.url}:${f.line}:${f.column}) has a timing`);
       // The same numbers, not merely close ones: one derivation.
       assert.equal(t.selfMs, row.self, `${f.name} self`);
@@ -134,12 +165,14 @@ describe('call tree: function timings', function () {
     }
     // walk → visit → walk: the three samples under the inner walk count once in walk's total (0.9, not 1.2).
     assert.ok(timing('walk').totalMs < 1, 'recursion counted once');
-    for (let k = 1; k < timings.length; k++) assert.ok(timings[k - 1].selfMs >= timings[k].selfMs, 'largest self first');
+    for (let k = 1; k < timings.length; k++)
+      assert.ok(timings[k - 1].selfMs >= timings[k].selfMs, 'largest self first');
   });
 
   it('leaves out V8’s pseudo-frames and names anonymous functions', function () {
     const names = timings.map((t) => t.functionName);
-    for (const pseudo of ['(root)', '(idle)', '(program)']) assert.ok(!names.includes(pseudo), `${pseudo} is no function`);
+    for (const pseudo of ['(root)', '(idle)', '(program)'])
+      assert.ok(!names.includes(pseudo), `${pseudo} is no function`);
     const anonymous = timing('(anonymous)');
     assert.deepEqual([anonymous.url, anonymous.line, anonymous.column], [PROC, 31, 5], '1-based line and column');
     assert.deepEqual([timing('walk').line, timing('walk').column], [11, 3]);

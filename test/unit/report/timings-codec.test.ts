@@ -50,7 +50,11 @@ describe('timings file codec', function () {
     let csv = 'id,name,x\n';
     for (let i = 1; i <= 600; i++) csv += `${i},"name, ${i}",${i % 11}\n`;
     const data = tmp.write('codec.csv', csv);
-    const proc = writeProcessor(tmp, 'sum.js', 'exports.processRow = (row) => Number(row.x);\nexports.combine = (a, b) => a + b;\n');
+    const proc = writeProcessor(
+      tmp,
+      'sum.js',
+      'exports.processRow = (row) => Number(row.x);\nexports.combine = (a, b) => a + b;\n',
+    );
     report = await runDataset({ data, processor: proc, workers: 2, chunkRows: 100, strategy: 'batches' });
     assert.equal(report.chunks.length, 6);
   });
@@ -65,7 +69,11 @@ describe('timings file codec', function () {
     assert.equal(TIMINGS_VERSION, 1);
     const back = readTimingsFile(file);
     assert.deepEqual(back, dropUndefined(report));
-    assert.equal((back as unknown as Record<string, unknown>).format, undefined, 'the file header is not part of the report');
+    assert.equal(
+      (back as unknown as Record<string, unknown>).format,
+      undefined,
+      'the file header is not part of the report',
+    );
     assert.equal(back.result, sumOfMod(600));
     // Encoding the decoded report gives the same text: nothing is added or lost on the way.
     assert.equal(encodeTimings(back), text);
@@ -92,17 +100,29 @@ describe('timings file codec', function () {
     }
     // Another Chunkscope file says what it is.
     const sweep = path.join(ROOT, 'test/fixtures/files/sweep-v0.json');
-    assert.match(inputError(() => readTimingsFile(sweep), sweep).message, /is not a Chunkscope timings file: it is a Chunkscope sweep report/);
+    assert.match(
+      inputError(() => readTimingsFile(sweep), sweep).message,
+      /is not a Chunkscope timings file: it is a Chunkscope sweep report/,
+    );
     const tuning = tmp.write('tuning.json', '{"format": "chunkscope-tuning", "version": 1, "entries": {}}');
-    assert.match(inputError(() => readTimingsFile(tuning), tuning).message, /it is a Chunkscope tuning file \("format": "chunkscope-tuning"\)/);
+    assert.match(
+      inputError(() => readTimingsFile(tuning), tuning).message,
+      /it is a Chunkscope tuning file \("format": "chunkscope-tuning"\)/,
+    );
   });
 
   it('rejects a file from a newer Chunkscope, saying which version it is and which it reads', () => {
     const text = encodeTimings(report).replace('"version": 1,', '"version": 2,');
     const file = tmp.write('future.timings.json', text);
     const err = inputError(() => readTimingsFile(file), file);
-    assert.match(err.message, /was written by a newer Chunkscope \(timings file version 2; this Chunkscope reads up to version 1\)/);
-    assert.throws(() => decodeTimings(text.replace('"version": 2', '"version": "1"'), 'x.json'), /x\.json is not a valid Chunkscope timings file: "version" is "1"/);
+    assert.match(
+      err.message,
+      /was written by a newer Chunkscope \(timings file version 2; this Chunkscope reads up to version 1\)/,
+    );
+    assert.throws(
+      () => decodeTimings(text.replace('"version": 2', '"version": "1"'), 'x.json'),
+      /x\.json is not a valid Chunkscope timings file: "version" is "1"/,
+    );
   });
 
   it('a missing file is a clear error naming it', () => {
@@ -136,8 +156,12 @@ describe('timings file codec', function () {
       page.on('pageerror', (e) => problems.push(e.message));
       page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
       await page.goto(pathToFileURL(html).href);
-      await page.waitForFunction(() => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true);
-      const chunks = await page.evaluate(() => (window as unknown as { __chunkscopeReport: { chunkCount: number } }).__chunkscopeReport.chunkCount);
+      await page.waitForFunction(
+        () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+      );
+      const chunks = await page.evaluate(
+        () => (window as unknown as { __chunkscopeReport: { chunkCount: number } }).__chunkscopeReport.chunkCount,
+      );
       assert.equal(chunks, 4);
       assert.deepEqual(problems, []);
     } finally {
@@ -169,7 +193,10 @@ describe('timings file codec', function () {
       assert.deepEqual(fs.readdirSync(dir), ['run.timings.json']);
       // A folder that does not exist: an 'io' error naming the file, and no file at all.
       const missing = path.join(dir, 'no-such-folder', 'x.timings.json');
-      assert.throws(() => writeTimingsFile(missing, report), (err: unknown) => err instanceof ChunkscopeError && err.code === 'io' && err.message.includes(missing));
+      assert.throws(
+        () => writeTimingsFile(missing, report),
+        (err: unknown) => err instanceof ChunkscopeError && err.code === 'io' && err.message.includes(missing),
+      );
       assert.deepEqual(fs.readdirSync(dir), ['run.timings.json']);
     });
 
@@ -178,7 +205,12 @@ describe('timings file codec', function () {
       const dir = tmp.subdir('concurrent');
       const file = path.join(dir, 'big.timings.json');
       // A few MB, so that a plain write would be caught half done.
-      const big: RunReport = { ...report, chunks: Array.from({ length: 200 }, () => report.chunks).flat().map((c, index) => ({ ...c, index })) };
+      const big: RunReport = {
+        ...report,
+        chunks: Array.from({ length: 200 }, () => report.chunks)
+          .flat()
+          .map((c, index) => ({ ...c, index })),
+      };
       writeTimingsFile(file, big);
       const size = fs.statSync(file).size;
       assert.ok(size > 500_000, `${size} bytes`);

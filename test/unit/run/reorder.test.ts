@@ -24,7 +24,10 @@ describe('reorder buffer', () => {
       buffer.put(index, `chunk ${index}`);
       for (let v = buffer.take(); v !== undefined; v = buffer.take()) emitted.push(v);
     }
-    assert.deepEqual(emitted, Array.from({ length: 8 }, (_, i) => `chunk ${i}`));
+    assert.deepEqual(
+      emitted,
+      Array.from({ length: 8 }, (_, i) => `chunk ${i}`),
+    );
     assert.equal(buffer.drained, true);
   });
 
@@ -82,7 +85,10 @@ describe('reorder buffer', () => {
       buffer.put(finished, finished);
       for (let v = buffer.take(); v !== undefined; v = buffer.take()) emitted.push(v);
     }
-    assert.deepEqual(emitted, Array.from({ length: total }, (_, i) => i));
+    assert.deepEqual(
+      emitted,
+      Array.from({ length: total }, (_, i) => i),
+    );
     assert.equal(buffer.drained, true);
   });
 

@@ -4,7 +4,14 @@ import { strict as assert } from 'node:assert';
 import type { BytesTask, ChunkPlan, ChunkResult, RangeTask } from '../../../src/engine/model/protocol';
 import { verifyStart } from '../../../src/engine/run/verify';
 
-const plan: ChunkPlan = { rowShape: 'object', types: 'string', numericColumns: [], encode: true, fold: false, onError: 'stop' };
+const plan: ChunkPlan = {
+  rowShape: 'object',
+  types: 'string',
+  numericColumns: [],
+  encode: true,
+  fold: false,
+  onError: 'stop',
+};
 
 function range(start: number, limit: number, speculative = true): RangeTask {
   return { kind: 'range', chunk: 3, plan, start, limit, speculative };
@@ -55,7 +62,7 @@ describe('byte-range start verification', () => {
     assert.deepEqual(verifyStart(101, task, result(120, 210)), { action: 'reparse', task, start: 101 });
   });
 
-  it('empties a range that the previous chunk\'s last record runs past', () => {
+  it("empties a range that the previous chunk's last record runs past", () => {
     const got = result(130, 260);
     const verdict = verifyStart(250, range(100, 200), got);
     assert.equal(verdict.action, 'empty');

@@ -65,7 +65,15 @@ describe('saved sweep and tuning files', function () {
   describe('sweep file', () => {
     let report: SweepReport;
     before(async function () {
-      report = await runSweep({ data, processor: proc, workers: [1, 2], chunkRows: [200, 1000], repeats: 1, seed: 3, tempDir: tmp.subdir('sweep') });
+      report = await runSweep({
+        data,
+        processor: proc,
+        workers: [1, 2],
+        chunkRows: [200, 1000],
+        repeats: 1,
+        seed: 3,
+        tempDir: tmp.subdir('sweep'),
+      });
       assert.equal(report.points.length, 4);
     });
 
@@ -82,7 +90,11 @@ describe('saved sweep and tuning files', function () {
       assert.equal(back.format, 'csv');
       assert.equal(encodeSweep(back), text);
       assert.ok(isSweepFile(file));
-      assert.deepEqual(fs.readdirSync(path.dirname(file)).filter((f) => f.includes('partial')), [], 'no temporary file left');
+      assert.deepEqual(
+        fs.readdirSync(path.dirname(file)).filter((f) => f.includes('partial')),
+        [],
+        'no temporary file left',
+      );
     });
 
     it('reads the sweep file the release before format/version wrote, and `chunkscope report` renders it', () => {
@@ -105,7 +117,10 @@ describe('saved sweep and tuning files', function () {
       const file = tmp.write('future.sweep.json', encodeSweep(report).replace('"version": 1,', '"version": 5,'));
       assert.ok(isSweepFile(file), 'still recognised as a sweep, so the sweep reader says why it cannot read it');
       const err = inputError(() => readSweepFile(file), file);
-      assert.match(err.message, /was written by a newer Chunkscope \(sweep file version 5; this Chunkscope reads up to version 1\)/);
+      assert.match(
+        err.message,
+        /was written by a newer Chunkscope \(sweep file version 5; this Chunkscope reads up to version 1\)/,
+      );
       const cli = spawnSync(process.execPath, [BIN, 'report', file], { encoding: 'utf8' });
       assert.equal(cli.status, 1);
       assert.match(cli.stderr, /future\.sweep-\d+\.json was written by a newer Chunkscope/);
@@ -113,18 +128,30 @@ describe('saved sweep and tuning files', function () {
 
     it('rejects a file that is not JSON, or JSON that is not a sweep file, naming it', () => {
       const broken = tmp.write('broken.sweep.json', '{"format": "chunkscope-sweep", ');
-      assert.match(inputError(() => readSweepFile(broken), broken).message, /is not a Chunkscope sweep file: it is not valid JSON/);
+      assert.match(
+        inputError(() => readSweepFile(broken), broken).message,
+        /is not a Chunkscope sweep file: it is not valid JSON/,
+      );
       const other = tmp.write('other.json', '{"points": []}');
-      assert.match(inputError(() => readSweepFile(other), other).message, /is not a Chunkscope sweep file: .*expected "format": "chunkscope-sweep"/);
+      assert.match(
+        inputError(() => readSweepFile(other), other).message,
+        /is not a Chunkscope sweep file: .*expected "format": "chunkscope-sweep"/,
+      );
       const timings = path.join(FIXTURES, 'timings-v0.json');
       assert.equal(isSweepFile(timings), false);
       assert.match(inputError(() => readSweepFile(timings), timings).message, /is not a Chunkscope sweep file/);
       const versionedTimings = tmp.write('run.timings.json', encodeTimings(readTimingsFile(timings)));
       assert.equal(isSweepFile(versionedTimings), false);
-      assert.match(inputError(() => readSweepFile(versionedTimings), versionedTimings).message, /it is a Chunkscope timings file \("format": "chunkscope-timings"\)/);
+      assert.match(
+        inputError(() => readSweepFile(versionedTimings), versionedTimings).message,
+        /it is a Chunkscope timings file \("format": "chunkscope-timings"\)/,
+      );
       // Right header, wrong body: the shape check names the file too.
       const hollow = tmp.write('hollow.sweep.json', '{"format": "chunkscope-sweep", "version": 1, "kind": "sweep"}');
-      assert.match(inputError(() => readSweepFile(hollow), hollow).message, /is not a sweep report: "points" is not a list/);
+      assert.match(
+        inputError(() => readSweepFile(hollow), hollow).message,
+        /is not a sweep report: "points" is not a list/,
+      );
       const missing = path.join(tmp.dir, 'gone.sweep.json');
       assert.equal(isSweepFile(missing), false);
       assert.match(inputError(() => readSweepFile(missing), missing).message, /no such file/);
@@ -187,25 +214,50 @@ describe('saved sweep and tuning files', function () {
     });
 
     it('rejects a tuning file from a newer Chunkscope, naming it, and does not overwrite it', () => {
-      const file = tmp.write('tuning.json', '{"format": "chunkscope-tuning", "version": 3, "entries": {}, "profiles": {}}');
+      const file = tmp.write(
+        'tuning.json',
+        '{"format": "chunkscope-tuning", "version": 3, "entries": {}, "profiles": {}}',
+      );
       const before = fs.readFileSync(file, 'utf8');
       const err = inputError(() => readTuningFile(file), file);
-      assert.match(err.message, /was written by a newer Chunkscope \(tuning file version 3; this Chunkscope reads up to version 1\): update Chunkscope to read it$/);
+      assert.match(
+        err.message,
+        /was written by a newer Chunkscope \(tuning file version 3; this Chunkscope reads up to version 1\): update Chunkscope to read it$/,
+      );
       assert.throws(() => findSavedTuning(file, data, proc), /newer Chunkscope/);
-      const result = { kind: 'tune', data, processor: proc, recommendation: { strategy: 'byte-range', workers: 1, chunkRows: 500, rowsPerSecond: 1, source: 'measured' } } as unknown as TuneResult;
+      const result = {
+        kind: 'tune',
+        data,
+        processor: proc,
+        recommendation: { strategy: 'byte-range', workers: 1, chunkRows: 500, rowsPerSecond: 1, source: 'measured' },
+      } as unknown as TuneResult;
       assert.throws(() => saveTuning(file, result), /newer Chunkscope/);
       assert.equal(fs.readFileSync(file, 'utf8'), before);
     });
 
     it('rejects a file that is not JSON, or JSON that is not a tuning file, naming it and saying to fix or delete it', () => {
       const broken = tmp.write('tuning.json', '{"version": 1, "entr');
-      assert.match(inputError(() => readTuningFile(broken), broken).message, /is not a Chunkscope tuning file: it is not valid JSON .*; fix or delete it$/);
-      for (const content of ['{"version": 2, "entries": {}}', '{"entries": {}}', '{"format": "chunkscope-timings", "version": 1, "summary": {}, "chunks": []}', '[]']) {
+      assert.match(
+        inputError(() => readTuningFile(broken), broken).message,
+        /is not a Chunkscope tuning file: it is not valid JSON .*; fix or delete it$/,
+      );
+      for (const content of [
+        '{"version": 2, "entries": {}}',
+        '{"entries": {}}',
+        '{"format": "chunkscope-timings", "version": 1, "summary": {}, "chunks": []}',
+        '[]',
+      ]) {
         const file = tmp.write('tuning.json', content);
         const err = inputError(() => readTuningFile(file), file);
-        assert.match(err.message, /is not a Chunkscope tuning file: .*expected "format": "chunkscope-tuning".*; fix or delete it$/);
+        assert.match(
+          err.message,
+          /is not a Chunkscope tuning file: .*expected "format": "chunkscope-tuning".*; fix or delete it$/,
+        );
       }
-      assert.throws(() => decodeTuning('{"format": "chunkscope-tuning", "version": 1, "entries": 4}', 'x.json'), /x\.json is not a valid Chunkscope tuning file: "entries" is not an object/);
+      assert.throws(
+        () => decodeTuning('{"format": "chunkscope-tuning", "version": 1, "entries": 4}', 'x.json'),
+        /x\.json is not a valid Chunkscope tuning file: "entries" is not an object/,
+      );
     });
   });
 });
