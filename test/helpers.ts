@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runDataset } from '../src/engine';
+import { strict as assert } from 'node:assert';
+import { ChunkscopeError, runDataset } from '../src/engine';
 import type { RunOptions, RunReport } from '../src/engine';
 
 /** The repository root (tests compile to out/test, sources live in test/). */
@@ -344,3 +345,17 @@ export async function rejection(p: Promise<unknown>): Promise<any> {
 
 /** Strategies under test. */
 export const STRATEGIES = ['per-row', 'batches', 'byte-range', 'shared-columns'] as const;
+
+/** The error `fn` throws: a ChunkscopeError with code 'input' whose message names `file`. */
+export function inputError(fn: () => unknown, file: string): ChunkscopeError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof ChunkscopeError, `expected a ChunkscopeError, got ${String(caught)}`);
+  assert.equal(caught.code, 'input', caught.message);
+  assert.ok(caught.message.includes(file), `the message names ${file}: ${caught.message}`);
+  return caught;
+}

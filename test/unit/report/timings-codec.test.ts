@@ -21,24 +21,10 @@ import {
 } from '../../../src/engine';
 import { renderStandaloneReport } from '../../../src/report-html/page';
 import { launchChromium } from '../../chromium';
-import { ROOT, TempDir, dropUndefined, writeProcessor } from '../../helpers';
+import { ROOT, TempDir, dropUndefined, inputError, writeProcessor } from '../../helpers';
 
 const LEGACY = path.join(ROOT, 'test/fixtures/files/timings-v0.json');
 const BIN = path.join(ROOT, 'bin/chunkscope.js');
-
-/** The error `fn` throws: a ChunkscopeError with code 'input' whose message names `file`. */
-function inputError(fn: () => unknown, file: string): ChunkscopeError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof ChunkscopeError, `expected a ChunkscopeError, got ${String(caught)}`);
-  assert.equal(caught.code, 'input', caught.message);
-  assert.ok(caught.message.includes(file), `the message names ${file}: ${caught.message}`);
-  return caught;
-}
 
 describe('timings file codec', function () {
   this.timeout(60_000);

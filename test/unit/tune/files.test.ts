@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ChunkscopeError,
   decodeSweep,
   decodeTuning,
   encodeSweep,
@@ -28,26 +27,12 @@ import {
   type SweepReport,
   type TuneResult,
 } from '../../../src/engine';
-import { ROOT, TempDir, dropUndefined, writeProcessor } from '../../helpers';
+import { ROOT, TempDir, dropUndefined, inputError, writeProcessor } from '../../helpers';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/files');
 const LEGACY_SWEEP = path.join(FIXTURES, 'sweep-v0.json');
 const LEGACY_TUNING = path.join(FIXTURES, 'tuning-v1-legacy.json');
 const BIN = path.join(ROOT, 'bin/chunkscope.js');
-
-/** The error `fn` throws: a ChunkscopeError with code 'input' whose message names `file`. */
-function inputError(fn: () => unknown, file: string): ChunkscopeError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof ChunkscopeError, `expected a ChunkscopeError, got ${String(caught)}`);
-  assert.equal(caught.code, 'input', caught.message);
-  assert.ok(caught.message.includes(file), `the message names ${file}: ${caught.message}`);
-  return caught;
-}
 
 describe('saved sweep and tuning files', function () {
   this.timeout(120_000);
