@@ -108,7 +108,7 @@ async function main() {
     console.log(`  this tree / base: ${ratio.toFixed(3)} (below 1 is faster; the VM's own spread is 5–20 %)`);
     const resultsDir = path.join(root, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `compare-builds-${new Date().toISOString().slice(0, 10)}.json`);
+    const file = path.join(resultsDir, `compare-builds-${new Date().toISOString().slice(0, 10)}-${opts.workers}w.json`);
     writeFileSync(
       file,
       JSON.stringify(
