@@ -10,6 +10,8 @@ export class HistogramView {
   readonly canvas: HTMLCanvasElement;
   mode: HistogramMode = 'duration';
   private readonly values: Record<HistogramMode, Float64Array>;
+  /** p50 and p95 of chunk durations as the engine derived them (the page's text and tooltips quote the same). */
+  private readonly durationQuantiles: Record<number, number>;
 
   constructor(
     private readonly container: HTMLElement,
@@ -26,6 +28,7 @@ export class HistogramView {
         model.durations[i] > 0 && c.rows > 0 ? c.rows / (model.durations[i] / 1000) : NaN,
       ),
     };
+    this.durationQuantiles = { 0.5: model.p50, 0.95: model.p95 };
     new ResizeObserver(() => this.draw()).observe(container);
   }
 
@@ -73,7 +76,7 @@ export class HistogramView {
       [0.95, 'p95', color('straggler', '#f14c4c')],
     ] as const) {
       if (!finite.length) break;
-      const v = quantile(finite, q);
+      const v = this.mode === 'duration' ? this.durationQuantiles[q] : quantile(finite, q);
       const x = Math.round(X(v)) + 0.5;
       ctx.strokeStyle = c;
       ctx.setLineDash([3, 3]);

@@ -12,6 +12,8 @@ import {
   type SliceSpec,
 } from '../../src/engine/profile/call-tree';
 import type { ChunkRecord } from '../../src/engine/model';
+import { median } from '../../src/engine/base/stats';
+import { chunkDuration } from '../../src/engine/report/derive';
 
 /** The flame views' name for the merged call tree. */
 export type FlameData = CallTree;
@@ -266,9 +268,8 @@ export function differential(
 export function typicalChunks(chunks: ChunkRecord[], exclude: Set<number> = new Set()): number[] {
   const idx = chunks.map((_, i) => i).filter((i) => !exclude.has(i));
   if (!idx.length) return [];
-  const dur = (i: number) => chunks[i].finishedAt - chunks[i].startedAt;
-  const sorted = idx.map(dur).sort((x, y) => x - y);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const dur = (i: number) => chunkDuration(chunks[i]);
+  const typical = median(idx.map(dur));
   const take = Math.max(1, Math.round(idx.length * 0.05));
-  return idx.sort((x, y) => Math.abs(dur(x) - median) - Math.abs(dur(y) - median) || x - y).slice(0, take);
+  return idx.sort((x, y) => Math.abs(dur(x) - typical) - Math.abs(dur(y) - typical) || x - y).slice(0, take);
 }
