@@ -6,6 +6,7 @@ import { countLines, scanCsv, type ScanResult } from '../parse/csv-scan';
 import { ChunkscopeError } from '../base/errors';
 import { isNumericText } from '../parse/row-shape';
 import type { DatasetFormat } from '../model';
+import { formatFromContent, SNIFF_BYTES } from './sniff';
 
 export interface DatasetInfo {
   path: string;
@@ -54,7 +55,7 @@ export async function inspectDataset(
   file: string,
   opts: { delimiter?: string; header?: boolean; format?: DatasetFormat } = {},
 ): Promise<DatasetInfo> {
-  const format = formatOf(file, opts.format);
+  const named = formatOf(file, opts.format);
   const delimiter = delimiterOf(file, opts.delimiter);
   let handle;
   try {
@@ -67,6 +68,9 @@ export async function inspectDataset(
   try {
     const { size } = await handle.stat();
     if (size === 0) throw new ChunkscopeError('input', `Dataset ${file} is empty (0 bytes): nothing to process`);
+    const head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    const format = formatFromContent(file, head, named, opts.format !== undefined);
     // Most CSV files show their whole sample in the first FIRST_SAMPLE_BYTES; text over ~128 KiB is
     // dearer per byte to decode (chunk-parse.ts), and this is on every run's start-up path.
     for (const sampleBytes of format === 'csv' && size > FIRST_SAMPLE_BYTES
