@@ -18,6 +18,7 @@ import {
   type FlameData,
 } from '../webview/model/flame';
 import { checkProfile } from '../src/engine/profile/check-profile';
+import { chunkAt } from './helpers';
 
 const PROC = '/p/proc.js';
 const frame = (functionName: string, url: string, lineNumber = 0) => ({
@@ -62,32 +63,10 @@ const META: ThreadProfile = {
 function chunk(
   index: number,
   startedAt: number,
-  parts: { read?: number; parse?: number; compute?: number },
+  phases: { read?: number; parse?: number; compute?: number },
   finishedAt: number,
 ): ChunkRecord {
-  return {
-    index,
-    workerId: 1,
-    rows: 10,
-    firstRow: index * 10 + 1,
-    firstLine: index * 10 + 2,
-    bytes: 100,
-    byteStart: index * 100,
-    byteEnd: index * 100 + 100,
-    submittedAt: startedAt - 0.01,
-    startedAt,
-    finishedAt,
-    receivedAt: finishedAt + 0.01,
-    readMs: parts.read ?? 0,
-    parseMs: parts.parse ?? 0,
-    computeMs: parts.compute ?? 0,
-    encodeMs: 0,
-    queueWaitMs: 0.01,
-    returnMs: 0.01,
-    repaired: false,
-    skipped: 0,
-    resultBytes: 10,
-  };
+  return chunkAt(index, { startedAt, finishedAt }, phases);
 }
 
 // Chunk 0 holds the samples at 11.1 (parse), 11.2, 11.3, 11.4 (compute); chunk 1 holds 11.6 (compute).

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { strict as assert } from 'node:assert';
 import { ChunkscopeError, runDataset } from '../src/engine';
-import type { RunOptions, RunReport } from '../src/engine';
+import type { ChunkRecord, RunOptions, RunReport } from '../src/engine';
 
 /** The repository root (tests compile to out/test, sources live in test/). */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -358,4 +358,36 @@ export function inputError(fn: () => unknown, file: string): ChunkscopeError {
   assert.equal(caught.code, 'input', caught.message);
   assert.ok(caught.message.includes(file), `the message names ${file}: ${caught.message}`);
   return caught;
+}
+
+/** A chunk record for hand-made profiles and timelines: 10 rows of 100 bytes, the given worker and span. */
+export function chunkAt(
+  index: number,
+  span: { workerId?: number; startedAt: number; finishedAt: number },
+  phases: { read?: number; parse?: number; compute?: number } = {},
+): ChunkRecord {
+  const { workerId = 1, startedAt, finishedAt } = span;
+  return {
+    index,
+    workerId,
+    rows: 10,
+    firstRow: index * 10 + 1,
+    firstLine: index * 10 + 2,
+    bytes: 100,
+    byteStart: index * 100,
+    byteEnd: index * 100 + 100,
+    submittedAt: startedAt - 0.01,
+    startedAt,
+    finishedAt,
+    receivedAt: finishedAt + 0.01,
+    readMs: phases.read ?? 0,
+    parseMs: phases.parse ?? 0,
+    computeMs: phases.compute ?? 0,
+    encodeMs: 0,
+    queueWaitMs: 0.01,
+    returnMs: 0.01,
+    repaired: false,
+    skipped: 0,
+    resultBytes: 10,
+  };
 }

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { buildCallTree, functionTable, sliceCallTree } from '../../../src/engine/profile/call-tree';
 import { functionTimings } from '../../../src/engine/profile/summary';
 import type { ChunkRecord, CpuProfile, FunctionTiming, LoadedProfile, ThreadProfile } from '../../../src/engine/model';
+import { chunkAt } from '../../helpers';
 
 const PROC = 'file:///p/proc.js';
 const PARSER = 'file:///x/out/src/engine/worker/chunk-parse.js';
@@ -86,29 +87,7 @@ const PROFILES: LoadedProfile[] = [
 ];
 
 function chunk(index: number, workerId: number, startedAt: number, finishedAt: number): ChunkRecord {
-  return {
-    index,
-    workerId,
-    rows: 10,
-    firstRow: index * 10 + 1,
-    firstLine: index * 10 + 2,
-    bytes: 100,
-    byteStart: index * 100,
-    byteEnd: index * 100 + 100,
-    submittedAt: startedAt - 0.01,
-    startedAt,
-    finishedAt,
-    receivedAt: finishedAt + 0.01,
-    readMs: 0,
-    parseMs: 0,
-    computeMs: finishedAt - startedAt,
-    encodeMs: 0,
-    queueWaitMs: 0.01,
-    returnMs: 0.01,
-    repaired: false,
-    skipped: 0,
-    resultBytes: 10,
-  };
+  return chunkAt(index, { workerId, startedAt, finishedAt }, { compute: finishedAt - startedAt });
 }
 
 // Listed out of index order, so array positions (the call tree's chunkOf) differ from ChunkRecord.index.
