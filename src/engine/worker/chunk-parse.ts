@@ -5,6 +5,13 @@ import { isAscii } from 'node:buffer';
 import { epochNow } from '../base/clock';
 import { countLines, scanCsv, type ScanResult } from '../parse/csv-scan';
 import { decodeField, scanColumns } from '../parse/columnar-scan';
+import {
+  guessRecordStart,
+  jsonErrorPosition,
+  jsonErrorReason,
+  notAnObject,
+  scanJsonArray,
+} from '../parse/json-array-scan';
 import { makeRowBuilder, type RowBuilder } from '../parse/row-shape';
 import { ROW_BATCH } from './row-run';
 import type { ChunkPlan, ChunkTask, WorkerConfig, WorkerRowError } from '../model/protocol';
@@ -179,6 +186,9 @@ function parseText(
 
   // Where the window being scanned starts in the chunk's bytes.
   let offset = 0;
+  let lines = 0;
+  // A JSON array that cannot be followed past some byte (always fatal: there is no next record to find).
+  let structural: WorkerRowError | undefined;
   let scanPiece: PieceScanner;
   if (config.format === 'jsonl') {
     scanPiece = (piece, pieceLimit, atEof) => {
@@ -206,6 +216,43 @@ function parseText(
       }
       return { stop: Math.min(p, piece.length), incomplete: false };
     };
+  } else if (config.format === 'json') {
+    scanPiece = (piece, pieceLimit, atEof) => {
+      const scan = scanJsonArray(piece, 0, pieceLimit, atEof, (start, end) => {
+        starts.push(offset + start);
+        const record = starts.length - 1;
+        const text = piece.slice(start, end);
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          rows.push(undefined);
+          const message = (error as Error).message;
+          const at = jsonErrorPosition(text, message);
+          const byte =
+            base + from + offset + Buffer.byteLength(piece.slice(0, start)) + Buffer.byteLength(text.slice(0, at));
+          return dataError(`invalid JSON at byte ${byte}: ${jsonErrorReason(message)}`, record, text);
+        }
+        const notObject = notAnObject(value);
+        if (notObject !== undefined) {
+          rows.push(undefined);
+          return dataError(notObject, record, value);
+        }
+        rows.push(value);
+        if (sink && rows.length >= ROW_BATCH) return handOver();
+      });
+      if (scan.problem) {
+        const before = piece.slice(0, scan.problem.at);
+        structural = {
+          kind: 'data',
+          message: `invalid JSON array: ${scan.problem.message}`,
+          record: starts.length,
+          byteOffset: base + from + offset + Buffer.byteLength(before),
+          linesBefore: lines + countLines(before, 0, before.length),
+        };
+      }
+      return scan;
+    };
   } else {
     const build = rowBuilder(config, plan);
     const width = config.header.length;
@@ -227,7 +274,6 @@ function parseText(
   }
 
   let window = WINDOW_BYTES;
-  let lines = 0;
   let stop: number;
   let scan: ScanResult;
   for (;;) {
@@ -268,7 +314,12 @@ function parseText(
     const consumed = ascii ? scan.stop : Buffer.byteLength(piece.slice(0, scan.stop), 'utf8');
     if (
       !scan.incomplete &&
-      (last || offset + consumed >= byteLimit || stopped || fatal || scan.unterminatedQuoteAt !== undefined)
+      (last ||
+        offset + consumed >= byteLimit ||
+        stopped ||
+        fatal ||
+        structural ||
+        scan.unterminatedQuoteAt !== undefined)
     ) {
       stop = offset + consumed;
       break;
@@ -288,6 +339,7 @@ function parseText(
     };
     starts.pop();
   }
+  fatal ??= structural;
   if (sink && !stopped && !fatal && rows.length > 0) handOver();
   const leadingLines = starts.length > 0 ? where(0, starts[0]).lines : 0;
   return {
@@ -422,7 +474,8 @@ function parseByteRange(
     const atEof = readFrom + buffer.length >= config.fileSize;
     let from = 0;
     if (task.speculative) {
-      const lf = buffer.indexOf(LF);
+      // A guess: after a line feed, or in a JSON array after a comma that seems to end a record.
+      const lf = config.format === 'json' ? guessRecordStart(buffer, 0, task.limit - readFrom) - 1 : buffer.indexOf(LF);
       from = lf < 0 || readFrom + lf + 1 >= task.limit ? task.limit - readFrom : lf + 1;
       if (from >= task.limit - readFrom) {
         // No record is guessed to start in this range.
@@ -463,7 +516,9 @@ export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: Rea
       return { ...parsed, readMs };
     }
     case 'bytes': {
-      const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof: true };
+      // Segments end at record ends; only a JSON array's last one ends at its "]".
+      const atEof = config.format !== 'json' || task.byteStart + task.bytes.length >= config.fileSize;
+      const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof };
       return { ...parseSource(source, config, task.plan, sink)!, readMs: 0 };
     }
     case 'index': {
