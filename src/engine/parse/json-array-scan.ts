@@ -34,8 +34,9 @@ export interface JsonArrayScanResult {
 }
 
 /**
- * Calls `onElement(start, end, recordStart)` for every record of `text` starting in [from, limit):
- * the element is text.slice(start, end). `atEof`: the text ends where the file does, so a record
+ * Calls `onElement(start, end, recordStart, value)` for every record of `text` starting in [from,
+ * limit): the element is text.slice(start, end), and `value` its JSON.parse when the scan parsed it
+ * (flat objects), else UNPARSED. `atEof`: the text ends where the file does, so a record
  * that is not finished is an error (an unclosed array, string, object) rather than incomplete.
  * Returning false from the callback stops the scan after that record.
  */
@@ -44,10 +45,13 @@ export function scanJsonArray(
   from: number,
   limit: number,
   atEof: boolean,
-  onElement: (start: number, end: number, recordStart: number) => boolean | void,
+  onElement: (start: number, end: number, recordStart: number, value: unknown) => boolean | void,
 ): JsonArrayScanResult {
   const n = text.length;
   let p = from;
+  // The fast path's look-ahead: where the next "{" and "[" are (n when there is none).
+  let nextBrace = -1;
+  let nextBracket = -1;
   while (p < limit && p < n) {
     const recordStart = p;
     let i = p;
@@ -73,7 +77,32 @@ export function scanJsonArray(
     }
     // The element: a bracketed value by depth, a string to its closing quote, a scalar to a delimiter.
     let end = -1;
-    if (c === OPEN_BRACE || c === OPEN_BRACKET || c === QUOTE) {
+    let value: unknown = UNPARSED;
+    if (c === OPEN_BRACE) {
+      // Fast path for flat objects, the usual record: the first "}" that a comma or "]" follows,
+      // with no "{" or "[" before it, ends the record if JSON.parse takes the text up to it (a
+      // JSON value that starts with "{" ends at its matching "}", so no other end can parse).
+      // The record is then parsed once, as a line of JSON Lines is.
+      if (nextBrace <= start) nextBrace = indexOrEnd(text, '{', start + 1);
+      const close = text.indexOf('}', start + 1);
+      if (close >= 0 && close < nextBrace) {
+        if (nextBracket <= start) nextBracket = indexOrEnd(text, '[', start + 1);
+        let k = close + 1;
+        while (k < n && isSpace(text.charCodeAt(k))) k++;
+        const next = k < n ? text.charCodeAt(k) : 0;
+        if (close < nextBracket && (next === COMMA || next === CLOSE_BRACKET)) {
+          try {
+            value = JSON.parse(text.slice(start, close + 1));
+            end = close + 1;
+          } catch {
+            // A "}" inside a string, or bad JSON: the exact scan below decides.
+          }
+        }
+      }
+    }
+    if (end >= 0) {
+      // Found by the fast path.
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET || c === QUOTE) {
       let depth = 0;
       for (; i < n; i++) {
         const d = text.charCodeAt(i);
@@ -120,7 +149,7 @@ export function scanJsonArray(
     const after = text.charCodeAt(i);
     if (after === COMMA) {
       p = i + 1;
-      if (onElement(start, end, recordStart) === false) return { stop: p, incomplete: false };
+      if (onElement(start, end, recordStart, value) === false) return { stop: p, incomplete: false };
       continue;
     }
     if (after !== CLOSE_BRACKET) {
@@ -141,12 +170,20 @@ export function scanJsonArray(
       };
     }
     if (!atEof) return { stop: recordStart, incomplete: true };
-    onElement(start, end, recordStart);
+    onElement(start, end, recordStart, value);
     return { stop: n, incomplete: false };
   }
   // The file ends after a comma (or right after the "["): no record and no "]" follow.
   if (atEof && p >= n) return { stop: n, incomplete: false, problem: unclosedArray(n) };
   return { stop: Math.min(p, n), incomplete: false };
+}
+
+/** Passed as an element's value when the scan did not parse it (the caller parses text.slice(start, end)). */
+export const UNPARSED: unique symbol = Symbol('unparsed');
+
+function indexOrEnd(text: string, char: string, from: number): number {
+  const i = text.indexOf(char, from);
+  return i < 0 ? text.length : i;
 }
 
 /** Position of the quote closing a string whose contents start at `from`; -1 when the text ends first. */

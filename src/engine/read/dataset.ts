@@ -7,7 +7,7 @@ import { ChunkscopeError } from '../base/errors';
 import { isNumericText } from '../parse/row-shape';
 import type { DatasetFormat } from '../model';
 import { formatFromContent, SNIFF_BYTES } from './sniff';
-import { jsonErrorPosition, jsonErrorReason, scanJsonArray } from '../parse/json-array-scan';
+import { jsonErrorPosition, jsonErrorReason, scanJsonArray, UNPARSED } from '../parse/json-array-scan';
 
 export interface DatasetInfo {
   path: string;
@@ -204,10 +204,10 @@ function inspectJsonArray(file: string, text: string, bom: number, size: number,
   let records = 0;
   let problem: string | undefined;
   const byteAt = (char: number) => bom + Buffer.byteLength(text.slice(0, char), 'utf8');
-  const scan = scanJsonArray(text, dataStartChar, text.length, atEof, (start, end) => {
-    let value: unknown;
+  const scan = scanJsonArray(text, dataStartChar, text.length, atEof, (start, end, _recordStart, parsed) => {
+    let value = parsed;
     try {
-      value = JSON.parse(text.slice(start, end));
+      if (value === UNPARSED) value = JSON.parse(text.slice(start, end));
     } catch (error) {
       const message = (error as Error).message;
       const element = text.slice(start, end);

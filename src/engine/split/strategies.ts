@@ -7,7 +7,7 @@ import { byteOffsetOf, countLines, scanCsv } from '../parse/csv-scan';
 import type { DatasetInfo } from '../read/dataset';
 import type { ChunkPlan, ChunkTask, SharedTable } from '../model/protocol';
 import { boundaryScannerFor } from '../parse/record-boundaries';
-import { jsonErrorPosition, jsonErrorReason, notAnObject, scanJsonArray } from '../parse/json-array-scan';
+import { jsonErrorPosition, jsonErrorReason, notAnObject, scanJsonArray, UNPARSED } from '../parse/json-array-scan';
 import { makeRowBuilder } from '../parse/row-shape';
 
 const READ_BLOCK = DEFAULTS.readBlockBytes;
@@ -161,7 +161,11 @@ export function* perRowChunks({ info, plan }: StrategyInput): Generator<PlannedC
     const records: { start: number; row: unknown; problem?: string }[] = [];
     if (info.format === 'json') {
       const atEof = segment.start + segment.bytes.length >= info.sizeBytes;
-      const scan = scanJsonArray(text, 0, text.length, atEof, (start, end) => {
+      const scan = scanJsonArray(text, 0, text.length, atEof, (start, end, _recordStart, parsed) => {
+        if (parsed !== UNPARSED) {
+          records.push({ start, row: parsed, problem: notAnObject(parsed) });
+          return;
+        }
         const element = text.slice(start, end);
         try {
           const row: unknown = JSON.parse(element);

@@ -11,6 +11,7 @@ import {
   jsonErrorReason,
   notAnObject,
   scanJsonArray,
+  UNPARSED,
 } from '../parse/json-array-scan';
 import { makeRowBuilder, type RowBuilder } from '../parse/row-shape';
 import { ROW_BATCH } from './row-run';
@@ -218,20 +219,22 @@ function parseText(
     };
   } else if (config.format === 'json') {
     scanPiece = (piece, pieceLimit, atEof) => {
-      const scan = scanJsonArray(piece, 0, pieceLimit, atEof, (start, end) => {
+      const scan = scanJsonArray(piece, 0, pieceLimit, atEof, (start, end, _recordStart, parsed) => {
         starts.push(offset + start);
         const record = starts.length - 1;
-        const text = piece.slice(start, end);
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (error) {
-          rows.push(undefined);
-          const message = (error as Error).message;
-          const at = jsonErrorPosition(text, message);
-          const byte =
-            base + from + offset + Buffer.byteLength(piece.slice(0, start)) + Buffer.byteLength(text.slice(0, at));
-          return dataError(`invalid JSON at byte ${byte}: ${jsonErrorReason(message)}`, record, text);
+        let value = parsed;
+        if (value === UNPARSED) {
+          const text = piece.slice(start, end);
+          try {
+            value = JSON.parse(text);
+          } catch (error) {
+            rows.push(undefined);
+            const message = (error as Error).message;
+            const at = jsonErrorPosition(text, message);
+            const byte =
+              base + from + offset + Buffer.byteLength(piece.slice(0, start)) + Buffer.byteLength(text.slice(0, at));
+            return dataError(`invalid JSON at byte ${byte}: ${jsonErrorReason(message)}`, record, text);
+          }
         }
         const notObject = notAnObject(value);
         if (notObject !== undefined) {

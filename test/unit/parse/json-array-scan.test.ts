@@ -9,6 +9,7 @@ import {
   guessRecordStart,
   jsonErrorPosition,
   scanJsonArray,
+  UNPARSED,
   type JsonArrayScanResult,
 } from '../../../src/engine/parse/json-array-scan';
 
@@ -70,8 +71,11 @@ function scanInWindows(text: string, from: number, window: number): { elements: 
     const end = Math.min(text.length, offset + size);
     const last = end === text.length;
     const piece = text.slice(offset, end);
-    const scan: JsonArrayScanResult = scanJsonArray(piece, 0, piece.length, last, (s, e) => {
-      elements.push(JSON.parse(piece.slice(s, e)));
+    const scan: JsonArrayScanResult = scanJsonArray(piece, 0, piece.length, last, (s, e, _r, value) => {
+      const parsed = JSON.parse(piece.slice(s, e));
+      // The fast path's value (flat objects) is the element's own.
+      if (value !== UNPARSED) assert.deepEqual(value, parsed);
+      elements.push(parsed);
     });
     assert.equal(scan.problem, undefined, `no problem in valid JSON: ${JSON.stringify(scan.problem)}`);
     if (scan.incomplete && scan.stop === 0) {
