@@ -269,18 +269,57 @@ export class JsonArrayBoundaryScanner {
 
 /**
  * A likely record start in a byte range that begins mid-array: just after the first comma at or
- * after `from` that white space and a "{" follow. It may be a comma inside a record (the caller
- * verifies it); -1 when there is none before `to`.
+ * after `from` that a "}" precedes and a "{" follows (white space aside), and whose next record looks whole (it ends at a
+ * comma at its own depth, not at a "]" that closes a nested array). It may still be a comma inside
+ * a record (the caller verifies it); -1 when there is none before `to`.
  */
 export function guessRecordStart(bytes: Uint8Array, from: number, to: number): number {
   let i = bytes.indexOf(COMMA, from);
   while (i >= 0 && i < to) {
     let k = i + 1;
     while (k < bytes.length && isSpace(bytes[k])) k++;
-    if (k < bytes.length && bytes[k] === OPEN_BRACE) return i + 1;
+    if (k < bytes.length && bytes[k] === OPEN_BRACE && closesRecord(bytes, i) && plausibleRecord(bytes, k))
+      return i + 1;
     i = bytes.indexOf(COMMA, i + 1);
   }
   return -1;
+}
+
+/** The comma at `comma` follows a "}" (after white space), as one after an object record does. */
+function closesRecord(bytes: Uint8Array, comma: number): boolean {
+  let k = comma - 1;
+  while (k >= 0 && isSpace(bytes[k])) k--;
+  return k < 0 || bytes[k] === CLOSE_BRACE;
+}
+
+/**
+ * False when the value at `at` is followed, at its own depth, by a closing bracket other than the
+ * array's last (which only white space follows): then `at` is inside a nested array, as in
+ * `"tags": [{…}, {…}]`. Bytes that end first give the benefit of the doubt.
+ */
+function plausibleRecord(bytes: Uint8Array, at: number): boolean {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (let i = at; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === BACKSLASH) escaped = true;
+      else if (c === QUOTE) inString = false;
+      continue;
+    }
+    if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (--depth < 0) {
+        if (c !== CLOSE_BRACKET) return false;
+        for (let k = i + 1; k < bytes.length; k++) if (!isSpace(bytes[k])) return false;
+        return true;
+      }
+    } else if (c === COMMA && depth === 0) return true;
+  }
+  return true;
 }
 
 /** Why a parsed element cannot be a row (a JSON array dataset holds one object per record), or undefined. */

@@ -157,6 +157,13 @@ describe('json array scan: the tokenizer finds exactly the elements JSON.parse f
     );
   });
 
+  it('a guess skips commas between the objects of a nested array', () => {
+    const text = Buffer.from('[{"t":[{"a":1},{"b":"x,{y"}]},{"id":2},\n {"id":3}]');
+    assert.equal(guessRecordStart(text, 2, text.length), text.indexOf(',{"id":2}') + 1);
+    assert.equal(guessRecordStart(text, text.indexOf('{"id":2}'), text.length), text.indexOf(',\n {"id":3}') + 1);
+    assert.equal(guessRecordStart(text, text.indexOf('{"id":3}'), text.length), -1);
+  });
+
   it('names structural errors with their exact offsets', () => {
     const problem = (text: string) => scanJsonArray(text, 1, text.length, true, () => {}).problem;
     assert.deepEqual(problem('[{"a":1},{"a":2}'), {

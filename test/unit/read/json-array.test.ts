@@ -69,6 +69,29 @@ describe('json arrays of records: DuckDB files, errors with byte offsets, the CL
     }
   }
 
+  it('byte ranges whose guessed start falls inside a string or a nested array are parsed again, exactly', async function () {
+    // Every record holds what a guess looks for ("}," then "{"), in a string and in a nested array.
+    const records = Array.from({ length: 3000 }, (_, i) => ({
+      id: i,
+      s: `},{"x":[1,2]},{ ${i}`,
+      nested: [{ a: i }, { b: '},{' }],
+    }));
+    for (const indent of [0, 1]) {
+      const file = tmp.write('hostile.json', JSON.stringify(records, null, indent));
+      for (const workers of [1, 2]) {
+        const { rows, report } = await runToRows(tmp, {
+          data: file,
+          processor: proc,
+          strategy: 'byte-range',
+          workers,
+          chunkBytes: 3000,
+        });
+        assert.deepEqual(rows, records);
+        assert.ok(report.summary.repairedChunks > 0, 'some guesses were wrong and caught');
+      }
+    }
+  });
+
   it('shared-columns is a usage error for a JSON array', async function () {
     const err = await rejection(runDataset({ data: duck, processor: proc, strategy: 'shared-columns', workers: 1 }));
     assert.equal(err.code, 'usage');
