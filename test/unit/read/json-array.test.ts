@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { inspectDataset, runDataset } from '../../../src/engine';
+import { prepareSample } from '../../../src/engine/read/sample';
 import { IDENTITY_PROCESSOR, ROOT, TempDir, readNdjson, rejection, runToRows, writeProcessor } from '../../helpers';
 
 const BIN = path.join(ROOT, 'bin/chunkscope.js');
@@ -90,6 +91,21 @@ describe('json arrays of records: DuckDB files, errors with byte offsets, the CL
         assert.ok(report.summary.repairedChunks > 0, 'some guesses were wrong and caught');
       }
     }
+  });
+
+  it("a sweep's sample of a JSON array is a JSON array of whole records, in order", async function () {
+    const file = tmp.write('sampled.json', pretty);
+    const info = await inspectDataset(file);
+    const dir = fs.mkdtempSync(path.join(tmp.dir, 'sample-'));
+    const prepared = prepareSample(info, { fraction: 0.3 }, dir);
+    assert.notEqual(prepared.path, file);
+    const rows = JSON.parse(fs.readFileSync(prepared.path, 'utf8')) as { id: number; s: string }[];
+    assert.equal(rows.length, prepared.sample.rows);
+    assert.ok(rows.length > 1000 && rows.length < 2500, `${rows.length} rows`);
+    rows.forEach((row, k) => {
+      assert.deepEqual(row, { id: row.id, s: `x${row.id}` });
+      if (k > 0) assert.ok(row.id > rows[k - 1].id);
+    });
   });
 
   it('shared-columns is a usage error for a JSON array', async function () {
@@ -206,5 +222,20 @@ describe('json arrays of records: DuckDB files, errors with byte offsets, the CL
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, new RegExp(`row 4001, .*invalid JSON at byte ${byte}`));
     assert.equal(fs.existsSync(badOut), false, 'no output file');
+  });
+
+  it('through the CLI: --format json selects the reader; an unknown --format is a usage error', function () {
+    const file = tmp.write('records.dat', '[{"a": 1},\n {"a": 2}]');
+    const out = tmp.path('records.out.ndjson');
+    const run = (...extra: string[]) =>
+      spawnSync(process.execPath, [BIN, 'run', file, '--processor', proc, '--out', out, ...extra], {
+        encoding: 'utf8',
+      });
+    const ok = run('--format', 'json');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.deepEqual(readNdjson(out), [{ a: 1 }, { a: 2 }]);
+    const bad = run('--format', 'xml');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--format must be csv \(CSV or TSV\), jsonl \(JSON Lines\) or json/);
   });
 });
