@@ -28,8 +28,8 @@ const paths = { data: '/d/sales.csv', processor: '/p/totals.ts', out: '/o/r.ndjs
 describe('extension logic', () => {
   describe('dataset and processor files', () => {
     it('recognises dataset extensions case-insensitively', () => {
-      for (const f of ['a.csv', 'a.TSV', 'b.jsonl', 'c.ndjson']) assert.ok(isDatasetPath(f), f);
-      for (const f of ['a.json', 'a.txt', 'csv', 'a.csv.gz']) assert.ok(!isDatasetPath(f), f);
+      for (const f of ['a.csv', 'a.TSV', 'b.jsonl', 'c.ndjson', 'd.json', 'e.JSON']) assert.ok(isDatasetPath(f), f);
+      for (const f of ['a.txt', 'csv', 'a.csv.gz', 'a.json.gz']) assert.ok(!isDatasetPath(f), f);
     });
     it('accepts processor modules but not declaration files', () => {
       for (const f of ['p.js', 'p.mjs', 'p.cjs', 'p.ts']) assert.ok(isProcessorPath(f), f);

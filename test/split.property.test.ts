@@ -364,6 +364,48 @@ describe('splitting: every strategy x chunk size x workers equals a sequential p
     );
   });
 
+  it('every strategy but shared-columns: JSON array rows are JSON.parse of the file, in order', async () => {
+    // Strings and nested arrays of objects that hold what a range's guessed start looks for (", {").
+    const text = fc.oneof(
+      fc.string({ maxLength: 5 }),
+      fc.constantFrom(', {', '},{', '"', '\\', '[', ']', '東京', '🙂', ',\n  {'),
+    );
+    const keyArb = fc.oneof(fc.stringMatching(/^[a-zé東][a-z0-9]{0,3}$/), fc.constantFrom('a,b', 'x"y', '{'));
+    const leaf = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean());
+    const inner = fc.dictionary(keyArb, leaf, { maxKeys: 3 });
+    const objArb = fc.dictionary(keyArb, fc.oneof(leaf, inner, fc.array(inner, { maxLength: 3 })), { maxKeys: 4 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(objArb, { minLength: 1, maxLength: 20 }),
+        fc.constantFrom(0, 2, '\t'),
+        fc.constantFrom('', '\n', ' \r\n'),
+        fc.constantFrom('per-row', 'batches', 'byte-range') as fc.Arbitrary<'per-row' | 'batches' | 'byte-range'>,
+        configArb,
+        async (objs, indent, trail, strategy, cfg) => {
+          const json = JSON.stringify(objs, null, indent) + trail;
+          const expected = JSON.parse(json);
+          const data = tmp.write('data.json', json);
+          const opts = { strategy, workers: cfg.workers, ...cfg.chunking };
+          const { rows, report } = await runToRows(tmp, { data, processor: identity, ...opts });
+          const where = `options ${JSON.stringify(opts)}\nJSON: ${JSON.stringify(json)}`;
+          assert.deepEqual(rows, expected, where);
+          assert.equal(report.summary.rows, expected.length, where);
+          // Chunk ranges tile the data section: each record in exactly one chunk.
+          const chunks = [...report.chunks].sort((a, b) => a.index - b.index);
+          let at = json.indexOf('[') + 1;
+          for (const c of chunks) {
+            if (c.rows === 0) continue;
+            assert.equal(c.byteStart, at, `chunk ${JSON.stringify(c)}; ${where}`);
+            at = c.byteEnd;
+          }
+          assert.equal(at, Buffer.byteLength(json), where);
+          fs.rmSync(data);
+        },
+      ),
+      { numRuns: RUNS * 2, ...FC },
+    );
+  });
+
   describe('a hand-made hostile CSV through the full matrix', () => {
     // Quoted fields that contain things that look like rows, so a guessed range start inside them
     // parses "successfully" into wrong rows unless the guess is verified.

@@ -6,8 +6,9 @@ import { ChunkscopeError, type RunOptions } from '../engine';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
-/** --delimiter, --no-header, --row-shape and --types: how every command reads a dataset. */
+/** --format, --delimiter, --no-header, --row-shape and --types: how every command reads a dataset. */
 export const DATASET_OPTION_SPECS = {
+  format: { type: 'string' },
   delimiter: { type: 'string' },
   'no-header': { type: 'boolean' },
   'row-shape': { type: 'string' },
@@ -27,12 +28,20 @@ export function parseCommandLine<O extends OptionSpecs>(argv: string[], options:
 
 /** The dataset options as the engine takes them. */
 export function datasetOptions(values: {
+  format?: string;
   delimiter?: string;
   'no-header'?: boolean;
   'row-shape'?: string;
   types?: string;
-}): Pick<RunOptions, 'delimiter' | 'header' | 'rowShape' | 'types'> {
+}): Pick<RunOptions, 'format' | 'delimiter' | 'header' | 'rowShape' | 'types'> {
+  const { format } = values;
+  if (format !== undefined && format !== 'csv' && format !== 'jsonl' && format !== 'json')
+    throw new ChunkscopeError(
+      'usage',
+      `--format must be csv (CSV or TSV), jsonl (JSON Lines) or json (a JSON array of records), got "${format}"`,
+    );
   return {
+    format,
     delimiter: values.delimiter,
     header: !values['no-header'],
     rowShape: values['row-shape'] as RunOptions['rowShape'],

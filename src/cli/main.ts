@@ -35,7 +35,7 @@ const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
        chunkscope tune DATA --processor FILE [--save]      (see chunkscope tune --help)
        chunkscope profile DATA --processor FILE [--engine inspector|0x] [run options]
 
-Runs your processor over DATA (CSV, TSV or JSON Lines) on a pool of worker threads, in chunks,
+Runs your processor over DATA (CSV, TSV, JSON Lines or a JSON array of records) on a pool of worker threads, in chunks,
 and records what every chunk cost.
 
 Options:
@@ -52,6 +52,8 @@ Options:
   --report FILE           the run report as one self-contained HTML file (opens offline)
   --on-error stop|skip    stop at the first failing row (default), or skip it and go on
   --chunk-timeout SECS    fail the run when one chunk runs longer than this
+  --format F              csv | jsonl | json (a JSON array of records); default: from the file's
+                          first bytes and name
   --delimiter C           field delimiter (default: , or tab for .tsv)
   --no-header             the first row is data; rows are arrays
   --row-shape S           object | array | columns

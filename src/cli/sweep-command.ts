@@ -42,7 +42,7 @@ Options:
   --json                  print the report as JSON
   --out FILE              write the report as JSON
   --report FILE           write the sweep as a self-contained HTML page
-  --delimiter C, --no-header, --row-shape S, --types T   as for run
+  --format F, --delimiter C, --no-header, --row-shape S, --types T   as for run
 Ctrl-C stops the sweep and keeps what was measured (exit code 1).`;
 
 function list(name: string, text: string | undefined): number[] | undefined {

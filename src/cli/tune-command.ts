@@ -38,7 +38,7 @@ Options:
                           whenever no chunk size is given
   --save-to FILE          the same, to another tuning file
   --json                  print the result as JSON
-  --delimiter C, --no-header, --row-shape S, --types T   as for run`;
+  --format F, --delimiter C, --no-header, --row-shape S, --types T   as for run`;
 
 export async function tuneCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {

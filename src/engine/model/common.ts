@@ -3,4 +3,5 @@ export type Strategy = 'per-row' | 'batches' | 'byte-range' | 'shared-columns';
 export type RowShape = 'object' | 'array' | 'columns';
 export type TypeMode = 'string' | 'infer';
 export type OnError = 'stop' | 'skip';
-export type DatasetFormat = 'csv' | 'jsonl';
+/** `json`: a JSON array of records (`[{…}, {…}]`). */
+export type DatasetFormat = 'csv' | 'jsonl' | 'json';

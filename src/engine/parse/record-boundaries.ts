@@ -3,6 +3,8 @@
 // (quotes special only at a field's start, doubled quotes, LF / CRLF / lone CR), so a boundary
 // found here is a boundary the parser agrees with. No field is decoded.
 
+import { JsonArrayBoundaryScanner } from './json-array-scan';
+
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -175,8 +177,9 @@ export class LineBoundaryScanner {
   }
 }
 
-export type BoundaryScanner = RecordBoundaryScanner | LineBoundaryScanner;
+export type BoundaryScanner = RecordBoundaryScanner | LineBoundaryScanner | JsonArrayBoundaryScanner;
 
-export function boundaryScannerFor(format: 'csv' | 'jsonl', delimiter: string): BoundaryScanner {
+export function boundaryScannerFor(format: 'csv' | 'jsonl' | 'json', delimiter: string): BoundaryScanner {
+  if (format === 'json') return new JsonArrayBoundaryScanner();
   return format === 'jsonl' ? new LineBoundaryScanner() : new RecordBoundaryScanner(delimiter.charCodeAt(0));
 }

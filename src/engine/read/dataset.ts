@@ -7,6 +7,7 @@ import { ChunkscopeError } from '../base/errors';
 import { isNumericText } from '../parse/row-shape';
 import type { DatasetFormat } from '../model';
 import { formatFromContent, SNIFF_BYTES } from './sniff';
+import { jsonErrorPosition, jsonErrorReason, scanJsonArray, UNPARSED } from '../parse/json-array-scan';
 
 export interface DatasetInfo {
   path: string;
@@ -34,6 +35,8 @@ const SAMPLE_ROWS = 1000;
 export function formatOf(file: string, explicit?: DatasetFormat): DatasetFormat {
   if (explicit) return explicit;
   const ext = path.extname(file).toLowerCase();
+  // A .json file is taken for a JSON array here; its content decides in the end (read/sniff.ts).
+  if (ext === '.json') return 'json';
   return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : 'csv';
 }
 
@@ -82,6 +85,7 @@ export async function inspectDataset(
       const atEof = buffer.length === size;
       const text = buffer.toString('utf8', bom);
       if (format === 'jsonl') return inspectJsonLines(file, text, bom, size, atEof);
+      if (format === 'json') return inspectJsonArray(file, text, bom, size, atEof);
       const sample = scanSample(text, atEof, delimiter);
       if (sample.full || sampleBytes === SAMPLE_BYTES)
         return inspectCsv(file, text, bom, size, delimiter, opts.header !== false, sample);
@@ -187,5 +191,58 @@ function inspectJsonLines(file: string, text: string, bom: number, size: number,
     sampleRows: [],
     numericColumns: [],
     meanRowBytes: sample.length > 0 ? sampledBytes / sample.length : 64,
+  };
+}
+
+/** A JSON array of records: the header is the union of the first records' keys. */
+function inspectJsonArray(file: string, text: string, bom: number, size: number, atEof: boolean): DatasetInfo {
+  const open = text.search(/\S/);
+  if (open < 0 || text[open] !== '[')
+    throw new ChunkscopeError('input', `${file} is not a JSON array: its first character is not "["`);
+  const dataStartChar = open + 1;
+  const keys = new Set<string>();
+  let records = 0;
+  let problem: string | undefined;
+  const byteAt = (char: number) => bom + Buffer.byteLength(text.slice(0, char), 'utf8');
+  const scan = scanJsonArray(text, dataStartChar, text.length, atEof, (start, end, _recordStart, parsed) => {
+    let value = parsed;
+    try {
+      if (value === UNPARSED) value = JSON.parse(text.slice(start, end));
+    } catch (error) {
+      const message = (error as Error).message;
+      const element = text.slice(start, end);
+      const where = byteAt(start) + Buffer.byteLength(element.slice(0, jsonErrorPosition(element, message)), 'utf8');
+      problem = `${file}: invalid JSON in record ${records + 1} at byte ${where}: ${jsonErrorReason(message)}`;
+      return false;
+    }
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      for (const key of Object.keys(value)) keys.add(key);
+    records++;
+    return records < SAMPLE_ROWS;
+  });
+  if (problem) throw new ChunkscopeError('data', problem);
+  if (scan.problem && records < SAMPLE_ROWS) {
+    if (records === 0 && /^\s*\]/.test(text.slice(dataStartChar)))
+      throw new ChunkscopeError('input', `Dataset ${file} has no records: it is an empty JSON array`);
+    throw new ChunkscopeError(
+      'data',
+      `${file}: invalid JSON array at byte ${byteAt(scan.problem.at)} (record ${records + 1}): ${scan.problem.message}`,
+    );
+  }
+  // No record ends in the sample: one record longer than it, sized by the sample.
+  if (records === 0 && !scan.incomplete) throw new ChunkscopeError('input', `Dataset ${file} has no records`);
+  const sampledBytes = byteAt(records > 0 ? scan.stop : text.length) - byteAt(dataStartChar);
+  return {
+    path: file,
+    format: 'json',
+    delimiter: ',',
+    header: [...keys],
+    hasHeader: false,
+    sizeBytes: size,
+    dataStart: byteAt(dataStartChar),
+    dataStartLine: 1 + countLines(text, 0, dataStartChar),
+    sampleRows: [],
+    numericColumns: [],
+    meanRowBytes: sampledBytes / Math.max(1, records),
   };
 }

@@ -81,11 +81,14 @@ export function prepareSample(
     const output = openSync(file, 'w');
     try {
       copy(input, output, 0, info.dataStart); // BOM and header
-      for (const r of ranges) {
-        copy(input, output, r.start, r.end);
+      ranges.forEach((r, k) => {
+        // A JSON array's records end after their comma: the sample's last one closes the array instead.
+        const closeArray = info.format === 'json' && k === ranges.length - 1 && r.end < info.sizeBytes;
+        copy(input, output, r.start, closeArray ? r.end - 1 : r.end);
         rows += r.rows;
-        if (r.endsWithoutNewline) writeSync(output, '\n');
-      }
+        if (closeArray) writeSync(output, '\n]\n');
+        else if (r.endsWithoutNewline && info.format !== 'json') writeSync(output, '\n');
+      });
     } finally {
       closeSync(input);
       closeSync(output);

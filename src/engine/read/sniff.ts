@@ -90,7 +90,7 @@ const NAMES: Record<Exclude<SniffedKind, 'text' | 'json-lines' | 'json-array'>, 
 
 const ADVICE: Partial<Record<SniffedKind, string>> = {
   'json-object':
-    'Chunkscope reads rows as JSON Lines (one object per line); if the rows are inside this object, write them out that way (for example with jq -c)',
+    'Chunkscope reads rows as JSON Lines (one object per line) or a JSON array of objects; if the rows are inside this object, write them out that way (for example with jq -c)',
   parquet:
     "Chunkscope does not read Parquet yet; export it as CSV or JSON Lines (for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv')",
   arrow: 'Chunkscope does not read Arrow IPC yet; export it as CSV or JSON Lines',
@@ -117,20 +117,15 @@ export function formatFromContent(
   if (kind === 'text') return named;
   // Objects one per line are JSON Lines whatever the file is called (.json, .txt), unless the caller said otherwise.
   if (kind === 'json-lines') return explicit ? named : 'jsonl';
-  if (kind === 'json-array') {
-    // JSON arrays get their own reader later; as text they would fail on the first line.
-    throw new ChunkscopeError(
-      'input',
-      `${file} is a JSON array (its first character is "["); Chunkscope does not read JSON arrays yet: write the records as JSON Lines (one object per line), for example with jq -c '.[]' ${JSON.stringify(file)}`,
-    );
-  }
+  // A JSON array of records, whatever the file is called, unless the caller said otherwise.
+  if (kind === 'json-array') return explicit ? named : 'json';
   if (explicit && kind === 'json-object' && named === 'jsonl') return named;
   throw new ChunkscopeError(
     'input',
-    `${file} is ${NAMES[kind]}, not ${describe(named)}: ${ADVICE[kind] ?? 'Chunkscope reads CSV, TSV and JSON Lines text'}.`,
+    `${file} is ${NAMES[kind]}, not ${describe(named)}: ${ADVICE[kind] ?? 'Chunkscope reads CSV, TSV, JSON Lines and JSON arrays of records'}.`,
   );
 }
 
 function describe(format: DatasetFormat): string {
-  return format === 'jsonl' ? 'JSON Lines text' : 'CSV/TSV text';
+  return format === 'jsonl' ? 'JSON Lines text' : format === 'json' ? 'a JSON array' : 'CSV/TSV text';
 }

@@ -245,8 +245,13 @@ class Run {
     const processorOptions = inits[0].options;
     const { opts, info } = this;
     const rowShape =
-      opts.rowShape ?? processorOptions.rowShape ?? (info.hasHeader || info.format === 'jsonl' ? 'object' : 'array');
+      opts.rowShape ?? processorOptions.rowShape ?? (info.hasHeader || info.format !== 'csv' ? 'object' : 'array');
     const types = opts.types ?? processorOptions.types ?? 'string';
+    if (info.format === 'json' && opts.strategy === 'shared-columns')
+      throw new ChunkscopeError(
+        'usage',
+        'The shared-columns strategy reads CSV/TSV and JSON Lines, not JSON arrays: use byte-range, batches or per-row',
+      );
     if (rowShape === 'columns') {
       if (!this.exports.processChunk)
         throw new ChunkscopeError(

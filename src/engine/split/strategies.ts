@@ -7,6 +7,7 @@ import { byteOffsetOf, countLines, scanCsv } from '../parse/csv-scan';
 import type { DatasetInfo } from '../read/dataset';
 import type { ChunkPlan, ChunkTask, SharedTable } from '../model/protocol';
 import { boundaryScannerFor } from '../parse/record-boundaries';
+import { jsonErrorPosition, jsonErrorReason, notAnObject, scanJsonArray, UNPARSED } from '../parse/json-array-scan';
 import { makeRowBuilder } from '../parse/row-shape';
 
 const READ_BLOCK = DEFAULTS.readBlockBytes;
@@ -158,7 +159,34 @@ export function* perRowChunks({ info, plan }: StrategyInput): Generator<PlannedC
     const text = segment.bytes.toString('utf8');
     const asciiOnly = text.length === segment.bytes.length;
     const records: { start: number; row: unknown; problem?: string }[] = [];
-    if (info.format === 'jsonl') {
+    if (info.format === 'json') {
+      const atEof = segment.start + segment.bytes.length >= info.sizeBytes;
+      const scan = scanJsonArray(text, 0, text.length, atEof, (start, end, _recordStart, parsed) => {
+        if (parsed !== UNPARSED) {
+          records.push({ start, row: parsed, problem: notAnObject(parsed) });
+          return;
+        }
+        const element = text.slice(start, end);
+        try {
+          const row: unknown = JSON.parse(element);
+          records.push({ start, row, problem: notAnObject(row) });
+        } catch (error) {
+          const message = (error as Error).message;
+          const byte =
+            segment.start +
+            Buffer.byteLength(text.slice(0, start)) +
+            Buffer.byteLength(element.slice(0, jsonErrorPosition(element, message)));
+          records.push({ start, row: element, problem: `invalid JSON at byte ${byte}: ${jsonErrorReason(message)}` });
+        }
+      });
+      if (scan.problem) {
+        records.push({
+          start: scan.problem.at,
+          row: undefined,
+          problem: `invalid JSON array: ${scan.problem.message}`,
+        });
+      }
+    } else if (info.format === 'jsonl') {
       let p = 0;
       while (p < text.length) {
         const nl = text.indexOf('\n', p);

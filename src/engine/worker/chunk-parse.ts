@@ -5,6 +5,14 @@ import { isAscii } from 'node:buffer';
 import { epochNow } from '../base/clock';
 import { countLines, scanCsv, type ScanResult } from '../parse/csv-scan';
 import { decodeField, scanColumns } from '../parse/columnar-scan';
+import {
+  guessRecordStart,
+  jsonErrorPosition,
+  jsonErrorReason,
+  notAnObject,
+  scanJsonArray,
+  UNPARSED,
+} from '../parse/json-array-scan';
 import { makeRowBuilder, type RowBuilder } from '../parse/row-shape';
 import { ROW_BATCH } from './row-run';
 import type { ChunkPlan, ChunkTask, WorkerConfig, WorkerRowError } from '../model/protocol';
@@ -70,7 +78,16 @@ interface Source {
   atEof: boolean;
   /** The bytes are the worker's read buffer, which the next chunk overwrites. */
   reusedBuffer?: boolean;
+  /** `from` is a byte range's guessed first record start, not a known one. */
+  guessed?: boolean;
 }
+
+/**
+ * A parse from a guessed start that gave up (a JSON array's records did not follow from it). The
+ * range then reports no record start in it, which verification never accepts unless it is true:
+ * the range is parsed again from where the previous chunk really ended.
+ */
+const ABANDONED = Symbol('abandoned');
 
 let cachedBuilder: { key: string; build: RowBuilder } | undefined;
 
@@ -126,7 +143,7 @@ function parseText(
   config: WorkerConfig,
   plan: ChunkPlan,
   sink: RowSink | undefined,
-): Omit<ParsedChunk, 'readMs'> | null {
+): Omit<ParsedChunk, 'readMs'> | null | typeof ABANDONED {
   const { buffer, base, from, limit } = source;
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
   const byteLimit = limit - from;
@@ -179,6 +196,10 @@ function parseText(
 
   // Where the window being scanned starts in the chunk's bytes.
   let offset = 0;
+  let lines = 0;
+  // A JSON array that cannot be followed past some byte (always fatal: there is no next record to find).
+  let structural: WorkerRowError | undefined;
+  let abandoned = false;
   let scanPiece: PieceScanner;
   if (config.format === 'jsonl') {
     scanPiece = (piece, pieceLimit, atEof) => {
@@ -206,6 +227,55 @@ function parseText(
       }
       return { stop: Math.min(p, piece.length), incomplete: false };
     };
+  } else if (config.format === 'json') {
+    // From a guessed start, bad JSON most likely means a wrong guess (inside a string or a nested
+    // array): give up at once rather than follow it, perhaps to the end of the file.
+    const guessed = source.guessed === true;
+    const bad = (message: string, record: number, data: unknown) => {
+      if (!guessed) return dataError(message, record, data);
+      abandoned = true;
+      return false;
+    };
+    scanPiece = (piece, pieceLimit, atEof) => {
+      const scan = scanJsonArray(piece, 0, pieceLimit, atEof, (start, end, _recordStart, parsed) => {
+        starts.push(offset + start);
+        const record = starts.length - 1;
+        let value = parsed;
+        if (value === UNPARSED) {
+          const text = piece.slice(start, end);
+          try {
+            value = JSON.parse(text);
+          } catch (error) {
+            rows.push(undefined);
+            const message = (error as Error).message;
+            const at = jsonErrorPosition(text, message);
+            const byte =
+              base + from + offset + Buffer.byteLength(piece.slice(0, start)) + Buffer.byteLength(text.slice(0, at));
+            if (guessed) return bad('', record, text);
+            return dataError(`invalid JSON at byte ${byte}: ${jsonErrorReason(message)}`, record, text);
+          }
+        }
+        const notObject = notAnObject(value);
+        if (notObject !== undefined) {
+          rows.push(undefined);
+          return bad(notObject, record, value);
+        }
+        rows.push(value);
+        if (sink && rows.length >= ROW_BATCH) return handOver();
+      });
+      if (scan.problem && guessed) abandoned = true;
+      else if (scan.problem) {
+        const before = piece.slice(0, scan.problem.at);
+        structural = {
+          kind: 'data',
+          message: `invalid JSON array: ${scan.problem.message}`,
+          record: starts.length,
+          byteOffset: base + from + offset + Buffer.byteLength(before),
+          linesBefore: lines + countLines(before, 0, before.length),
+        };
+      }
+      return scan;
+    };
   } else {
     const build = rowBuilder(config, plan);
     const width = config.header.length;
@@ -227,7 +297,6 @@ function parseText(
   }
 
   let window = WINDOW_BYTES;
-  let lines = 0;
   let stop: number;
   let scan: ScanResult;
   for (;;) {
@@ -255,8 +324,9 @@ function parseText(
       text: piece,
     };
     scan = scanPiece(piece, pieceLimit, last && source.atEof);
+    if (abandoned) return ABANDONED;
     if (scan.incomplete) {
-      if (last) return null;
+      if (last) return source.guessed && config.format === 'json' ? ABANDONED : null;
       if (scan.stop === 0) {
         windows.pop();
         window *= 2; // one record longer than the window
@@ -268,7 +338,13 @@ function parseText(
     const consumed = ascii ? scan.stop : Buffer.byteLength(piece.slice(0, scan.stop), 'utf8');
     if (
       !scan.incomplete &&
-      (last || offset + consumed >= byteLimit || stopped || fatal || scan.unterminatedQuoteAt !== undefined)
+      (last ||
+        offset + consumed >= byteLimit ||
+        stopped ||
+        fatal ||
+        structural ||
+        abandoned ||
+        scan.unterminatedQuoteAt !== undefined)
     ) {
       stop = offset + consumed;
       break;
@@ -288,6 +364,7 @@ function parseText(
     };
     starts.pop();
   }
+  fatal ??= structural;
   if (sink && !stopped && !fatal && rows.length > 0) handOver();
   const leadingLines = starts.length > 0 ? where(0, starts[0]).lines : 0;
   return {
@@ -422,7 +499,8 @@ function parseByteRange(
     const atEof = readFrom + buffer.length >= config.fileSize;
     let from = 0;
     if (task.speculative) {
-      const lf = buffer.indexOf(LF);
+      // A guess: after a line feed, or in a JSON array after a comma that seems to end a record.
+      const lf = config.format === 'json' ? guessRecordStart(buffer, 0, task.limit - readFrom) - 1 : buffer.indexOf(LF);
       from = lf < 0 || readFrom + lf + 1 >= task.limit ? task.limit - readFrom : lf + 1;
       if (from >= task.limit - readFrom) {
         // No record is guessed to start in this range.
@@ -430,11 +508,23 @@ function parseByteRange(
       }
     }
     const parsed = parseSource(
-      { buffer, base: readFrom, from, limit: task.limit - readFrom, atEof, reusedBuffer: true },
+      {
+        buffer,
+        base: readFrom,
+        from,
+        limit: task.limit - readFrom,
+        atEof,
+        reusedBuffer: true,
+        guessed: task.speculative,
+      },
       config,
       task.plan,
       sink,
     );
+    if (parsed === ABANDONED) {
+      sink?.restart();
+      return { parsed: emptyChunk(task.limit), readMs };
+    }
     if (parsed) return { parsed, readMs };
     sink?.restart();
     slack *= 4;
@@ -463,8 +553,10 @@ export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: Rea
       return { ...parsed, readMs };
     }
     case 'bytes': {
-      const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof: true };
-      return { ...parseSource(source, config, task.plan, sink)!, readMs: 0 };
+      // Segments end at record ends; only a JSON array's last one ends at its "]".
+      const atEof = config.format !== 'json' || task.byteStart + task.bytes.length >= config.fileSize;
+      const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof };
+      return { ...(parseSource(source, config, task.plan, sink) as Omit<ParsedChunk, 'readMs'>), readMs: 0 };
     }
     case 'index': {
       const starts = new Float64Array(task.table.recordStarts);
@@ -476,7 +568,7 @@ export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: Rea
         config,
         task.plan,
         sink,
-      )!;
+      ) as Omit<ParsedChunk, 'readMs'>;
       if (task.plan.rowShape === 'columns') shareNumericColumns(parsed, task, config);
       return { ...parsed, readMs: 0 };
     }

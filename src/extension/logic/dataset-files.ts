@@ -2,7 +2,7 @@
 // picker filter and (by hand, keep in sync) the explorer menu's `when` clause in package.json.
 import * as path from 'node:path';
 
-export const DATASET_EXTENSIONS = ['csv', 'tsv', 'jsonl', 'ndjson'] as const;
+export const DATASET_EXTENSIONS = ['csv', 'tsv', 'jsonl', 'ndjson', 'json'] as const;
 export const PROCESSOR_EXTENSIONS = ['js', 'mjs', 'cjs', 'ts'] as const;
 
 /** VS Code stops syncing documents to extensions above this size, so we never rely on them past it. */

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 export interface TemplateInput {
   datasetPath: string;
-  format: 'csv' | 'jsonl';
+  format: 'csv' | 'jsonl' | 'json';
   header: string[];
   numericColumns: string[];
 }
@@ -39,7 +39,8 @@ export function generateProcessorSource(input: TemplateInput): string {
   const numeric = new Set(input.numericColumns);
   const seen = new Set<string>();
   const columns = input.header.filter((c) => !seen.has(c) && seen.add(c));
-  const jsonl = input.format === 'jsonl';
+  // JSON Lines and JSON arrays both give the parsed objects as rows.
+  const jsonl = input.format !== 'csv';
   // CSV values arrive as strings (types: 'string'); JSON Lines rows are the parsed objects.
   const typeOf = (c: string) => (jsonl ? (numeric.has(c) ? 'number' : 'unknown') : 'string');
   const fields = columns.map((c) => `  ${JSON.stringify(c)}: ${typeOf(c)};`);
@@ -62,7 +63,7 @@ export function generateProcessorSource(input: TemplateInput): string {
   }
 
   return [
-    `// Chunkscope processor for ${file} (${jsonl ? 'JSON Lines' : 'CSV'}, ${columns.length} column${columns.length === 1 ? '' : 's'}).`,
+    `// Chunkscope processor for ${file} (${input.format === 'json' ? 'JSON array' : jsonl ? 'JSON Lines' : 'CSV'}, ${columns.length} column${columns.length === 1 ? '' : 's'}).`,
     `// Chunkscope loads this module in every worker thread of a pool and calls processRow for each row of`,
     `// a chunk. Whatever processRow returns is written, in input row order, to the results file.`,
     ``,

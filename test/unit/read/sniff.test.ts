@@ -77,12 +77,10 @@ describe('dataset format from content', function () {
       return path.join(tmp.dir, name);
     };
     const object = write('config.json', '{\n  "rows": [1, 2, 3]\n}\n');
-    const array = write('records.json', '[{"a": 1}, {"a": 2}]\n');
     const cases: [string, RegExp][] = [
       [gz, /rows\.csv\.gz is a gzip-compressed file, not CSV\/TSV text/],
       [zstd, /rows\.csv\.zst is a zstd-compressed file/],
       [object, /config\.json is a JSON file holding one object/],
-      [array, /records\.json is a JSON array/],
       [parquet, /is a Parquet file/],
     ];
     for (const [file, message] of cases) {
@@ -95,6 +93,14 @@ describe('dataset format from content', function () {
       assert.doesNotMatch(r.stderr, /Bad data|fields \(as in the header\)/, 'never a CSV error');
       assert.equal(fs.existsSync(out), false, 'no output file');
     }
+  });
+
+  it('reads a JSON array of records, through the CLI, whatever the file is called', function () {
+    const array = tmp.write('records.txt', '[{"a": 1}, {"a": 2}]\n');
+    const out = path.join(tmp.dir, 'records.out.ndjson');
+    const r = spawnSync(process.execPath, [BIN, 'run', array, '--processor', proc, '--out', out], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readNdjson(out), [{ a: 1 }, { a: 2 }]);
   });
 
   it("reads JSON Lines content in a .json file as JSON Lines; --format csv keeps the caller's word", async function () {
