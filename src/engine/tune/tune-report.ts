@@ -3,6 +3,7 @@
 // count), the sizes it tried, and its one recommendation.
 import { machineInfo } from './sweep';
 import type { SweepPoint, SweepReport, TuneResult } from '../model/sweep';
+import { formatOf } from '../read/dataset';
 
 export function tuneAsSweepReport(tuned: TuneResult, startedAtEpochMs: number): SweepReport {
   const r = tuned.recommendation;
@@ -21,7 +22,7 @@ export function tuneAsSweepReport(tuned: TuneResult, startedAtEpochMs: number): 
     kind: 'sweep',
     data: tuned.data,
     processor: tuned.processor,
-    format: /\.jsonl?$/i.test(tuned.data) ? 'jsonl' : 'csv',
+    format: formatOf(tuned.data),
     sample: tuned.sample ?? { fileBytes: 0, rows: 0, bytes: 0, fraction: 1, ranges: [] },
     grid: { axis, sizes, workers: [r.workers], strategies: [r.strategy] },
     repeats: Math.max(1, ...points.map((p) => p.repeats.length)),
