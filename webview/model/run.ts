@@ -5,8 +5,6 @@ import type { ChunkRecord, RunReport } from '../../src/engine/model';
 import { formatInt, formatMs, formatRatio } from '../../src/engine/base/format';
 import { chunkDuration, slowChunks } from '../../src/engine/report/derive';
 
-export { chunkDuration };
-
 export const PHASES = ['read', 'parse', 'compute', 'encode'] as const;
 export type Phase = (typeof PHASES)[number];
 

@@ -3,7 +3,7 @@
 // findings); a finding is only made when the evidence is strong, so a healthy run gets none.
 import type { ChunkRecord, Finding, RunReport, RunSummary, Strategy } from '../model';
 import { median as statsMedian } from '../base/stats';
-import { slowChunks, medianRowMs, STRAGGLER_MEDIAN_RATIO, type StragglerInfo } from './derive';
+import { chunkDuration, slowChunks, medianRowMs, STRAGGLER_MEDIAN_RATIO, type StragglerInfo } from './derive';
 import { formatBytes, formatInt, formatMicros, formatMs, formatPercent, formatRatio, formatRows } from '../base/format';
 
 // ---- Thresholds (each with the reason it is where it is) ----------------------------------------
@@ -120,7 +120,7 @@ function gather(report: RunReport): Facts | undefined {
     byWorker,
     pairs,
     workerTime: summary.workers * summary.processingMs,
-    medianBusy: median(chunks.map(busy)),
+    medianBusy: median(chunks.map(chunkDuration)),
   };
 }
 
@@ -140,7 +140,7 @@ function mainThreadBottleneck(f: Facts): Finding | undefined {
   const medianGap = median(pairs.map((p) => p.gap));
   // Idle mostly between chunks, and a typical gap at least as long as a typical chunk's work.
   if (summary.idleShare < MAIN_IDLE_MIN || gapShare < MAIN_GAP_SHARE_MIN || medianGap < f.medianBusy) return undefined;
-  const busyMs = sum(f.chunks.map(busy));
+  const busyMs = sum(f.chunks.map(chunkDuration));
   const workersUsed = f.byWorker.size;
   // What the workers alone could sustain if they never waited (their busy time spread over them).
   const workerRowsPerSecond = busyMs > 0 ? (summary.rows / (busyMs / workersUsed)) * 1000 : 0;
@@ -208,11 +208,11 @@ function chunksTooSmall(f: Facts): Finding | undefined {
   // the main thread's work for it, which shares the cores with the workers.
   const mainPerChunk = summary.mainBusyMs !== undefined && summary.chunks > 0 ? summary.mainBusyMs / summary.chunks : 0;
   const overhead = handoff + outside + mainPerChunk;
-  const work = median(chunks.map((c) => busy(c) - outsidePhases(c)));
+  const work = median(chunks.map((c) => chunkDuration(c) - outsidePhases(c)));
   const share = overhead + work > 0 ? overhead / (overhead + work) : 0;
   if (share < SMALL_OVERHEAD_SHARE_MIN || work >= SMALL_CHUNK_WORK_MAX_MS) return undefined;
   // Median per-row cost of a chunk: a straggler's expensive rows must not shrink the suggestion.
-  const perRowMs = median(chunks.filter((c) => c.rows > 0).map((c) => (busy(c) - outsidePhases(c)) / c.rows));
+  const perRowMs = median(chunks.filter((c) => c.rows > 0).map((c) => (chunkDuration(c) - outsidePhases(c)) / c.rows));
   if (!(perRowMs > 0)) return undefined;
   const bytesPerRow = summary.bytes / summary.rows;
   // overhead / (overhead + rows × perRow) ≤ target  ⇔  rows ≥ overhead × (1/target − 1) / perRow
@@ -383,7 +383,7 @@ function throughputDecline(f: Facts): Finding | undefined {
   const late: ChunkRecord[] = [];
   let workers = 0;
   for (const list of f.byWorker.values()) {
-    const usable = list.filter((c) => c.rows > 0 && busy(c) > 0);
+    const usable = list.filter((c) => c.rows > 0 && chunkDuration(c) > 0);
     if (usable.length < DECLINE_MIN_CHUNKS_PER_WORKER) continue;
     const third = Math.floor(usable.length / 3);
     const e = usable.slice(0, third);
@@ -398,7 +398,7 @@ function throughputDecline(f: Facts): Finding | undefined {
   const earlyRate = median(early.map(rate));
   const lateRate = median(late.map(rate));
   // Time the late chunks spent beyond what the early rate would have needed.
-  const lostMs = sum(late.map((c) => Math.max(0, busy(c) - (c.rows / earlyRate) * 1000)));
+  const lostMs = sum(late.map((c) => Math.max(0, chunkDuration(c) - (c.rows / earlyRate) * 1000)));
   if (lostMs / workers < MIN_IMPACT_MS) return undefined;
   const decline = 1 - lateRate / earlyRate;
   return {
@@ -428,8 +428,8 @@ function repairedChunks(f: Facts): Finding | undefined {
   const repaired = f.chunks.filter((c) => c.repaired);
   if (repaired.length === 0) return undefined;
   // The record keeps the second parse's times; the discarded first parse cost about as much again.
-  const repairMs = sum(repaired.map(busy));
-  const share = repairMs / sum(f.chunks.map(busy));
+  const repairMs = sum(repaired.map(chunkDuration));
+  const share = repairMs / sum(f.chunks.map(chunkDuration));
   return {
     id: 'repaired-chunks',
     severity: 'info',
@@ -472,7 +472,7 @@ function startupDominates(f: Facts): Finding | undefined {
 // ---- 8. result-encoding-heavy and too-few-chunks ------------------------------------------------
 
 function resultEncodingHeavy(f: Facts): Finding | undefined {
-  const busyMs = sum(f.chunks.map(busy));
+  const busyMs = sum(f.chunks.map(chunkDuration));
   const encodeMs = sum(f.chunks.map((c) => c.encodeMs));
   const share = busyMs > 0 ? encodeMs / busyMs : 0;
   if (share < ENCODE_SHARE_MIN || encodeMs / f.byWorker.size < MIN_IMPACT_MS) return undefined;
@@ -521,26 +521,18 @@ function tooFewChunks(f: Facts): Finding | undefined {
 
 // ---- Small helpers ------------------------------------------------------------------------------
 
-function busy(c: ChunkRecord): number {
-  return Math.max(0, c.finishedAt - c.startedAt);
-}
-
 /** Time inside the worker's chunk span that none of the measured phases account for. */
 function outsidePhases(c: ChunkRecord): number {
-  return Math.max(0, busy(c) - c.readMs - c.parseMs - c.computeMs - c.encodeMs);
+  return Math.max(0, chunkDuration(c) - c.readMs - c.parseMs - c.computeMs - c.encodeMs);
 }
 
 /** Rows per second of one chunk. */
 function rate(c: ChunkRecord): number {
-  return (c.rows / busy(c)) * 1000;
+  return (c.rows / chunkDuration(c)) * 1000;
 }
 
 function lastRowOf(c: ChunkRecord): number {
   return c.firstRow + Math.max(0, c.rows - 1);
-}
-
-function overlap(a0: number, a1: number, b0: number, b1: number): number {
-  return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
 }
 
 function clamp(x: number, lo: number, hi: number): number {
