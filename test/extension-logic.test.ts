@@ -1,7 +1,8 @@
 // Unit tests for the extension's VS Code-free logic (src/extension/logic). No `vscode` import here.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { isDatasetPath, isProcessorPath } from '../src/extension/logic/dataset-files';
+import { readFileSync } from 'node:fs';
+import { DATASET_FILENAME_PATTERN, isDatasetPath, isProcessorPath } from '../src/extension/logic/dataset-files';
 import { bytePercent } from '../src/extension/logic/progress';
 import { formatCompact, formatMs } from '../src/engine/base/format';
 import { computeOutputPaths, stemOf } from '../src/extension/logic/output-paths';
@@ -29,7 +30,22 @@ describe('extension logic', () => {
   describe('dataset and processor files', () => {
     it('recognises dataset extensions case-insensitively', () => {
       for (const f of ['a.csv', 'a.TSV', 'b.jsonl', 'c.ndjson', 'd.json', 'e.JSON']) assert.ok(isDatasetPath(f), f);
-      for (const f of ['a.txt', 'csv', 'a.csv.gz', 'a.json.gz']) assert.ok(!isDatasetPath(f), f);
+      for (const f of ['a.csv.gz', 'b.jsonl.zst', 'c.json.gz', 'd.parquet', 'e.arrow', 'f.Feather'])
+        assert.ok(isDatasetPath(f), f);
+      for (const f of ['a.txt', 'csv', 'a.tar.gz', 'b.gz', 'c.parquet.txt']) assert.ok(!isDatasetPath(f), f);
+    });
+    it("the explorer menu's when clauses test file names with the same pattern as isDatasetPath", () => {
+      const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+        contributes: { menus: { 'explorer/context': { command: string; when: string }[] } };
+      };
+      const items = manifest.contributes.menus['explorer/context'];
+      assert.ok(items.length >= 2);
+      for (const item of items)
+        assert.equal(
+          item.when,
+          `resourceScheme == file && resourceFilename =~ /${DATASET_FILENAME_PATTERN.source}/i`,
+          item.command,
+        );
     });
     it('accepts processor modules but not declaration files', () => {
       for (const f of ['p.js', 'p.mjs', 'p.cjs', 'p.ts']) assert.ok(isProcessorPath(f), f);

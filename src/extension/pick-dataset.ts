@@ -31,7 +31,7 @@ export async function pickDataset(explicit?: vscode.Uri, title = 'Choose a datas
     canSelectMany: false,
     openLabel: 'Use Dataset',
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-    filters: { 'Datasets (CSV, TSV, JSON Lines)': [...DATASET_EXTENSIONS] },
+    filters: { 'Datasets (CSV, TSV, JSON Lines, JSON, Parquet, Arrow, gzip, zstd)': [...DATASET_EXTENSIONS] },
   });
   return picked?.[0];
 }

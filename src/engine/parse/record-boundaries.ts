@@ -4,6 +4,7 @@
 // found here is a boundary the parser agrees with. No field is decoded.
 
 import { JsonArrayBoundaryScanner } from './json-array-scan';
+import type { DatasetFormat } from '../model';
 
 const QUOTE = 34;
 const LF = 10;
@@ -179,7 +180,9 @@ export class LineBoundaryScanner {
 
 export type BoundaryScanner = RecordBoundaryScanner | LineBoundaryScanner | JsonArrayBoundaryScanner;
 
-export function boundaryScannerFor(format: 'csv' | 'jsonl' | 'json', delimiter: string): BoundaryScanner {
+export function boundaryScannerFor(format: DatasetFormat, delimiter: string): BoundaryScanner {
+  if (format === 'parquet' || format === 'arrow')
+    throw new Error(`internal: a ${format} file has no text records to scan (it is read in row ranges)`);
   if (format === 'json') return new JsonArrayBoundaryScanner();
   return format === 'jsonl' ? new LineBoundaryScanner() : new RecordBoundaryScanner(delimiter.charCodeAt(0));
 }

@@ -2,10 +2,11 @@
 // already names their columns. Column names go into string literals only (JSON.stringify), never
 // into comments or identifiers, so any header text yields valid TypeScript.
 import * as path from 'node:path';
+import type { DatasetFormat } from '../../engine';
 
 export interface TemplateInput {
   datasetPath: string;
-  format: 'csv' | 'jsonl' | 'json';
+  format: DatasetFormat;
   header: string[];
   numericColumns: string[];
 }
