@@ -208,6 +208,23 @@ describe('extension logic', () => {
       assert.match(src, /"id": unknown;\n {2}"ms": number;/);
     });
 
+    it('names Parquet and Arrow datasets and types their numeric columns as numbers', () => {
+      for (const [format, name] of [
+        ['parquet', 'Parquet'],
+        ['arrow', 'Arrow IPC'],
+      ] as const) {
+        const src = generateProcessorSource({
+          datasetPath: `/d/f.${format}`,
+          format,
+          header: ['city', 'fare'],
+          numericColumns: ['fare'],
+        });
+        assert.match(src, new RegExp(`processor for f\\.${format} \\(${name}, 2 columns\\)`));
+        assert.match(src, /"fare": number;/);
+        assert.doesNotMatch(src, /Number\(/);
+      }
+    });
+
     it('produces TypeScript that compiles under strict', function () {
       this.timeout(30_000); // a full type-check of three small programs; slow on cold CI machines
       // Transpile-and-check with the project's TypeScript: the template must not hand users errors.

@@ -31,6 +31,14 @@ export function suggestProcessorName(datasetPath: string): string {
   return slug || 'processor';
 }
 
+const FORMAT_NAMES: Record<DatasetFormat, string> = {
+  csv: 'CSV',
+  jsonl: 'JSON Lines',
+  json: 'JSON array',
+  parquet: 'Parquet',
+  arrow: 'Arrow IPC',
+};
+
 function oneLine(text: string): string {
   return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
@@ -40,7 +48,7 @@ export function generateProcessorSource(input: TemplateInput): string {
   const numeric = new Set(input.numericColumns);
   const seen = new Set<string>();
   const columns = input.header.filter((c) => !seen.has(c) && seen.add(c));
-  // JSON Lines and JSON arrays both give the parsed objects as rows.
+  // JSON Lines and JSON arrays give the parsed objects as rows; Parquet and Arrow rows hold typed values.
   const jsonl = input.format !== 'csv';
   // CSV values arrive as strings (types: 'string'); JSON Lines rows are the parsed objects.
   const typeOf = (c: string) => (jsonl ? (numeric.has(c) ? 'number' : 'unknown') : 'string');
@@ -64,7 +72,7 @@ export function generateProcessorSource(input: TemplateInput): string {
   }
 
   return [
-    `// Chunkscope processor for ${file} (${input.format === 'json' ? 'JSON array' : jsonl ? 'JSON Lines' : 'CSV'}, ${columns.length} column${columns.length === 1 ? '' : 's'}).`,
+    `// Chunkscope processor for ${file} (${FORMAT_NAMES[input.format]}, ${columns.length} column${columns.length === 1 ? '' : 's'}).`,
     `// Chunkscope loads this module in every worker thread of a pool and calls processRow for each row of`,
     `// a chunk. Whatever processRow returns is written, in input row order, to the results file.`,
     ``,
