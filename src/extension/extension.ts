@@ -12,7 +12,7 @@ import {
 import { ProfileHoverProvider, SHOW_CHUNK_COMMAND } from './profile-hover';
 import { showReport } from './report';
 import { ReportPanel } from './report-panel';
-import { RunCommand } from './run-command';
+import { RunCommand, type RunOutcome } from './run-command';
 import { RunInsights } from './run-insights';
 import { SweepCommand } from './sweep-command';
 import { SHOW_OUTPUT_COMMAND, Ui } from './ui';
@@ -21,6 +21,8 @@ import { SHOW_OUTPUT_COMMAND, Ui } from './ui';
 export interface ChunkscopeTestApi {
   lineTimingTexts(editor: vscode.TextEditor): Map<number, string>;
   lineTimingsShown(): boolean;
+  /** How the last run ended and what its message said (errors as the toast shows them). */
+  lastRunOutcome(): RunOutcome | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
@@ -80,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
   return {
     lineTimingTexts: (editor) => decorations.describe(editor),
     lineTimingsShown: () => decorations.isEnabled,
+    lastRunOutcome: () => runner.lastOutcome,
   };
 }
 

@@ -42,9 +42,21 @@ export interface RunRequest {
   settings?: SweepPointSpec;
 }
 
+/** How the last run ended, as the user was told (the toast's text). */
+export interface RunOutcome {
+  kind: 'finished' | 'failed' | 'cancelled';
+  dataset: string;
+  message: string;
+}
+
 export class RunCommand implements vscode.Disposable {
   /** One run at a time: a run already uses every core, and two would skew each other's timings. */
   private running: AbortController | undefined;
+  private outcome: RunOutcome | undefined;
+
+  get lastOutcome(): RunOutcome | undefined {
+    return this.outcome;
+  }
 
   constructor(
     private readonly ui: Ui,
@@ -145,6 +157,7 @@ export class RunCommand implements vscode.Disposable {
       await this.finished(report, files, openReport, live, request.profile === true);
     } catch (err) {
       const outcome = this.failed(err, processor.fsPath, dataset.fsPath, controller.signal.aborted);
+      this.outcome = { ...outcome, dataset: dataset.fsPath };
       live?.endLive(outcome.kind, outcome.message);
     } finally {
       this.running = undefined;
@@ -175,6 +188,7 @@ export class RunCommand implements vscode.Disposable {
       this.ui.log(`Could not write the timings file: ${err instanceof Error ? err.message : String(err)}`);
     }
     const results = report.summary.out ?? files.results;
+    this.outcome = { kind: 'finished', dataset: report.summary.data, message: notificationText(report) };
     this.ui.showRun(report, { results, ...(timings ? { timings } : {}) });
     this.insights?.record(report, timings);
     if (profiled) {

@@ -22,6 +22,7 @@ import {
   workspaceRoot,
   writeFile,
 } from './helpers';
+import type { ChunkscopeTestApi } from '../../src/extension/extension';
 
 const SUM = `exports.processRow = (row) => Number(row.amount);
 exports.combine = (a, b) => a + b;
@@ -172,6 +173,48 @@ describe('Chunkscope in the extension host', function () {
     );
     fs.rmSync(big);
     fs.rmSync(out.results);
+  });
+
+  // Right after the run above, so b-double is the last-used processor the quick pick offers first.
+  // Real files written by DuckDB (test/fixtures/formats/make.mjs), copied into the workspace.
+  const fixture = (name: string) =>
+    writeFile(
+      `formats/${name}`,
+      fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test/fixtures/formats', name)),
+    );
+  const api = () => vscode.extensions.getExtension<ChunkscopeTestApi>(EXTENSION_ID)!.exports;
+
+  it('runs on a Parquet file and a gzip-compressed CSV, with the same rows as DuckDB wrote', async function () {
+    this.timeout(120_000);
+    for (const name of ['trips.parquet', 'trips.csv.gz']) {
+      const file = fixture(name);
+      await runAnswering('chunkscope.runOnFile', [vscode.Uri.file(file)], { timeoutMs: 90_000 });
+      assert.equal(api().lastRunOutcome()?.kind, 'finished', `${name}: ${api().lastRunOutcome()?.message}`);
+      const out = outputFiles(file, doubleProcessor);
+      const rows = readJsonLines(out.results) as { id: number; doubled: number }[];
+      assert.equal(rows.length, 3000, name);
+      rows.forEach((row, i) => assert.deepEqual(row, { id: i + 1, doubled: (i + 1) * 2.5 }));
+      assert.equal(readTimings(out.timings).summary.rows, 3000);
+    }
+    removeOutputs();
+  });
+
+  it('names a truncated Parquet file and a gzip file cut short, and writes no results', async function () {
+    this.timeout(120_000);
+    for (const [name, expected] of [
+      ['truncated.parquet', /truncated\.parquet.*Parquet/],
+      ['cut.csv.gz', /cut\.csv\.gz.*(cut short|truncated|unexpected end)/i],
+    ] as const) {
+      const file = fixture(name);
+      const out = outputFiles(file, doubleProcessor);
+      await runAnswering('chunkscope.runOnFile', [vscode.Uri.file(file)], { timeoutMs: 90_000 });
+      const outcome = api().lastRunOutcome();
+      assert.equal(outcome?.kind, 'failed', `${name}: ${outcome?.message}`);
+      assert.match(outcome.message, expected);
+      assert.doesNotMatch(outcome.message, /expected \d+ fields/, 'never a CSV parse error');
+      assert.ok(!fs.existsSync(out.results), `no results file for ${name}`);
+    }
+    removeOutputs();
   });
 
   it('"New Processor" writes a typed TypeScript processor from the header, opens it, and it runs', async function () {
