@@ -195,7 +195,7 @@ class ArrowTableReader implements TableReader {
         `${file}: the Arrow file's footer length (${footerLength} bytes) does not fit in its ${size} bytes: the file is truncated or damaged`,
       );
 
-    let reader: AsyncRecordBatchFileReader;
+    let reader: AsyncRecordBatchFileReader | undefined;
     try {
       const opened = await RecordBatchReader.from(handle as unknown as fsp.FileHandle);
       if (!opened.isFile() || !opened.isAsync()) throw new Error('not read as an Arrow IPC file');
@@ -203,10 +203,28 @@ class ArrowTableReader implements TableReader {
       await reader.open({ autoDestroy: false });
     } catch (err) {
       if (err instanceof ChunkscopeError) throw err;
-      throw new ChunkscopeError(
-        'input',
-        `${file}: cannot read the Arrow file's footer, schema or dictionaries (bytes ${footerStart}–${size - TAIL}): ${(err as Error).message}`,
-      );
+      // The footer was read when apache-arrow got as far as the dictionaries: one of those failed.
+      const dictionaries = reader?.footer?.numDictionaries ?? 0;
+      if (dictionaries === 0)
+        throw new ChunkscopeError(
+          'input',
+          `${file}: cannot read the Arrow file's footer or schema (bytes ${footerStart}–${size - TAIL}): ${(err as Error).message}`,
+        );
+      for (let j = 0; j < dictionaries; j++) {
+        const block = reader!.footer!.getDictionaryBatch(j);
+        if (!block) continue;
+        const message = await handle
+          .readAt(Number(block.offset), block.metaDataLength)
+          .then((bytes) => new MessageReader(bytes).readMessage(MessageHeader.DictionaryBatch))
+          .catch(() => null);
+        const compression = message?.header().data.compression?.type;
+        if (compression !== undefined && !compressionRegistry.get(compression)?.decode)
+          throw new ChunkscopeError(
+            'input',
+            `${file}: dictionary batch ${j} is compressed with ${CompressionType[compression]}, which Chunkscope cannot decode`,
+          );
+      }
+      throw new ChunkscopeError('data', `${file}: a dictionary batch is damaged: ${(err as Error).message}`);
     }
     const footer = reader.footer;
     if (!footer) throw new ChunkscopeError('input', `${file}: the Arrow file's footer is unreadable`);
