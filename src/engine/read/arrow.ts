@@ -40,6 +40,8 @@ const TAIL = 10;
 const HEAD = 8;
 /** Batches whose message headers are read at once while the layout is built. */
 const HEADER_READS_AT_ONCE = 64;
+/** The most read ahead at once for consecutive batches (a batch bigger than this is read as apache-arrow reads it). */
+const READ_AHEAD = 32 * 1024 * 1024;
 /** Decoded batches kept per reader: a chunk that ends inside a batch is followed by one that starts there. */
 const BATCH_CACHE = 2;
 
@@ -89,7 +91,15 @@ class CountingHandle {
   stat() {
     return this.fh.stat();
   }
+  /** Bytes read ahead in one pread (the blocks of consecutive batches), served to apache-arrow's small reads. */
+  private window: { start: number; bytes: Uint8Array } | undefined;
+
   async read(buffer: Uint8Array, offset: number, length: number, position: number) {
+    const w = this.window;
+    if (w && position >= w.start && position + length <= w.start + w.bytes.length) {
+      buffer.set(w.bytes.subarray(position - w.start, position - w.start + length), offset);
+      return { bytesRead: length, buffer };
+    }
     const result = await this.fh.read(buffer, offset, length, position);
     this.reads++;
     this.bytesRead += result.bytesRead;
@@ -110,9 +120,18 @@ class CountingHandle {
     }
     return buffer;
   }
+  /** Reads bytes [start, end) in one go for the reads that follow, until drop(). */
+  async readAhead(start: number, end: number): Promise<void> {
+    this.window = undefined;
+    this.window = { start, bytes: await this.readAt(start, end - start) };
+  }
+  drop(): void {
+    this.window = undefined;
+  }
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.window = undefined;
     await this.fh.close();
   }
 }
@@ -313,7 +332,7 @@ class ArrowTableReader implements TableReader {
       );
     const n = rowEnd - rowStart;
     // The batches the range covers, each with the rows [a, b) of it that are wanted.
-    const pieces: { k: number; batch: RecordBatch; a: number; b: number; at: number }[] = [];
+    const wanted: { k: number; a: number; b: number; at: number }[] = [];
     for (
       let k = n === 0 ? units.length : findUnit(units, rowStart);
       k < units.length && units[k].firstRow < rowEnd;
@@ -322,7 +341,30 @@ class ArrowTableReader implements TableReader {
       const u = units[k];
       const a = Math.max(rowStart, u.firstRow) - u.firstRow;
       const b = Math.min(rowEnd, u.firstRow + u.rows) - u.firstRow;
-      if (b > a) pieces.push({ k, batch: await this.batch(k), a, b, at: u.firstRow + a - rowStart });
+      if (b > a) wanted.push({ k, a, b, at: u.firstRow + a - rowStart });
+    }
+    const pieces: { k: number; batch: RecordBatch; a: number; b: number; at: number }[] = [];
+    // Blocks of batches not cached are read a window at a time (one pread instead of four per
+    // batch, which is what small batches cost), then decoded by apache-arrow from that window.
+    for (let p = 0; p < wanted.length;) {
+      let q = p;
+      if (!this.cache.has(wanted[p].k))
+        while (
+          q + 1 < wanted.length &&
+          !this.cache.has(wanted[q + 1].k) &&
+          units[wanted[q + 1].k].byteEnd - units[wanted[p].k].byteStart <= READ_AHEAD
+        )
+          q++;
+      const first = units[wanted[p].k];
+      const last = units[wanted[q].k];
+      const ahead = !this.cache.has(wanted[p].k) && last.byteEnd - first.byteStart <= READ_AHEAD;
+      try {
+        if (ahead) await this.handle.readAhead(first.byteStart, last.byteEnd);
+        for (let r = p; r <= q; r++) pieces.push({ ...wanted[r], batch: await this.batch(wanted[r].k) });
+      } finally {
+        this.handle.drop();
+      }
+      p = q + 1;
     }
     const nan = shape === 'columns';
     const values: Values[] = this.fields.map((_, c) => {

@@ -577,6 +577,14 @@ describe('Arrow IPC files (read/arrow.ts)', function () {
         // The same batch again (the next chunk of a worker that keeps its reader) is not read again.
         await reader.read(unit.firstRow + 20, unit.firstRow + 30, 'columns');
         assert.equal(reader.bytesRead - opened, forBatch);
+        // Consecutive batches in one read: each block read once (in one read ahead), nothing else.
+        const beforeSpan = reader.bytesRead;
+        const from = reader.layout.units[2];
+        const to = reader.layout.units[9];
+        const span = (await reader.read(from.firstRow + 5, to.firstRow + 7, 'columns')) as ColumnarChunk;
+        assert.equal(span.length, to.firstRow + 7 - from.firstRow - 5);
+        assert.equal((span.columns.x as Float64Array)[0], (from.firstRow + 5) * 0.25);
+        assert.equal(reader.bytesRead - beforeSpan, to.byteEnd - from.byteStart);
         if (process.platform === 'linux') {
           const rchar = processReadBytes() - rcharBefore;
           assert.ok(rchar < size / 5, `the process read ${rchar} bytes of a ${size}-byte file`);
