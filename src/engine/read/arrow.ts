@@ -1,9 +1,15 @@
 // Arrow IPC files (the file format, magic ARROW1; Feather v2 is the same) as a TableReader. The
-// footer lists every record batch's block, so a reader opens the file, reads the footer, the schema
-// and the dictionaries, then reads only the blocks of the batches asked for (apache-arrow's
-// AsyncRecordBatchFileReader over the file handle: a seek and a few preads per batch, never the
-// whole file). Values are turned into the one typed-value policy (typed-values.ts) by columnar
-// loops over the batch's buffers rather than per-row `get()` proxies, which are several times slower.
+// footer lists every record batch's block, so opening reads the footer, the schema, the dictionaries
+// and each batch's message header (for its row count), and a read() then reads only the blocks of
+// the batches it covers: apache-arrow's AsyncRecordBatchFileReader over the file handle, its small
+// reads served from one read ahead over the blocks of consecutive batches. Never the whole file.
+// Values follow the typed-value policy (typed-values.ts) through columnar loops over each batch's
+// buffers, not per-row get() proxies (about 20x slower); the loops check the buffers they read, so
+// a damaged body is an error naming batch and column rather than wrong values or a crash.
+// A reader is meant to be kept open by a worker across its chunks: it caches the last two decoded
+// batches and the decoded dictionaries, and runs overlapping read() calls one after another.
+// Compressed bodies (LZ4 frame, pyarrow's default, and ZSTD) are decoded; the IPC stream format
+// (no footer) is refused with how to convert it.
 import * as fsp from 'node:fs/promises';
 import {
   CompressionType,
@@ -196,7 +202,13 @@ class ArrowTableReader implements TableReader {
         `${file} is an Arrow IPC stream (it starts with a message, not the ARROW1 magic, and has no footer), ` +
           `not an Arrow IPC file: Chunkscope reads the file format (Feather v2), whose footer lets each worker read ` +
           `its own record batches. Convert it, for example with pyarrow: ` +
-          `t = pyarrow.ipc.open_stream('in.arrows').read_all(); pyarrow.feather.write_feather(t, 'out.arrow', compression='uncompressed')`,
+          `pyarrow.feather.write_feather(pyarrow.ipc.open_stream('in.arrows').read_all(), 'out.arrow')`,
+      );
+    if (head.subarray(0, 4).toString('latin1') === 'FEA1')
+      throw new ChunkscopeError(
+        'input',
+        `${file} is a Feather v1 file: Chunkscope reads Feather v2 (Arrow IPC files). Rewrite it, for example with ` +
+          `pyarrow: pyarrow.feather.write_feather(pyarrow.feather.read_table('in.feather'), 'out.arrow')`,
       );
     if (head.subarray(0, 6).toString('latin1') !== MAGIC)
       throw new ChunkscopeError('input', `${file} is not an Arrow IPC file: it does not start with the ARROW1 magic`);

@@ -648,6 +648,10 @@ describe('Arrow IPC files (read/arrow.ts)', function () {
         /ENOENT/,
       ]);
       await rejectsWith(openArrow(tmp.write('empty.arrow', '')), 'input', [/empty.*\.arrow is not an Arrow IPC file/]);
+      await rejectsWith(openArrow(tmp.write('old.feather', Buffer.from('FEA1\0\0\0\0FEA1'))), 'input', [
+        /old.*\.feather is a Feather v1 file/,
+        /write_feather/,
+      ]);
       await rejectsWith(openArrow(tmp.write('rows.csv', 'id,x\n1,2\n')), 'input', [
         /rows.*\.csv is not an Arrow IPC file/,
         /ARROW1/,
