@@ -282,6 +282,7 @@ class ArrowTableReader implements TableReader {
         const batch = message.header();
         rows = Number(batch.length);
         compression = batch.compression?.type;
+        if (!(Number.isSafeInteger(rows) && rows >= 0)) throw new Error(`its row count ${rows} is impossible`);
       } catch (err) {
         if (err instanceof ChunkscopeError) throw err;
         throw new ChunkscopeError(

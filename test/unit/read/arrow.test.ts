@@ -561,6 +561,37 @@ describe('Arrow IPC files (read/arrow.ts)', function () {
     }
   });
 
+  it('lays out and reads a file of many small batches (headers read in groups, blocks read ahead together)', async function () {
+    const sizes = Array.from({ length: 150 }, (_, k) => 1 + ((k * 7) % 19));
+    const n = sizes.reduce((a, b) => a + b, 0);
+    const many = batchedTable(
+      {
+        id: makeVector(Int32Array.from({ length: n }, (_, i) => i)),
+        s: vectorFromArray(
+          Array.from({ length: n }, (_, i) => (i % 4 === 0 ? null : `v${i}`)),
+          new Utf8(),
+        ),
+      },
+      sizes,
+    );
+    const manyFile = tmp.write('many.arrow', Buffer.from(tableToIPC(many, 'file')));
+    const reader = await openArrow(manyFile);
+    try {
+      let first = 0;
+      assert.deepStrictEqual(
+        reader.layout.units.map((u) => [u.firstRow, u.rows]),
+        sizes.map((size) => [(first += size) - size, size]),
+      );
+      const manyRef = reference(manyFile);
+      for (const shape of ['object', 'columns'] as const) {
+        await assertRange(reader, manyRef, 0, n, shape);
+        await assertRange(reader, manyRef, 17, n - 23, shape);
+      }
+    } finally {
+      await reader.close();
+    }
+  });
+
   describe('by byte range', function () {
     const BATCHES = 24;
     const ROWS = 25_000;
