@@ -852,6 +852,11 @@ function decimalFiller(scale: number, stride: number): Filler {
         continue;
       }
       const base = j * stride;
+      if (stride === 1) {
+        // Decimal32: one signed word.
+        out[at + i - a] = scaled(v[base] | 0);
+        continue;
+      }
       const lo = v[base];
       const hi = v[base + 1] | 0;
       // Safe when the upper words are the sign extension of the low 64 bits and those are safe.

@@ -503,6 +503,37 @@ describe('Arrow IPC files (read/arrow.ts)', function () {
     }
   });
 
+  it('reads decimals of 32, 64, 128 and 256 bits, negative ones too, as numbers', async function () {
+    const unscaled = [-12345n, 678n, -1n, 0n, 2n ** 30n];
+    const columns: Record<string, Vector> = {};
+    for (const bits of [32, 64, 128, 256]) {
+      const stride = bits / 32;
+      const words = new Uint32Array(unscaled.length * stride);
+      unscaled.forEach((v, i) => {
+        const u = BigInt.asUintN(bits, v);
+        for (let w = 0; w < stride; w++) words[i * stride + w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
+      });
+      columns[`d${bits}`] = rawVector(new Decimal(2, 9, bits), words, (i) => i !== 3, stride);
+    }
+    const decimals = tmp.write('decimals.arrow', Buffer.from(tableToIPC(new Table(columns), 'file')));
+    const reader = await openArrow(decimals);
+    try {
+      const wanted = [-123.45, 6.78, -0.01, null, 2 ** 30 / 100];
+      assert.deepStrictEqual(
+        await reader.read(0, 5, 'array'),
+        wanted.map((v) => [v, v, v, v]),
+      );
+      const chunk = (await reader.read(0, 5, 'columns')) as ColumnarChunk;
+      assert.deepStrictEqual(chunk.numeric, ['d32', 'd64', 'd128', 'd256']);
+      assert.deepStrictEqual(
+        chunk.columns.d256,
+        Float64Array.from(wanted, (v) => v ?? NaN),
+      );
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('reads random row ranges on one reader correctly, one after another and at once', async function () {
     const reader = await openArrow(file);
     try {
