@@ -213,7 +213,7 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
     const points = [...tallies.values()].map((t) => t.toPoint()).sort((a, b) => a.chunkRows! - b.chunkRows!);
     const result: TuneResult = {
       kind: 'tune',
-      data: info.path,
+      data: path.resolve(options.data),
       processor: path.resolve(options.processor),
       recommendation,
       explanation: explainTune({
