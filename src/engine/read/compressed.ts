@@ -44,7 +44,8 @@ function bgzfBlockSize(bytes: Uint8Array, at: number): number | undefined {
   if (bytes.length < end) return undefined;
   while (p + 4 <= end) {
     const slen = bytes[p + 2] | (bytes[p + 3] << 8);
-    if (bytes[p] === 66 && bytes[p + 1] === 67 && slen === 2 && p + 6 <= end) return (bytes[p + 4] | (bytes[p + 5] << 8)) + 1;
+    if (bytes[p] === 66 && bytes[p + 1] === 67 && slen === 2 && p + 6 <= end)
+      return (bytes[p + 4] | (bytes[p + 5] << 8)) + 1;
     p += 4 + slen;
   }
   return undefined;
@@ -134,14 +135,21 @@ export function readBgzfRange(file: string, fd: number, index: BgzfIndex, start:
   // A few MB of compressed blocks at a time: the range of a big chunk need not be in memory twice.
   for (let block = first; filled < end - start;) {
     let last = block;
-    while (last + 1 < index.compressed.length - 1 && index.decompressed[last + 1] < end && index.compressed[last + 1] - index.compressed[block] < 4 << 20)
+    while (
+      last + 1 < index.compressed.length - 1 &&
+      index.decompressed[last + 1] < end &&
+      index.compressed[last + 1] - index.compressed[block] < 4 << 20
+    )
       last++;
     const from = index.compressed[block];
     const compressed = Buffer.allocUnsafe(index.compressed[last + 1] - from);
     for (let got = 0; got < compressed.length;) {
       const n = readSync(fd, compressed, got, compressed.length - got, from + got);
       if (n === 0)
-        throw new ChunkscopeError('data', `${file}: the BGZF file ended at compressed byte ${from + got} while reading its blocks (was it changed during the run?)`);
+        throw new ChunkscopeError(
+          'data',
+          `${file}: the BGZF file ended at compressed byte ${from + got} while reading its blocks (was it changed during the run?)`,
+        );
       got += n;
     }
     let inflated: Buffer;
@@ -449,8 +457,15 @@ export async function inspectCompressed(
   // last trailer is only its last member's).
   let estimate = Math.round((data.length * compressedBytes) / Math.max(1, compressedConsumed));
   const trailer = compression === 'gzip' ? gzipTrailerSize(file, compressedBytes) : undefined;
-  if (trailer !== undefined && trailer > estimate / 2 && trailer < estimate * 2) estimate = Math.max(trailer, data.length);
-  return { prefix: data, atEnd, dataSize: Math.max(estimate, data.length + 1), bytes: compressedBytes, sizeExact: false };
+  if (trailer !== undefined && trailer > estimate / 2 && trailer < estimate * 2)
+    estimate = Math.max(trailer, data.length);
+  return {
+    prefix: data,
+    atEnd,
+    dataSize: Math.max(estimate, data.length + 1),
+    bytes: compressedBytes,
+    sizeExact: false,
+  };
 }
 
 /**
@@ -460,6 +475,9 @@ export async function inspectCompressed(
  */
 export function inDecompressedTerms(error: unknown): unknown {
   if (!(error instanceof ChunkscopeError) || error.message.includes('of the decompressed data')) return error;
-  const message = error.message.replace(/(?<!compressed )\bbyte (\d+)(?! of the decompressed)/g, 'byte $1 of the decompressed data');
+  const message = error.message.replace(
+    /(?<!compressed )\bbyte (\d+)(?! of the decompressed)/g,
+    'byte $1 of the decompressed data',
+  );
   return message === error.message ? error : new ChunkscopeError(error.code, message, error.location);
 }

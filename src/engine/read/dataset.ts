@@ -91,10 +91,21 @@ export async function inspectDataset(
     if (compression !== 'none') {
       // The decompressed prefix is inspected as the file itself would be; offsets are decompressed ones.
       const { prefix, atEnd, dataSize, ...compressed } = await inspectCompressed(file, compression, size, SAMPLE_BYTES);
-      const format = formatFromContent(file, prefix.subarray(0, SNIFF_BYTES), named, opts.format !== undefined, compression);
-      if (prefix.length === 0) throw new ChunkscopeError('input', `Dataset ${file} is empty once decompressed: nothing to process`);
+      const format = formatFromContent(
+        file,
+        prefix.subarray(0, SNIFF_BYTES),
+        named,
+        opts.format !== undefined,
+        compression,
+      );
+      if (prefix.length === 0)
+        throw new ChunkscopeError('input', `Dataset ${file} is empty once decompressed: nothing to process`);
       try {
-        return { ...inspectText(file, format, prefix, dataSize, atEnd, delimiter, opts.header), compression, compressed };
+        return {
+          ...inspectText(file, format, prefix, dataSize, atEnd, delimiter, opts.header),
+          compression,
+          compressed,
+        };
       } catch (error) {
         throw inDecompressedTerms(error);
       }

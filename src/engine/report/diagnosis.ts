@@ -480,7 +480,8 @@ function decompressionCeiling(f: Facts): Finding | undefined {
   const rate = reader.decompressMbPerSecond;
   const wait = reader.decompressWaitMs ?? 0;
   const waitShare = f.summary.processingMs > 0 ? Math.min(1, wait / f.summary.processingMs) : 0;
-  const where = reader.compression === 'zstd' ? 'in JavaScript (fzstd) on the main thread' : "on one of libuv's threads";
+  const where =
+    reader.compression === 'zstd' ? 'in JavaScript (fzstd) on the main thread' : "on one of libuv's threads";
   const title =
     reader.strategyRequested === 'byte-range' && reader.strategyUsed !== 'byte-range'
       ? `byte-range is not possible for ${name}: decompression on one thread is the ceiling, ${rate.toFixed(1)} MB/s.`

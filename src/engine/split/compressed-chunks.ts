@@ -31,8 +31,7 @@ export function strategyForCompressed(
           ? 'BGZF: byte ranges are planned in decompressed bytes; each worker reads and inflates its own blocks'
           : `BGZF: decompressed in order on libuv's thread pool for ${requested}`,
     };
-  const where =
-    info.compression === 'zstd' ? 'by fzstd on the main thread' : "on one of libuv's threads (Node's zlib)";
+  const where = info.compression === 'zstd' ? 'by fzstd on the main thread' : "on one of libuv's threads (Node's zlib)";
   if (requested === 'byte-range')
     return {
       strategy: 'batches',
@@ -117,7 +116,9 @@ async function* decompressedSegments(
 function budgetOf(sizer: ChunkSizer, chunk: number, byteStart: number): number {
   const bytes = Math.floor(sizer(chunk, byteStart));
   if (!(bytes >= 1))
-    throw new Error(`Chunk sizer returned ${bytes} bytes for chunk ${chunk} (at byte ${byteStart}); a chunk needs at least 1 byte`);
+    throw new Error(
+      `Chunk sizer returned ${bytes} bytes for chunk ${chunk} (at byte ${byteStart}); a chunk needs at least 1 byte`,
+    );
   return bytes;
 }
 
@@ -153,7 +154,8 @@ export function compressedChunks(
   }
   async function* perRow(): AsyncGenerator<PlannedChunk> {
     const rowsOf = rowTasks(info, plan);
-    for await (const segment of decompressedSegments(info, stream, 4096, Infinity)) yield* rowsOf(segment, segment.last);
+    for await (const segment of decompressedSegments(info, stream, 4096, Infinity))
+      yield* rowsOf(segment, segment.last);
   }
   return { chunks: strategy === 'batches' ? batches() : perRow(), stream };
 }
