@@ -221,6 +221,7 @@ class Run {
       if (profiles) report.profiles = await profiles.finish(teardowns, this.startedAtEpochMs, report.warnings);
       return report;
     } catch (error) {
+      this.decompress?.close();
       this.out?.discard();
       this.errorsOut?.discard();
       throw this.failure ?? error;
