@@ -82,6 +82,8 @@ export async function prepareCompressedSample(
         ranges: [{ start: info.dataStart, end }],
         note: `The file is ${name}-compressed: the sample is ${whole ? 'all' : 'the first records'} of its decompressed data (a ${name} stream cannot be sampled across the file), written uncompressed, so these runs measure processing, not decompression (${rate} while sampling, on one thread: the ceiling of a run on the compressed file${info.compression === 'bgzf' ? ' without byte-range' : ''}).${info.compression === 'bgzf' ? '' : ' A byte-range result runs as batches on the compressed file.'}`,
       },
+      // Measured as the dataset's own runs go: a gzip/zstd stream runs byte-range as batches.
+      defaultStrategy: info.compression === 'bgzf' ? undefined : 'batches',
       fileRows: whole ? rows : Math.max(rows, Math.round((rows * dataBytes) / Math.max(1, bytes))),
     },
   };

@@ -156,10 +156,7 @@ export function readBgzfRange(file: string, fd: number, index: BgzfIndex, start:
     try {
       inflated = zlib.gunzipSync(compressed);
     } catch (error) {
-      throw new ChunkscopeError(
-        'data',
-        `${file}: corrupt BGZF data in the blocks at compressed bytes ${from}–${index.compressed[last + 1]} (decompressed bytes ${index.decompressed[block]}–${index.decompressed[last + 1]}): ${(error as Error).message}`,
-      );
+      throw corruptBlock(file, index, compressed, block, last, error as Error);
     }
     const base = index.decompressed[block];
     const take = inflated.subarray(Math.max(0, start + filled - base), Math.min(inflated.length, end - base));
@@ -169,6 +166,27 @@ export function readBgzfRange(file: string, fd: number, index: BgzfIndex, start:
     if (take.length === 0 && block >= index.compressed.length - 1) break;
   }
   return into.subarray(0, filled);
+}
+
+/** The error for blocks `first`..`last` (read into `bytes`) that failed to inflate, naming the first bad block. */
+function corruptBlock(file: string, index: BgzfIndex, bytes: Buffer, first: number, last: number, error: Error) {
+  const base = index.compressed[first];
+  let bad = first;
+  let why = error.message;
+  // Inflated one by one only now, to say which block it is.
+  for (let k = first; k <= last; k++) {
+    try {
+      zlib.gunzipSync(bytes.subarray(index.compressed[k] - base, index.compressed[k + 1] - base));
+    } catch (e) {
+      bad = k;
+      why = (e as Error).message;
+      break;
+    }
+  }
+  return new ChunkscopeError(
+    'data',
+    `${file}: corrupt BGZF block at compressed byte ${index.compressed[bad]} (it holds decompressed bytes ${index.decompressed[bad]}–${index.decompressed[bad + 1]}): ${why}`,
+  );
 }
 
 /** What a decompressing stream has done so far; read while it runs and after. */
@@ -261,7 +279,7 @@ function gzipSource(
   const opened = performance.now();
   let pausedMs = 0;
   let pausedAt: number | undefined;
-  const gunzip = zlib.createGunzip({ chunkSize: 256 * 1024 });
+  const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
   const queue: Uint8Array[] = [];
   let queued = 0;
   let ended = false;
@@ -475,9 +493,8 @@ export async function inspectCompressed(
  */
 export function inDecompressedTerms(error: unknown): unknown {
   if (!(error instanceof ChunkscopeError) || error.message.includes('of the decompressed data')) return error;
-  const message = error.message.replace(
-    /(?<!compressed )\bbyte (\d+)(?! of the decompressed)/g,
-    'byte $1 of the decompressed data',
-  );
+  const message = error.message
+    .replace(/(?<!compressed )\bbyte (\d+)(?! of the decompressed)/g, 'byte $1 of the decompressed data')
+    .replace(/(?<!compressed )\bbytes (\d+)–(\d+) of /g, 'decompressed bytes $1–$2 of ');
   return message === error.message ? error : new ChunkscopeError(error.code, message, error.location);
 }
