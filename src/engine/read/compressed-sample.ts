@@ -31,7 +31,7 @@ export async function prepareCompressedSample(
   const started = performance.now();
   const { data, atEnd } = await decompressedPrefix(
     info.path,
-    info.compression,
+    info.compression ?? 'none',
     info.compressed?.bytes ?? 0,
     info.dataStart + Math.min(wanted, MAX_SAMPLE_BYTES),
   );
@@ -67,7 +67,7 @@ export async function prepareCompressedSample(
     format: info.format,
   });
   const bytes = end - info.dataStart;
-  const name = compressionName(info.compression);
+  const name = compressionName(info.compression ?? 'none');
   const rate = ms > 0 ? `${(data.length / 1e6 / (ms / 1000)).toFixed(1)} MB/s` : 'unmeasured';
   const whole = atEnd;
   return {
@@ -80,10 +80,10 @@ export async function prepareCompressedSample(
         bytes,
         fraction: whole ? 1 : Math.min(1, bytes / dataBytes),
         ranges: [{ start: info.dataStart, end }],
-        note: `The file is ${name}-compressed: the sample is ${whole ? 'all' : 'the first records'} of its decompressed data (a ${name} stream cannot be sampled across the file), written uncompressed, so these runs measure processing, not decompression (${rate} while sampling, on one thread: the ceiling of a run on the compressed file${info.compression === 'bgzf' ? ' without byte-range' : ''}).${info.compression === 'bgzf' ? '' : ' A byte-range result runs as batches on the compressed file.'}`,
+        note: `The file is ${name}-compressed: the sample is ${whole ? 'all' : 'the first records'} of its decompressed data (a ${name} stream cannot be sampled across the file), written uncompressed, so these runs measure processing, not decompression (${rate} while sampling, on one thread: the ceiling of a run on the compressed file${(info.compression ?? 'none') === 'bgzf' ? ' without byte-range' : ''}).${(info.compression ?? 'none') === 'bgzf' ? '' : ' A byte-range result runs as batches on the compressed file.'}`,
       },
       // Measured as the dataset's own runs go: a gzip/zstd stream runs byte-range as batches.
-      defaultStrategy: info.compression === 'bgzf' ? undefined : 'batches',
+      defaultStrategy: (info.compression ?? 'none') === 'bgzf' ? undefined : 'batches',
       fileRows: whole ? rows : Math.max(rows, Math.round((rows * dataBytes) / Math.max(1, bytes))),
     },
   };

@@ -28,10 +28,10 @@ export interface DatasetInfo {
   /** Mean bytes per data row in the sample: turns row counts into byte budgets. */
   meanRowBytes: number;
   /**
-   * How the file's bytes are stored. When compressed, every byte offset here (sizeBytes,
-   * dataStart) is one of the decompressed data, and `compressed` says what is known of it.
+   * How the file's bytes are stored (absent: 'none'). When compressed, every byte offset here
+   * (sizeBytes, dataStart) is one of the decompressed data, and `compressed` says what is known of it.
    */
-  compression: Compression;
+  compression?: Compression;
   compressed?: {
     /** The file's size on disk. */
     bytes: number;

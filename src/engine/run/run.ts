@@ -80,7 +80,7 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
     });
     // A gzip/zstd stream cannot be read by range: its strategy may change, and the report says so.
     const reading =
-      info.compression === 'none'
+      (info.compression ?? 'none') === 'none'
         ? undefined
         : { requested: opts.strategy, ...strategyForCompressed(info, opts.strategy, options.strategy !== undefined) };
     const runOpts = reading ? { ...opts, strategy: reading.strategy } : opts;
@@ -346,7 +346,7 @@ class Run {
     const rowsFromBytes = (bytes: number) => Math.max(1, Math.round(bytes / info.meanRowBytes));
     this.sizer = this.adaptiveSizer();
     const sizer = this.sizer ? this.sizer.plan.bind(this.sizer) : undefined;
-    if (info.compression !== 'none' && (opts.strategy === 'batches' || opts.strategy === 'per-row')) {
+    if ((info.compression ?? 'none') !== 'none' && (opts.strategy === 'batches' || opts.strategy === 'per-row')) {
       const chunkRows = opts.chunkBytes ? undefined : (opts.chunkRows ?? DEFAULTS.chunkRows);
       const source = compressedChunks(opts.strategy, { info, plan, sizer, chunkBytes: opts.chunkBytes, chunkRows });
       this.decompress = source.stream;
@@ -524,7 +524,7 @@ class Run {
     const { info, reading } = this;
     const s = this.decompress?.stats;
     const reader: NonNullable<RunReport['summary']['reader']> = {
-      compression: info.compression,
+      compression: info.compression ?? 'none',
       compressedBytes: info.compressed?.bytes ?? 0,
       decompressedBytes: s ? s.decompressedBytes : info.sizeBytes,
       strategyRequested: reading!.requested,

@@ -17,13 +17,13 @@ export function strategyForCompressed(
   requested: Strategy,
   explicit: boolean,
 ): { strategy: Strategy; note: string } {
-  const name = compressionName(info.compression);
+  const name = compressionName(info.compression ?? 'none');
   if (requested === 'shared-columns')
     throw new ChunkscopeError(
       'usage',
-      `The shared-columns strategy reads uncompressed files only; ${info.path} is ${name}-compressed: use ${info.compression === 'bgzf' ? 'byte-range (every worker reads its own BGZF blocks) or ' : ''}batches, or decompress it first`,
+      `The shared-columns strategy reads uncompressed files only; ${info.path} is ${name}-compressed: use ${(info.compression ?? 'none') === 'bgzf' ? 'byte-range (every worker reads its own BGZF blocks) or ' : ''}batches, or decompress it first`,
     );
-  if (info.compression === 'bgzf')
+  if ((info.compression ?? 'none') === 'bgzf')
     return {
       strategy: requested,
       note:
@@ -31,7 +31,8 @@ export function strategyForCompressed(
           ? 'BGZF: byte ranges are planned in decompressed bytes; each worker reads and inflates its own blocks'
           : `BGZF: decompressed in order on libuv's thread pool for ${requested}`,
     };
-  const where = info.compression === 'zstd' ? 'by fzstd on the main thread' : "on one of libuv's threads (Node's zlib)";
+  const where =
+    (info.compression ?? 'none') === 'zstd' ? 'by fzstd on the main thread' : "on one of libuv's threads (Node's zlib)";
   if (requested === 'byte-range')
     return {
       strategy: 'batches',
@@ -136,7 +137,7 @@ export function compressedChunks(
   input: { info: DatasetInfo; plan: ChunkPlan; chunkRows?: number; chunkBytes?: number; sizer?: ChunkSizer },
 ): CompressedChunks {
   const { info, plan } = input;
-  const stream = openDecompressed(info.path, info.compression, info.compressed?.bytes ?? 0);
+  const stream = openDecompressed(info.path, info.compression ?? 'none', info.compressed?.bytes ?? 0);
   async function* batches(): AsyncGenerator<PlannedChunk> {
     let chunk = 0;
     const segments = input.sizer

@@ -251,7 +251,7 @@ export async function openSample(options: {
   });
   const tempDir = mkdtempSync(path.join(options.tempDir ?? os.tmpdir(), 'chunkscope-sweep-'));
   try {
-    if (info.compression !== 'none') {
+    if ((info.compression ?? 'none') !== 'none') {
       // Sampled from the decompressed prefix; the sample's info is its plain file's (sub-samples read it).
       const compressed = await prepareCompressedSample(info, options.sample, tempDir);
       return { info: compressed.info, sample: compressed.prepared, tempDir };
