@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChunkscopeError } from '../base/errors';
-import { formatBytes } from '../base/format';
+import { formatBytes, formatMs } from '../base/format';
 import { DEFAULTS } from '../options';
 import { boundaryScannerFor } from '../parse/record-boundaries';
 import { compressionName, decompressedPrefix, innerName } from './compressed';
@@ -70,6 +70,7 @@ export async function prepareCompressedSample(
   const name = compressionName(info.compression ?? 'none');
   const rate = ms > 0 ? `${(data.length / 1e6 / (ms / 1000)).toFixed(1)} MB/s` : 'unmeasured';
   const whole = atEnd;
+  const bgzf = info.compression === 'bgzf';
   return {
     info: sampleInfo,
     prepared: {
@@ -80,10 +81,13 @@ export async function prepareCompressedSample(
         bytes,
         fraction: whole ? 1 : Math.min(1, bytes / dataBytes),
         ranges: [{ start: info.dataStart, end }],
-        note: `The file is ${name}-compressed: the sample is ${whole ? 'all' : 'the first records'} of its decompressed data (a ${name} stream cannot be sampled across the file), written uncompressed, so these runs measure processing, not decompression (${rate} while sampling, on one thread: the ceiling of a run on the compressed file${(info.compression ?? 'none') === 'bgzf' ? ' without byte-range' : ''}).${(info.compression ?? 'none') === 'bgzf' ? '' : ' A byte-range result runs as batches on the compressed file.'}`,
+        note:
+          `The file is ${name}-compressed: the sample is ${whole ? 'all' : 'the first records'} of its decompressed data (a ${name} stream cannot be sampled across the file), written uncompressed, so these runs measure processing, not decompression ` +
+          `(decompressing those ${formatBytes(data.length)} took ${formatMs(ms)}, ${rate}, start-up included; a run on the compressed file reports its own rate).` +
+          (bgzf ? '' : ' A byte-range result runs as batches on the compressed file.'),
       },
       // Measured as the dataset's own runs go: a gzip/zstd stream runs byte-range as batches.
-      defaultStrategy: (info.compression ?? 'none') === 'bgzf' ? undefined : 'batches',
+      defaultStrategy: bgzf ? undefined : 'batches',
       fileRows: whole ? rows : Math.max(rows, Math.round((rows * dataBytes) / Math.max(1, bytes))),
     },
   };
