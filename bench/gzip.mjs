@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A gzip CSV against the same CSV uncompressed, and against DuckDB reading the same .csv.gz:
-// Chunkscope with 1 and 2 workers (default strategy, which a gzip stream turns into batches),
+// Chunkscope with 1 and 2 workers (default strategy, which a gzip stream turns into batches; the
+// plain file also with batches, to separate what decompression adds from what batches costs),
 // interleaved rounds so drift on the machine hits every configuration alike. Reports medians,
 // ratios and the decompression rate the runs measured; writes bench/results/gzip-<date>.json.
 //   node bench/gzip.mjs [--rows N] [--rounds N]     (after node scripts/build.mjs)
@@ -74,6 +75,9 @@ const configs = [
   { name: 'chunkscope gz, 2 workers', kind: 'chunkscope', file: data.gz, workers: 2 },
   { name: 'chunkscope csv, 1 worker', kind: 'chunkscope', file: data.csv, workers: 1 },
   { name: 'chunkscope csv, 2 workers', kind: 'chunkscope', file: data.csv, workers: 2 },
+  // The same strategy the gzip runs use, on the plain file: what decompression itself adds.
+  { name: 'chunkscope csv batches, 1 worker', kind: 'chunkscope', file: data.csv, workers: 1, strategy: 'batches' },
+  { name: 'chunkscope csv batches, 2 workers', kind: 'chunkscope', file: data.csv, workers: 2, strategy: 'batches' },
   { name: 'duckdb gz, 2 threads', kind: 'duckdb', file: data.gz, workers: 2 },
   { name: 'duckdb csv, 2 threads', kind: 'duckdb', file: data.csv, workers: 2 },
 ];
@@ -83,7 +87,17 @@ const problems = [];
 async function once(config) {
   const args =
     config.kind === 'chunkscope'
-      ? [bin, 'run', config.file, '--processor', processor, '--workers', String(config.workers), '--json']
+      ? [
+          bin,
+          'run',
+          config.file,
+          '--processor',
+          processor,
+          '--workers',
+          String(config.workers),
+          ...(config.strategy ? ['--strategy', config.strategy] : []),
+          '--json',
+        ]
       : [path.join(root, 'bench/duckdb.mjs'), config.file, '--threads', String(config.workers)];
   const m = await measure(process.execPath, args, { cwd: root, timeoutMs });
   if (m.code !== 0) {
@@ -151,6 +165,8 @@ const wall = (name) => summary.find((s) => s.name === name).medianWallMs;
 const ratios = {
   'gz vs csv, chunkscope 1 worker': wall('chunkscope gz, 1 worker') / wall('chunkscope csv, 1 worker'),
   'gz vs csv, chunkscope 2 workers': wall('chunkscope gz, 2 workers') / wall('chunkscope csv, 2 workers'),
+  'gz vs csv with batches, 1 worker': wall('chunkscope gz, 1 worker') / wall('chunkscope csv batches, 1 worker'),
+  'gz vs csv with batches, 2 workers': wall('chunkscope gz, 2 workers') / wall('chunkscope csv batches, 2 workers'),
   'gz 2 workers vs 1': wall('chunkscope gz, 2 workers') / wall('chunkscope gz, 1 worker'),
   'chunkscope gz 2 workers vs duckdb gz': wall('chunkscope gz, 2 workers') / wall('duckdb gz, 2 threads'),
   'duckdb gz vs csv': wall('duckdb gz, 2 threads') / wall('duckdb csv, 2 threads'),
