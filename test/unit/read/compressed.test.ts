@@ -9,7 +9,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ChunkscopeError, diagnose, inspectDataset, runDataset, runSweep, tune } from '../../../src/engine';
+import {
+  ChunkscopeError,
+  diagnose,
+  inspectDataset,
+  readTimingsFile,
+  runDataset,
+  runSweep,
+  tune,
+} from '../../../src/engine';
 import type { ProgressEvent, RunOptions } from '../../../src/engine';
 import { compressionOf, innerName } from '../../../src/engine/read/compressed';
 import { hangGuard, IDENTITY_PROCESSOR, readNdjson, ROOT, runToRows, TempDir, writeProcessor } from '../../helpers';
@@ -346,12 +354,11 @@ describe('compressed datasets', function () {
 
   it('the CLI reads a gzip file and says in its summary that it ran batches instead of byte-range', function () {
     const out = tmp.path('cli.ndjson');
+    const timings = tmp.path('timings.json');
     const r = spawnSync(
       process.execPath,
-      [BIN, 'run', files.duckGz, '--processor', proc, '--out', out, '--workers', '2'],
-      {
-        encoding: 'utf8',
-      },
+      [BIN, 'run', files.duckGz, '--processor', proc, '--out', out, '--workers', '2', '--timings', timings],
+      { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
     assert.match(
@@ -360,5 +367,9 @@ describe('compressed datasets', function () {
     );
     assert.match(r.stdout + r.stderr, /decompression on one thread is the ceiling, \d+(\.\d)? MB\/s/);
     assert.deepEqual(readNdjson(out), expected);
+    // The timings file keeps how the file was read, for the report and compare faces.
+    const saved = readTimingsFile(timings);
+    assert.equal(saved.summary.reader?.compression, 'gzip');
+    assert.equal(saved.summary.reader?.strategyUsed, 'batches');
   });
 });
