@@ -1,5 +1,23 @@
 // The end-of-run summary as a small plain-text table.
-import { diagnose, formatBytes, formatInt, formatMs, formatPercent, type RunReport } from '../engine';
+import {
+  diagnose,
+  formatBytes,
+  formatInt,
+  formatMs,
+  formatPercent,
+  type ReaderSummary,
+  type RunReport,
+} from '../engine';
+
+/** How a compressed file was read: sizes, the decompression rate, and the strategy used and why. */
+function readerText(r: ReaderSummary): string {
+  const sizes = `${r.compression}, ${formatBytes(r.compressedBytes)} → ${formatBytes(r.decompressedBytes)}`;
+  const rate =
+    r.decompressMs !== undefined
+      ? `, decompressed in ${formatMs(r.decompressMs)} (${(r.decompressMbPerSecond ?? 0).toFixed(1)} MB/s)`
+      : '';
+  return `${sizes}${rate}; strategy ${r.strategyUsed}${r.strategyUsed !== r.strategyRequested ? ` instead of ${r.strategyRequested}` : ''}: ${r.note}`;
+}
 
 export function formatSummary(report: RunReport, files: { timings?: string; trace?: string }): string {
   const s = report.summary;
@@ -12,6 +30,7 @@ export function formatSummary(report: RunReport, files: { timings?: string; trac
       'strategy',
       `${s.strategy}, ${s.workers} worker${s.workers === 1 ? '' : 's'}, ${s.chunks} chunks${s.repairedChunks ? ` (${s.repairedChunks} re-parsed after a wrong guess)` : ''}`,
     ],
+    ...(s.reader ? ([['reading', readerText(s.reader)]] as [string, string][]) : []),
     [
       'rows',
       formatInt(s.rows) +

@@ -9,8 +9,11 @@ export interface WorkerConfig {
   delimiter: string;
   header: string[];
   hasHeader: boolean;
+  /** The data's size; for a compressed file, decompressed (an estimate for a gzip/zstd stream, which byte-range never reads). */
   fileSize: number;
   dataStart: number;
+  /** A BGZF file: its block index, so byte-range workers read decompressed ranges (read/compressed.ts). */
+  bgzf?: { compressed: Float64Array; decompressed: Float64Array };
   processor: CompiledProcessor;
   /** Per worker slot: [chunk index, start epoch ms] while a chunk runs; read by the watchdog. */
   status: SharedArrayBuffer;
@@ -89,6 +92,8 @@ export interface BytesTask extends ChunkTaskBase {
   kind: 'bytes';
   bytes: Uint8Array;
   byteStart: number;
+  /** The data's last segment; set when the data's end is not fileSize (a decompressed stream). */
+  atEnd?: boolean;
 }
 
 /** per-row: one already-parsed row. */

@@ -3,7 +3,7 @@
 
 import type { ThreadProfile } from './profile';
 
-import type { DatasetFormat, OnError, RowShape, Strategy, TypeMode } from './common';
+import type { Compression, DatasetFormat, OnError, RowShape, Strategy, TypeMode } from './common';
 
 /** What a caller asks for. Defaults live in options.ts, in one place. */
 export interface RunOptions {
@@ -158,12 +158,33 @@ export interface RunSummary {
    */
   mainBusyMs?: number;
   workerSummaries: WorkerSummary[];
+  /** A compressed dataset: how it was read (absent for uncompressed files). */
+  reader?: ReaderSummary;
   peakRssBytes: number;
   out?: string;
   errorsFile?: string;
   nodeVersion: string;
   cpus: number;
   startedAtEpochMs: number;
+}
+
+/** How a compressed dataset was read; byte offsets in its records and errors are decompressed ones. */
+export interface ReaderSummary {
+  compression: Compression;
+  /** The file's size on disk. */
+  compressedBytes: number;
+  /** Bytes of decompressed data (the whole data, header included). */
+  decompressedBytes: number;
+  /** Main-thread decompression (gzip, zstd, and BGZF without byte-range): from opening the stream to its end. */
+  decompressMs?: number;
+  /** decompressedBytes / decompressMs: the ceiling of a run that decompresses on one thread. */
+  decompressMbPerSecond?: number;
+  /** Time the main thread waited for decompressed bytes while it had room to hand out chunks. */
+  decompressWaitMs?: number;
+  strategyRequested: Strategy;
+  strategyUsed: Strategy;
+  /** In words: how the file was read, and why the strategy changed when it did. */
+  note: string;
 }
 
 export interface RunReport {

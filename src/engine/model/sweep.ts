@@ -55,6 +55,8 @@ export interface SweepSample {
   /** bytes / fileBytes. 1 when the whole file was used. */
   fraction: number;
   ranges: { start: number; end: number }[];
+  /** How the sample was taken when not as ranges over the file (a compressed file), in words. */
+  note?: string;
 }
 
 /**

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { countLines, scanCsv, type ScanResult } from '../parse/csv-scan';
 import { ChunkscopeError } from '../base/errors';
 import { isNumericText } from '../parse/row-shape';
-import type { DatasetFormat } from '../model';
+import type { Compression, DatasetFormat } from '../model';
 import { formatFromContent, SNIFF_BYTES } from './sniff';
+import { compressionOf, inDecompressedTerms, inspectCompressed, innerName } from './compressed';
 import { jsonErrorPosition, jsonErrorReason, scanJsonArray, UNPARSED } from '../parse/json-array-scan';
 
 export interface DatasetInfo {
@@ -26,6 +27,19 @@ export interface DatasetInfo {
   numericColumns: string[];
   /** Mean bytes per data row in the sample: turns row counts into byte budgets. */
   meanRowBytes: number;
+  /**
+   * How the file's bytes are stored (absent: 'none'). When compressed, every byte offset here
+   * (sizeBytes, dataStart) is one of the decompressed data, and `compressed` says what is known of it.
+   */
+  compression?: Compression;
+  compressed?: {
+    /** The file's size on disk. */
+    bytes: number;
+    /** sizeBytes is exact (BGZF index, or the whole stream was decompressed) or an estimate from the sampled prefix. */
+    sizeExact: boolean;
+    /** BGZF: the block index byte-range reads use. */
+    bgzf?: import('./compressed').BgzfIndex;
+  };
 }
 
 const SAMPLE_BYTES = 1 << 20;
@@ -34,7 +48,7 @@ const SAMPLE_ROWS = 1000;
 
 export function formatOf(file: string, explicit?: DatasetFormat): DatasetFormat {
   if (explicit) return explicit;
-  const ext = path.extname(file).toLowerCase();
+  const ext = path.extname(innerName(file)).toLowerCase();
   // A .json file is taken for a JSON array here; its content decides in the end (read/sniff.ts).
   if (ext === '.json') return 'json';
   return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : 'csv';
@@ -51,7 +65,7 @@ export function delimiterOf(file: string, explicit?: string): string {
     }
     return d;
   }
-  return path.extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
+  return path.extname(innerName(file)).toLowerCase() === '.tsv' ? '\t' : ',';
 }
 
 export async function inspectDataset(
@@ -73,6 +87,29 @@ export async function inspectDataset(
     if (size === 0) throw new ChunkscopeError('input', `Dataset ${file} is empty (0 bytes): nothing to process`);
     const head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
     await handle.read(head, 0, head.length, 0);
+    const compression = compressionOf(head);
+    if (compression !== 'none') {
+      // The decompressed prefix is inspected as the file itself would be; offsets are decompressed ones.
+      const { prefix, atEnd, dataSize, ...compressed } = await inspectCompressed(file, compression, size, SAMPLE_BYTES);
+      const format = formatFromContent(
+        file,
+        prefix.subarray(0, SNIFF_BYTES),
+        named,
+        opts.format !== undefined,
+        compression,
+      );
+      if (prefix.length === 0)
+        throw new ChunkscopeError('input', `Dataset ${file} is empty once decompressed: nothing to process`);
+      try {
+        return {
+          ...inspectText(file, format, prefix, dataSize, atEnd, delimiter, opts.header),
+          compression,
+          compressed,
+        };
+      } catch (error) {
+        throw inDecompressedTerms(error);
+      }
+    }
     const format = formatFromContent(file, head, named, opts.format !== undefined);
     // Most CSV files show their whole sample in the first FIRST_SAMPLE_BYTES; text over ~128 KiB is
     // dearer per byte to decode (chunk-parse.ts), and this is on every run's start-up path.
@@ -84,16 +121,34 @@ export async function inspectDataset(
       const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
       const atEof = buffer.length === size;
       const text = buffer.toString('utf8', bom);
-      if (format === 'jsonl') return inspectJsonLines(file, text, bom, size, atEof);
-      if (format === 'json') return inspectJsonArray(file, text, bom, size, atEof);
+      const plain = { compression: 'none' as const };
+      if (format === 'jsonl') return { ...inspectJsonLines(file, text, bom, size, atEof), ...plain };
+      if (format === 'json') return { ...inspectJsonArray(file, text, bom, size, atEof), ...plain };
       const sample = scanSample(text, atEof, delimiter);
       if (sample.full || sampleBytes === SAMPLE_BYTES)
-        return inspectCsv(file, text, bom, size, delimiter, opts.header !== false, sample);
+        return { ...inspectCsv(file, text, bom, size, delimiter, opts.header !== false, sample), ...plain };
     }
     throw new Error('unreachable: the last sample size always returns');
   } finally {
     await handle.close();
   }
+}
+
+/** The dataset's facts from its first bytes `buffer` (all of it when `atEof`), of `size` bytes in all. */
+function inspectText(
+  file: string,
+  format: DatasetFormat,
+  buffer: Buffer,
+  size: number,
+  atEof: boolean,
+  delimiter: string,
+  header: boolean | undefined,
+): Omit<DatasetInfo, 'compression'> {
+  const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+  const text = buffer.toString('utf8', bom);
+  if (format === 'jsonl') return inspectJsonLines(file, text, bom, size, atEof);
+  if (format === 'json') return inspectJsonArray(file, text, bom, size, atEof);
+  return inspectCsv(file, text, bom, size, delimiter, header !== false, scanSample(text, atEof, delimiter));
 }
 
 interface CsvSample {
@@ -123,7 +178,7 @@ function inspectCsv(
   delimiter: string,
   hasHeader: boolean,
   sample: CsvSample,
-): DatasetInfo {
+): Omit<DatasetInfo, 'compression'> {
   const { records, starts, scan } = sample;
   if (scan.unterminatedQuoteAt !== undefined && records.length === 0) {
     throw new ChunkscopeError(
@@ -164,7 +219,13 @@ function inspectCsv(
   };
 }
 
-function inspectJsonLines(file: string, text: string, bom: number, size: number, atEof: boolean): DatasetInfo {
+function inspectJsonLines(
+  file: string,
+  text: string,
+  bom: number,
+  size: number,
+  atEof: boolean,
+): Omit<DatasetInfo, 'compression'> {
   const lines = text.split('\n');
   if (!atEof) lines.pop();
   const sample = lines.filter((line) => line.trim() !== '').slice(0, SAMPLE_ROWS);
@@ -195,7 +256,13 @@ function inspectJsonLines(file: string, text: string, bom: number, size: number,
 }
 
 /** A JSON array of records: the header is the union of the first records' keys. */
-function inspectJsonArray(file: string, text: string, bom: number, size: number, atEof: boolean): DatasetInfo {
+function inspectJsonArray(
+  file: string,
+  text: string,
+  bom: number,
+  size: number,
+  atEof: boolean,
+): Omit<DatasetInfo, 'compression'> {
   const open = text.search(/\S/);
   if (open < 0 || text[open] !== '[')
     throw new ChunkscopeError('input', `${file} is not a JSON array: its first character is not "["`);

@@ -22,6 +22,8 @@ export interface PreparedSample {
   sample: SweepSample;
   /** Estimated rows of the whole file (from the mean row size when the whole file is used). */
   fileRows: number;
+  /** The strategy runs on the dataset default to when it is not byte-range (batches for a gzip/zstd stream). */
+  defaultStrategy?: 'batches';
 }
 
 /** Parses `--sample`: "0.1" or "10%" is a fraction of the file's data, "50000" a number of rows. */

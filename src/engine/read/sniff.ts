@@ -1,8 +1,9 @@
 // What a file is, from its first bytes (magic numbers), not only from its name: a Parquet file
 // named .csv must be reported as Parquet, never as a CSV parse error on binary bytes. Formats
-// Chunkscope does not read yet are named, with what to do instead.
+// Chunkscope does not read yet are named, with what to do instead. gzip and zstd are read
+// (read/compressed.ts); here they are only met inside another compressed layer.
 import { ChunkscopeError } from '../base/errors';
-import type { DatasetFormat } from '../model';
+import type { Compression, DatasetFormat } from '../model';
 
 /** What the first bytes say. `text` is anything that is not a known binary format. */
 export type SniffedKind =
@@ -94,8 +95,8 @@ const ADVICE: Partial<Record<SniffedKind, string>> = {
   parquet:
     "Chunkscope does not read Parquet yet; export it as CSV or JSON Lines (for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv')",
   arrow: 'Chunkscope does not read Arrow IPC yet; export it as CSV or JSON Lines',
-  gzip: 'Chunkscope does not read compressed files yet; decompress it first (gunzip -k)',
-  zstd: 'Chunkscope does not read compressed files yet; decompress it first (zstd -d)',
+  gzip: 'Chunkscope reads one layer of compression; decompress the outer one first',
+  zstd: 'Chunkscope reads one layer of compression; decompress the outer one first',
   bzip2: 'decompress it first (bunzip2 -k)',
   xz: 'decompress it first (xz -dk)',
   zip: 'extract the file you want to process from it',
@@ -105,13 +106,15 @@ const ADVICE: Partial<Record<SniffedKind, string>> = {
 
 /**
  * The dataset format to read, from what the file holds; an error naming the format when it is one
- * Chunkscope does not read. `named` is what the file's name or `--format` says.
+ * Chunkscope does not read. `named` is what the file's name or `--format` says. For a compressed
+ * file `head` is the start of the decompressed data and `compression` names the layer around it.
  */
 export function formatFromContent(
   file: string,
   head: Uint8Array,
   named: DatasetFormat,
   explicit: boolean,
+  compression: Compression = 'none',
 ): DatasetFormat {
   const kind = sniff(head);
   if (kind === 'text') return named;
@@ -120,9 +123,11 @@ export function formatFromContent(
   // A JSON array of records, whatever the file is called, unless the caller said otherwise.
   if (kind === 'json-array') return explicit ? named : 'json';
   if (explicit && kind === 'json-object' && named === 'jsonl') return named;
+  const what = compression === 'none' ? NAMES[kind] : `${compression}-compressed, and inside it is ${NAMES[kind]}`;
+  const advice = ADVICE[kind] ?? 'Chunkscope reads CSV, TSV, JSON Lines and JSON arrays of records';
   throw new ChunkscopeError(
     'input',
-    `${file} is ${NAMES[kind]}, not ${describe(named)}: ${ADVICE[kind] ?? 'Chunkscope reads CSV, TSV, JSON Lines and JSON arrays of records'}.`,
+    `${file} is ${what}, not ${describe(named)}: ${compression === 'none' ? advice : `decompress it first; ${advice}`}.`,
   );
 }
 

@@ -95,6 +95,7 @@ export function diagnose(report: RunReport): Finding[] {
   add(resultEncodingHeavy(facts));
   add(repairedChunks(facts));
   add(startupDominates(facts));
+  add(decompressionCeiling(facts));
   return findings;
 }
 
@@ -465,6 +466,43 @@ function startupDominates(f: Facts): Finding | undefined {
       processingMs: summary.processingMs,
       share,
       workers: summary.workers,
+    },
+  };
+}
+
+// ---- decompression-ceiling ---------------------------------------------------------------------
+
+/** A gzip/zstd stream is decompressed on one thread: that rate bounds the run, whatever the workers. */
+function decompressionCeiling(f: Facts): Finding | undefined {
+  const reader = f.summary.reader;
+  if (!reader || reader.decompressMs === undefined || reader.decompressMbPerSecond === undefined) return undefined;
+  const name = reader.compression === 'bgzf' ? 'BGZF' : reader.compression;
+  const rate = reader.decompressMbPerSecond;
+  const wait = reader.decompressWaitMs ?? 0;
+  const waitShare = f.summary.processingMs > 0 ? Math.min(1, wait / f.summary.processingMs) : 0;
+  const where =
+    reader.compression === 'zstd' ? 'in JavaScript (fzstd) on the main thread' : "on one of libuv's threads";
+  const title =
+    reader.strategyRequested === 'byte-range' && reader.strategyUsed !== 'byte-range'
+      ? `byte-range is not possible for ${name}: decompression on one thread is the ceiling, ${rate.toFixed(1)} MB/s.`
+      : `${name} is decompressed on one thread: its ${rate.toFixed(1)} MB/s is the ceiling.`;
+  return {
+    id: 'decompression-ceiling',
+    severity: waitShare >= 0.25 ? 'warning' : 'info',
+    title,
+    detail:
+      `This run decompressed ${formatBytes(reader.compressedBytes)} of ${name} into ${formatBytes(reader.decompressedBytes)} ${where} in ${formatMs(reader.decompressMs)} (${rate.toFixed(1)} MB/s of decompressed data), ` +
+      `and ran ${reader.strategyUsed} on what came out; the main thread waited ${formatMs(wait)} for decompressed bytes (${formatPercent(waitShare)} of processing). More workers cannot go faster than that.`,
+    suggestion:
+      reader.compression === 'bgzf'
+        ? 'Use --strategy byte-range: every worker then reads and inflates its own BGZF blocks.'
+        : 'To process in parallel from the first byte, recompress with bgzip (BGZF, from htslib: every worker reads its own blocks with byte-range) or store the file uncompressed.',
+    numbers: {
+      decompressMbPerSecond: rate,
+      decompressMs: reader.decompressMs,
+      decompressWaitMs: wait,
+      compressedBytes: reader.compressedBytes,
+      decompressedBytes: reader.decompressedBytes,
     },
   };
 }

@@ -48,6 +48,12 @@ export function workerFailure(error: Error & { code?: string }, planned: Planned
       `A result of ${span} cannot be sent between threads (${error.message}); return plain data (numbers, strings, arrays, objects).`,
     );
   }
+  // The worker could not read the file's data (a corrupt BGZF block): a data error, not a crash.
+  if (error.message.startsWith(`${file}: `))
+    return new ChunkscopeError(
+      'data',
+      `${error.message} (reading ${span}). The run was stopped; no partial output was kept.`,
+    );
   const why =
     error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (${error.message})` : `died: ${error.message}`;
   return new ChunkscopeError(

@@ -16,6 +16,8 @@ export interface MonitorSettings {
   profiled: boolean;
   /** Bytes of data to process, for progress. */
   totalBytes: number;
+  /** When the data's size is learnt as it is read (a decompressed stream): its current best value. */
+  totalBytesNow?: () => number;
   /** Progress is sent at most once per `progressIntervalMs` from chunks, and on every timer tick. */
   progressIntervalMs: number;
   onProgress?: (progress: ProgressEvent) => void;
@@ -99,7 +101,7 @@ export class RunMonitor {
     onProgress({
       rows,
       bytes,
-      totalBytes: this.settings.totalBytes,
+      totalBytes: this.settings.totalBytesNow?.() ?? this.settings.totalBytes,
       chunksDone,
       elapsedMs,
       rowsPerSecond: elapsedMs > 0 ? (rows / elapsedMs) * 1000 : 0,

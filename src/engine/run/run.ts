@@ -38,6 +38,9 @@ import {
   workerFailure,
 } from './failures';
 import { RunMonitor } from './monitor';
+import { compressedChunks, strategyForCompressed } from '../split/compressed-chunks';
+import { inDecompressedTerms, type DecompressedStream } from '../read/compressed';
+import type { Strategy } from '../model';
 import { chunkRecord, summarize } from './records';
 
 /** Decides each chunk's byte size as the run goes; the adaptive chunker is one. */
@@ -75,6 +78,12 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
       header: opts.header,
       format: opts.format,
     });
+    // A gzip/zstd stream cannot be read by range: its strategy may change, and the report says so.
+    const reading =
+      (info.compression ?? 'none') === 'none'
+        ? undefined
+        : { requested: opts.strategy, ...strategyForCompressed(info, opts.strategy, options.strategy !== undefined) };
+    const runOpts = reading ? { ...opts, strategy: reading.strategy } : opts;
     const processor = compileProcessor(opts.processor);
     const config: WorkerConfig = {
       file: info.path,
@@ -88,8 +97,14 @@ export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Pro
       status: new SharedArrayBuffer(16 * opts.workers),
       profile: resolveProfileSettings(options),
     };
-    const run = new Run(dispatcher, opts, info, config, hooks, startedAtEpochMs);
-    return await run.execute();
+    if (info.compressed?.bgzf) config.bgzf = info.compressed.bgzf;
+    const run = new Run(dispatcher, runOpts, info, config, hooks, startedAtEpochMs, reading);
+    try {
+      return await run.execute();
+    } catch (error) {
+      // A compressed file's offsets are of its decompressed data: messages say so.
+      throw reading ? inDecompressedTerms(error) : error;
+    }
   } finally {
     await dispatcher.destroy();
   }
@@ -128,6 +143,8 @@ class Run {
   private inFlight = new Map<number, PlannedChunk>();
   /** chunking 'auto' (or the caller's sizer): plans each chunk's size from the records so far. */
   private sizer?: RunChunkSizer;
+  /** A compressed file read as a stream (batches, per-row): its decompression, for progress and the report. */
+  private decompress?: DecompressedStream;
 
   constructor(
     private readonly dispatcher: ChunkDispatcher,
@@ -136,6 +153,7 @@ class Run {
     private readonly config: WorkerConfig,
     private readonly hooks: RunHooks,
     private readonly startedAtEpochMs: number,
+    private readonly reading?: { requested: Strategy; strategy: Strategy; note: string },
   ) {
     this.expectedStart = info.dataStart;
     const perWorker = opts.strategy === 'per-row' ? DEFAULTS.inFlightPerWorkerPerRow : DEFAULTS.inFlightPerWorker;
@@ -146,9 +164,24 @@ class Run {
       status: config.status,
       profiled: config.profile !== undefined,
       totalBytes: info.sizeBytes - info.dataStart,
+      totalBytesNow: reading ? () => this.liveTotalBytes() : undefined,
       progressIntervalMs: DEFAULTS.watchdogIntervalMs,
       onProgress: hooks.onProgress,
     });
+  }
+
+  /**
+   * The data's size as known now: a stream's decompressed bytes so far scaled by the compressed
+   * share they came from, exact once it ended; never below what was decompressed, so progress
+   * never passes 100 %.
+   */
+  private liveTotalBytes(): number {
+    const s = this.decompress?.stats;
+    const start = this.info.dataStart;
+    if (!s || s.compressedConsumed === 0) return this.info.sizeBytes - start;
+    if (s.done) return s.decompressedBytes - start;
+    const scaled = Math.round((s.decompressedBytes * s.compressedBytes) / s.compressedConsumed);
+    return Math.max(s.decompressedBytes, scaled) - start;
   }
 
   private ms(epoch: number): number {
@@ -188,6 +221,7 @@ class Run {
       if (profiles) report.profiles = await profiles.finish(teardowns, this.startedAtEpochMs, report.warnings);
       return report;
     } catch (error) {
+      this.decompress?.close();
       this.out?.discard();
       this.errorsOut?.discard();
       throw this.failure ?? error;
@@ -307,11 +341,17 @@ class Run {
     });
   }
 
-  private chunkSource(): Iterator<PlannedChunk> {
+  private chunkSource(): Iterator<PlannedChunk> | AsyncIterator<PlannedChunk> {
     const { opts, info, plan } = this;
     const rowsFromBytes = (bytes: number) => Math.max(1, Math.round(bytes / info.meanRowBytes));
     this.sizer = this.adaptiveSizer();
     const sizer = this.sizer ? this.sizer.plan.bind(this.sizer) : undefined;
+    if ((info.compression ?? 'none') !== 'none' && (opts.strategy === 'batches' || opts.strategy === 'per-row')) {
+      const chunkRows = opts.chunkBytes ? undefined : (opts.chunkRows ?? DEFAULTS.chunkRows);
+      const source = compressedChunks(opts.strategy, { info, plan, sizer, chunkBytes: opts.chunkBytes, chunkRows });
+      this.decompress = source.stream;
+      return source.chunks;
+    }
     switch (opts.strategy) {
       case 'byte-range':
         return byteRangeChunks({
@@ -360,13 +400,28 @@ class Run {
     );
   }
 
-  private async pump(chunks: Iterator<PlannedChunk>): Promise<void> {
+  private async pump(chunks: Iterator<PlannedChunk> | AsyncIterator<PlannedChunk>): Promise<void> {
+    try {
+      await this.pumpFrom(chunks);
+    } finally {
+      // Stops a decompressing stream (and closes its file) when the run ends early.
+      const closed = chunks.return?.();
+      if (closed instanceof Promise) await closed.catch(() => undefined);
+    }
+  }
+
+  private async pumpFrom(chunks: Iterator<PlannedChunk> | AsyncIterator<PlannedChunk>): Promise<void> {
     const order = this.order;
     let sourceDone = false;
     for (;;) {
       this.check();
       while (!sourceDone && order.hasRoom) {
-        const next = chunks.next();
+        let next = chunks.next();
+        // Only a decompressed stream's chunks are awaited: a plain file's cost no extra microtask each.
+        if (next instanceof Promise) {
+          next = await next;
+          this.check();
+        }
         if (next.done) {
           sourceDone = true;
           break;
@@ -465,6 +520,25 @@ class Run {
     this.monitor.progress(fromTimer, this.rowsSoFar, this.bytesSoFar, this.records.length);
   }
 
+  private readerSummary(): NonNullable<RunReport['summary']['reader']> {
+    const { info, reading } = this;
+    const s = this.decompress?.stats;
+    const reader: NonNullable<RunReport['summary']['reader']> = {
+      compression: info.compression ?? 'none',
+      compressedBytes: info.compressed?.bytes ?? 0,
+      decompressedBytes: s ? s.decompressedBytes : info.sizeBytes,
+      strategyRequested: reading!.requested,
+      strategyUsed: reading!.strategy,
+      note: reading!.note,
+    };
+    if (s) {
+      reader.decompressMs = s.decompressMs;
+      reader.decompressMbPerSecond = s.decompressMs > 0 ? s.decompressedBytes / 1e6 / (s.decompressMs / 1000) : 0;
+      reader.decompressWaitMs = s.waitMs;
+    }
+    return reader;
+  }
+
   private report(processingEnd: number, folded: { value: unknown } | undefined): RunReport {
     const end = epochNow();
     const processingStart = this.monitor.processingStart;
@@ -483,6 +557,7 @@ class Run {
       mainBusyMs: this.monitor.mainBusyMs,
     });
     this.mainPhases.push({ name: 'processing', start: this.ms(processingStart), end: this.ms(processingEnd) });
+    if (this.reading) summary.reader = this.readerSummary();
     return {
       summary,
       chunks: this.records,

@@ -147,6 +147,16 @@ export function* batchChunks({ info, plan, chunkRows, chunkBytes, sizer }: Strat
 
 /** The article's naive design: the main thread parses every row and dispatches each one alone. */
 export function* perRowChunks({ info, plan }: StrategyInput): Generator<PlannedChunk> {
+  const rowsOf = rowTasks(info, plan);
+  for (const segment of recordAlignedSegments(info, 4096, Infinity))
+    yield* rowsOf(segment, segment.start + segment.bytes.length >= info.sizeBytes);
+}
+
+/** One row task per record of each record-aligned segment, in order (`atEof`: the data's last segment). */
+export function rowTasks(
+  info: DatasetInfo,
+  plan: ChunkPlan,
+): (segment: { start: number; bytes: Buffer }, atEof: boolean) => Generator<PlannedChunk> {
   const build = makeRowBuilder(
     info.hasHeader ? info.header : null,
     plan.rowShape === 'columns' ? 'object' : plan.rowShape,
@@ -155,12 +165,11 @@ export function* perRowChunks({ info, plan }: StrategyInput): Generator<PlannedC
   const width = info.header.length;
   const delimiter = info.delimiter.charCodeAt(0);
   let chunk = 0;
-  for (const segment of recordAlignedSegments(info, 4096, Infinity)) {
+  return function* (segment, atEof) {
     const text = segment.bytes.toString('utf8');
     const asciiOnly = text.length === segment.bytes.length;
     const records: { start: number; row: unknown; problem?: string }[] = [];
     if (info.format === 'json') {
-      const atEof = segment.start + segment.bytes.length >= info.sizeBytes;
       const scan = scanJsonArray(text, 0, text.length, atEof, (start, end, _recordStart, parsed) => {
         if (parsed !== UNPARSED) {
           records.push({ start, row: parsed, problem: notAnObject(parsed) });
@@ -241,7 +250,7 @@ export function* perRowChunks({ info, plan }: StrategyInput): Generator<PlannedC
         byteEnd,
       };
     }
-  }
+  };
 }
 
 /**

@@ -20,6 +20,7 @@ import { runDataset } from '../run/run';
 import { DEFAULTS, STRATEGIES } from '../options';
 import { formatBytes, formatInt, formatPercent, formatRows } from '../base/format';
 import { prepareSample, type PreparedSample, type SampleSize } from '../read/sample';
+import { prepareCompressedSample } from '../read/compressed-sample';
 import { logSpaced, seededRandom, shuffle, spreadOf } from '../base/stats';
 import type { CostModel, Recommendation, SweepPoint, SweepPointSpec, SweepReport, SweepRepeat } from '../model/sweep';
 import type { RunOptions, Strategy } from '../model';
@@ -250,6 +251,11 @@ export async function openSample(options: {
   });
   const tempDir = mkdtempSync(path.join(options.tempDir ?? os.tmpdir(), 'chunkscope-sweep-'));
   try {
+    if ((info.compression ?? 'none') !== 'none') {
+      // Sampled from the decompressed prefix; the sample's info is its plain file's (sub-samples read it).
+      const compressed = await prepareCompressedSample(info, options.sample, tempDir);
+      return { info: compressed.info, sample: compressed.prepared, tempDir };
+    }
     return { info, sample: prepareSample(info, options.sample, tempDir), tempDir };
   } catch (error) {
     rmSync(tempDir, { recursive: true, force: true });
@@ -439,6 +445,7 @@ export function recommend(
 }
 
 export function describeSample(s: SweepReport['sample']): string {
+  if (s.note) return `Sample: ${formatBytes(s.bytes)} (${formatRows(s.rows)}). ${s.note}`;
   return s.fraction >= 1
     ? `Sample: the whole file (${formatBytes(s.bytes)}, ${formatRows(s.rows)}).`
     : `Sample: ${formatBytes(s.bytes)} (${formatPercent(s.fraction)} of the data, ${formatRows(s.rows)}) in ${s.ranges.length} byte ranges spread from the start to the end of the ${formatBytes(s.fileBytes)} file, cut at record boundaries.`;
@@ -487,7 +494,7 @@ function buildReport(state: SweepState): SweepReport {
     );
   return {
     kind: 'sweep',
-    data: state.info.path,
+    data: path.resolve(state.options.data),
     processor: path.resolve(state.options.processor),
     format: state.info.format,
     sample: sample.sample,

@@ -101,7 +101,7 @@ export async function probeWorkers(
 export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise<TuneResult> {
   const startedAt = epochNow();
   if (!options.processor) throw new ChunkscopeError('usage', 'No processor given (--processor FILE)');
-  const strategy = options.strategy ?? 'byte-range';
+  let strategy: Strategy = options.strategy ?? 'byte-range';
   if (strategy === 'per-row')
     throw new ChunkscopeError(
       'usage',
@@ -111,6 +111,7 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
   if (fixedWorkers !== undefined && (!Number.isInteger(fixedWorkers) || fixedWorkers < 1))
     throw new ChunkscopeError('usage', `Workers must be a whole number of at least 1 or "auto", got ${fixedWorkers}`);
   const { info, sample, tempDir } = await openSample(options);
+  if (options.strategy === undefined && sample.defaultStrategy) strategy = sample.defaultStrategy;
   const runner = new PointRunner(
     info,
     sample,
@@ -213,7 +214,7 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
     const points = [...tallies.values()].map((t) => t.toPoint()).sort((a, b) => a.chunkRows! - b.chunkRows!);
     const result: TuneResult = {
       kind: 'tune',
-      data: info.path,
+      data: path.resolve(options.data),
       processor: path.resolve(options.processor),
       recommendation,
       explanation: explainTune({
@@ -351,7 +352,7 @@ export async function chooseWorkerCount(
   try {
     const probe = await probeWorkers(
       runner,
-      options.strategy ?? 'byte-range',
+      options.strategy ?? sample.defaultStrategy ?? 'byte-range',
       sample.sample.rows,
       os.availableParallelism(),
     );

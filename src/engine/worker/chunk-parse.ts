@@ -554,7 +554,7 @@ export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: Rea
     }
     case 'bytes': {
       // Segments end at record ends; only a JSON array's last one ends at its "]".
-      const atEof = config.format !== 'json' || task.byteStart + task.bytes.length >= config.fileSize;
+      const atEof = config.format !== 'json' || (task.atEnd ?? task.byteStart + task.bytes.length >= config.fileSize);
       const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof };
       return { ...(parseSource(source, config, task.plan, sink) as Omit<ParsedChunk, 'readMs'>), readMs: 0 };
     }

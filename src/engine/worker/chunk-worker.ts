@@ -6,6 +6,7 @@ import { threadId } from 'node:worker_threads';
 import { epochNow } from '../base/clock';
 import { loadProcessor, type Processor } from '../processor/load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
+import { readBgzfRange } from '../read/compressed';
 import { isThenable, RowRun } from './row-run';
 import { stopAndSave, ThreadProfiler } from '../profile/capture';
 import type {
@@ -144,6 +145,8 @@ function foldValues(values: unknown[], includeInitial: boolean): unknown {
 /** Reads file bytes [start, start + into.length) into `into`; fewer only at the end of the file. */
 function readRange(start: number, into: Uint8Array): Uint8Array {
   if (fd < 0) fd = openSync(config.file, 'r');
+  // BGZF: the range is of decompressed bytes, inflated from the blocks that hold it.
+  if (config.bgzf) return readBgzfRange(config.file, fd, config.bgzf, start, into);
   let filled = 0;
   while (filled < into.length) {
     const n = readSync(fd, into, filled, into.length - filled, start + filled);
