@@ -91,8 +91,6 @@ const NAMES: Record<Exclude<SniffedKind, 'text' | 'json-lines' | 'json-array'>, 
 const ADVICE: Partial<Record<SniffedKind, string>> = {
   'json-object':
     'Chunkscope reads rows as JSON Lines (one object per line) or a JSON array of objects; if the rows are inside this object, write them out that way (for example with jq -c)',
-  parquet:
-    "Chunkscope does not read Parquet yet; export it as CSV or JSON Lines (for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv')",
   arrow: 'Chunkscope does not read Arrow IPC yet; export it as CSV or JSON Lines',
   gzip: 'Chunkscope does not read compressed files yet; decompress it first (gunzip -k)',
   zstd: 'Chunkscope does not read compressed files yet; decompress it first (zstd -d)',
@@ -114,11 +112,18 @@ export function formatFromContent(
   explicit: boolean,
 ): DatasetFormat {
   const kind = sniff(head);
+  if (named === 'parquet' && kind !== 'parquet')
+    throw new ChunkscopeError(
+      'input',
+      `${file} is not a Parquet file: it does not start with the Parquet magic PAR1${kind in NAMES ? ` (it is ${NAMES[kind as keyof typeof NAMES]})` : ''}`,
+    );
   if (kind === 'text') return named;
   // Objects one per line are JSON Lines whatever the file is called (.json, .txt), unless the caller said otherwise.
   if (kind === 'json-lines') return explicit ? named : 'jsonl';
   // A JSON array of records, whatever the file is called, unless the caller said otherwise.
   if (kind === 'json-array') return explicit ? named : 'json';
+  // A Parquet file is read as one whatever it is called or --format says: its bytes are not text.
+  if (kind === 'parquet') return 'parquet';
   if (explicit && kind === 'json-object' && named === 'jsonl') return named;
   throw new ChunkscopeError(
     'input',
@@ -127,5 +132,7 @@ export function formatFromContent(
 }
 
 function describe(format: DatasetFormat): string {
+  if (format === 'parquet') return 'a Parquet file';
+  if (format === 'arrow') return 'an Arrow IPC file';
   return format === 'jsonl' ? 'JSON Lines text' : format === 'json' ? 'a JSON array' : 'CSV/TSV text';
 }

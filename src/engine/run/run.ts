@@ -20,6 +20,7 @@ import {
   perRowChunks,
   type PlannedChunk,
 } from '../split/strategies';
+import { tableChunks } from '../split/table-chunks';
 import type { ChunkRecord, ChunkSizeChange, ProgressEvent, RowErrorInfo, RunOptions, RunReport } from '../model';
 import { PiscinaDispatcher, type ChunkDispatcher } from './dispatcher';
 import { ReorderBuffer } from './reorder';
@@ -247,6 +248,11 @@ class Run {
     const rowShape =
       opts.rowShape ?? processorOptions.rowShape ?? (info.hasHeader || info.format !== 'csv' ? 'object' : 'array');
     const types = opts.types ?? processorOptions.types ?? 'string';
+    if (info.table && opts.strategy !== 'byte-range')
+      throw new ChunkscopeError(
+        'usage',
+        `${info.path} is a ${info.format === 'parquet' ? 'Parquet' : 'typed table'} file: it runs with the byte-range strategy (each worker reads its own row groups); ${opts.strategy} reads text formats (CSV/TSV, JSON Lines, JSON arrays)`,
+      );
     if (info.format === 'json' && opts.strategy === 'shared-columns')
       throw new ChunkscopeError(
         'usage',
@@ -258,7 +264,8 @@ class Run {
           'usage',
           `Row shape "columns" needs a processChunk(columns, ctx) export in ${opts.processor}`,
         );
-      if (info.format !== 'csv') throw new ChunkscopeError('usage', 'Row shape "columns" works on CSV/TSV files only');
+      if (info.format !== 'csv' && !info.table)
+        throw new ChunkscopeError('usage', 'Row shape "columns" works on CSV/TSV and Parquet files only');
       if (opts.strategy === 'per-row')
         throw new ChunkscopeError(
           'usage',
@@ -312,6 +319,15 @@ class Run {
     const rowsFromBytes = (bytes: number) => Math.max(1, Math.round(bytes / info.meanRowBytes));
     this.sizer = this.adaptiveSizer();
     const sizer = this.sizer ? this.sizer.plan.bind(this.sizer) : undefined;
+    if (info.table)
+      return tableChunks({
+        info,
+        plan,
+        sizer,
+        chunkBytes: opts.chunkBytes ?? (opts.chunkRows === undefined ? DEFAULTS.chunkBytes : undefined),
+        chunkRows: opts.chunkRows,
+        splitUnits: !sizer && (opts.chunkBytes !== undefined || opts.chunkRows !== undefined),
+      });
     switch (opts.strategy) {
       case 'byte-range':
         return byteRangeChunks({

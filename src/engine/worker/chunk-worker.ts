@@ -6,6 +6,7 @@ import { threadId } from 'node:worker_threads';
 import { epochNow } from '../base/clock';
 import { loadProcessor, type Processor } from '../processor/load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
+import { closeTables, readTableChunk } from './table-chunk';
 import { isThenable, RowRun } from './row-run';
 import { stopAndSave, ThreadProfiler } from '../profile/capture';
 import type {
@@ -125,6 +126,7 @@ async function teardown(task: InitTask): Promise<InitResult> {
   if (profileStartError) result.profileError = profileStartError;
   if (fd >= 0) closeSync(fd);
   fd = -1;
+  await closeTables();
   result.setupMs = epochNow() - started;
   return result;
 }
@@ -171,7 +173,15 @@ function newRowRun(task: ChunkTask): RowRun {
 /** processRow runs on text rows as they are parsed (see row-run.ts); processChunk needs them all. */
 function rowRunFor(task: ChunkTask): RowRun | undefined {
   const p = processor!;
-  if (p.processChunk || !p.processRow || task.kind === 'row' || task.plan.rowShape === 'columns') return undefined;
+  // Table rows arrive decoded all at once, so they run after the read, as single rows do.
+  if (
+    p.processChunk ||
+    !p.processRow ||
+    task.kind === 'row' ||
+    task.kind === 'table' ||
+    task.plan.rowShape === 'columns'
+  )
+    return undefined;
   return newRowRun(task);
 }
 
@@ -182,7 +192,8 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   try {
     ctx.chunk = task.chunk;
     const run = rowRunFor(task);
-    const parsed = parseChunk(task, config, readRange, run);
+    const parsed =
+      task.kind === 'table' ? await readTableChunk(task, config) : parseChunk(task, config, readRange, run);
     const afterParse = epochNow();
     const result: ChunkResult = {
       chunk: task.chunk,
@@ -318,6 +329,19 @@ function finiteNumbersOnly(values: unknown[]): Uint8Array | undefined {
 const COMMA = 44;
 const LINE_FEED = 10;
 
+/**
+ * JSON of a result. Integers past 2^53 (Parquet INT64, read as bigint) have no exact JSON number in
+ * JSON.stringify, so they are written as decimal strings; tried only when plain JSON.stringify fails.
+ */
+function stringify(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError) || !/BigInt/i.test(error.message)) throw error;
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
+}
+
 function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result: ChunkResult): void {
   if (!task.plan.encode) return;
   const { values, records } = computed;
@@ -338,7 +362,7 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
     }
     let line: string | undefined;
     try {
-      line = JSON.stringify(value);
+      line = stringify(value);
     } catch (error) {
       const record = records?.[i];
       const failure = processorError(
@@ -383,6 +407,7 @@ export default async function handle(task: Task): Promise<unknown> {
     case 'bytes':
     case 'row':
     case 'index':
+    case 'table':
       return oneAtATime(() => runChunk(task));
   }
 }

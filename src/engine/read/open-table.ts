@@ -1,0 +1,21 @@
+// The one door to typed tables: the reader for a file's format, so the planner, the worker and
+// the sample never switch on formats themselves.
+import { ChunkscopeError } from '../base/errors';
+import type { DatasetFormat } from '../model';
+import { openParquet } from './parquet';
+import type { TableReader } from './table';
+
+/** The typed-table formats (the others are text, read by byte ranges of records). */
+export function isTableFormat(format: DatasetFormat): format is 'parquet' | 'arrow' {
+  return format === 'parquet' || format === 'arrow';
+}
+
+export async function openTable(file: string, format: DatasetFormat): Promise<TableReader> {
+  if (format === 'parquet') return openParquet(file);
+  if (format === 'arrow')
+    throw new ChunkscopeError(
+      'input',
+      `${file} is an Arrow IPC (Feather v2) file: Chunkscope does not read Arrow IPC yet; export it as CSV, JSON Lines or Parquet`,
+    );
+  throw new Error(`openTable: ${format} is a text format, not a table`);
+}
