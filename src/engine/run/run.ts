@@ -5,6 +5,7 @@
 // monitoring each live in their own file beside this one.
 import { AdaptiveChunker } from '../split/adaptive-chunks';
 import { epochNow } from '../base/clock';
+import { toJson } from '../base/json';
 import { inspectDataset, type DatasetInfo } from '../read/dataset';
 import { ChunkscopeError } from '../base/errors';
 import { AtomicFile } from '../base/atomic-file';
@@ -180,7 +181,7 @@ class Run {
       await this.pump(chunks);
       const processingEnd = this.monitor.endProcessing();
       const result = await this.finishFold();
-      if (result && this.out) this.out.write(JSON.stringify(result.value) + '\n');
+      if (result && this.out) this.out.write(toJson(result.value) + '\n');
       const teardowns = await this.barrierRound('teardown');
       this.check();
       this.out?.commit();
@@ -425,7 +426,7 @@ class Run {
       const skippedHere = failure.record === undefined ? result.records : 1;
       this.skippedRows += skippedHere;
       if (this.errors.length < DEFAULTS.maxErrorsInReport) this.errors.push(where);
-      this.errorsOut?.write(JSON.stringify({ ...where, data: failure.data }) + '\n');
+      this.errorsOut?.write(toJson({ ...where, data: failure.data }) + '\n');
     }
     if (result.output) this.out?.write(result.output);
     if (result.hasPartial) {

@@ -4,6 +4,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { epochNow } from '../base/clock';
+import { toJson } from '../base/json';
 import { loadProcessor, type Processor } from '../processor/load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
 import { closeTables, readTableChunk } from './table-chunk';
@@ -329,19 +330,6 @@ function finiteNumbersOnly(values: unknown[]): Uint8Array | undefined {
 const COMMA = 44;
 const LINE_FEED = 10;
 
-/**
- * JSON of a result. Integers past 2^53 (Parquet INT64, read as bigint) have no exact JSON number in
- * JSON.stringify, so they are written as decimal strings; tried only when plain JSON.stringify fails.
- */
-function stringify(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    if (!(error instanceof TypeError) || !/BigInt/i.test(error.message)) throw error;
-    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-  }
-}
-
 function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result: ChunkResult): void {
   if (!task.plan.encode) return;
   const { values, records } = computed;
@@ -362,7 +350,8 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
     }
     let line: string | undefined;
     try {
-      line = stringify(value);
+      // Bigints (Parquet INT64 past 2^53) are written as decimal strings (base/json.ts).
+      line = toJson(value);
     } catch (error) {
       const record = records?.[i];
       const failure = processorError(
