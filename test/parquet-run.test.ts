@@ -114,6 +114,11 @@ exports.combine = (a, b) => ({ rows: a.rows + b.rows, sum: a.sum + b.sum, nulls:
       return true;
     });
     assert.equal(fs.existsSync(out), false, 'no partial output file');
+    // A chunk of two row groups still places the row in its own one.
+    await assert.rejects(
+      run({ processor: proc, workers: 1, chunkRows: 4096, out }),
+      /row 3001 \(row group 1\), chunk 0/,
+    );
     // Skipped instead: the errors file names the row too.
     const skipOut = tmp.path('skip.ndjson');
     const report = await run({ processor: proc, workers: 2, out: skipOut, onError: 'skip' });
