@@ -47,6 +47,8 @@ export async function readTableChunk(task: TableTask, config: WorkerConfig): Pro
     errors: [],
     locate: () => ({ place: `row group ${task.unit}` }),
   };
+  // The first chunk of a file opens it: its footer's reads count as this chunk's read time.
+  const opening = cached?.file !== config.file;
   let reader: TableReader;
   try {
     reader = await readerFor(config);
@@ -56,7 +58,7 @@ export async function readTableChunk(task: TableTask, config: WorkerConfig): Pro
     parsed.readMs = epochNow() - started;
     return parsed;
   }
-  const ioBefore = reader.ioMs ?? 0;
+  const ioBefore = opening ? 0 : (reader.ioMs ?? 0);
   try {
     parsed.rows = await reader.read(task.rowStart, task.rowEnd, task.plan.rowShape);
     parsed.count = task.rowEnd - task.rowStart;
