@@ -157,13 +157,29 @@ describe('processors', function () {
       }
     });
 
-    it("a result JSON cannot encode (BigInt) → 'processor' error naming the row, not a dead worker", async () => {
+    it("a result JSON cannot encode (a cycle) → 'processor' error naming the row, not a dead worker", async () => {
       const data = tmp.write('small.csv', 'v\n1\n2\n3\n');
-      const proc = writeProcessor(tmp, 'bigint.js', "exports.processRow = (r) => (r.v === '2' ? BigInt(2) : 1);\n");
-      const err = await rejection(runDataset({ data, processor: proc, workers: 2, out: tmp.path('big.ndjson') }));
+      const proc = writeProcessor(
+        tmp,
+        'cycle.js',
+        "exports.processRow = (r) => { if (r.v !== '2') return 1; const o = {}; o.self = o; return o; };\n",
+      );
+      const err = await rejection(runDataset({ data, processor: proc, workers: 2, out: tmp.path('cycle.ndjson') }));
       assert.ok(err instanceof ChunkscopeError, String(err));
       assert.equal(err.code, 'processor', err.message);
       assert.equal(err.location?.row, 2, err.message);
+      assert.match(err.message, /cannot be written as JSON/);
+    });
+
+    it('a bigint result (as Parquet INT64 past 2^53 gives) is written as its exact decimal string', async () => {
+      const data = tmp.write('small.csv', 'v\n1\n2\n');
+      const proc = writeProcessor(
+        tmp,
+        'bigint.js',
+        "exports.processRow = (r) => (r.v === '2' ? { big: 2n ** 60n + 1n } : 2n ** 64n);\n",
+      );
+      const { rows } = await runToRows(tmp, { data, processor: proc, workers: 2 });
+      assert.deepEqual(rows, ['18446744073709551616', { big: '1152921504606846977' }]);
     });
 
     it('teardown() that throws does not fail the run; it is reported in warnings', async () => {

@@ -35,10 +35,17 @@ export function datasetOptions(values: {
   types?: string;
 }): Pick<RunOptions, 'format' | 'delimiter' | 'header' | 'rowShape' | 'types'> {
   const { format } = values;
-  if (format !== undefined && format !== 'csv' && format !== 'jsonl' && format !== 'json')
+  if (
+    format !== undefined &&
+    format !== 'csv' &&
+    format !== 'jsonl' &&
+    format !== 'json' &&
+    format !== 'parquet' &&
+    format !== 'arrow'
+  )
     throw new ChunkscopeError(
       'usage',
-      `--format must be csv (CSV or TSV), jsonl (JSON Lines) or json (a JSON array of records), got "${format}"`,
+      `--format must be csv (CSV or TSV), jsonl (JSON Lines), json (a JSON array of records), parquet or arrow (Arrow IPC file / Feather v2), got "${format}"`,
     );
   return {
     format,

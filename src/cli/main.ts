@@ -52,12 +52,12 @@ Options:
   --report FILE           the run report as one self-contained HTML file (opens offline)
   --on-error stop|skip    stop at the first failing row (default), or skip it and go on
   --chunk-timeout SECS    fail the run when one chunk runs longer than this
-  --format F              csv | jsonl | json (a JSON array of records); default: from the file's
+  --format F              csv | jsonl | json (a JSON array of records) | parquet; default: from the file's
                           first bytes and name
   --delimiter C           field delimiter (default: , or tab for .tsv)
   --no-header             the first row is data; rows are arrays
   --row-shape S           object | array | columns
-  --types T               string (default) | infer
+  --types T               string (default) | infer (text formats; Parquet values are typed already)
   --max-worker-memory MB  heap limit per worker
   --profile               record a CPU profile (.cpuprofile) of every worker and the main thread
   --profile-interval US   profile sampling interval in microseconds (default 1000)

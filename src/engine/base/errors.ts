@@ -17,7 +17,8 @@ export class ChunkscopeError extends Error {
 
 export function describeLocation(info: RowErrorInfo): string {
   const parts = [info.file];
-  if (info.row !== undefined) parts.push(`row ${info.row}`);
+  if (info.row !== undefined) parts.push(`row ${info.row}${info.place ? ` (${info.place})` : ''}`);
+  else if (info.place) parts.push(info.place);
   if (info.line !== undefined) parts.push(`line ${info.line}`);
   if (info.byteOffset !== undefined) parts.push(`byte ${info.byteOffset}`);
   parts.push(`chunk ${info.chunk}`);

@@ -25,8 +25,12 @@ export interface ColumnarChunk {
   names: string[];
   /** Names of the columns that arrive as Float64Array: iterate these to stay on the fast path. */
   numeric: string[];
-  /** Numeric columns as Float64Array (NaN for empty fields); others as string arrays, built on first access. */
-  columns: Record<string, Float64Array | string[]>;
+  /**
+   * Numeric columns as Float64Array (NaN for empty fields or nulls). Others: from text formats, string
+   * arrays built on first access; from typed tables (Parquet), arrays of their typed values (strings,
+   * booleans, Dates, bigints past 2^53, arrays, objects, null).
+   */
+  columns: Record<string, Float64Array | string[] | unknown[]>;
 }
 
 export interface ProcessorOptions {

@@ -127,13 +127,30 @@ export interface SharedTable {
   base: number;
 }
 
+/**
+ * A typed table (Parquet): rows [rowStart, rowEnd) of the file, whole units (row groups) or part of
+ * one, which the worker reads itself. The byte span tiles the file like byte-range chunks do (see
+ * split/table-chunks.ts), so verification, progress and the adaptive chunker see bytes as usual.
+ */
+export interface TableTask extends ChunkTaskBase {
+  kind: 'table';
+  rowStart: number;
+  rowEnd: number;
+  /** The unit (row group) holding rowStart, for messages. */
+  unit: number;
+  byteStart: number;
+  byteEnd: number;
+}
+
 export interface FoldTask {
   kind: 'fold';
   values: unknown[];
   includeInitial: boolean;
 }
 
-export type ChunkTask = RangeTask | BytesTask | RowTask | IndexTask;
+export type ChunkTask = RangeTask | BytesTask | RowTask | IndexTask | TableTask;
+/** The chunks of text formats, which worker/chunk-parse.ts parses. */
+export type TextChunkTask = Exclude<ChunkTask, TableTask>;
 export type Task = InitTask | ChunkTask | FoldTask;
 
 export interface WorkerRowError {
@@ -146,6 +163,8 @@ export interface WorkerRowError {
   byteOffset?: number;
   /** Line feeds between the chunk's start and the record's start. */
   linesBefore?: number;
+  /** Where in a typed table the record is, for messages: "row group 3". */
+  place?: string;
   /** The row (or its raw fields) for the errors file. */
   data?: unknown;
 }

@@ -95,6 +95,8 @@ export interface RowErrorInfo {
   /** 1-based physical line in the file. */
   line?: number;
   byteOffset?: number;
+  /** Typed tables: the unit holding the row ("row group 3"), as the row's place has no line. */
+  place?: string;
   chunk: number;
   workerId?: number;
 }

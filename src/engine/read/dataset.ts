@@ -9,6 +9,8 @@ import type { Compression, DatasetFormat } from '../model';
 import { formatFromContent, SNIFF_BYTES } from './sniff';
 import { compressionOf, inDecompressedTerms, inspectCompressed, innerName } from './compressed';
 import { jsonErrorPosition, jsonErrorReason, scanJsonArray, UNPARSED } from '../parse/json-array-scan';
+import { isTableFormat, openTable } from './open-table';
+import type { TableLayout } from './table';
 
 export interface DatasetInfo {
   path: string;
@@ -40,6 +42,8 @@ export interface DatasetInfo {
     /** BGZF: the block index byte-range reads use. */
     bgzf?: import('./compressed').BgzfIndex;
   };
+  /** Typed tables (Parquet): the file's columns and units (row groups) from its footer, for the planner. */
+  table?: TableLayout;
 }
 
 const SAMPLE_BYTES = 1 << 20;
@@ -51,6 +55,8 @@ export function formatOf(file: string, explicit?: DatasetFormat): DatasetFormat 
   const ext = path.extname(innerName(file)).toLowerCase();
   // A .json file is taken for a JSON array here; its content decides in the end (read/sniff.ts).
   if (ext === '.json') return 'json';
+  if (ext === '.parquet' || ext === '.parq') return 'parquet';
+  if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return 'arrow';
   return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : 'csv';
 }
 
@@ -111,6 +117,7 @@ export async function inspectDataset(
       }
     }
     const format = formatFromContent(file, head, named, opts.format !== undefined);
+    if (isTableFormat(format)) return inspectTable(file, format, size);
     // Most CSV files show their whole sample in the first FIRST_SAMPLE_BYTES; text over ~128 KiB is
     // dearer per byte to decode (chunk-parse.ts), and this is on every run's start-up path.
     for (const sampleBytes of format === 'csv' && size > FIRST_SAMPLE_BYTES
@@ -312,4 +319,32 @@ function inspectJsonArray(
     numericColumns: [],
     meanRowBytes: sampledBytes / Math.max(1, records),
   };
+}
+
+/** A typed table: everything from its footer (columns, row groups); no row is decoded. */
+async function inspectTable(file: string, format: 'parquet' | 'arrow', size: number): Promise<DatasetInfo> {
+  const reader = await openTable(file, format);
+  try {
+    const table = reader.layout;
+    if (table.rowCount === 0 || table.units.length === 0)
+      throw new ChunkscopeError('input', `Dataset ${file} has no rows (its footer lists none)`);
+    const dataStart = table.units[0].byteStart;
+    const dataBytes = table.units.reduce((n, u) => n + (u.byteEnd - u.byteStart), 0);
+    return {
+      path: file,
+      format,
+      delimiter: '',
+      header: table.columns.map((c) => c.name),
+      hasHeader: true,
+      sizeBytes: size,
+      dataStart,
+      dataStartLine: 1,
+      sampleRows: [],
+      numericColumns: table.columns.filter((c) => c.numeric).map((c) => c.name),
+      meanRowBytes: Math.max(1e-3, dataBytes / table.rowCount),
+      table,
+    };
+  } finally {
+    await reader.close();
+  }
 }

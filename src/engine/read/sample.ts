@@ -8,6 +8,8 @@ import { ChunkscopeError } from '../base/errors';
 import { DEFAULTS } from '../options';
 import { boundaryScannerFor } from '../parse/record-boundaries';
 import type { SweepSample } from '../model/sweep';
+import { pickUnits, writeParquetSample } from './parquet-sample';
+import { writeArrowSample } from './arrow-sample';
 
 const READ_BLOCK = DEFAULTS.readBlockBytes;
 /** Enough ranges to cover the file's regions, few enough that each holds many rows. */
@@ -59,7 +61,7 @@ export function prepareSample(
 ): PreparedSample {
   const dataBytes = info.sizeBytes - info.dataStart;
   const wanted = targetBytes(info, size);
-  const estimatedRows = Math.max(1, Math.round(dataBytes / info.meanRowBytes));
+  const estimatedRows = info.table?.rowCount ?? Math.max(1, Math.round(dataBytes / info.meanRowBytes));
   if (wanted >= dataBytes) {
     const whole: SweepSample = {
       fileBytes: info.sizeBytes,
@@ -69,6 +71,26 @@ export function prepareSample(
       ranges: [{ start: info.dataStart, end: info.sizeBytes }],
     };
     return { path: info.path, sample: whole, fileRows: estimatedRows };
+  }
+  // A typed table is sampled in whole row groups or record batches, not byte windows of text.
+  if (info.table) {
+    const picks = pickUnits(info.table.units, wanted);
+    if (picks.length >= info.table.units.length) {
+      const rows = info.table.rowCount;
+      const whole: SweepSample = {
+        fileBytes: info.sizeBytes,
+        rows,
+        bytes: dataBytes,
+        fraction: 1,
+        ranges: [{ start: info.dataStart, end: info.sizeBytes }],
+      };
+      return { path: info.path, sample: whole, fileRows: rows };
+    }
+    const written =
+      info.format === 'arrow'
+        ? writeArrowSample(info, picks, tempDir, name)
+        : writeParquetSample(info, picks, tempDir, name);
+    return { ...written, fileRows: info.table.rowCount };
   }
   const count = Math.max(1, Math.min(MAX_RANGES, Math.floor(wanted / (info.meanRowBytes * 64))));
   const windowBytes = Math.ceil(wanted / count);

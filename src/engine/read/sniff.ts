@@ -35,6 +35,8 @@ const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 export function sniff(head: Uint8Array): SniffedKind {
   if (startsWith(head, ascii('PAR1'))) return 'parquet';
   if (startsWith(head, ascii('ARROW1'))) return 'arrow';
+  // Feather v1 (FEA1) is named by the Arrow reader, which says how to rewrite it as v2.
+  if (startsWith(head, ascii('FEA1'))) return 'arrow';
   // An Arrow IPC stream (no file magic) starts with the continuation marker 0xFFFFFFFF.
   if (startsWith(head, [0xff, 0xff, 0xff, 0xff]) && head.length >= 8) return 'arrow';
   if (startsWith(head, [0x1f, 0x8b])) return 'gzip';
@@ -92,9 +94,8 @@ const NAMES: Record<Exclude<SniffedKind, 'text' | 'json-lines' | 'json-array'>, 
 const ADVICE: Partial<Record<SniffedKind, string>> = {
   'json-object':
     'Chunkscope reads rows as JSON Lines (one object per line) or a JSON array of objects; if the rows are inside this object, write them out that way (for example with jq -c)',
-  parquet:
-    "Chunkscope does not read Parquet yet; export it as CSV or JSON Lines (for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv')",
-  arrow: 'Chunkscope does not read Arrow IPC yet; export it as CSV or JSON Lines',
+  arrow: 'Chunkscope reads Arrow IPC files as they are (their batches may be LZ4- or ZSTD-compressed inside)',
+  parquet: 'Chunkscope reads Parquet files as they are (their pages are compressed inside)',
   gzip: 'Chunkscope reads one layer of compression; decompress the outer one first',
   zstd: 'Chunkscope reads one layer of compression; decompress the outer one first',
   bzip2: 'decompress it first (bunzip2 -k)',
@@ -117,11 +118,25 @@ export function formatFromContent(
   compression: Compression = 'none',
 ): DatasetFormat {
   const kind = sniff(head);
+  if (named === 'arrow' && kind !== 'arrow')
+    throw new ChunkscopeError(
+      'input',
+      `${file} is not an Arrow IPC file: it does not start with the Arrow magic ARROW1${kind in NAMES ? ` (it is ${NAMES[kind as keyof typeof NAMES]})` : ''}`,
+    );
+  if (named === 'parquet' && kind !== 'parquet')
+    throw new ChunkscopeError(
+      'input',
+      `${file} is not a Parquet file: it does not start with the Parquet magic PAR1${kind in NAMES ? ` (it is ${NAMES[kind as keyof typeof NAMES]})` : ''}`,
+    );
   if (kind === 'text') return named;
   // Objects one per line are JSON Lines whatever the file is called (.json, .txt), unless the caller said otherwise.
   if (kind === 'json-lines') return explicit ? named : 'jsonl';
   // A JSON array of records, whatever the file is called, unless the caller said otherwise.
   if (kind === 'json-array') return explicit ? named : 'json';
+  // A Parquet file is read as one whatever it is called or --format says: its bytes are not text.
+  if (kind === 'parquet') return 'parquet';
+  // Arrow too (an Arrow IPC stream or Feather v1 gets the Arrow reader's own message on how to convert it).
+  if (kind === 'arrow' && compression === 'none') return 'arrow';
   if (explicit && kind === 'json-object' && named === 'jsonl') return named;
   const what = compression === 'none' ? NAMES[kind] : `${compression}-compressed, and inside it is ${NAMES[kind]}`;
   const advice = ADVICE[kind] ?? 'Chunkscope reads CSV, TSV, JSON Lines and JSON arrays of records';
@@ -132,5 +147,7 @@ export function formatFromContent(
 }
 
 function describe(format: DatasetFormat): string {
+  if (format === 'parquet') return 'a Parquet file';
+  if (format === 'arrow') return 'an Arrow IPC file';
   return format === 'jsonl' ? 'JSON Lines text' : format === 'json' ? 'a JSON array' : 'CSV/TSV text';
 }

@@ -36,5 +36,10 @@ export interface TableReader {
    * column name, arrays in column order, or typed columns. Errors name the file, the unit and the column.
    */
   read(rowStart: number, rowEnd: number, shape: RowShape): Promise<unknown[] | ColumnarChunk>;
+  /**
+   * Milliseconds spent so far waiting for the file's bytes; the rest of read() is decoding. Lets a
+   * chunk's record split its time into read and parse honestly (0 or absent: all counted as parse).
+   */
+  readonly ioMs?: number;
   close(): Promise<void>;
 }

@@ -78,6 +78,7 @@ export function locate(
     row: failure.record !== undefined ? firstRow + failure.record : undefined,
     line: failure.linesBefore !== undefined ? firstLine + failure.linesBefore : undefined,
     byteOffset: failure.byteOffset,
+    place: failure.place,
     chunk: result.chunk,
     workerId: result.workerId,
   };

@@ -5,6 +5,7 @@
 // monitoring each live in their own file beside this one.
 import { AdaptiveChunker } from '../split/adaptive-chunks';
 import { epochNow } from '../base/clock';
+import { toJson } from '../base/json';
 import { inspectDataset, type DatasetInfo } from '../read/dataset';
 import { ChunkscopeError } from '../base/errors';
 import { AtomicFile } from '../base/atomic-file';
@@ -20,6 +21,7 @@ import {
   perRowChunks,
   type PlannedChunk,
 } from '../split/strategies';
+import { tableChunks } from '../split/table-chunks';
 import type { ChunkRecord, ChunkSizeChange, ProgressEvent, RowErrorInfo, RunOptions, RunReport } from '../model';
 import { PiscinaDispatcher, type ChunkDispatcher } from './dispatcher';
 import { ReorderBuffer } from './reorder';
@@ -212,7 +214,7 @@ class Run {
       await this.pump(chunks);
       const processingEnd = this.monitor.endProcessing();
       const result = await this.finishFold();
-      if (result && this.out) this.out.write(JSON.stringify(result.value) + '\n');
+      if (result && this.out) this.out.write(toJson(result.value) + '\n');
       const teardowns = await this.barrierRound('teardown');
       this.check();
       this.out?.commit();
@@ -281,6 +283,11 @@ class Run {
     const rowShape =
       opts.rowShape ?? processorOptions.rowShape ?? (info.hasHeader || info.format !== 'csv' ? 'object' : 'array');
     const types = opts.types ?? processorOptions.types ?? 'string';
+    if (info.table && opts.strategy !== 'byte-range')
+      throw new ChunkscopeError(
+        'usage',
+        `${info.path} is ${info.format === 'parquet' ? 'a Parquet' : 'an Arrow IPC'} file: it runs with the byte-range strategy (each worker reads its own ${info.format === 'parquet' ? 'row groups' : 'record batches'}); ${opts.strategy} reads text formats (CSV/TSV, JSON Lines, JSON arrays)`,
+      );
     if (info.format === 'json' && opts.strategy === 'shared-columns')
       throw new ChunkscopeError(
         'usage',
@@ -292,7 +299,8 @@ class Run {
           'usage',
           `Row shape "columns" needs a processChunk(columns, ctx) export in ${opts.processor}`,
         );
-      if (info.format !== 'csv') throw new ChunkscopeError('usage', 'Row shape "columns" works on CSV/TSV files only');
+      if (info.format !== 'csv' && !info.table)
+        throw new ChunkscopeError('usage', 'Row shape "columns" works on CSV/TSV and Parquet files only');
       if (opts.strategy === 'per-row')
         throw new ChunkscopeError(
           'usage',
@@ -352,6 +360,15 @@ class Run {
       this.decompress = source.stream;
       return source.chunks;
     }
+    if (info.table)
+      return tableChunks({
+        info,
+        plan,
+        sizer,
+        chunkBytes: opts.chunkBytes ?? (opts.chunkRows === undefined ? DEFAULTS.chunkBytes : undefined),
+        chunkRows: opts.chunkRows,
+        splitUnits: !sizer && (opts.chunkBytes !== undefined || opts.chunkRows !== undefined),
+      });
     switch (opts.strategy) {
       case 'byte-range':
         return byteRangeChunks({
@@ -464,7 +481,7 @@ class Run {
       const skippedHere = failure.record === undefined ? result.records : 1;
       this.skippedRows += skippedHere;
       if (this.errors.length < DEFAULTS.maxErrorsInReport) this.errors.push(where);
-      this.errorsOut?.write(JSON.stringify({ ...where, data: failure.data }) + '\n');
+      this.errorsOut?.write(toJson({ ...where, data: failure.data }) + '\n');
     }
     if (result.output) this.out?.write(result.output);
     if (result.hasPartial) {

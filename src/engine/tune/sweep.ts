@@ -276,7 +276,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     throw new ChunkscopeError('usage', `Repeats must be a whole number of at least 1, got ${repeats}`);
   if (options.budgetSeconds !== undefined && !(options.budgetSeconds > 0))
     throw new ChunkscopeError('usage', `The budget must be a number of seconds above 0, got ${options.budgetSeconds}`);
-  const strategies = options.strategies ?? [DEFAULTS.sweep.strategy];
+  let strategies = options.strategies ?? [DEFAULTS.sweep.strategy];
   for (const s of strategies)
     if (!STRATEGIES.includes(s))
       throw new ChunkscopeError('usage', `Unknown strategy ${JSON.stringify(s)}; choose from ${STRATEGIES.join(', ')}`);
@@ -285,6 +285,18 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   ].sort((a, b) => a - b);
 
   const { info, sample, tempDir } = await openSample(options);
+  if (info.table) {
+    // A typed table runs only as byte-range (workers read their own row groups): other strategies are skipped.
+    const applicable = strategies.filter((s) => s === 'byte-range');
+    if (applicable.length === 0) {
+      rmSync(tempDir, { recursive: true, force: true });
+      throw new ChunkscopeError(
+        'usage',
+        `${info.path} is a Parquet file: only the byte-range strategy reads it (each worker reads its own row groups); ${strategies.join(', ')} read text formats`,
+      );
+    }
+    strategies = applicable;
+  }
   const runner = new PointRunner(
     info,
     sample,

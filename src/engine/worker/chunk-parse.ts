@@ -15,7 +15,7 @@ import {
 } from '../parse/json-array-scan';
 import { makeRowBuilder, type RowBuilder } from '../parse/row-shape';
 import { ROW_BATCH } from './row-run';
-import type { ChunkPlan, ChunkTask, WorkerConfig, WorkerRowError } from '../model/protocol';
+import type { ChunkPlan, ChunkTask, TextChunkTask, WorkerConfig, WorkerRowError } from '../model/protocol';
 import type { ColumnarChunk } from '../model';
 
 const LF = 10;
@@ -34,7 +34,8 @@ export interface ParsedChunk {
   errors: WorkerRowError[];
   fatal?: WorkerRowError;
   skippedRecords?: Set<number>;
-  locate(record: number): { byteOffset: number; linesBefore: number };
+  /** Where record `record` is: its byte and lines (text), or its place in a typed table. */
+  locate(record: number): { byteOffset?: number; linesBefore?: number; place?: string };
 }
 
 /** Reads the file's bytes from `start` into `into`; returns the part filled. */
@@ -545,7 +546,12 @@ function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
 }
 
 /** Parses one chunk; text rows go to `sink` as they are parsed when one is given (not for single rows). */
-export function parseChunk(task: ChunkTask, config: WorkerConfig, readRange: ReadRange, sink?: RowSink): ParsedChunk {
+export function parseChunk(
+  task: TextChunkTask,
+  config: WorkerConfig,
+  readRange: ReadRange,
+  sink?: RowSink,
+): ParsedChunk {
   if (task.plan.rowShape === 'columns') columnarGeneration++;
   switch (task.kind) {
     case 'range': {

@@ -4,9 +4,11 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { epochNow } from '../base/clock';
+import { toJson } from '../base/json';
 import { loadProcessor, type Processor } from '../processor/load';
 import { parseChunk, type ParsedChunk } from './chunk-parse';
 import { readBgzfRange } from '../read/compressed';
+import { closeTables, readTableChunk } from './table-chunk';
 import { isThenable, RowRun } from './row-run';
 import { stopAndSave, ThreadProfiler } from '../profile/capture';
 import type {
@@ -126,6 +128,7 @@ async function teardown(task: InitTask): Promise<InitResult> {
   if (profileStartError) result.profileError = profileStartError;
   if (fd >= 0) closeSync(fd);
   fd = -1;
+  await closeTables();
   result.setupMs = epochNow() - started;
   return result;
 }
@@ -174,7 +177,15 @@ function newRowRun(task: ChunkTask): RowRun {
 /** processRow runs on text rows as they are parsed (see row-run.ts); processChunk needs them all. */
 function rowRunFor(task: ChunkTask): RowRun | undefined {
   const p = processor!;
-  if (p.processChunk || !p.processRow || task.kind === 'row' || task.plan.rowShape === 'columns') return undefined;
+  // Table rows arrive decoded all at once, so they run after the read, as single rows do.
+  if (
+    p.processChunk ||
+    !p.processRow ||
+    task.kind === 'row' ||
+    task.kind === 'table' ||
+    task.plan.rowShape === 'columns'
+  )
+    return undefined;
   return newRowRun(task);
 }
 
@@ -185,7 +196,8 @@ async function runChunk(task: ChunkTask): Promise<ChunkResult> {
   try {
     ctx.chunk = task.chunk;
     const run = rowRunFor(task);
-    const parsed = parseChunk(task, config, readRange, run);
+    const parsed =
+      task.kind === 'table' ? await readTableChunk(task, config) : parseChunk(task, config, readRange, run);
     const afterParse = epochNow();
     const result: ChunkResult = {
       chunk: task.chunk,
@@ -341,7 +353,8 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
     }
     let line: string | undefined;
     try {
-      line = JSON.stringify(value);
+      // Bigints (Parquet INT64 past 2^53) are written as decimal strings (base/json.ts).
+      line = toJson(value);
     } catch (error) {
       const record = records?.[i];
       const failure = processorError(
@@ -386,6 +399,7 @@ export default async function handle(task: Task): Promise<unknown> {
     case 'bytes':
     case 'row':
     case 'index':
+    case 'table':
       return oneAtATime(() => runChunk(task));
   }
 }

@@ -7,7 +7,7 @@ import { epochNow } from '../base/clock';
 import type { WorkerRowError } from '../model/protocol';
 import type { ProcessorContext } from '../model';
 
-export type Locate = (record: number) => { byteOffset: number; linesBefore: number };
+export type Locate = (record: number) => { byteOffset?: number; linesBefore?: number; place?: string };
 /** Builds the error report of a row whose processRow failed. */
 export type DescribeFailure = (
   error: unknown,

@@ -236,6 +236,9 @@ describe('json arrays of records: DuckDB files, errors with byte offsets, the CL
     assert.deepEqual(readNdjson(out), [{ a: 1 }, { a: 2 }]);
     const bad = run('--format', 'xml');
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /--format must be csv \(CSV or TSV\), jsonl \(JSON Lines\) or json/);
+    assert.match(
+      bad.stderr,
+      /--format must be csv \(CSV or TSV\), jsonl \(JSON Lines\), json \(a JSON array of records\) or parquet/,
+    );
   });
 });

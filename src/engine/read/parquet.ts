@@ -1,0 +1,255 @@
+// Parquet as a TableReader (read/table.ts), on hyparquet. The footer is read once per reader; a
+// worker reads only the byte ranges of the column chunks (or, with an offset index, the pages) of
+// the rows it is asked for, through an AsyncBuffer over its own file handle.
+//
+// Values: numbers (INT32, FLOAT, DOUBLE, DECIMAL), INT64 by the typed-values policy (a number when
+// exact, else a bigint), strings (UTF-8), booleans, TIMESTAMP and DATE as Date objects (so JSON
+// output shows ISO strings), lists as arrays and structs as plain objects, null for null.
+import { promises as fsp } from 'node:fs';
+import { parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, ParquetScan, SchemaElement, SchemaTree } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { ChunkscopeError } from '../base/errors';
+import type { ColumnarChunk, RowShape } from '../model';
+import type { TableColumn, TableLayout, TableReader, TableUnit } from './table';
+import { columnarChunk, int64Value, typedValue } from './typed-values';
+
+const MAGIC = 'PAR1';
+/** The footer's last 8 bytes: the metadata's length (4 bytes, little-endian) and the magic. */
+const TAIL = 8;
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The type as Parquet names it: the logical type when there is one, else the physical type. */
+function typeName(node: SchemaTree): string {
+  const e = node.element;
+  const logical = e.logical_type;
+  if (logical) {
+    if (logical.type === 'TIMESTAMP' || logical.type === 'TIME') return `${logical.type}(${logical.unit})`;
+    if (logical.type === 'DECIMAL') return `DECIMAL(${logical.precision},${logical.scale})`;
+    if (logical.type === 'INTEGER') return `${logical.isSigned ? 'INT' : 'UINT'}${logical.bitWidth}`;
+    return logical.type;
+  }
+  // INT_64 and the like are the old name of an integer width: say INT64 as the physical types do.
+  if (e.converted_type) return e.converted_type.replace(/^(U?INT)_/, '$1');
+  if (node.children.length > 0) return 'STRUCT';
+  return e.type ?? 'GROUP';
+}
+
+const NUMERIC_PHYSICAL = new Set(['INT32', 'INT64', 'FLOAT', 'DOUBLE']);
+const NUMERIC_LOGICAL = new Set(['INTEGER', 'DECIMAL', 'FLOAT16']);
+const NUMERIC_CONVERTED = new Set([
+  'DECIMAL',
+  'INT_8',
+  'INT_16',
+  'INT_32',
+  'INT_64',
+  'UINT_8',
+  'UINT_16',
+  'UINT_32',
+  'UINT_64',
+]);
+
+/** Values of the column are numbers (INT64 past 2^53 aside): INT32/INT64/FLOAT/DOUBLE/DECIMAL, not dates or times. */
+function isNumeric(element: SchemaElement, nested: boolean): boolean {
+  if (nested || element.repetition_type === 'REPEATED') return false;
+  if (element.logical_type) return NUMERIC_LOGICAL.has(element.logical_type.type);
+  if (element.converted_type) return NUMERIC_CONVERTED.has(element.converted_type);
+  return element.type !== undefined && NUMERIC_PHYSICAL.has(element.type);
+}
+
+/** Nested values (lists, structs) by the same policy as top-level ones, all the way down. */
+function deepValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return int64Value(value);
+  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(deepValue);
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, deepValue);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = deepValue((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+/** Checks the tail before hyparquet does, so a cut file is reported as one, with the byte. */
+async function checkTail(file: string, handle: fsp.FileHandle, size: number): Promise<void> {
+  const notComplete = `${file}: not a complete Parquet file`;
+  if (size < 4 + TAIL)
+    throw new ChunkscopeError('data', `${notComplete}: it is only ${size} bytes (the file may be truncated)`);
+  const tail = Buffer.alloc(TAIL);
+  await handle.read(tail, 0, TAIL, size - TAIL);
+  if (tail.toString('latin1', 4) !== MAGIC)
+    throw new ChunkscopeError(
+      'data',
+      `${notComplete}: the footer magic PAR1 is missing at byte ${size - 4} (the file may be truncated)`,
+    );
+  const metadataLength = tail.readUInt32LE(0);
+  if (metadataLength + TAIL + 4 > size)
+    throw new ChunkscopeError(
+      'data',
+      `${notComplete}: the footer says its metadata is ${metadataLength} bytes, more than the file holds before it (${size - TAIL - 4})`,
+    );
+}
+
+/** The file as hyparquet reads it; `clock.ioMs` adds up the time spent waiting for reads. */
+function fileBuffer(handle: fsp.FileHandle, size: number, clock: { ioMs: number }): AsyncBuffer {
+  return {
+    byteLength: size,
+    async slice(start: number, end = size): Promise<ArrayBuffer> {
+      const started = performance.now();
+      const length = Math.max(0, Math.min(end, size) - start);
+      const bytes = new Uint8Array(length);
+      for (let filled = 0; filled < length;) {
+        const { bytesRead } = await handle.read(bytes, filled, length - filled, start + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      clock.ioMs += performance.now() - started;
+      return bytes.buffer;
+    },
+  };
+}
+
+/** Row groups as table units: their rows and the bytes of their column chunks. */
+function unitsOf(metadata: FileMetaData): TableUnit[] {
+  let firstRow = 0;
+  return metadata.row_groups.map((group) => {
+    let byteStart = Infinity;
+    let byteEnd = 0;
+    for (const column of group.columns) {
+      const meta = column.meta_data;
+      if (!meta) continue;
+      const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+      // Some writers record a dictionary offset of 0 for columns without a dictionary.
+      const from = start > 0 ? Math.min(start, Number(meta.data_page_offset)) : Number(meta.data_page_offset);
+      byteStart = Math.min(byteStart, from);
+      byteEnd = Math.max(byteEnd, from + Number(meta.total_compressed_size));
+    }
+    const rows = Number(group.num_rows);
+    const unit = { firstRow, rows, byteStart: Number.isFinite(byteStart) ? byteStart : 4, byteEnd };
+    firstRow += rows;
+    return unit;
+  });
+}
+
+export async function openParquet(file: string): Promise<TableReader> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(file, 'r');
+  } catch (error) {
+    throw new ChunkscopeError('input', `Cannot read dataset ${file}: ${describeError(error)}`);
+  }
+  try {
+    const { size } = await handle.stat();
+    await checkTail(file, handle, size);
+    const clock = { ioMs: 0 };
+    const buffer = fileBuffer(handle, size, clock);
+    let metadata: FileMetaData;
+    try {
+      metadata = await parquetMetadataAsync(buffer);
+    } catch (error) {
+      throw new ChunkscopeError(
+        'data',
+        `${file}: not a complete Parquet file: its footer metadata cannot be decoded (${describeError(error)})`,
+      );
+    }
+    const tree = parquetSchema(metadata);
+    const nodes = tree.children;
+    const columns: TableColumn[] = nodes.map((node) => ({
+      name: node.element.name,
+      type: typeName(node),
+      numeric: isNumeric(node.element, node.children.length > 0),
+    }));
+    const layout: TableLayout = {
+      columns,
+      rowCount: Number(metadata.num_rows),
+      units: unitsOf(metadata),
+      createdBy: metadata.created_by,
+    };
+    const scan = await parquetScan({ file: buffer, metadata, compressors });
+    return new ParquetReader(file, layout, scan, handle, nodes, clock);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+class ParquetReader implements TableReader {
+  private readonly nested: boolean[];
+
+  constructor(
+    private readonly file: string,
+    readonly layout: TableLayout,
+    private readonly scan: ParquetScan,
+    private readonly handle: fsp.FileHandle,
+    nodes: SchemaTree[],
+    private readonly clock: { ioMs: number },
+  ) {
+    this.nested = nodes.map((node) => node.children.length > 0 || node.element.repetition_type === 'REPEATED');
+  }
+
+  /** Column values of rows [rowStart, rowEnd), which may span several row groups. */
+  private async columnValues(rowStart: number, rowEnd: number): Promise<ArrayLike<unknown>[]> {
+    const { units, columns } = this.layout;
+    const pieces: ArrayLike<unknown>[][] = columns.map(() => []);
+    for (let g = 0; g < units.length; g++) {
+      const unit = units[g];
+      const from = Math.max(rowStart, unit.firstRow);
+      const to = Math.min(rowEnd, unit.firstRow + unit.rows);
+      if (from >= to) continue;
+      for (let c = 0; c < columns.length; c++) {
+        try {
+          pieces[c].push(await this.scan.readColumn({ column: columns[c].name, rowStart: from, rowEnd: to }));
+        } catch (error) {
+          throw new ChunkscopeError(
+            'data',
+            `${this.file}: cannot decode column "${columns[c].name}" (${columns[c].type}) in row group ${g} ` +
+              `(rows ${unit.firstRow + 1}–${unit.firstRow + unit.rows}, bytes ${unit.byteStart}–${unit.byteEnd})` +
+              `${this.layout.createdBy ? `, written by ${this.layout.createdBy}` : ''}: ${describeError(error)}`,
+          );
+        }
+      }
+    }
+    return pieces.map((parts) => (parts.length === 1 ? parts[0] : parts.flatMap((p) => Array.from(p))));
+  }
+
+  async read(rowStart: number, rowEnd: number, shape: RowShape): Promise<unknown[] | ColumnarChunk> {
+    const values = await this.columnValues(rowStart, rowEnd);
+    const { columns } = this.layout;
+    const nested = this.nested;
+    // Nested columns may hold bigints at any depth; flat ones only at the top.
+    const normalised = values.map((v, c) => (nested[c] ? Array.from(v, deepValue) : v));
+    if (shape === 'columns')
+      return columnarChunk(
+        columns.map((c) => c.name),
+        normalised,
+        columns.map((c) => c.numeric),
+      );
+    const length = rowEnd - rowStart;
+    const rows = new Array<unknown>(length);
+    const width = columns.length;
+    if (shape === 'array') {
+      for (let r = 0; r < length; r++) {
+        const row = new Array<unknown>(width);
+        for (let c = 0; c < width; c++) row[c] = typedValue(normalised[c][r]);
+        rows[r] = row;
+      }
+      return rows;
+    }
+    const names = columns.map((c) => c.name);
+    for (let r = 0; r < length; r++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < width; c++) row[names[c]] = typedValue(normalised[c][r]);
+      rows[r] = row;
+    }
+    return rows;
+  }
+
+  get ioMs(): number {
+    return this.clock.ioMs;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
