@@ -199,11 +199,18 @@ describe('Chunkscope in the extension host', function () {
     removeOutputs();
   });
 
-  it('names a truncated Parquet file and a gzip file cut short, and writes no results', async function () {
-    this.timeout(120_000);
+  it('names what is wrong and where in bad Parquet, gzip and JSON files, and writes no results', async function () {
+    this.timeout(240_000);
     for (const [name, expected] of [
-      ['truncated.parquet', /truncated\.parquet.*Parquet/],
-      ['cut.csv.gz', /cut\.csv\.gz.*(cut short|truncated|unexpected end)/i],
+      ['truncated.parquet', /truncated\.parquet: not a complete Parquet file/],
+      ['corrupt.parquet', /corrupt\.parquet: cannot decode column "city" \(UTF8\) in row group 1/],
+      ['cut.csv.gz', /cut\.csv\.gz: the gzip data is cut short.*compressed byte \d+/],
+      ['syntax-error.json', /syntax-error\.json: invalid JSON in record 31 at byte 760/],
+      ['unclosed.json', /unclosed\.json: invalid JSON array at byte \d+ .*unclosed array/],
+      [
+        'syntax-error.json.gz',
+        /syntax-error\.json\.gz: invalid JSON in record 31 at byte 760 of the decompressed data/,
+      ],
     ] as const) {
       const file = fixture(name);
       const out = outputFiles(file, doubleProcessor);

@@ -96,7 +96,20 @@ export async function inspectDataset(
     const compression = compressionOf(head);
     if (compression !== 'none') {
       // The decompressed prefix is inspected as the file itself would be; offsets are decompressed ones.
-      const { prefix, atEnd, dataSize, ...compressed } = await inspectCompressed(file, compression, size, SAMPLE_BYTES);
+      const { prefix, atEnd, dataSize, ...compressed } = await inspectCompressed(
+        file,
+        compression,
+        size,
+        SAMPLE_BYTES,
+      ).catch((error: unknown) => {
+        // Damage within the inspected prefix is found before the run starts: say that nothing ran.
+        if (error instanceof ChunkscopeError && error.code === 'data')
+          throw new ChunkscopeError(
+            'data',
+            `${error.message}; found while inspecting the start of the file, before any row was processed (no output was written)`,
+          );
+        throw error;
+      });
       const format = formatFromContent(
         file,
         prefix.subarray(0, SNIFF_BYTES),
