@@ -1,0 +1,3 @@
+declare module 'vscode-languageserver/node' {
+  export * from 'vscode-languageserver/lib/node/main';
+}
