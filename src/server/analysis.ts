@@ -166,7 +166,7 @@ export function analyseProcessor(text: string, fileName: string): ProcessorModel
       const decl = topLevel.find((n) => n !== node && definedName(n) === name && functionOf(n));
       fn = decl && functionOf(decl);
     }
-    if (fn && (name === 'processRow' || name === 'processChunk')) {
+    if (fn && (name === 'processRow' || name === 'processChunk') && !entries.some((e) => e.fn === fn)) {
       const nameNode = (fn as ts.FunctionDeclaration).name ?? (ts.isBinaryExpression(node) ? node.left : node);
       entries.push({ name, nameStart: nameNode.getStart(source), nameEnd: nameNode.getEnd(), fn });
     }

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempDir } from '../../helpers';
-import { cursor, LspServer, type Transport } from './lsp-client';
+import { cursor, LspServer, SERVER, type Transport } from './lsp-client';
 import { tripsCsv, TRIP_COLUMNS, write } from './fixtures';
 
 const PROCESSOR = `// @chunkscope-data ./trips.csv
@@ -248,5 +248,14 @@ describe('language server: only the head of a dataset is read', function () {
     assert.match(JSON.stringify(hover), /fare/);
     const stats = await server.debugStats();
     assert.equal(stats.datasetInspections, 2, 'each head read once (cached by size and mtime)');
+  });
+});
+
+describe('language server bundle (dist/server.js)', () => {
+  it('starts no workers and runs no user code: no piscina, esbuild or vscode; the parser is bundled', () => {
+    const bundle = fs.readFileSync(SERVER, 'utf8');
+    for (const pkg of ['piscina', 'esbuild', 'vscode', 'typescript'])
+      assert.ok(!bundle.includes(`require("${pkg}")`), `dist/server.js requires ${pkg} at run time`);
+    assert.ok(bundle.includes('createSourceFile'), 'the TypeScript parser is inside the bundle');
   });
 });
