@@ -146,6 +146,21 @@ describe('language server: column completion', function () {
     assert.deepEqual(reads, ['fare']);
   });
 
+  it('a JSON Lines dataset: the keys of the sampled records', async () => {
+    write(path.join(tmp.dir, 'events.jsonl'), '{"user": "a", "ms": 3}\n{"user": "b", "ms": 5, "tag": "x"}\n');
+    const { text, position } = cursor('// @chunkscope-data ./events.jsonl\nexports.processRow = (e) => e.|;\n');
+    const uri = await server.open(path.join(tmp.dir, `j${++n}.js`), text);
+    const items = await server.complete(uri, position);
+    assert.deepEqual(
+      items.map((i) => [i.label, i.detail]),
+      [
+        ['user', 'column'],
+        ['ms', 'column'],
+        ['tag', 'column'],
+      ],
+    );
+  });
+
   it('offers nothing in comments, in strings, on other objects or outside the row function', async () => {
     const cases = [
       'export function processRow(row) {\n  // row.|\n  return 1;\n}\n',

@@ -3,11 +3,11 @@
 // client's process, low priority, broken input answered without a crash, and a 4 GiB dataset of
 // which only the head is read.
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempDir } from '../../helpers';
-import { cursor, LspServer, SERVER, type Transport } from './lsp-client';
+import { BIN, cursor, LspServer, SERVER, type Transport } from './lsp-client';
 import { tripsCsv, TRIP_COLUMNS, write } from './fixtures';
 
 const PROCESSOR = `// @chunkscope-data ./trips.csv
@@ -110,6 +110,21 @@ describe('language server lifetime', function () {
     assert.ok(code !== null, 'it exited with a code');
   });
 
+  it('also watches a --clientProcessId given on the command line', async () => {
+    const client = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const child = fork(SERVER, ['--node-ipc', `--clientProcessId=${client.pid}`], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(child.exitCode, null, 'running while its client lives');
+    client.kill('SIGKILL');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+    assert.notEqual(child.signalCode, 'SIGKILL', 'it exited by itself');
+  });
+
   it('exit without shutdown ends the process with code 1', async () => {
     const server = await LspServer.start({ root: tmp.dir });
     await server.conn.sendNotification('exit');
@@ -171,6 +186,31 @@ describe('language server: broken input never crashes it', function () {
     assert.deepEqual(answer, []);
     assert.equal((await server.debugStats()).handlerErrors, before + 1);
     await goodCompletion();
+  });
+
+  it('a cancelled completion is answered or cancelled, and the server goes on', async () => {
+    const { text, position } = cursor(PROCESSOR);
+    const uri = await server.open(path.join(tmp.dir, 'cancel.js'), text);
+    const { CancellationTokenSource } = await import('vscode-languageserver-protocol');
+    const source = new CancellationTokenSource();
+    const pending = server.conn.sendRequest(
+      'textDocument/completion',
+      { textDocument: { uri }, position },
+      source.token,
+    );
+    source.cancel();
+    await pending.catch((e: { code?: number }) => assert.equal(e.code, -32800, 'RequestCancelled'));
+    await goodCompletion();
+  });
+
+  it('never runs the processor: a top-level side effect does not happen', async () => {
+    const marker = path.join(tmp.dir, 'ran.txt');
+    const text = `// @chunkscope-data ./trips.csv\nrequire('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nexports.processRow = (row) => row.fair;\n`;
+    const uri = await server.open(path.join(tmp.dir, 'side-effect.js'), text);
+    await server.waitDiagnostics(uri, (d) => d.length === 1);
+    await server.complete(uri, { line: 2, character: 34 });
+    await server.hover(uri, { line: 2, character: 34 });
+    assert.equal(fs.existsSync(marker), false);
   });
 
   it('a missing dataset and a malformed one each give one information diagnostic', async () => {
@@ -257,5 +297,18 @@ describe('language server bundle (dist/server.js)', () => {
     for (const pkg of ['piscina', 'esbuild', 'vscode', 'typescript'])
       assert.ok(!bundle.includes(`require("${pkg}")`), `dist/server.js requires ${pkg} at run time`);
     assert.ok(bundle.includes('createSourceFile'), 'the TypeScript parser is inside the bundle');
+  });
+});
+
+describe('chunkscope lsp (CLI)', () => {
+  it('needs a transport: a usage error (exit 2) without one; --help explains', () => {
+    const bare = spawnSync(process.execPath, [BIN, 'lsp'], { encoding: 'utf8' });
+    assert.equal(bare.status, 2);
+    assert.match(bare.stderr, /lsp needs a transport: --stdio/);
+    const help = spawnSync(process.execPath, [BIN, 'lsp', '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /Usage: chunkscope lsp --stdio/);
+    const usage = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+    assert.match(usage.stdout, /chunkscope lsp --stdio/);
   });
 });
