@@ -333,9 +333,14 @@ export function codeActions(
         });
     }
   }
+  let inferOffered = false;
   for (const use of stringArithmetic(model, data, text)) {
     const r = range(doc, use.expr.getStart(model.source), use.expr.getEnd());
     if (!overlaps(r, at)) continue;
+    if (!inferOffered) {
+      inferOffered = true;
+      actions.push({ title: "Set options.types: 'infer'", kind: 'quickfix', edit: edit([inferEdit(doc, model)]) });
+    }
     actions.push({
       title: `Convert with Number(): ${use.reads.map((x) => `Number(${text.slice(x.accessStart, x.accessEnd)})`).join(', ')}`,
       kind: 'quickfix',
@@ -349,6 +354,33 @@ export function codeActions(
     });
   }
   return actions;
+}
+
+/** The edit that makes the module's options say `types: 'infer'`, adding options when there are none. */
+function inferEdit(doc: TextDocument, model: ProcessorModel): TextEdit {
+  const object = model.options.node;
+  if (object) {
+    const existing = object.properties.find(
+      (p) => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === 'types',
+    ) as ts.PropertyAssignment | undefined;
+    if (existing)
+      return { range: range(doc, existing.initializer.getStart(model.source), existing.initializer.getEnd()), newText: "'infer'" };
+    const last = object.properties[object.properties.length - 1];
+    return last
+      ? { range: range(doc, last.getEnd(), last.getEnd()), newText: ", types: 'infer'" }
+      : { range: range(doc, object.getStart(model.source) + 1, object.getEnd() - 1), newText: " types: 'infer' " };
+  }
+  const text = doc.getText();
+  const esm = model.source.statements.some(
+    (st) =>
+      ts.isExportDeclaration(st) ||
+      ts.isExportAssignment(st) ||
+      (ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
+  );
+  // After `module.exports = { … }`, `exports` is no longer the module's exports object.
+  const declaration = esm ? "export const options = { types: 'infer' };" : "module.exports.options = { types: 'infer' };";
+  const end = doc.positionAt(text.length);
+  return { range: { start: end, end }, newText: `${text.endsWith('\n') || text === '' ? '' : '\n'}${declaration}\n` };
 }
 
 function formatNumber(n: number): string {

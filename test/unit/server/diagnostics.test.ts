@@ -209,6 +209,31 @@ describe('language server: diagnostics and quick fixes', function () {
       assert.deepEqual(infer[0], { total: 15.5 });
     });
 
+    it("the fix Set options.types: 'infer' adds or changes the options, and the fixed file runs to 15.5", async () => {
+      const forms = [
+        BEFORE,
+        `${HEAD}module.exports = { processRow: (row) => ({ total: row.fare + row.tip }) };\n`,
+        `${HEAD}export const options = { rowShape: 'object' };\nexport function processRow(row) {\n  return { total: row.fare + row.tip };\n}\n`,
+        `${HEAD}exports.options = { types: 'string' };\nexports.processRow = (row) => ({ total: row.fare + row.tip });\n`,
+      ];
+      const expected = [
+        /\nmodule\.exports\.options = \{ types: 'infer' \};\n$/,
+        /\nmodule\.exports\.options = \{ types: 'infer' \};\n$/,
+        /export const options = \{ rowShape: 'object', types: 'infer' \};/,
+        /exports\.options = \{ types: 'infer' \};/,
+      ];
+      for (const [k, text] of forms.entries()) {
+        const ext = text.includes('export ') ? '.mjs' : '.js';
+        const { uri, diagnostics } = await open(text, `infer-${k}${ext}`);
+        assert.equal(diagnostics.length, 1, text);
+        const fixed = await fix(uri, text, diagnostics[0], "Set options.types: 'infer'");
+        assert.match(fixed, expected[k]);
+        assert.deepEqual(await resend(uri, fixed), [], fixed);
+        const results = await run(write(tmp.path(`infer-fixed${ext}`), fixed));
+        assert.deepEqual(results[0], { total: 15.5 }, fixed);
+      }
+    });
+
     it('warns that === with a number is always false, and that > compares text', async () => {
       const text = `${HEAD}exports.processRow = (row) => [row.passengers === 2, row.fare > row.tip];\n`;
       const { diagnostics } = await open(text);
