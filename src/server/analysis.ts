@@ -44,6 +44,17 @@ export interface ProcessorModel {
   reads: ColumnRead[];
   /** Identifier nodes bound to one row (processRow's parameter, loop variables over a chunk). */
   rowNames: Map<ts.Node, Set<string>>;
+  /** Scopes whose row parameter has a real type (`row: TripRow`): TypeScript completes those itself. */
+  typedScopes: Set<ts.Node>;
+}
+
+/** A type that names the row's fields (TripRow, { fare: string }), not `any`, `unknown` or `Record<string, …>`. */
+function namesFields(type: ts.TypeNode | undefined): boolean {
+  if (!type) return false;
+  if (type.kind === ts.SyntaxKind.AnyKeyword || type.kind === ts.SyntaxKind.UnknownKeyword) return false;
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Record') return false;
+  if (ts.isTypeLiteralNode(type) && type.members.every(ts.isIndexSignatureDeclaration)) return false;
+  return true;
 }
 
 const CONTRACT = new Set(['processRow', 'processChunk', 'setup', 'teardown', 'combine', 'initial', 'options']);
@@ -172,6 +183,7 @@ export function analyseProcessor(text: string, fileName: string): ProcessorModel
     }
   }
   const rowNames = new Map<ts.Node, Set<string>>();
+  const typedScopes = new Set<ts.Node>();
   const reads: ColumnRead[] = [];
   const shape = options.rowShape;
   for (const entry of entries) {
@@ -179,6 +191,7 @@ export function analyseProcessor(text: string, fileName: string): ProcessorModel
     if (!first) continue;
     if (entry.name === 'processRow') {
       if (ts.isIdentifier(first.name)) addRowName(rowNames, entry.fn, first.name.text);
+      if (namesFields(first.type)) typedScopes.add(entry.fn);
       else if (ts.isObjectBindingPattern(first.name)) collectPattern(first.name, 'row', reads, source);
     } else if (shape === 'columns') {
       if (ts.isIdentifier(first.name)) collectColumnsReads(entry.fn, first.name.text, reads, source);
@@ -186,7 +199,7 @@ export function analyseProcessor(text: string, fileName: string): ProcessorModel
   }
   for (const [scope, names] of rowNames) collectReads(scope, names, reads, source);
   reads.sort((a, b) => a.nameStart - b.nameStart);
-  return { source, entries, contractExports: [...contract], options, reads, rowNames };
+  return { source, entries, contractExports: [...contract], options, reads, rowNames, typedScopes };
 }
 
 function addRowName(map: Map<ts.Node, Set<string>>, scope: ts.Node, name: string): void {
@@ -399,11 +412,12 @@ function innermost(node: ts.Node, offset: number, source: ts.SourceFile): ts.Nod
   }
 }
 
-/** Is this node inside the scope of a row binding named `name`? */
+/** Is this node inside the scope of a row binding named `name` (of a type TypeScript does not already know)? */
 function inRowScope(model: ProcessorModel, node: ts.Node, name: string): boolean {
   for (const [scope, names] of model.rowNames)
     if (
       names.has(name) &&
+      !model.typedScopes.has(scope) &&
       scope.getStart(model.source) <= node.getStart(model.source) &&
       node.getEnd() <= scope.getEnd()
     )

@@ -361,10 +361,16 @@ function inferEdit(doc: TextDocument, model: ProcessorModel): TextEdit {
   const object = model.options.node;
   if (object) {
     const existing = object.properties.find(
-      (p) => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === 'types',
+      (p) =>
+        ts.isPropertyAssignment(p) &&
+        (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
+        p.name.text === 'types',
     ) as ts.PropertyAssignment | undefined;
     if (existing)
-      return { range: range(doc, existing.initializer.getStart(model.source), existing.initializer.getEnd()), newText: "'infer'" };
+      return {
+        range: range(doc, existing.initializer.getStart(model.source), existing.initializer.getEnd()),
+        newText: "'infer'",
+      };
     const last = object.properties[object.properties.length - 1];
     return last
       ? { range: range(doc, last.getEnd(), last.getEnd()), newText: ", types: 'infer'" }
@@ -378,7 +384,9 @@ function inferEdit(doc: TextDocument, model: ProcessorModel): TextEdit {
       (ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
   );
   // After `module.exports = { … }`, `exports` is no longer the module's exports object.
-  const declaration = esm ? "export const options = { types: 'infer' };" : "module.exports.options = { types: 'infer' };";
+  const declaration = esm
+    ? "export const options = { types: 'infer' };"
+    : "module.exports.options = { types: 'infer' };";
   const end = doc.positionAt(text.length);
   return { range: { start: end, end }, newText: `${text.endsWith('\n') || text === '' ? '' : '\n'}${declaration}\n` };
 }

@@ -117,6 +117,19 @@ describe('language server: column completion', function () {
     assert.deepEqual(accept(text, byLabel(items).get('fare'), '.ts').reads, ['fare']);
   });
 
+  it('leaves a row of a named type (row: TripRow) to TypeScript, which completes it already', async () => {
+    const typed = await complete(
+      'interface TripRow { fare: string }\nexport function processRow(row: TripRow) {\n  return row.|;\n}\n',
+      '.ts',
+    );
+    assert.deepEqual(typed.items, []);
+    const loose = await complete(
+      'export function processRow(row: Record<string, string>) {\n  return row.|;\n}\n',
+      '.ts',
+    );
+    assert.equal(loose.items.length, TRIP_COLUMNS.length, 'Record<string, string> names no columns');
+  });
+
   it('in processChunk loops over rows (for…of, map callbacks)', async () => {
     const loop = await complete(
       'export function processChunk(rows) {\n  let s = 0;\n  for (const r of rows) s += Number(r.|);\n  return [s];\n}\n',
