@@ -72,6 +72,17 @@ for (const transport of ['ipc', 'stdio'] as Transport[]) {
       );
     });
 
+    it('publishes diagnostics, answers hover and a quick fix', async () => {
+      const text = '// @chunkscope-data ./trips.csv\nexports.processRow = (row) => row.fair + row.fare;\n';
+      const uri = await server.open(path.join(tmp.dir, 'd.js'), text);
+      const [d] = await server.waitDiagnostics(uri, (x) => x.length > 0);
+      assert.equal(d.message, 'row.fair is not a column of trips.csv — did you mean fare?');
+      const actions = await server.codeActions(uri, d);
+      assert.equal(actions?.[0].title, 'Change to fare');
+      const hover = await server.hover(uri, { line: 1, character: 46 });
+      assert.match((hover?.contents as { value: string }).value, /^\*\*fare\*\* — column 6 of 9 in trips\.csv/);
+    });
+
     it('runs at low priority (nice 10)', async function () {
       const stats = await server.debugStats();
       assert.equal(stats.priority, 10);
