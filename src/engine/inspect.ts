@@ -5,4 +5,5 @@ export { inspectDataset, type DatasetInfo } from './read/dataset';
 export { scanProcessorSource } from './processor/scan';
 export { inferValue, isNumericText } from './parse/row-shape';
 export { ChunkscopeError } from './base/errors';
+export { formatInt, formatPercent } from './base/format';
 export type { DatasetFormat, RowShape, TypeMode } from './model';

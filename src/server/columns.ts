@@ -1,7 +1,7 @@
 // What the head sample says about each column: its place, type, empty share, range and a few
 // values. Built once per dataset head (engine's inspectDataset: at most 1 MiB of the file).
 import * as path from 'node:path';
-import { isNumericText, type DatasetInfo } from '../engine/inspect';
+import { formatPercent, isNumericText, type DatasetInfo } from '../engine/inspect';
 
 export interface ColumnProfile {
   name: string;
@@ -73,9 +73,7 @@ export function profileColumns(info: DatasetInfo): DatasetColumns {
 }
 
 export function emptyShare(c: ColumnProfile): string {
-  if (c.sampled === 0) return '';
-  const pct = (100 * c.empty) / c.sampled;
-  return `${pct === 0 || pct >= 10 ? pct.toFixed(0) : pct.toFixed(1)} % empty`;
+  return c.sampled === 0 ? '' : `${formatPercent(c.empty / c.sampled)} empty`;
 }
 
 /** `number · 0.4 % empty`: the completion item's detail. */

@@ -3,6 +3,7 @@
 // types, so the server's handlers stay thin.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, Range, TextEdit } from 'vscode-languageserver-types';
+import { formatInt } from '../engine/inspect';
 import { binaryAround, completionSite, ts, type ColumnRead, type ProcessorModel } from './analysis';
 import { columnDetail, emptyShare, isIdentifierName, type ColumnProfile, type DatasetColumns } from './columns';
 import { didYouMean } from './did-you-mean';
@@ -20,17 +21,18 @@ const range = (doc: TextDocument, start: number, end: number): Range => ({
   end: doc.positionAt(end),
 });
 
-const quoteFor = (name: string, quote: string) =>
-  quote === '`'
-    ? name.replace(/[`\\$]/g, (c) => `\\${c}`)
-    : JSON.stringify(name)
-        .slice(1, -1)
-        .replace(quote === "'" ? /'/g : /(?!)/g, "\\'");
+/** `name` as the text between `quote`s in a string literal. */
+function quoteFor(name: string, quote: string): string {
+  if (quote === '`') return name.replace(/[`\\$]/g, (c) => `\\${c}`);
+  // JSON escapes backslashes, control characters and double quotes.
+  const body = JSON.stringify(name).slice(1, -1);
+  return quote === "'" ? body.replace(/\\"/g, '"').replace(/'/g, "\\'") : body;
+}
 
 const bracket = (name: string) => `[${JSON.stringify(name)}]`;
 
 function sampleLine(c: ColumnProfile, data: DatasetColumns): string {
-  const where = `${data.label}, first ${c.sampled.toLocaleString('en-US')} rows`;
+  const where = `${data.label}, first ${formatInt(c.sampled)} rows`;
   return c.samples.length ? `e.g. ${c.samples.join(' · ')} (${where})` : `no values in the sample (${where})`;
 }
 
@@ -392,7 +394,7 @@ function inferEdit(doc: TextDocument, model: ProcessorModel): TextEdit {
 }
 
 function formatNumber(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : String(n);
+  return Number.isInteger(n) ? formatInt(n) : String(n);
 }
 
 /** The column hover: place, type, empty share, range, sample values. */
@@ -408,7 +410,7 @@ export function hoverColumn(
   if (!c) return undefined;
   const parts = [`**${c.name}** — column ${c.index + 1} of ${data.columns.length} in ${data.label}`];
   const facts: string[] = [];
-  if (c.type !== 'unknown') facts.push(`${c.type} (${c.sampled.toLocaleString('en-US')} rows sampled)`);
+  if (c.type !== 'unknown') facts.push(`${c.type} (${formatInt(c.sampled)} rows sampled)`);
   if (c.sampled) facts.push(emptyShare(c));
   if (c.min !== undefined && c.max !== undefined) facts.push(`${formatNumber(c.min)} … ${formatNumber(c.max)}`);
   if (facts.length) parts.push(facts.join(' · '));
