@@ -54,6 +54,8 @@ const ENGINE_LAYERS = {
 const ENGINE_ROOT_FILES = {
   'options.ts': ['model', 'base'],
   'index.ts': ['.'], // the public API: anything in the engine
+  // the API for faces that never run user code (the language server): no run/, worker/ or tune/
+  'inspect.ts': ['model', 'base', 'parse', 'read', 'processor'],
 };
 
 // Engine files the webview may import (the browser bundle). The REQUIRED ones must stay
@@ -68,6 +70,7 @@ const NODE_ONLY_PACKAGES = ['vscode', 'piscina', 'esbuild'];
 
 // The public engine API, and the only webview file that Node code may import (types only).
 const ENGINE_API = 'src/engine/index.ts';
+const ENGINE_INSPECT = 'src/engine/inspect.ts';
 const WEBVIEW_PROTOCOL = 'webview/protocol.ts';
 
 // Everything outside the engine: the folders each zone may import (its own folder always), the
@@ -76,7 +79,13 @@ const ZONES = {
   'src/cli': { may: [ENGINE_API, 'src/report-html'], typeOnly: [WEBVIEW_PROTOCOL], forbid: ['vscode'] },
   'src/extension': { may: [ENGINE_API, 'src/report-html'], typeOnly: [WEBVIEW_PROTOCOL] },
   'src/report-html': { may: [ENGINE_API], typeOnly: [WEBVIEW_PROTOCOL], forbid: ['vscode'] },
-  'src/server': { may: [ENGINE_API], typeOnly: [WEBVIEW_PROTOCOL], forbid: ['vscode', 'piscina'] },
+  // The language server never runs user code nor starts workers: it reaches the engine only through
+  // inspect.ts (index.ts pulls in the executor and piscina), and index.ts for types.
+  'src/server': {
+    may: [ENGINE_INSPECT],
+    typeOnly: [ENGINE_API, WEBVIEW_PROTOCOL],
+    forbid: ['vscode', 'piscina', 'esbuild'],
+  },
   // bench reaches the engine through the bundle (dist/engine.js) or tsc's output
   // (out/src/engine/index.js); it also uses the example generators and the tests' synthetic report.
   bench: { may: [ENGINE_API, 'src/report-html', 'examples', 'test'] },

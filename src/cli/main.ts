@@ -26,6 +26,7 @@ import { formatSummary } from './summary-table';
 import { sweepCommand } from './sweep-command';
 import { applyRunTuning, tuneCommand } from './tune-command';
 import { formatProfileSummary, profileOptions, run0xCommand } from './profile-command';
+import { lspCommand } from './lsp-command';
 
 const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
        chunkscope report TIMINGS.json [-o report.html]
@@ -34,6 +35,7 @@ const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
        chunkscope sweep DATA --processor FILE [options]    (see chunkscope sweep --help)
        chunkscope tune DATA --processor FILE [--save]      (see chunkscope tune --help)
        chunkscope profile DATA --processor FILE [--engine inspector|0x] [run options]
+       chunkscope lsp --stdio                             the language server, for editors
 
 Runs your processor over DATA (CSV, TSV, JSON Lines or a JSON array of records) on a pool of worker threads, in chunks,
 and records what every chunk cost.
@@ -105,6 +107,7 @@ async function run(argv: string[]): Promise<number> {
   // sweep and tune have options of their own: each parses its arguments.
   if (argv[0] === 'sweep') return sweepCommand(argv.slice(1));
   if (argv[0] === 'tune') return tuneCommand(argv.slice(1));
+  if (argv[0] === 'lsp') return lspCommand(argv.slice(1));
   const { values, positionals } = parse(argv);
   const [command, data, ...extra] = positionals;
   if (values.help || command === 'help' || command === undefined) {

@@ -1,0 +1,9 @@
+// The engine's API for faces that read code and data but never run them (the language server):
+// dataset heads and static looks at processor sources. Nothing here reaches the worker pool
+// (piscina) or loads a processor, so a bundle built from this file runs no user code.
+export { inspectDataset, type DatasetInfo } from './read/dataset';
+export { scanProcessorSource } from './processor/scan';
+export { inferValue, isNumericText } from './parse/row-shape';
+export { ChunkscopeError } from './base/errors';
+export { formatInt, formatPercent } from './base/format';
+export type { DatasetFormat, RowShape, TypeMode } from './model';
