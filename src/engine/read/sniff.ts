@@ -134,7 +134,7 @@ export function formatFromContent(
   // A JSON array of records, whatever the file is called, unless the caller said otherwise.
   if (kind === 'json-array') return explicit ? named : 'json';
   // A Parquet file is read as one whatever it is called or --format says: its bytes are not text.
-  if (kind === 'parquet') return 'parquet';
+  if (kind === 'parquet' && compression === 'none') return 'parquet';
   // Arrow too (an Arrow IPC stream or Feather v1 gets the Arrow reader's own message on how to convert it).
   if (kind === 'arrow' && compression === 'none') return 'arrow';
   if (explicit && kind === 'json-object' && named === 'jsonl') return named;
