@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -343,6 +344,29 @@ describe('standalone HTML report in Chromium', function () {
         await runDataset({ data, processor: proc, workers: 2, strategy: 'per-row' }),
         'main-thread-bottleneck',
       );
+    });
+
+    it('shows how a gzip file was read: the decompression finding, and the strategy tile says gzip and why batches', async function () {
+      const plain = numbersCsv('numbers.csv', 60_000);
+      const data = tmp.write('numbers.csv.gz', gzipSync(fs.readFileSync(plain)));
+      const proc = writeProcessor(tmp, 'x3.js', 'exports.processRow = (row) => Number(row.x);\n');
+      const run = await runDataset({ data, processor: proc, workers: 2 });
+      assert.equal(run.summary.strategy, 'batches');
+      await showsFinding('gzip', run, 'decompression-ceiling');
+      const file = path.join(tmp.dir, 'gzip-tiles.html');
+      fs.writeFileSync(file, renderStandaloneReport(run, { source: 'gzip.timings.json' }));
+      const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      try {
+        await p.goto(pathToFileURL(file).href);
+        await p.waitForFunction(
+          () => (window as unknown as { __chunkscopeReport?: { ready: boolean } }).__chunkscopeReport?.ready === true,
+        );
+        const note = await p.locator('[data-tile="strategy"] .note').innerText();
+        assert.match(note, /^CSV · gzip, decompressed at [\d.]+ MB\/s · byte-range → batches\. /);
+        assert.ok(note.endsWith(run.summary.reader!.note), note);
+      } finally {
+        await p.close();
+      }
     });
 
     it('shows "chunks too small" for a byte-range run with 2 KB chunks, with a size to try', async function () {

@@ -3,6 +3,7 @@ import {
   diagnose,
   formatBytes,
   formatInt,
+  formatMbPerSecond,
   formatMs,
   formatPercent,
   type ReaderSummary,
@@ -14,7 +15,7 @@ function readerText(r: ReaderSummary): string {
   const sizes = `${r.compression}, ${formatBytes(r.compressedBytes)} → ${formatBytes(r.decompressedBytes)}`;
   const rate =
     r.decompressMs !== undefined
-      ? `, decompressed in ${formatMs(r.decompressMs)} (${(r.decompressMbPerSecond ?? 0).toFixed(1)} MB/s)`
+      ? `, decompressed in ${formatMs(r.decompressMs)} (${formatMbPerSecond(r.decompressMbPerSecond ?? NaN)})`
       : '';
   return `${sizes}${rate}; strategy ${r.strategyUsed}${r.strategyUsed !== r.strategyRequested ? ` instead of ${r.strategyRequested}` : ''}: ${r.note}`;
 }
@@ -39,7 +40,7 @@ export function formatSummary(report: RunReport, files: { timings?: string; trac
           : ''),
     ],
     ['wall time', `${formatMs(s.wallMs)} (start-up ${formatMs(s.startupMs)}, processing ${formatMs(s.processingMs)})`],
-    ['throughput', `${formatInt(s.rowsPerSecond)} rows/s, ${s.mbPerSecond.toFixed(1)} MB/s`],
+    ['throughput', `${formatInt(s.rowsPerSecond)} rows/s, ${formatMbPerSecond(s.mbPerSecond)}`],
     [
       'worker time',
       `read ${share(s.readMs)}, parse ${share(s.parseMs)}, compute ${share(s.computeMs)}, encode ${share(s.encodeMs)}`,

@@ -22,6 +22,7 @@ export {
   formatMicros,
   formatMs,
   formatPercent,
+  formatMbPerSecond,
   formatRatio,
   formatRows,
   formatTick,

@@ -6,7 +6,14 @@ import { encodeTimings } from '../../src/engine/report/timings-codec';
 import type { ChunkRecord } from '../../src/engine/model';
 import { ignoreUnknown } from '../assert';
 import { button, el, type Child, pageHeader, section } from '../dom';
-import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../../src/engine/base/format';
+import {
+  formatBytes,
+  formatCompact,
+  formatInt,
+  formatMbPerSecond,
+  formatMs,
+  formatPercent,
+} from '../../src/engine/base/format';
 import { HistogramView, type HistogramMode } from '../charts/histogram';
 import type { Host } from '../host';
 import { buildModel, describeChunk, workerTimeSplit, type Model } from '../model/run';
@@ -35,6 +42,15 @@ function tile(label: string, value: string, note?: string, extra: { wide?: boole
     el('div', { class: 'value', text: value, title: value }),
     note ? el('div', { class: 'note', text: note, title: note }) : null,
   );
+}
+
+/** The format, and for a compressed file how it was read (the engine's own note says why). */
+function readingNote(s: Model['report']['summary']): string {
+  const r = s.reader;
+  if (!r) return s.format.toUpperCase();
+  const rate = r.decompressMbPerSecond;
+  const changed = r.strategyUsed !== r.strategyRequested ? ` · ${r.strategyRequested} → ${r.strategyUsed}` : '';
+  return `${s.format.toUpperCase()} · ${r.compression}${rate !== undefined ? `, decompressed at ${formatMbPerSecond(rate)}` : ''}${changed}. ${r.note}`;
 }
 
 function summaryTiles(model: Model): HTMLElement {
@@ -84,7 +100,7 @@ function summaryTiles(model: Model): HTMLElement {
     tile('Rows/s', formatCompact(s.rowsPerSecond), 'over the processing phase', { id: 'rps' }),
     tile('MB/s', s.mbPerSecond.toFixed(s.mbPerSecond >= 100 ? 0 : 1), formatBytes(s.bytes), { id: 'mbps' }),
     tile('Workers', String(s.workers), `${s.cpus} CPUs · Node ${s.nodeVersion}`, { id: 'workers' }),
-    tile('Strategy', s.strategy, s.format.toUpperCase(), { id: 'strategy' }),
+    tile('Strategy', s.strategy, readingNote(s), { id: 'strategy' }),
     tile('Chunk size', chunkSize, `${formatCompact(meanRows)} rows per chunk on average`, { id: 'chunk' }),
     tile('Overhead', formatPercent(s.overheadShare), `idle ${formatPercent(s.idleShare)} of worker time`, {
       id: 'overhead',

@@ -77,6 +77,13 @@ export function formatRatio(x: number): string {
   return `${Math.abs(x) >= 10 ? formatInt(x) : x.toFixed(1)}×`;
 }
 
+/** A rate of decimal megabytes per second: 8.4 MB/s, 152 MB/s (one decimal below 100). */
+export function formatMbPerSecond(mbPerSecond: number): string {
+  if (!Number.isFinite(mbPerSecond)) return NOT_A_NUMBER;
+  const tenths = Math.round(mbPerSecond * 10) / 10;
+  return `${Math.abs(tenths) >= 100 ? formatInt(mbPerSecond) : tenths.toFixed(1)} MB/s`;
+}
+
 /** "1 row", "2,500 rows". */
 export function formatRows(n: number): string {
   return `${formatInt(n)} row${Math.round(n) === 1 ? '' : 's'}`;

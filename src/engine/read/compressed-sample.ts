@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChunkscopeError } from '../base/errors';
-import { formatBytes, formatMs } from '../base/format';
+import { formatBytes, formatMbPerSecond, formatMs } from '../base/format';
 import { DEFAULTS } from '../options';
 import { boundaryScannerFor } from '../parse/record-boundaries';
 import { compressionName, decompressedPrefix, innerName } from './compressed';
@@ -68,7 +68,7 @@ export async function prepareCompressedSample(
   });
   const bytes = end - info.dataStart;
   const name = compressionName(info.compression ?? 'none');
-  const rate = ms > 0 ? `${(data.length / 1e6 / (ms / 1000)).toFixed(1)} MB/s` : 'unmeasured';
+  const rate = ms > 0 ? formatMbPerSecond(data.length / 1e6 / (ms / 1000)) : 'unmeasured';
   const whole = atEnd;
   const bgzf = info.compression === 'bgzf';
   return {

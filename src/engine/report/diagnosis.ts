@@ -4,7 +4,16 @@
 import type { ChunkRecord, Finding, RunReport, RunSummary, Strategy } from '../model';
 import { median as statsMedian } from '../base/stats';
 import { chunkDuration, slowChunks, medianRowMs, STRAGGLER_MEDIAN_RATIO, type StragglerInfo } from './derive';
-import { formatBytes, formatInt, formatMicros, formatMs, formatPercent, formatRatio, formatRows } from '../base/format';
+import {
+  formatBytes,
+  formatInt,
+  formatMbPerSecond,
+  formatMicros,
+  formatMs,
+  formatPercent,
+  formatRatio,
+  formatRows,
+} from '../base/format';
 
 // ---- Thresholds (each with the reason it is where it is) ----------------------------------------
 
@@ -484,14 +493,14 @@ function decompressionCeiling(f: Facts): Finding | undefined {
     reader.compression === 'zstd' ? 'in JavaScript (fzstd) on the main thread' : "on one of libuv's threads";
   const title =
     reader.strategyRequested === 'byte-range' && reader.strategyUsed !== 'byte-range'
-      ? `byte-range is not possible for ${name}: decompression on one thread is the ceiling, ${rate.toFixed(1)} MB/s.`
-      : `${name} is decompressed on one thread: its ${rate.toFixed(1)} MB/s is the ceiling.`;
+      ? `byte-range is not possible for ${name}: decompression on one thread is the ceiling, ${formatMbPerSecond(rate)}.`
+      : `${name} is decompressed on one thread: its ${formatMbPerSecond(rate)} is the ceiling.`;
   return {
     id: 'decompression-ceiling',
     severity: waitShare >= 0.25 ? 'warning' : 'info',
     title,
     detail:
-      `This run decompressed ${formatBytes(reader.compressedBytes)} of ${name} into ${formatBytes(reader.decompressedBytes)} ${where} in ${formatMs(reader.decompressMs)} (${rate.toFixed(1)} MB/s of decompressed data), ` +
+      `This run decompressed ${formatBytes(reader.compressedBytes)} of ${name} into ${formatBytes(reader.decompressedBytes)} ${where} in ${formatMs(reader.decompressMs)} (${formatMbPerSecond(rate)} of decompressed data), ` +
       `and ran ${reader.strategyUsed} on what came out; the main thread waited ${formatMs(wait)} for decompressed bytes (${formatPercent(waitShare)} of processing). More workers cannot go faster than that.`,
     suggestion:
       reader.compression === 'bgzf'

@@ -1,7 +1,7 @@
 // The text a finished run leaves behind: the output channel's summary block, the notification
 // line and the status bar label. Pure so that its wording is tested without VS Code.
 import type { RunReport } from '../../engine';
-import { formatBytes, formatCompact, formatInt, formatMs, formatPercent } from '../../engine';
+import { formatBytes, formatCompact, formatInt, formatMbPerSecond, formatMs, formatPercent } from '../../engine';
 
 const MAX_RESULT_CHARS = 2000;
 
@@ -42,7 +42,7 @@ export function summaryLines(report: RunReport, files: { results?: string; timin
     `processor   ${s.processor}`,
     `rows        ${formatInt(s.rows)}${s.skippedRows ? ` (${formatInt(s.skippedRows)} skipped after errors)` : ''}`,
     `wall time   ${formatMs(s.wallMs)} (start-up ${formatMs(s.startupMs)}, processing ${formatMs(s.processingMs)})`,
-    `throughput  ${formatCompact(s.rowsPerSecond)} rows/s, ${s.mbPerSecond.toFixed(1)} MB/s`,
+    `throughput  ${formatCompact(s.rowsPerSecond)} rows/s, ${formatMbPerSecond(s.mbPerSecond)}`,
     `workers     ${s.workers}, strategy ${s.strategy}`,
     `chunks      ${formatInt(s.chunks)}${s.repairedChunks ? ` (${s.repairedChunks} repaired)` : ''}${chunkSize}`,
     `overhead    ${formatPercent(s.overheadShare)} of worker time (neither read, parse nor your code)`,

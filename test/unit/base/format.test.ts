@@ -13,6 +13,7 @@ import {
   formatMicros,
   formatMs,
   formatPercent,
+  formatMbPerSecond,
   formatRatio,
   formatRows,
   formatTick,
@@ -44,6 +45,12 @@ describe('one formatter', function () {
     assert.deepEqual([0.42, 12.5, 1250].map(formatMicros), ['0.42 µs', '12.5 µs', '1,250 µs']);
     assert.deepEqual([0, 0.0042, 0.03, 0.125, 0.944].map(formatPercent), ['0 %', '0.4 %', '3.0 %', '13 %', '94 %']);
     assert.deepEqual([1.44, 3, 128].map(formatRatio), ['1.4×', '3.0×', '128×']);
+    assert.deepEqual([8.44, 99.96, 152.4, 1234].map(formatMbPerSecond), [
+      '8.4 MB/s',
+      '100 MB/s',
+      '152 MB/s',
+      '1,234 MB/s',
+    ]);
     assert.deepEqual([950, 1234, 12_345, 1_234_567, 1.2e9].map(formatCompact), [
       '950',
       '1,234',
