@@ -8,6 +8,7 @@
 // Prints the median and best wall time of each and the ratios; the issue's bar: infer ≤ 1.25 ×
 // columnar. Writes bench/results/infer-<date>.json.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,13 +20,13 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const CLI = path.join(root, 'bin/chunkscope.js');
 const SEED = 42;
 
-const opts = { rows: 2_000_000, rounds: 5, workers: 2 };
+const opts = { rows: 2_000_000, rounds: 5, workers: 2, python: 1 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
   const value = Number(argv[i + 1]);
-  if (!(key in opts) || !Number.isInteger(value) || value < 1) {
-    console.error('usage: node bench/infer.mjs [--rows N] [--rounds N] [--workers N]');
+  if (!(key in opts) || !Number.isInteger(value) || value < (key === 'python' ? 0 : 1)) {
+    console.error('usage: node bench/infer.mjs [--rows N] [--rounds N] [--workers N] [--python 0]');
     process.exit(2);
   }
   opts[key] = value;
@@ -66,6 +67,11 @@ writeFileSync(
 );
 variants[2].processor = arrayProcessor;
 
+// The seed's best Python design on the same file (bench/run.mjs measures all three; one process
+// with csv.reader is the fastest of them on this machine), once per round, for the "× Python" ratio.
+const hasPython = opts.python === 1 && spawnSync('python3', ['--version']).status === 0;
+const pythonTimes = [];
+
 try {
   const data = await ensureData(opts.rows);
   const out = path.join(tmp, 'out.ndjson');
@@ -75,6 +81,16 @@ try {
   for (let round = 0; round < opts.rounds; round++) {
     const order = variants.map((_, k) => k);
     if (round % 2 === 1) order.reverse();
+    if (hasPython) {
+      const m = await measure('python3', ['bench/python/seed_designs.py', 'single', data.file], {
+        cwd: root,
+        timeoutMs: 600_000,
+      });
+      const report = m.code === 0 ? lastJson(m.stdout) : undefined;
+      if (!report || report.rows !== data.rows)
+        throw new Error(`python single: exit ${m.code}\n${m.stderr.slice(-2000)}`);
+      pythonTimes.push(report.wallMs);
+    }
     for (const k of order) {
       const v = variants[k];
       rmSync(out, { force: true });
@@ -119,6 +135,15 @@ try {
   console.log(
     `\n${pass ? 'PASS' : 'MISS'}  object rows with types:'infer' ≤ 1.25 × the columnar path: ${infer.vsColumnarMedian.toFixed(2)}× (median), ${infer.vsColumnarBest.toFixed(2)}× (best); strings + Number() → infer: ${(rows[0].medianMs / infer.medianMs).toFixed(2)}× faster`,
   );
+  let python;
+  if (hasPython) {
+    python = { design: 'python: one process, csv.reader', medianMs: median(pythonTimes), times: pythonTimes };
+    python.inferFaster = python.medianMs / infer.medianMs;
+    python.columnarFaster = python.medianMs / rows[columnar].medianMs;
+    console.log(
+      `      against the seed's best Python design (one process, csv.reader, median ${(python.medianMs / 1000).toFixed(3)} s): types:'infer' ${python.inferFaster.toFixed(2)}× faster (aim 7×), columnar ${python.columnarFaster.toFixed(2)}×`,
+    );
+  }
   const resultsDir = path.join(root, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
   const date = new Date().toISOString();
@@ -128,7 +153,7 @@ try {
   writeFileSync(
     file,
     JSON.stringify(
-      { date, machine, input: { rows: data.rows, bytes: data.bytes, seed: SEED }, ...opts, rows, pass },
+      { date, machine, input: { rows: data.rows, bytes: data.bytes, seed: SEED }, ...opts, rows, python, pass },
       null,
       1,
     ) + '\n',
