@@ -1,7 +1,6 @@
 // The worker-thread entry that piscina runs: loads the processor once, then for each task reads
 // (byte-range), parses, runs the user's function, folds or encodes results, and reports timings.
 import { closeSync, openSync, readSync } from 'node:fs';
-import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { epochNow } from '../base/clock';
@@ -361,38 +360,6 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
   result.output = lines.length > 1 ? lines.join('\n') : '';
 }
 
-/*
- * A chunk's output bytes are handed to the main thread, not copied: the copy into the message and
- * the main thread's copy out of it were page faults on fresh memory on every chunk, on a thread
- * that shares the 2 cores with the workers. A result marked as piscina's Piscina.move() marks it is
- * posted with its buffer in the transfer list. Only piscina's tiny symbols module is loaded (the
- * file its worker.js already loaded in this thread, so the same symbols), not its main module,
- * which cost every worker ~10 ms of start-up (bench/README.md). Its package exports only ".", so
- * the file is required by path.
- */
-const piscinaSymbols = require(path.join(path.dirname(require.resolve('piscina')), 'symbols.js')) as {
-  kMovable: symbol;
-  kTransferable: symbol;
-  kValue: symbol;
-};
-
-function withOutputMoved(result: ChunkResult): unknown {
-  const output = result.output;
-  // Only a buffer the output owns alone (not a slice of Buffer's shared pool) may be moved.
-  if (
-    !(output instanceof Uint8Array) ||
-    !(output.buffer instanceof ArrayBuffer) ||
-    output.byteOffset > 1 ||
-    output.buffer.byteLength - output.byteLength - output.byteOffset > 1
-  )
-    return result;
-  return {
-    [piscinaSymbols.kMovable]: true,
-    [piscinaSymbols.kTransferable]: output.buffer,
-    [piscinaSymbols.kValue]: result,
-  };
-}
-
 // The pool hands a worker its next chunk while it runs one (run/dispatcher.ts). Chunks still run one
 // after another: an async processor awaiting something must not let the next chunk start, which
 // would share ctx, the read buffer and the watchdog's slot.
@@ -416,6 +383,6 @@ export default async function handle(task: Task): Promise<unknown> {
     case 'bytes':
     case 'row':
     case 'index':
-      return oneAtATime(() => runChunk(task)).then(withOutputMoved);
+      return oneAtATime(() => runChunk(task));
   }
 }
