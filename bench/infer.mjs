@@ -45,6 +45,9 @@ async function ensureData(rows) {
   return { file, rows, bytes: r.bytes };
 }
 
+const loadAtStart = os.loadavg()[0];
+if (loadAtStart > 0.5)
+  console.log(`warning: load average ${loadAtStart.toFixed(2)} before the bench started; figures will be noisy`);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-infer-'));
 // The string-row variant is the infer processor without its options line: the same function.
 const inferProcessor = path.join(root, 'examples/processors/sum-of-squares-infer.js');
@@ -149,7 +152,13 @@ try {
   const date = new Date().toISOString();
   const suffix = opts.rows === 2_000_000 ? '' : `-${opts.rows}rows`;
   const file = path.join(resultsDir, `infer-${date.slice(0, 10)}${suffix}.json`);
-  const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, load: os.loadavg() };
+  const machine = {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    node: process.version,
+    loadAtStart,
+    loadAtEnd: os.loadavg(),
+  };
   writeFileSync(
     file,
     JSON.stringify(
