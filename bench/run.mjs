@@ -29,6 +29,7 @@ const SWEEP = {
 const PROC = {
   rows: path.join(root, 'examples/processors/sum-of-squares.js'),
   columns: path.join(root, 'examples/processors/sum-of-squares-columns.js'),
+  infer: path.join(root, 'examples/processors/sum-of-squares-infer.js'),
   columnsTotal: path.join(root, 'examples/processors/total-sum-of-squares-columns.js'),
 };
 const CLI = path.join(root, 'bin/chunkscope.js');
@@ -267,6 +268,18 @@ async function run({ rows, repeats }) {
           ),
         );
       }
+      // The seed's function as Number(row.x1) … Number(row.x8) on typed rows: numbers parsed from the
+      // bytes while the chunk is parsed (parse/typed-scan.ts). Held against the columnar row above.
+      add(
+        await bestOf(
+          repeats,
+          chunkscope({
+            design: "chunkscope types:'infer' (object rows, byte-range)",
+            processor: PROC.infer,
+            workers: 2,
+          }),
+        ),
+      );
       for (const workers of [1, 2]) {
         add(
           await bestOf(
@@ -376,6 +389,8 @@ async function run({ rows, repeats }) {
   const cs2 = find('chunkscope default', 2);
   const col2 = find('chunkscope columnar total', 2);
   const duck2 = find('duckdb', 2);
+  const infer2 = find("chunkscope types:'infer'", 2);
+  const columnar2 = find('chunkscope columnar (byte-range)', 2);
   const bars = [
     bar(
       'default (object rows, byte-range, 2 workers, --out) ≥ 7× the best Python design',
@@ -412,6 +427,16 @@ async function run({ rows, repeats }) {
       () => col2.wallMs / duck2.wallMs,
       (v) => v <= 1,
       (v) => `${(col2.wallMs / 1000).toFixed(3)} s vs ${(duck2.wallMs / 1000).toFixed(3)} s`,
+    ),
+    bar(
+      "types:'infer' object rows, 2 workers, wall ≤ 1.25 × the columnar path's (both write every result)",
+      infer2 && columnar2,
+      () => infer2.wallMs / columnar2.wallMs,
+      (v) => v <= 1.25,
+      (v) =>
+        `${v.toFixed(2)}×` +
+        (pyBest ? `; ${infer2.vsPythonBest.toFixed(2)}× the best Python design (aim 7×)` : '') +
+        ` (side by side, interleaved: node bench/infer.mjs)`,
     ),
   ];
   console.log('\n' + bars.map((b) => `${b.status.padEnd(4)}  ${b.name}: ${b.detail}`).join('\n'));

@@ -2,6 +2,8 @@
 import type { RowShape, TypeMode } from '../model';
 
 export type RowBuilder = (fields: string[]) => unknown;
+/** Builds rows from fields already typed (typed-scan.ts): values are assigned as they are. */
+export type TypedRowBuilder = (fields: (string | number)[]) => unknown;
 
 const NUMBER_PATTERN = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
@@ -21,12 +23,12 @@ export function isNumericText(value: string): boolean {
  * Object rows get a generated constructor that assigns the header's keys in order, so every row
  * shares one hidden class: V8 then treats property reads in the user's function as monomorphic.
  */
-function objectRowConstructor(header: string[], infer: boolean): (fields: string[]) => object {
+function objectRowConstructor(header: string[], infer: boolean): (fields: (string | number)[]) => object {
   const assignments = header
     .map((name, index) => `this[${JSON.stringify(name)}] = ${infer ? `infer(f[${index}])` : `f[${index}]`};`)
     .join('\n');
   const Row = new Function('infer', `return function Row(f) {\n${assignments}\n};`)(inferValue) as new (
-    f: string[],
+    f: (string | number)[],
   ) => object;
   return (fields) => new Row(fields);
 }
@@ -35,6 +37,12 @@ export function makeRowBuilder(header: string[] | null, shape: RowShape, types: 
   const infer = types === 'infer';
   if (shape === 'object' && header) return objectRowConstructor(header, infer);
   if (infer) return (fields) => fields.map(inferValue);
+  return (fields) => fields.slice();
+}
+
+/** Rows for 'infer' from fields the typed scanner has already typed: the same rows makeRowBuilder gives. */
+export function makeTypedRowBuilder(header: string[] | null, shape: RowShape): TypedRowBuilder {
+  if (shape === 'object' && header) return objectRowConstructor(header, false);
   return (fields) => fields.slice();
 }
 

@@ -23,7 +23,8 @@ export function isCodeFrame(functionName: string): boolean {
 }
 
 /** Chunkscope's parsing code: its own files (out/, sources), or (in the bundled dist/chunk-worker.js) these functions. */
-const PARSER_FILES = /(^|[\\/])(chunk-parse|csv-scan|columnar-scan|row-shape|record-boundaries)\.[cm]?[jt]s$/;
+const PARSER_FILES =
+  /(^|[\\/])(chunk-parse|csv-scan|typed-scan|columnar-scan|row-shape|record-boundaries)\.[cm]?[jt]s$/;
 const PARSER_FUNCTIONS = new Set([
   'parseChunk',
   'parseText',
@@ -35,6 +36,12 @@ const PARSER_FUNCTIONS = new Set([
   'countLineFeeds',
   'shareNumericColumns',
   'scanCsv',
+  'scanCsvTyped',
+  'typedScanSupports',
+  'mayBeNumber',
+  'untypedFields',
+  'typedRowBuilder',
+  'makeTypedRowBuilder',
   'countLines',
   'byteOffsetOf',
   'parseDecimal',

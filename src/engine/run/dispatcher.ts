@@ -49,6 +49,9 @@ export class PiscinaDispatcher implements ChunkDispatcher {
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: Infinity,
+      // piscina's run/wait-time histograms are read by nothing here; recording them is main-thread
+      // work on every task, on a thread that shares the cores with the workers.
+      recordTiming: false,
       // A worker holds its next chunks while it runs one, so it starts the next as soon as it has
       // posted a result instead of waiting a round trip through the main thread (which on a 2-core
       // machine shares the cores with the workers: 0.6–0.9 ms a chunk, bench/README.md). The worker

@@ -13,7 +13,8 @@ import {
   scanJsonArray,
   UNPARSED,
 } from '../parse/json-array-scan';
-import { makeRowBuilder, type RowBuilder } from '../parse/row-shape';
+import { makeRowBuilder, makeTypedRowBuilder, type RowBuilder, type TypedRowBuilder } from '../parse/row-shape';
+import { scanCsvTyped, typedScanSupports } from '../parse/typed-scan';
 import { ROW_BATCH } from './row-run';
 import type { ChunkPlan, ChunkTask, TextChunkTask, WorkerConfig, WorkerRowError } from '../model/protocol';
 import type { ColumnarChunk } from '../model';
@@ -100,6 +101,19 @@ function rowBuilder(config: WorkerConfig, plan: ChunkPlan): RowBuilder {
   return cachedBuilder.build;
 }
 
+let cachedTypedBuilder: { key: string; build: TypedRowBuilder } | undefined;
+
+/** Rows from fields typed-scan.ts has already typed ('infer' on ASCII windows). */
+function typedRowBuilder(config: WorkerConfig, plan: ChunkPlan): TypedRowBuilder {
+  if (cachedTypedBuilder?.key !== plan.rowShape) {
+    cachedTypedBuilder = {
+      key: plan.rowShape,
+      build: makeTypedRowBuilder(config.hasHeader ? config.header : null, plan.rowShape),
+    };
+  }
+  return cachedTypedBuilder.build;
+}
+
 function countLineFeeds(bytes: Uint8Array, from: number, to: number): number {
   let count = 0;
   let p = bytes.indexOf(LF, from);
@@ -135,8 +149,11 @@ interface ScanWindow {
   linesBefore: number;
 }
 
-/** Scans one window's text for records starting before `limit` (character positions). */
-type PieceScanner = (piece: string, limit: number, atEof: boolean) => ScanResult;
+/**
+ * Scans one window's text for records starting before `limit` (character positions). `asciiBytes`
+ * are the window's bytes when it is ASCII (byte i is character i), for scanners that read bytes.
+ */
+type PieceScanner = (piece: string, limit: number, atEof: boolean, asciiBytes: Uint8Array | undefined) => ScanResult;
 
 /** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
 function parseText(
@@ -294,7 +311,30 @@ function parseText(
       rows.push(build(fields));
       if (sink && rows.length >= ROW_BATCH) return handOver();
     };
-    scanPiece = (piece, pieceLimit, atEof) => scanCsv(piece, 0, pieceLimit, delimiter, atEof, onRecord);
+    if (plan.types === 'infer' && typedScanSupports(delimiter)) {
+      // Numbers parsed from the bytes, no string per numeric field (typed-scan.ts): the same rows
+      // as the string fields through inferValue, at about the columnar path's cost.
+      const buildTyped = typedRowBuilder(config, plan);
+      let typedPiece = '';
+      const onTypedRecord = (fields: (string | number)[], recordStart: number) => {
+        starts.push(offset + recordStart);
+        if (fields.length !== width) {
+          rows.push(undefined);
+          return dataError(
+            `expected ${width} fields (as in the header), found ${fields.length}`,
+            starts.length - 1,
+            untypedFields(typedPiece, recordStart, delimiter),
+          );
+        }
+        rows.push(buildTyped(fields));
+        if (sink && rows.length >= ROW_BATCH) return handOver();
+      };
+      scanPiece = (piece, pieceLimit, atEof, asciiBytes) => {
+        if (!asciiBytes) return scanCsv(piece, 0, pieceLimit, delimiter, atEof, onRecord);
+        typedPiece = piece;
+        return scanCsvTyped(piece, asciiBytes, 0, pieceLimit, delimiter, atEof, onTypedRecord);
+      };
+    } else scanPiece = (piece, pieceLimit, atEof) => scanCsv(piece, 0, pieceLimit, delimiter, atEof, onRecord);
   }
 
   let window = WINDOW_BYTES;
@@ -324,7 +364,7 @@ function parseText(
         1,
       text: piece,
     };
-    scan = scanPiece(piece, pieceLimit, last && source.atEof);
+    scan = scanPiece(piece, pieceLimit, last && source.atEof, ascii ? bytes.subarray(offset, windowEnd) : undefined);
     if (abandoned) return ABANDONED;
     if (scan.incomplete) {
       if (last) return source.guessed && config.format === 'json' ? ABANDONED : null;
@@ -380,6 +420,16 @@ function parseText(
     skippedRecords,
     locate,
   };
+}
+
+/** A bad record's fields as text (its report shows them as in the file), cut again by scanCsv. */
+function untypedFields(text: string, recordStart: number, delimiter: number): string[] {
+  let fields: string[] = [];
+  scanCsv(text, recordStart, recordStart + 1, delimiter, true, (f) => {
+    fields = f.slice();
+    return false;
+  });
+  return fields;
 }
 
 /** The columnar fast path: numbers parsed from bytes, text columns decoded only when read. */
