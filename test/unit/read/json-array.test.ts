@@ -238,7 +238,7 @@ describe('json arrays of records: DuckDB files, errors with byte offsets, the CL
     assert.equal(bad.status, 2);
     assert.match(
       bad.stderr,
-      /--format must be csv \(CSV or TSV\), jsonl \(JSON Lines\), json \(a JSON array of records\) or parquet/,
+      /--format must be csv \(CSV or TSV\), jsonl \(JSON Lines\), json \(a JSON array of records\), parquet or arrow/,
     );
   });
 });
