@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { generate } from '../examples/generate.mjs';
+import { benchCsv } from './bench-data.mjs';
 import { measure } from './measure.mjs';
 import { referenceSum, agrees } from './reference.mjs';
 
@@ -39,22 +39,13 @@ for (let i = 2; i < process.argv.length; i += 2) {
 
 /** The bench CSV and its gzip (level 6, as gzip(1) writes it), made once and reused while the marker matches. */
 async function ensureData(rows) {
-  const dir = path.join(root, 'bench/data');
-  mkdirSync(dir, { recursive: true });
-  const csv = path.join(dir, rows === 2_000_000 ? 'bench-2m.csv' : `bench-${rows}.csv`);
+  const { file: csv } = await benchCsv(rows, { seed: SEED });
   const gz = `${csv}.gz`;
   const markerFile = `${gz}.meta.json`;
   const marker = existsSync(markerFile) ? JSON.parse(readFileSync(markerFile, 'utf8')) : undefined;
-  if (
-    marker?.rows === rows &&
-    marker?.seed === SEED &&
-    existsSync(csv) &&
-    existsSync(gz) &&
-    statSync(gz).size === marker.gzBytes
-  )
+  if (marker?.rows === rows && marker?.seed === SEED && existsSync(gz) && statSync(gz).size === marker.gzBytes)
     return { csv, gz, rows };
-  console.log(`generating ${path.relative(root, csv)} and its gzip (${rows.toLocaleString('en')} rows)…`);
-  await generate('bench', { rows, out: csv, seed: SEED });
+  console.log(`compressing ${path.relative(root, csv)} with gzip…`);
   await pipeline(createReadStream(csv), zlib.createGzip({ level: 6 }), createWriteStream(`${gz}.partial`));
   renameSync(`${gz}.partial`, gz);
   writeFileSync(

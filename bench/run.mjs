@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate } from '../examples/generate.mjs';
+import { benchCsv } from './bench-data.mjs';
 import { measure, lastJson } from './measure.mjs';
 import { referenceSum, sumOutFile, agrees } from './reference.mjs';
 import { formatTable, fmtBytes } from './table.mjs';
@@ -50,19 +50,12 @@ function parseArgs(argv) {
 
 /** The bench file for `rows`, generated once and reused while its marker matches. */
 async function ensureData(rows) {
-  const dir = path.join(root, 'bench/data');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, rows === DEFAULT_ROWS ? 'bench-2m.csv' : `bench-${rows}.csv`);
-  const markerFile = file + '.meta.json';
-  const marker = existsSync(markerFile) ? JSON.parse(readFileSync(markerFile, 'utf8')) : undefined;
-  if (marker?.rows === rows && marker?.seed === SEED && existsSync(file) && statSync(file).size === marker.bytes) {
-    return { file, rows, bytes: marker.bytes };
-  }
-  process.stdout.write(`generating ${rel(file)} (${rows.toLocaleString('en')} rows)… `);
-  const r = await generate('bench', { rows, out: file, seed: SEED });
-  console.log(`${(r.bytes / 1e6).toFixed(1)} MB in ${r.seconds.toFixed(1)} s`);
-  writeFileSync(markerFile, JSON.stringify({ shape: 'bench', rows, seed: SEED, bytes: r.bytes }) + '\n');
-  return { file, rows, bytes: r.bytes };
+  const data = await benchCsv(rows, {
+    seed: SEED,
+    onGenerate: (file) => process.stdout.write(`generating ${rel(file)} (${rows.toLocaleString('en')} rows)… `),
+  });
+  if (data.seconds !== undefined) console.log(`${(data.bytes / 1e6).toFixed(1)} MB in ${data.seconds.toFixed(1)} s`);
+  return { file: data.file, rows, bytes: data.bytes };
 }
 
 const problems = []; // disagreements and crashes: any of them makes the run exit 1

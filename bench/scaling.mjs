@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate } from '../examples/generate.mjs';
+import { benchCsv } from './bench-data.mjs';
 import { lastJson, measure } from './measure.mjs';
 import { sumOutFile } from './reference.mjs';
 
@@ -33,18 +33,7 @@ for (let i = 0; i < argv.length; i += 2) {
   opts[key] = value;
 }
 
-async function ensureData(rows) {
-  const dir = path.join(root, 'bench/data');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, rows === 2_000_000 ? 'bench-2m.csv' : `bench-${rows}.csv`);
-  const markerFile = file + '.meta.json';
-  const marker = existsSync(markerFile) ? JSON.parse(readFileSync(markerFile, 'utf8')) : undefined;
-  if (marker?.rows === rows && marker?.seed === SEED && existsSync(file) && statSync(file).size === marker.bytes)
-    return { file, rows, bytes: marker.bytes };
-  const r = await generate('bench', { rows, out: file, seed: SEED });
-  writeFileSync(markerFile, JSON.stringify({ shape: 'bench', rows, seed: SEED, bytes: r.bytes }) + '\n');
-  return { file, rows, bytes: r.bytes };
-}
+const ensureData = (rows) => benchCsv(rows, { seed: SEED });
 
 const loadAtStart = os.loadavg()[0];
 if (loadAtStart > 0.5)
