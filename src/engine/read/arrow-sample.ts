@@ -10,6 +10,7 @@ import { RecordBatchFileReader } from 'apache-arrow/ipc/reader';
 import { ChunkscopeError } from '../base/errors';
 import type { SweepSample } from '../model';
 import type { DatasetInfo } from './dataset';
+import { unitsSample } from './parquet-sample';
 // Registers the LZ4 and ZSTD body codecs with apache-arrow, as a read of the file would.
 import './arrow';
 
@@ -62,7 +63,6 @@ export function writeArrowSample(
   tempDir: string,
   name: string,
 ): { path: string; sample: SweepSample } {
-  const units = info.table!.units;
   const file = path.join(tempDir, `${name}.arrow`);
   const input = openSync(info.path, 'r');
   try {
@@ -85,17 +85,8 @@ export function writeArrowSample(
   } finally {
     closeSync(input);
   }
-  const ranges = picks.map((u) => ({ start: units[u].byteStart, end: units[u].byteEnd }));
-  const bytes = ranges.reduce((n, r) => n + r.end - r.start, 0);
   return {
     path: file,
-    sample: {
-      fileBytes: info.sizeBytes,
-      rows: picks.reduce((n, u) => n + units[u].rows, 0),
-      bytes,
-      fraction: bytes / (info.sizeBytes - info.dataStart),
-      ranges,
-      note: 'whole record batches spread over the file, written uncompressed',
-    },
+    sample: unitsSample(info, picks, 'whole record batches spread over the file, written uncompressed'),
   };
 }

@@ -340,17 +340,20 @@ export function writeParquetSample(
   } finally {
     closeSync(input);
   }
+  return { path: file, sample: unitsSample(info, picks) };
+}
+
+/** The SweepSample of a typed table's sample made of the units `picks` (row groups, record batches). */
+export function unitsSample(info: DatasetInfo, picks: number[], note?: string): SweepSample {
+  const units = info.table!.units;
   const ranges = picks.map((u) => ({ start: units[u].byteStart, end: units[u].byteEnd }));
   const bytes = ranges.reduce((n, r) => n + r.end - r.start, 0);
-  const dataBytes = info.sizeBytes - info.dataStart;
   return {
-    path: file,
-    sample: {
-      fileBytes: info.sizeBytes,
-      rows: picks.reduce((n, u) => n + units[u].rows, 0),
-      bytes,
-      fraction: bytes / dataBytes,
-      ranges,
-    },
+    fileBytes: info.sizeBytes,
+    rows: picks.reduce((n, u) => n + units[u].rows, 0),
+    bytes,
+    fraction: bytes / (info.sizeBytes - info.dataStart),
+    ranges,
+    ...(note ? { note } : {}),
   };
 }
