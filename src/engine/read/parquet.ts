@@ -109,12 +109,15 @@ function fileBuffer(handle: fsp.FileHandle, size: number, clock: { ioMs: number 
     async slice(start: number, end = size): Promise<ArrayBuffer> {
       const started = performance.now();
       const length = Math.max(0, Math.min(end, size) - start);
-      const bytes = new Uint8Array(length);
-      for (let filled = 0; filled < length;) {
+      // Not zero-filled first (a row group is megabytes): every byte is read over, or zeroed below.
+      const bytes = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+      let filled = 0;
+      while (filled < length) {
         const { bytesRead } = await handle.read(bytes, filled, length - filled, start + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
+      bytes.fill(0, filled);
       clock.ioMs += performance.now() - started;
       return bytes.buffer;
     },
@@ -147,6 +150,12 @@ function isFlatColumn(v: FlatColumn | ArrayLike<unknown>): v is FlatColumn {
   return (v as FlatColumn).kind !== undefined && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }
 
+/** A flat column's own value array (a fresh one per read), INT64s by the typed-values policy. */
+function typedInPlace(data: unknown[]): unknown[] {
+  for (let r = 0; r < data.length; r++) if (typeof data[r] === 'bigint') data[r] = int64Value(data[r] as bigint);
+  return data;
+}
+
 /** The `columns` shape: flat numeric columns are already Float64Array (null → NaN). */
 function columnsOf(names: string[], values: (FlatColumn | ArrayLike<unknown>)[], numeric: boolean[]): ColumnarChunk {
   if (values.every((v) => !isFlatColumn(v))) return columnarChunk(names, values as ArrayLike<unknown>[], numeric);
@@ -166,7 +175,8 @@ function columnsOf(names: string[], values: (FlatColumn | ArrayLike<unknown>)[],
     if (asFloats) {
       columns[name] = asFloats;
       numericNames.push(name);
-    } else columns[name] = Array.from(plain, typedValue) as string[];
+    } else if (isFlatColumn(v)) columns[name] = typedInPlace(v.data) as string[];
+    else columns[name] = Array.from(plain, typedValue) as string[];
   });
   return { length, names, numeric: numericNames, columns };
 }
@@ -349,9 +359,7 @@ class ParquetReader implements TableReader {
         if (!nulls) return data;
         return Array.from(data, (v, r) => (nulls[r] ? null : v));
       }
-      const data = column.data;
-      for (let r = 0; r < length; r++) if (typeof data[r] === 'bigint') data[r] = int64Value(data[r] as bigint);
-      return data;
+      return typedInPlace(column.data);
     });
     const make = shape === 'array' ? this.arrayRow : this.objectRow;
     const rows = new Array<unknown>(length);
