@@ -230,6 +230,8 @@ class ParquetReader implements TableReader {
   private readonly flat: boolean[];
   /** Flat numeric columns that go into Float64Array (cleared for one found to hold INT64s past 2^53). */
   private readonly numbers: boolean[];
+  /** Per row group, per column: the index of the column's chunk (flat columns only, else -1). */
+  private readonly chunkOf: number[][];
   private readonly objectRow: (values: ArrayLike<unknown>[], i: number) => object;
   private readonly arrayRow: (values: ArrayLike<unknown>[], i: number) => unknown[];
 
@@ -244,13 +246,17 @@ class ParquetReader implements TableReader {
     private readonly buffer: AsyncBuffer,
   ) {
     this.nested = nodes.map((node) => node.children.length > 0 || node.element.repetition_type === 'REPEATED');
-    // The flat path needs the column chunks in schema order, one per top-level column.
-    const chunksMatch = metadata.row_groups.every(
-      (group) =>
-        group.columns.length === nodes.length &&
-        group.columns.every((chunk, c) => chunk.meta_data?.path_in_schema.join('.') === nodes[c].element.name),
-    );
-    this.flat = nodes.map((node) => chunksMatch && isFlat(node));
+    // A flat column's chunk in each row group: the one whose path is just its name (nested
+    // columns have one chunk per leaf, so chunk and column indexes differ after one).
+    this.chunkOf = metadata.row_groups.map((group) => {
+      const byName = new Map<string, number>();
+      group.columns.forEach((chunk, i) => {
+        const path = chunk.meta_data?.path_in_schema;
+        if (path?.length === 1) byName.set(path[0], i);
+      });
+      return nodes.map((node) => byName.get(node.element.name) ?? -1);
+    });
+    this.flat = nodes.map((node, c) => isFlat(node) && this.chunkOf.every((chunks) => chunks[c] >= 0));
     this.numbers = nodes.map((node, c) => this.flat[c] && numbersColumn(node, layout.columns[c].numeric));
     // One generated literal per reader, so every row shares a hidden class (as Arrow's rows do).
     const names = layout.columns.map((c) => c.name);
@@ -300,9 +306,10 @@ class ParquetReader implements TableReader {
         const out = flat[c];
         if (out && bytes) {
           try {
-            const range = chunkRange(group.columns[c]);
+            const column = group.columns[this.chunkOf[g][c]];
+            const range = chunkRange(column);
             const chunk = bytes.subarray(range.start - unit.byteStart, range.end - unit.byteStart);
-            const decoder = flatDecoder(this.nodes[c], group.columns[c]);
+            const decoder = flatDecoder(this.nodes[c], column);
             decodeFlat(out, from - rowStart, chunk, decoder, unit.rows, from - unit.firstRow, to - unit.firstRow);
             continue;
           } catch (error) {

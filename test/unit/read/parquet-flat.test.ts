@@ -177,6 +177,37 @@ describe('Parquet flat columns (read/parquet-flat.ts) against DuckDB', function 
     }
   });
 
+  it('a file with lists and structs: its flat columns still take the flat path, all as DuckDB reads them', async () => {
+    const file = tmp.path('mixed.parquet');
+    await writeParquet(
+      file,
+      `SELECT [i, NULL]::INTEGER[] AS l, CASE WHEN i % 4 = 0 THEN NULL ELSE i / 3 END::DOUBLE AS x,
+        {'a': i, 'b': 'k' || i::VARCHAR} AS st, ['p', 'q'][1 + i % 2] AS tag, i::BIGINT AS id
+      FROM range(3000) t(i)`,
+      'COMPRESSION zstd, ROW_GROUP_SIZE 1024',
+    );
+    const want = (await duckRows(file)).map(normalise);
+    const reader = await openParquet(file);
+    try {
+      // Which columns the reader decodes itself (chunk indexes differ from column indexes after `l`).
+      assert.deepEqual((reader as unknown as { flat: boolean[] }).flat, [false, true, false, true, true]);
+      for (const [from, to] of [
+        [0, 3000],
+        [1000, 2100],
+      ]) {
+        const objects = (await reader.read(from, to, 'object')) as unknown[];
+        assert.deepStrictEqual(objects.map(normalise), want.slice(from, to), `objects ${from}–${to}`);
+        const arrays = (await reader.read(from, to, 'array')) as unknown[][];
+        assert.deepStrictEqual(asObjects(reader, arrays), want.slice(from, to), `arrays ${from}–${to}`);
+        const columns = (await reader.read(from, to, 'columns')) as ColumnarChunk;
+        assert.deepEqual(columns.numeric, ['x', 'id']);
+        assert.deepStrictEqual(columnsAsRows(columns), want.slice(from, to), `columns ${from}–${to}`);
+      }
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('many pages per column chunk (REQUIRED and OPTIONAL, PLAIN and dictionary): ranges starting and ending inside pages', async () => {
     const file = tmp.path('pages.parquet');
     const n = 5000;
