@@ -31,7 +31,19 @@ export const compressors: Compressors = {
 
 /** Loads the WebAssembly decoder; once per process, before the first read. */
 export function initDecoders(): Promise<void> {
-  return (zstdReady ??= zstd.init());
+  if (zstdReady) return zstdReady;
+  // zstddec loads its embedded module through fetch() of a data: URL when fetch exists, which in
+  // Node first loads undici (~50 ms per worker); without fetch it instantiates from a Buffer
+  // (~2 ms). It checks synchronously inside init(), so fetch is hidden for that call only.
+  const global = globalThis as { fetch?: unknown };
+  const fetch = global.fetch;
+  try {
+    global.fetch = undefined;
+    zstdReady = zstd.init();
+  } finally {
+    global.fetch = fetch;
+  }
+  return zstdReady;
 }
 
 /** A decoded flat column: numbers (null → NaN, `nulls[i]` 1 where null) or plain values (null → null). */
@@ -233,6 +245,59 @@ function flatDefs(defs: number[] | undefined): ArrayLike<number> | undefined {
 }
 
 /**
+ * A V1 page's definition levels for a flat OPTIONAL column (bit width 1): the 4-byte length, then
+ * RLE / bit-packed runs. A page without nulls is usually one RLE run of 1s: then no level array is
+ * filled at all (`defs` undefined), which is the common case (DuckDB marks every column OPTIONAL).
+ */
+function readLevels(page: Uint8Array, offset: number, n: number): { present: number; defs?: Uint8Array; end: number } {
+  if (offset + 4 > page.length) throw new Error('parquet definition levels run past the end of the page');
+  const length = (page[offset] | (page[offset + 1] << 8) | (page[offset + 2] << 16) | (page[offset + 3] << 24)) >>> 0;
+  const end = offset + 4 + length;
+  if (end > page.length) throw new Error('parquet definition levels run past the end of the page');
+  let pos = offset + 4;
+  let seen = 0;
+  let present = 0;
+  let defs: Uint8Array | undefined;
+  const materialise = (): Uint8Array => {
+    // Runs before the first null or bit-packed run were all 1s.
+    const buffer = levelBuffer(n);
+    buffer.fill(1, 0, seen);
+    return buffer;
+  };
+  while (seen < n) {
+    if (pos >= end) throw new Error(`parquet definition levels end after ${seen} of ${n} values`);
+    let header = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = page[pos++];
+      header += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80 && pos < end);
+    if (header % 2 === 1) {
+      // Bit-packed: groups of 8 one-bit values, a byte each.
+      const groups = Math.floor(header / 2);
+      const count = Math.min(groups * 8, n - seen);
+      defs ??= materialise();
+      for (let i = 0; i < count; i++) {
+        const v = (page[pos + (i >> 3)] >> (i & 7)) & 1;
+        defs[seen + i] = v;
+        present += v;
+      }
+      pos += groups;
+      seen += count;
+    } else {
+      const count = Math.min(Math.floor(header / 2), n - seen);
+      const v = page[pos++] & 1;
+      if (defs || v !== 1) (defs ??= materialise()).fill(v, seen, seen + count);
+      present += v * count;
+      seen += count;
+    }
+  }
+  return { present, defs: present === n ? undefined : defs, end };
+}
+
+/**
  * Decodes the rows [from, to) (row-group relative) of one flat column chunk held in `bytes` into
  * `sink`, page by page; pages wholly before `from` are skipped undecompressed.
  */
@@ -284,11 +349,10 @@ function decodeChunk(
         let defs: Uint8Array | undefined;
         let present = n;
         if (optional) {
-          defs = levelBuffer(n);
-          readRleBitPackedHybrid(pageReader, 1, defs);
-          present = 0;
-          for (let i = 0; i < n; i++) present += defs[i];
-          if (present === n) defs = undefined;
+          const levels = readLevels(page, pageReader.offset, n);
+          pageReader.offset = levels.end;
+          present = levels.present;
+          defs = levels.defs;
         }
         if (encoding === 'PLAIN') {
           const values = present ? readPlain(pageReader, decoder.type, present, decoder.element.type_length) : [];
