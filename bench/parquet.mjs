@@ -4,8 +4,12 @@
 // Float64Array columns, on 1 and 2 workers, against DuckDB computing the same sum over the same
 // file with as many threads. Rounds are interleaved (every design once per round) so drift on the
 // machine hits all alike; best and median wall time per design, and ratios to DuckDB.
-//   node bench/parquet.mjs [--rounds N] [--rows N]
+// With --base DIR (a built checkout of an older revision, e.g. a `git worktree` of it after
+// `node scripts/build.mjs --no-tsc`), that build's engine runs the same Chunkscope designs in the
+// same rounds, so before and after meet the same machine noise.
+//   node bench/parquet.mjs [--rounds N] [--rows N] [--base DIR]
 // Writes bench/results/parquet-<date>.json and prints a table.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -17,17 +21,18 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const engine = require(path.join(root, 'dist/engine.js'));
 
-const opts = { rounds: 5, rows: 3_000_000 };
+const opts = { rounds: 5, rows: 3_000_000, base: '' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
-  const value = Number(argv[i + 1]);
-  if (!(key in opts) || !(value > 0)) {
-    console.error('usage: node bench/parquet.mjs [--rounds N] [--rows N]');
+  const value = key === 'base' ? path.resolve(argv[i + 1] ?? '') : Number(argv[i + 1]);
+  if (!(key in opts) || !(key === 'base' ? existsSync(path.join(value, 'dist/engine.js')) : value > 0)) {
+    console.error('usage: node bench/parquet.mjs [--rounds N] [--rows N] [--base DIR with dist/engine.js]');
     process.exit(2);
   }
   opts[key] = value;
 }
+const baseEngine = opts.base ? require(path.join(opts.base, 'dist/engine.js')) : undefined;
 
 const quoted = (p) => `'${p.replace(/'/g, "''")}'`;
 const dataDir = path.join(root, 'bench/data');
@@ -81,6 +86,12 @@ const designs = [
   ...[1, 2].flatMap((workers) => [
     { design: 'chunkscope objects', workers, processor: objectProcessor },
     { design: 'chunkscope columns', workers, processor: columnsProcessor },
+    ...(baseEngine
+      ? [
+          { design: 'base objects', workers, processor: objectProcessor, base: true },
+          { design: 'base columns', workers, processor: columnsProcessor, base: true },
+        ]
+      : []),
   ]),
   { design: 'duckdb', workers: 1 },
   { design: 'duckdb', workers: 2 },
@@ -97,7 +108,11 @@ async function once(d) {
     });
     return { wallMs: performance.now() - started, total, rows: opts.rows };
   }
-  const report = await engine.runDataset({ data: file, processor: d.processor, workers: d.workers });
+  const report = await (d.base ? baseEngine : engine).runDataset({
+    data: file,
+    processor: d.processor,
+    workers: d.workers,
+  });
   const s = report.summary;
   return {
     wallMs: performance.now() - started,
@@ -136,6 +151,7 @@ const results = designs.map((d, k) => {
   return {
     ...d,
     processor: undefined,
+    base: undefined,
     bestMs: Math.min(...walls),
     medianMs: median(walls),
     rowsPerSecondBest: opts.rows / (Math.min(...walls) / 1000),
@@ -150,6 +166,15 @@ for (const r of results) {
   r.vsDuckdbMedian = r.medianMs / duckSame.medianMs;
   const one = results.find((x) => x.design === r.design && x.workers === 1);
   r.speedupVs1Worker = one.medianMs / r.medianMs;
+}
+
+/** The base checkout's commit, when it is a git checkout. */
+function baseRev() {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: opts.base, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 const date = new Date().toISOString().slice(0, 10);
@@ -169,6 +194,7 @@ writeFileSync(
         rowGroups: info.table?.units.length,
       },
       rounds: opts.rounds,
+      base: opts.base ? { dir: opts.base, rev: baseRev() } : undefined,
       results,
     },
     null,

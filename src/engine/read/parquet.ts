@@ -8,11 +8,22 @@
 import { promises as fsp } from 'node:fs';
 import { parquetMetadataAsync, parquetScan, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData, ParquetScan, SchemaElement, SchemaTree } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
 import { ChunkscopeError } from '../base/errors';
 import type { ColumnarChunk, RowShape } from '../model';
 import type { TableColumn, TableLayout, TableReader, TableUnit } from './table';
-import { columnarChunk, int64Value, typedValue } from './typed-values';
+import { columnarChunk, float64Column, int64Value, typedValue } from './typed-values';
+import type { FlatColumn } from './parquet-flat';
+import {
+  chunkRange,
+  decodeFlat,
+  compressors,
+  flatDecoder,
+  initDecoders,
+  isFlat,
+  newFlatColumn,
+  NotFlatNumbers,
+  numbersColumn,
+} from './parquet-flat';
 
 const MAGIC = 'PAR1';
 /** The footer's last 8 bytes: the metadata's length (4 bytes, little-endian) and the magic. */
@@ -98,12 +109,15 @@ function fileBuffer(handle: fsp.FileHandle, size: number, clock: { ioMs: number 
     async slice(start: number, end = size): Promise<ArrayBuffer> {
       const started = performance.now();
       const length = Math.max(0, Math.min(end, size) - start);
-      const bytes = new Uint8Array(length);
-      for (let filled = 0; filled < length;) {
+      // Not zero-filled first (a row group is megabytes): every byte is read over, or zeroed below.
+      const bytes = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+      let filled = 0;
+      while (filled < length) {
         const { bytesRead } = await handle.read(bytes, filled, length - filled, start + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
+      bytes.fill(0, filled);
       clock.ioMs += performance.now() - started;
       return bytes.buffer;
     },
@@ -130,6 +144,41 @@ function unitsOf(metadata: FileMetaData): TableUnit[] {
     firstRow += rows;
     return unit;
   });
+}
+
+function isFlatColumn(v: FlatColumn | ArrayLike<unknown>): v is FlatColumn {
+  return (v as FlatColumn).kind !== undefined && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
+/** A flat column's own value array (a fresh one per read), INT64s by the typed-values policy. */
+function typedInPlace(data: unknown[]): unknown[] {
+  for (let r = 0; r < data.length; r++) if (typeof data[r] === 'bigint') data[r] = int64Value(data[r] as bigint);
+  return data;
+}
+
+/** The `columns` shape: flat numeric columns are already Float64Array (null → NaN). */
+function columnsOf(names: string[], values: (FlatColumn | ArrayLike<unknown>)[], numeric: boolean[]): ColumnarChunk {
+  if (values.every((v) => !isFlatColumn(v))) return columnarChunk(names, values as ArrayLike<unknown>[], numeric);
+  const columns: ColumnarChunk['columns'] = {};
+  const numericNames: string[] = [];
+  let length = 0;
+  names.forEach((name, c) => {
+    const v = values[c];
+    length = isFlatColumn(v) ? v.data.length : v.length;
+    if (isFlatColumn(v) && v.kind === 'numbers') {
+      columns[name] = v.data;
+      numericNames.push(name);
+      return;
+    }
+    const plain = isFlatColumn(v) ? v.data : v;
+    const asFloats = numeric[c] ? float64Column(plain) : undefined;
+    if (asFloats) {
+      columns[name] = asFloats;
+      numericNames.push(name);
+    } else if (isFlatColumn(v)) columns[name] = typedInPlace(v.data) as string[];
+    else columns[name] = Array.from(plain, typedValue) as string[];
+  });
+  return { length, names, numeric: numericNames, columns };
 }
 
 export async function openParquet(file: string): Promise<TableReader> {
@@ -166,8 +215,9 @@ export async function openParquet(file: string): Promise<TableReader> {
       units: unitsOf(metadata),
       createdBy: metadata.created_by,
     };
+    await initDecoders();
     const scan = await parquetScan({ file: buffer, metadata, compressors });
-    return new ParquetReader(file, layout, scan, handle, nodes, clock);
+    return new ParquetReader(file, layout, scan, handle, nodes, clock, metadata, buffer);
   } catch (error) {
     await handle.close();
     throw error;
@@ -176,73 +226,151 @@ export async function openParquet(file: string): Promise<TableReader> {
 
 class ParquetReader implements TableReader {
   private readonly nested: boolean[];
+  /** Top-level primitive columns, decoded by read/parquet-flat.ts; the others through hyparquet's scan. */
+  private readonly flat: boolean[];
+  /** Flat numeric columns that go into Float64Array (cleared for one found to hold INT64s past 2^53). */
+  private readonly numbers: boolean[];
+  /** Per row group, per column: the index of the column's chunk (flat columns only, else -1). */
+  private readonly chunkOf: number[][];
+  private readonly objectRows: (values: ArrayLike<unknown>[], n: number) => unknown[];
+  private readonly arrayRows: (values: ArrayLike<unknown>[], n: number) => unknown[];
 
   constructor(
     private readonly file: string,
     readonly layout: TableLayout,
     private readonly scan: ParquetScan,
     private readonly handle: fsp.FileHandle,
-    nodes: SchemaTree[],
+    private readonly nodes: SchemaTree[],
     private readonly clock: { ioMs: number },
+    private readonly metadata: FileMetaData,
+    private readonly buffer: AsyncBuffer,
   ) {
     this.nested = nodes.map((node) => node.children.length > 0 || node.element.repetition_type === 'REPEATED');
+    // A flat column's chunk in each row group: the one whose path is just its name (nested
+    // columns have one chunk per leaf, so chunk and column indexes differ after one).
+    this.chunkOf = metadata.row_groups.map((group) => {
+      const byName = new Map<string, number>();
+      group.columns.forEach((chunk, i) => {
+        const path = chunk.meta_data?.path_in_schema;
+        if (path?.length === 1) byName.set(path[0], i);
+      });
+      return nodes.map((node) => byName.get(node.element.name) ?? -1);
+    });
+    this.flat = nodes.map((node, c) => isFlat(node) && this.chunkOf.every((chunks) => chunks[c] >= 0));
+    this.numbers = nodes.map((node, c) => this.flat[c] && numbersColumn(node, layout.columns[c].numeric));
+    // One generated literal per reader, so every row shares a hidden class (as Arrow's rows do).
+    const names = layout.columns.map((c) => c.name);
+    const key = (name: string) => (name === '__proto__' ? '["__proto__"]' : JSON.stringify(name));
+    // The whole loop is generated, so each column's array is a local and each site monomorphic.
+    const locals = names.map((_, c) => `const c${c} = v[${c}];`).join(' ');
+    const rowsOf = (literal: string) =>
+      new Function(
+        'v',
+        'n',
+        `${locals} const rows = new Array(n); for (let i = 0; i < n; i++) rows[i] = ${literal}; return rows;`,
+      ) as (values: ArrayLike<unknown>[], n: number) => unknown[];
+    this.objectRows = rowsOf(`{${names.map((n, c) => `${key(n)}: c${c}[i]`).join(', ')}}`);
+    this.arrayRows = rowsOf(`[${names.map((_, c) => `c${c}[i]`).join(', ')}]`);
   }
 
-  /** Column values of rows [rowStart, rowEnd), which may span several row groups. */
-  private async columnValues(rowStart: number, rowEnd: number): Promise<ArrayLike<unknown>[]> {
+  private decodeError(c: number, g: number, error: unknown): ChunkscopeError {
+    const { columns, units, createdBy } = this.layout;
+    const unit = units[g];
+    return new ChunkscopeError(
+      'data',
+      `${this.file}: cannot decode column "${columns[c].name}" (${columns[c].type}) in row group ${g} ` +
+        `(rows ${unit.firstRow + 1}–${unit.firstRow + unit.rows}, bytes ${unit.byteStart}–${unit.byteEnd})` +
+        `${createdBy ? `, written by ${createdBy}` : ''}: ${describeError(error)}`,
+    );
+  }
+
+  /**
+   * Column values of rows [rowStart, rowEnd), which may span several row groups: flat columns
+   * decoded from one read of each row group's bytes, the others through hyparquet's scan.
+   */
+  private async columnValues(rowStart: number, rowEnd: number): Promise<(FlatColumn | ArrayLike<unknown>)[]> {
     const { units, columns } = this.layout;
+    const length = rowEnd - rowStart;
+    const flat: (FlatColumn | undefined)[] = columns.map((_, c) =>
+      this.flat[c] ? newFlatColumn(this.numbers[c], length) : undefined,
+    );
     const pieces: ArrayLike<unknown>[][] = columns.map(() => []);
     for (let g = 0; g < units.length; g++) {
       const unit = units[g];
       const from = Math.max(rowStart, unit.firstRow);
       const to = Math.min(rowEnd, unit.firstRow + unit.rows);
       if (from >= to) continue;
+      const group = this.metadata.row_groups[g];
+      let bytes: Uint8Array | undefined;
+      if (flat.some((f) => f !== undefined))
+        bytes = new Uint8Array(await this.buffer.slice(unit.byteStart, unit.byteEnd));
       for (let c = 0; c < columns.length; c++) {
-        try {
-          pieces[c].push(await this.scan.readColumn({ column: columns[c].name, rowStart: from, rowEnd: to }));
-        } catch (error) {
-          throw new ChunkscopeError(
-            'data',
-            `${this.file}: cannot decode column "${columns[c].name}" (${columns[c].type}) in row group ${g} ` +
-              `(rows ${unit.firstRow + 1}–${unit.firstRow + unit.rows}, bytes ${unit.byteStart}–${unit.byteEnd})` +
-              `${this.layout.createdBy ? `, written by ${this.layout.createdBy}` : ''}: ${describeError(error)}`,
-          );
+        const out = flat[c];
+        if (out && bytes) {
+          try {
+            const column = group.columns[this.chunkOf[g][c]];
+            const range = chunkRange(column);
+            const chunk = bytes.subarray(range.start - unit.byteStart, range.end - unit.byteStart);
+            const decoder = flatDecoder(this.nodes[c], column);
+            decodeFlat(out, from - rowStart, chunk, decoder, unit.rows, from - unit.firstRow, to - unit.firstRow);
+            continue;
+          } catch (error) {
+            if (!(error instanceof NotFlatNumbers)) throw this.decodeError(c, g, error);
+            // An INT64 past 2^53: this column, all its row groups, as values from now on.
+            this.numbers[c] = false;
+            flat[c] = undefined;
+            for (let h = 0; h < g; h++) {
+              const u = units[h];
+              const f = Math.max(rowStart, u.firstRow);
+              const t = Math.min(rowEnd, u.firstRow + u.rows);
+              if (f < t) pieces[c].push(await this.scanColumn(c, h, f, t));
+            }
+          }
         }
+        pieces[c].push(await this.scanColumn(c, g, from, to));
       }
     }
-    return pieces.map((parts) => (parts.length === 1 ? parts[0] : parts.flatMap((p) => Array.from(p))));
+    return columns.map((_, c) => {
+      const out = flat[c];
+      if (out) return out;
+      const parts = pieces[c];
+      return parts.length === 1 ? parts[0] : parts.flatMap((p) => Array.from(p));
+    });
+  }
+
+  private async scanColumn(c: number, g: number, from: number, to: number): Promise<ArrayLike<unknown>> {
+    try {
+      return await this.scan.readColumn({ column: this.layout.columns[c].name, rowStart: from, rowEnd: to });
+    } catch (error) {
+      throw this.decodeError(c, g, error);
+    }
   }
 
   async read(rowStart: number, rowEnd: number, shape: RowShape): Promise<unknown[] | ColumnarChunk> {
     const values = await this.columnValues(rowStart, rowEnd);
     const { columns } = this.layout;
     const nested = this.nested;
+    const names = columns.map((c) => c.name);
     // Nested columns may hold bigints at any depth; flat ones only at the top.
-    const normalised = values.map((v, c) => (nested[c] ? Array.from(v, deepValue) : v));
+    const normalised = values.map((v, c) => (nested[c] && !isFlatColumn(v) ? Array.from(v, deepValue) : v));
     if (shape === 'columns')
-      return columnarChunk(
-        columns.map((c) => c.name),
+      return columnsOf(
+        names,
         normalised,
         columns.map((c) => c.numeric),
       );
     const length = rowEnd - rowStart;
-    const rows = new Array<unknown>(length);
-    const width = columns.length;
-    if (shape === 'array') {
-      for (let r = 0; r < length; r++) {
-        const row = new Array<unknown>(width);
-        for (let c = 0; c < width; c++) row[c] = typedValue(normalised[c][r]);
-        rows[r] = row;
+    // Each column as something indexable by row holding the row's value (nulls as null).
+    const sources = normalised.map((column): ArrayLike<unknown> => {
+      if (!isFlatColumn(column)) return Array.from(column, typedValue);
+      if (column.kind === 'numbers') {
+        const { data, nulls } = column;
+        if (!nulls) return data;
+        return Array.from(data, (v, r) => (nulls[r] ? null : v));
       }
-      return rows;
-    }
-    const names = columns.map((c) => c.name);
-    for (let r = 0; r < length; r++) {
-      const row: Record<string, unknown> = {};
-      for (let c = 0; c < width; c++) row[names[c]] = typedValue(normalised[c][r]);
-      rows[r] = row;
-    }
-    return rows;
+      return typedInPlace(column.data);
+    });
+    return (shape === 'array' ? this.arrayRows : this.objectRows)(sources, length);
   }
 
   get ioMs(): number {
