@@ -2,7 +2,6 @@
 // writes timings/trace files, and maps failures to exit codes (0 ok, 1 run failed, 2 usage).
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import {
   ChunkscopeError,
   formatInt,
@@ -147,12 +146,6 @@ async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   for (const note of await applyRunTuning(options, { workers: values.workers, chunk: values.chunk }, controller.signal))
     process.stderr.write(`${note}\n`);
-  // With a worker on every core, V8's GC helper threads find no idle core and preempt the other
-  // workers (2 workers, 2 cores: ~3,000 context switches a run instead of ~1,000, parse ~5 % dearer;
-  // bench/README.md); with a core to spare they help, so they stay then. The flag is process-wide:
-  // set here, in the CLI's own process, before the pool starts, never in an editor's process.
-  if ((options.workers ?? os.availableParallelism()) >= os.availableParallelism())
-    setFlagsFromString('--single-threaded-gc');
   const showProgress = process.stderr.isTTY && !values.json;
   let report: RunReport;
   try {
