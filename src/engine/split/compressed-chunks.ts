@@ -9,7 +9,7 @@ import type { DatasetInfo } from '../read/dataset';
 import type { ChunkPlan } from '../model/protocol';
 import type { Strategy } from '../model';
 import { boundaryScannerFor } from '../parse/record-boundaries';
-import { rowTasks, type ChunkSizer, type PlannedChunk } from './strategies';
+import { budgetOf, ownBuffer, rowTasks, type ChunkSizer, type PlannedChunk } from './strategies';
 
 /** The strategy a compressed file is run with, and why when it is not the one asked for. */
 export function strategyForCompressed(
@@ -112,23 +112,6 @@ async function* decompressedSegments(
   const tail = pieces.length > 0 ? { start: chunkStart, bytes: Buffer.concat(pieces), records } : undefined;
   if (held) yield { ...held, last: tail === undefined };
   if (tail) yield { ...tail, last: true };
-}
-
-function budgetOf(sizer: ChunkSizer, chunk: number, byteStart: number): number {
-  const bytes = Math.floor(sizer(chunk, byteStart));
-  if (!(bytes >= 1))
-    throw new Error(
-      `Chunk sizer returned ${bytes} bytes for chunk ${chunk} (at byte ${byteStart}); a chunk needs at least 1 byte`,
-    );
-  return bytes;
-}
-
-/** A fresh ArrayBuffer holding exactly these bytes, so it can be transferred instead of cloned. */
-function ownBuffer(bytes: Buffer): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return new Uint8Array(bytes.buffer);
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return copy;
 }
 
 /** batches or per-row over the decompressed data of `info` (compressed: gzip, BGZF or zstd). */

@@ -37,7 +37,7 @@ export interface StrategyInput {
 }
 
 /** A sizer's answer as a usable byte count: a whole number of at least 1. */
-function budgetOf(sizer: ChunkSizer, chunk: number, byteStart: number): number {
+export function budgetOf(sizer: ChunkSizer, chunk: number, byteStart: number): number {
   const bytes = Math.floor(sizer(chunk, byteStart));
   if (!(bytes >= 1))
     throw new Error(
@@ -122,7 +122,7 @@ export function* recordAlignedSegments(
 }
 
 /** A fresh ArrayBuffer holding exactly these bytes, so it can be transferred instead of cloned. */
-function ownBuffer(bytes: Buffer): Uint8Array {
+export function ownBuffer(bytes: Buffer): Uint8Array {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return new Uint8Array(bytes.buffer);
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
