@@ -31,8 +31,12 @@ function quoteFor(name: string, quote: string): string {
 
 const bracket = (name: string) => `[${JSON.stringify(name)}]`;
 
+/** Where a column's sample comes from: `trips.csv, first 1,000 rows`, `trips.parquet, row group 1 statistics`. */
+const sampleWhere = (c: ColumnProfile, data: DatasetColumns) =>
+  `${data.label}, ${c.sampleSource ?? `first ${formatInt(c.sampled)} rows`}`;
+
 function sampleLine(c: ColumnProfile, data: DatasetColumns): string {
-  const where = `${data.label}, first ${formatInt(c.sampled)} rows`;
+  const where = sampleWhere(c, data);
   return c.samples.length ? `e.g. ${c.samples.join(' · ')} (${where})` : `no values in the sample (${where})`;
 }
 
@@ -168,7 +172,14 @@ function isNumberLiteral(e: ts.Expression): boolean {
 
 /** `row.fare + row.tip` and friends on numeric columns while values arrive as strings. */
 function stringArithmetic(model: ProcessorModel, data: DatasetColumns, text: string): NumericUse[] {
-  if (typesMode(model) !== 'string' || !readsRows(model) || model.options.rowShape === 'columns') return [];
+  // Only text formats deliver strings: Parquet, Arrow and JSON values keep their own types.
+  if (
+    data.format !== 'csv' ||
+    typesMode(model) !== 'string' ||
+    !readsRows(model) ||
+    model.options.rowShape === 'columns'
+  )
+    return [];
   const numericRead = new Map<ts.Node, ColumnRead>();
   for (const r of model.reads)
     if (r.kind !== 'destructure' && r.kind !== 'columns' && data.byName.get(r.name)?.type === 'number')
@@ -410,12 +421,14 @@ export function hoverColumn(
   if (!c) return undefined;
   const parts = [`**${c.name}** — column ${c.index + 1} of ${data.columns.length} in ${data.label}`];
   const facts: string[] = [];
-  if (c.type !== 'unknown') facts.push(`${c.type} (${formatInt(c.sampled)} rows sampled)`);
+  const type = c.schemaType ? `${c.type} (${c.schemaType})` : c.type;
+  if (c.type !== 'unknown')
+    facts.push(c.sampleSource ? `${type} · from ${c.sampleSource}` : `${type} (${formatInt(c.sampled)} rows sampled)`);
   if (c.sampled) facts.push(emptyShare(c));
   if (c.min !== undefined && c.max !== undefined) facts.push(`${formatNumber(c.min)} … ${formatNumber(c.max)}`);
   if (facts.length) parts.push(facts.join(' · '));
   if (c.samples.length) parts.push(`e.g. ${c.samples.map((s) => `\`${s}\``).join(', ')}`);
-  if (c.type === 'number' && read.kind !== 'columns')
+  if (c.type === 'number' && read.kind !== 'columns' && !c.schemaType)
     parts.push(
       typesMode(model) === 'string'
         ? `arrives as a string ('${c.samples[0] ?? ''}') under types: 'string'`
