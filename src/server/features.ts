@@ -6,30 +6,12 @@ import type { CodeAction, CompletionItem, Diagnostic, Hover, Range, TextEdit } f
 import { formatInt } from '../engine/inspect';
 import { binaryAround, completionSite, ts, type ColumnRead, type ProcessorModel } from './analysis';
 import { columnDetail, emptyShare, isIdentifierName, type ColumnProfile, type DatasetColumns } from './columns';
+import { inferHazards, rowTypeDrift, rowTypeFix } from './data-checks';
 import { didYouMean } from './did-you-mean';
 import type { Pairing } from './pairing';
+import { bracket, ERROR, FIELD, INFORMATION, quoteFor, range, SOURCE, WARNING } from './lsp-util';
 
-export const SOURCE = 'chunkscope';
-// LSP enum values (CompletionItemKind.Field, DiagnosticSeverity, InsertTextFormat.PlainText, MarkupKind).
-const FIELD = 5;
-const ERROR = 1;
-const WARNING = 2;
-const INFORMATION = 3;
-
-const range = (doc: TextDocument, start: number, end: number): Range => ({
-  start: doc.positionAt(start),
-  end: doc.positionAt(end),
-});
-
-/** `name` as the text between `quote`s in a string literal. */
-function quoteFor(name: string, quote: string): string {
-  if (quote === '`') return name.replace(/[`\\$]/g, (c) => `\\${c}`);
-  // JSON escapes backslashes, control characters and double quotes.
-  const body = JSON.stringify(name).slice(1, -1);
-  return quote === "'" ? body.replace(/\\"/g, '"').replace(/'/g, "\\'") : body;
-}
-
-const bracket = (name: string) => `[${JSON.stringify(name)}]`;
+export { SOURCE };
 
 /** Where a column's sample comes from: `trips.csv, first 1,000 rows`, `trips.parquet, row group 1 statistics`. */
 const sampleWhere = (c: ColumnProfile, data: DatasetColumns) =>
@@ -294,6 +276,7 @@ export function diagnose(
       });
     }
   }
+  out.push(...inferHazards(doc, model, data), ...rowTypeDrift(doc, model, data));
   for (const use of stringArithmetic(model, data, text)) {
     out.push({
       range: range(doc, use.expr.getStart(model.source), use.expr.getEnd()),
@@ -346,6 +329,9 @@ export function codeActions(
         });
     }
   }
+  const drift = rowTypeDrift(doc, model, data).filter((d) => overlaps(d.range, at));
+  const update = rowTypeFix(doc, model, data, drift);
+  if (update) actions.push(update);
   let inferOffered = false;
   for (const use of stringArithmetic(model, data, text)) {
     const r = range(doc, use.expr.getStart(model.source), use.expr.getEnd());
