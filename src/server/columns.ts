@@ -33,6 +33,9 @@ export interface DatasetColumns {
   file: string;
   label: string;
   format: string;
+  /** CSV/TSV field delimiter; whether the file is compressed (no header cell to open then). */
+  delimiter: string;
+  compressed: boolean;
   sizeBytes: number;
   hasHeader: boolean;
   columns: ColumnProfile[];
@@ -106,6 +109,8 @@ function datasetOf(info: DatasetInfo, columns: ColumnProfile[]): DatasetColumns 
     file: info.path,
     label: path.basename(info.path),
     format: info.format,
+    delimiter: info.delimiter,
+    compressed: (info.compression ?? 'none') !== 'none',
     sizeBytes: info.sizeBytes,
     hasHeader: info.hasHeader,
     columns,

@@ -116,7 +116,7 @@ function unknownRead(read: ColumnRead, data: DatasetColumns, text: string) {
 }
 
 /** The edit that makes `read` read `name` instead. */
-function renameRead(doc: TextDocument, read: ColumnRead, name: string): TextEdit {
+export function renameRead(doc: TextDocument, read: ColumnRead, name: string): TextEdit {
   if (read.kind === 'dot' || read.kind === 'optional' || read.kind === 'columns') {
     if (isIdentifierName(name)) return { range: range(doc, read.nameStart, read.nameEnd), newText: name };
     const text = doc.getText();

@@ -20,6 +20,7 @@ import { firstUnitRows, inspectDataset } from '../engine/inspect';
 import { analyseProcessor, type ProcessorModel } from './analysis';
 import { profileColumns } from './columns';
 import { codeActions, completeColumns, diagnose, hoverColumn, type DatasetState } from './features';
+import { columnDefinition, prepareRename, renameColumn } from './navigation';
 import { pairDataset, type Pairing, type Picks } from './pairing';
 
 /** Analysis waits this long after the last change (typing bursts cost one analysis). */
@@ -242,6 +243,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: ['.', '[', "'", '"', '`'] },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      renameProvider: { prepareProvider: true },
+      definitionProvider: true,
     },
     serverInfo: { name: 'chunkscope', version: '0.1.0' },
   };
@@ -320,6 +323,28 @@ connection.onCodeAction((params) =>
     if (!ctx) return [];
     const data = ctx.dataset && 'data' in ctx.dataset ? ctx.dataset.data : undefined;
     return codeActions(ctx.doc, ctx.model, data, params.range);
+  }),
+);
+
+connection.onPrepareRename((params) =>
+  guarded('prepareRename', null, async () => {
+    const ctx = await contextOf(params.textDocument.uri);
+    return ctx ? prepareRename(ctx.doc, ctx.model, ctx.doc.offsetAt(params.position)) : null;
+  }),
+);
+
+connection.onRenameRequest((params) =>
+  guarded('rename', null, async () => {
+    const ctx = await contextOf(params.textDocument.uri);
+    return ctx ? renameColumn(ctx.doc, ctx.model, ctx.doc.offsetAt(params.position), params.newName) : null;
+  }),
+);
+
+connection.onDefinition((params) =>
+  guarded('definition', null, async () => {
+    const ctx = await contextOf(params.textDocument.uri);
+    if (!ctx || !ctx.dataset || !('data' in ctx.dataset)) return null;
+    return columnDefinition(ctx.model, ctx.dataset.data, ctx.doc.offsetAt(params.position));
   }),
 );
 

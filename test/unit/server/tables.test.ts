@@ -113,6 +113,7 @@ describe('language server: Parquet and Arrow datasets (schema and statistics onl
       ),
     );
     assert.doesNotMatch(value, /arrives as a string/, 'typed files deliver numbers whatever types says');
+    assert.equal(await server.definition(uri, position), null, 'F12: a Parquet column has no header cell to open');
     const diagnostics = await server.waitDiagnostics(uri, (d) => d.length > 0);
     // Typed values: no string-arithmetic warning on fare + passengers, only the unknown column.
     assert.deepEqual(
