@@ -55,7 +55,8 @@ const ENGINE_ROOT_FILES = {
   'options.ts': ['model', 'base'],
   'index.ts': ['.'], // the public API: anything in the engine
   // the API for faces that never run user code (the language server): no run/, worker/ or tune/
-  'inspect.ts': ['model', 'base', 'parse', 'read', 'processor'],
+  // plus the two file readers it needs: run records and the tuning file (both import model/base only)
+  'inspect.ts': ['model', 'base', 'parse', 'read', 'processor', 'report/run-record.ts', 'tune/tuning-file.ts'],
 };
 
 // Engine files the webview may import (the browser bundle). The REQUIRED ones must stay

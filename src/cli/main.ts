@@ -11,6 +11,7 @@ import {
   runDataset,
   toChromeTrace,
   writeFileAtomic,
+  writeRunRecord,
   writeTimingsFile,
   type RunOptions,
   type RunReport,
@@ -163,6 +164,12 @@ async function run(argv: string[]): Promise<number> {
     if (showProgress) process.stderr.write('\r\x1b[K');
   }
   if (values.timings) writeTimingsFile(values.timings, report);
+  try {
+    // For editors: the language server pairs the processor with this dataset and shows its figures.
+    writeRunRecord(report, { timings: values.timings, options });
+  } catch (error) {
+    process.stderr.write(`Chunkscope: the run record was not written: ${(error as Error).message}\n`);
+  }
   if (values.trace) writeFileAtomic(values.trace, JSON.stringify(toChromeTrace(report)));
   if (values.report)
     writeFileAtomic(

@@ -14,7 +14,23 @@ export {
   type SlowChunks,
   type StragglerInfo,
   type ChunkTimeStats,
+  medianMicrosPerRow,
 } from './report/derive';
+export {
+  writeRunRecord,
+  saveRunRecord,
+  readRunRecords,
+  newestRunRecord,
+  runRecordRoot,
+  runRecordOf,
+  encodeRunRecord,
+  decodeRunRecord,
+  RUN_RECORD_FORMAT,
+  RUN_RECORD_VERSION,
+  RUN_RECORDS_DIR,
+  type RunRecord,
+  type StoredRunRecord,
+} from './report/run-record';
 export {
   formatBytes,
   formatCompact,

@@ -2,8 +2,20 @@
 // dataset heads and static looks at processor sources. Nothing here reaches the worker pool
 // (piscina) or loads a processor, so a bundle built from this file runs no user code.
 export { inspectDataset, type DatasetInfo } from './read/dataset';
+export { firstUnitRows } from './read/table-head';
 export { scanProcessorSource } from './processor/scan';
 export { inferValue, isNumericText } from './parse/row-shape';
 export { ChunkscopeError } from './base/errors';
 export { formatInt, formatPercent } from './base/format';
 export type { DatasetFormat, RowShape, TypeMode } from './model';
+// What runs and tuning left behind, read (never written) by the server: pairing and lenses.
+export {
+  newestRunRecord,
+  readRunRecords,
+  runRecordRoot,
+  RUN_RECORDS_DIR,
+  type RunRecord,
+  type StoredRunRecord,
+} from './report/run-record';
+export { readTuningFile } from './tune/tuning-file';
+export { DEFAULTS } from './options';

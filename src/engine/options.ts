@@ -84,6 +84,13 @@ export const DEFAULTS = {
     /** Where `tune --save` keeps settings, relative to the folder it runs in. */
     file: path.join('.chunkscope', 'tuning.json'),
   },
+  /** Run records (report/run-record.ts): what the language server's lenses and pairing read after a reload. */
+  runRecords: {
+    /** Under the processor's project folder (nearest package.json or .git, else the processor's folder). */
+    dir: path.join('.chunkscope', 'runs'),
+    /** Records kept per processor: the newest win, older ones are deleted when a run writes one. */
+    keepPerProcessor: 20,
+  },
 } as const;
 
 export interface ResolvedOptions {
