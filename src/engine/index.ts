@@ -104,3 +104,6 @@ export { NewerFileError } from './base/versioned-json';
 export { writeFileAtomic } from './base/atomic-file';
 export { tuneAsSweepReport } from './tune/tune-report';
 export { median } from './base/stats';
+export { shiftLines, type LineEdit } from './base/line-shift';
+export { medianMicrosPerRow } from './report/per-row';
+export { entryPointLines } from './processor/entry-points';

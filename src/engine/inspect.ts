@@ -7,3 +7,14 @@ export { inferValue, isNumericText } from './parse/row-shape';
 export { ChunkscopeError } from './base/errors';
 export { formatInt, formatPercent } from './base/format';
 export type { DatasetFormat, RowShape, TypeMode } from './model';
+// What a past run measured, for lenses, hovers and line timings (reading files only: no pool).
+export { formatMicros, formatMs } from './base/format';
+export { shiftLines, type LineEdit } from './base/line-shift';
+export { entryPointLines } from './processor/entry-points';
+export { readTimingsFile } from './report/timings-file';
+export { medianMicrosPerRow } from './report/per-row';
+export { readThreadProfiles } from './profile/capture';
+export { functionTimings, lineTimings } from './profile/summary';
+export { urlMatchesFile } from './profile/frames';
+export { readTuningFile } from './tune/tuning-file';
+export type { FunctionTiming, LineTiming, RunReport, SavedTuningEntry } from './model';

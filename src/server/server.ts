@@ -21,6 +21,7 @@ import { analyseProcessor, type ProcessorModel } from './analysis';
 import { profileColumns } from './columns';
 import { codeActions, completeColumns, diagnose, hoverColumn, type DatasetState } from './features';
 import { pairDataset, type Pairing } from './pairing';
+import { InsightService } from './insight-service';
 
 /** Analysis waits this long after the last change (typing bursts cost one analysis). */
 const DEBOUNCE_MS = Number(process.env.CHUNKSCOPE_LSP_DEBOUNCE_MS ?? 200);
@@ -34,7 +35,10 @@ try {
 }
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+// Past runs: lenses, the profiled-function hover and line timings (they follow each change).
+const insights = new InsightService(connection, () => roots, log);
+const documents = new TextDocuments(insights.followingEdits(TextDocument));
+insights.listen(documents);
 
 const stats = {
   parses: 0,
@@ -226,12 +230,14 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     .filter((r): r is string => !!r)
     .map((r) => path.resolve(r));
   canAskConfiguration = !!params.capabilities?.workspace?.configuration;
+  insights.initialize(params.capabilities ?? {});
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: ['.', '[', "'", '"', '`'] },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'chunkscope', version: '0.1.0' },
   };
@@ -242,7 +248,8 @@ connection.onDidChangeConfiguration(() => {
   for (const doc of documents.all()) schedule(doc.uri);
 });
 
-connection.onDidChangeWatchedFiles(() => {
+connection.onDidChangeWatchedFiles((params) => {
+  insights.filesChanged(params.changes);
   // Heads are keyed by size and mtime, so re-analysis re-reads only what changed.
   for (const doc of documents.all()) schedule(doc.uri);
 });
@@ -269,8 +276,11 @@ connection.onCompletion((params) =>
 connection.onHover((params) =>
   guarded('hover', null, async () => {
     const ctx = await contextOf(params.textDocument.uri);
-    if (!ctx || !ctx.dataset || !('data' in ctx.dataset)) return null;
-    return hoverColumn(ctx.doc, ctx.model, ctx.dataset.data, ctx.doc.offsetAt(params.position)) ?? null;
+    const column =
+      ctx?.dataset && 'data' in ctx.dataset
+        ? hoverColumn(ctx.doc, ctx.model, ctx.dataset.data, ctx.doc.offsetAt(params.position))
+        : undefined;
+    return column ?? insights.hover(params.textDocument.uri, params.position) ?? null;
   }),
 );
 
