@@ -9,8 +9,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChunkscopeTestApi } from '../../src/extension/extension';
+import { HOT_LOOP_LINE, PROCESS_ROW_LINE, hotProcessorSource } from '../hot-processor';
 import { tripsCsv } from '../unit/server/fixtures';
-import { EXTENSION_ID, cleanWorkspace, closeAllEditors, outputFiles, sleep, waitFor, writeFile } from './helpers';
+import {
+  EXTENSION_ID,
+  cleanWorkspace,
+  closeAllEditors,
+  csvText,
+  outputFiles,
+  sleep,
+  waitFor,
+  writeFile,
+} from './helpers';
 
 const SERVER_BUNDLE = `${path.sep}dist${path.sep}server.js`;
 
@@ -222,5 +232,41 @@ describe('Chunkscope language server in the editor', function () {
     assert.equal(lens.command!.command, 'chunkscope.showLastReport');
     assert.deepEqual(lens.command!.arguments, [out.timings]);
     recordPids(serverProcesses());
+  });
+
+  it('a multi-cursor edit moves the line timings and the function hover as VS Code sends it', async function () {
+    const sales = writeFile('lsp-hot/sales.csv', csvText(20_000));
+    const processor = writeFile('lsp-hot/hot.js', hotProcessorSource('amount'));
+    await vscode.window.showTextDocument(vscode.Uri.file(sales));
+    await vscode.commands.executeCommand('chunkscope.profile', vscode.Uri.file(processor));
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(processor));
+    const before = await waitFor(() => {
+      const t = api.lineTimingTexts(editor);
+      return t.has(HOT_LOOP_LINE) && t;
+    }, 'line timings on the hot line');
+    // Two cursors in one edit: a line above the hot loop and one between it and processRow. Both
+    // positions are in the text before the edit; VS Code hands the client the changes in an order
+    // the server can apply one after another.
+    const ok = await editor.edit((b) => {
+      b.insert(new vscode.Position(0, 0), '// one\n');
+      b.insert(new vscode.Position(HOT_LOOP_LINE + 1, 0), '// two\n');
+    });
+    assert.equal(ok, true);
+    const after = await waitFor(() => {
+      const t = api.lineTimingTexts(editor);
+      return t.has(HOT_LOOP_LINE + 1) && t;
+    }, 'the hot line timing one line down');
+    assert.equal(after.get(HOT_LOOP_LINE + 1), before.get(HOT_LOOP_LINE));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      new vscode.Position(PROCESS_ROW_LINE + 2, 10),
+    );
+    const text = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+      .join('\n');
+    assert.match(text, /processRow[\s\S]*self [\d.,]+ ms · total/, 'processRow moved down by two lines');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
