@@ -55,8 +55,9 @@ const ENGINE_ROOT_FILES = {
   'options.ts': ['model', 'base'],
   'index.ts': ['.'], // the public API: anything in the engine
   // the API for faces that never run user code (the language server): no run/, worker/ or tune/
-  // plus the two file readers it needs: run records and the tuning file (both import model/base only)
-  'inspect.ts': ['model', 'base', 'parse', 'read', 'processor', 'report/run-record.ts', 'tune/tuning-file.ts'],
+  // plus the file readers it needs: run records, timings files and profiles (report/, profile/) and
+  // the tuning file
+  'inspect.ts': ['model', 'base', 'parse', 'read', 'processor', 'profile', 'report', 'tune/tuning-file.ts'],
 };
 
 // Engine files the webview may import (the browser bundle). The REQUIRED ones must stay
@@ -78,7 +79,8 @@ const WEBVIEW_PROTOCOL = 'webview/protocol.ts';
 // targets it may import with `import type` only, and the packages it must not import.
 const ZONES = {
   'src/cli': { may: [ENGINE_API, 'src/report-html'], typeOnly: [WEBVIEW_PROTOCOL], forbid: ['vscode'] },
-  'src/extension': { may: [ENGINE_API, 'src/report-html'], typeOnly: [WEBVIEW_PROTOCOL] },
+  // The client shares the server's message names and types (src/server/protocol.ts: no imports), never its code.
+  'src/extension': { may: [ENGINE_API, 'src/report-html', 'src/server/protocol.ts'], typeOnly: [WEBVIEW_PROTOCOL] },
   'src/report-html': { may: [ENGINE_API], typeOnly: [WEBVIEW_PROTOCOL], forbid: ['vscode'] },
   // The language server never runs user code nor starts workers: it reaches the engine only through
   // inspect.ts (index.ts pulls in the executor and piscina), and index.ts for types.

@@ -16,9 +16,9 @@ import { classifyRunError, describeFailure } from '../src/extension/logic/run-er
 import { settingsToRunOptions } from '../src/extension/logic/settings';
 import { settingEditsFor } from '../src/extension/logic/apply-settings';
 import { describeSetting } from '../src/engine';
-import { shiftLines } from '../src/extension/logic/line-shift';
-import { medianMicrosPerRow } from '../src/extension/logic/per-row';
-import { entryPointLines } from '../src/extension/logic/entry-points';
+import { shiftLines } from '../src/engine/base/line-shift';
+import { medianMicrosPerRow } from '../src/engine/report/derive';
+import { entryPointLines } from '../src/engine/processor/entry-points';
 import { findProcessorFrame, parseStackFrames } from '../src/extension/logic/stack-frames';
 import { notificationText, statusBarText, summaryLines } from '../src/extension/logic/summary';
 import { scanProcessorSource } from '../src/engine/processor/scan';

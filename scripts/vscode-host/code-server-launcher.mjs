@@ -112,12 +112,49 @@ async function main() {
     pump();
     const result = JSON.parse(readFileSync(resultFile, 'utf8'));
     if (result.error) console.error(`[launcher] the test index failed: ${result.error}`);
-    return result.failed === 0 && !result.error && (result.passed > 0 || process.env.CHUNKSCOPE_TEST_GREP) ? 0 : 1;
+    const leftBehind = await languageServersLeft(`${resultFile}.lsp-pids`, server);
+    if (leftBehind.length)
+      console.error(`[launcher] language server processes outlived the extension host: ${leftBehind.join(', ')}`);
+    return result.failed === 0 &&
+      !result.error &&
+      !leftBehind.length &&
+      (result.passed > 0 || process.env.CHUNKSCOPE_TEST_GREP)
+      ? 0
+      : 1;
   } finally {
     await browser?.close().catch(() => undefined);
     await server?.stop();
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/** A pid is gone when /proc has no live (non-zombie) process of that number. */
+function alive(pid) {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The language-server pids the suite saw (test/host/language-server.test.ts) that are still running
+ * once the extension host has exited — before the launcher stops code-server's process group, which
+ * would end them anyway. The server's clientProcessId watchdog polls every 3 s, so allow 10 s.
+ */
+async function languageServersLeft(pidsFile, server) {
+  if (!existsSync(pidsFile)) return [];
+  const pids = [...new Set(readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map(Number))];
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && !/Extension Host Process exited with code/.test(server.output()))
+    await new Promise((r) => setTimeout(r, 200));
+  const hostExited = /Extension Host Process exited with code/.test(server.output());
+  while (Date.now() < deadline + 10_000 && pids.some(alive)) await new Promise((r) => setTimeout(r, 200));
+  const left = pids.filter(alive);
+  console.log(
+    `[launcher] language server pids ${pids.join(', ')}: ${left.length ? `${left.length} still running` : 'none left'} after the extension host ${hostExited ? 'exited' : 'was asked to finish'}`,
+  );
+  return left;
 }
 
 main().then(

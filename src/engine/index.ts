@@ -120,3 +120,5 @@ export { NewerFileError } from './base/versioned-json';
 export { writeFileAtomic } from './base/atomic-file';
 export { tuneAsSweepReport } from './tune/tune-report';
 export { median } from './base/stats';
+export { shiftLines, type LineEdit } from './base/line-shift';
+export { entryPointLines } from './processor/entry-points';

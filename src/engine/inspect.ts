@@ -19,3 +19,13 @@ export {
 } from './report/run-record';
 export { readTuningFile } from './tune/tuning-file';
 export { DEFAULTS } from './options';
+// What a past run measured, for lenses, hovers and line timings (reading files only: no pool).
+export { formatMicros, formatMs } from './base/format';
+export { shiftLines, type LineEdit } from './base/line-shift';
+export { entryPointLines } from './processor/entry-points';
+export { readTimingsFile } from './report/timings-file';
+export { medianMicrosPerRow } from './report/derive';
+export { readThreadProfiles } from './profile/capture';
+export { functionTimings, lineTimings } from './profile/summary';
+export { urlMatchesFile } from './profile/frames';
+export type { FunctionTiming, LineTiming, RunReport, SavedTuningEntry } from './model';

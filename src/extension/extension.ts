@@ -2,18 +2,12 @@
 import * as vscode from 'vscode';
 import { compareRuns } from './compare-panel';
 import { newProcessor } from './new-processor';
+import { LanguageServer, type LanguageServerState } from './language-client';
 import { LineTimingDecorations } from './line-timing-decorations';
-import {
-  ProcessorCodeLensProvider,
-  PROFILE_COMMAND,
-  SHOW_LAST_REPORT_COMMAND,
-  SWEEP_COMMAND,
-} from './processor-code-lens';
-import { ProfileHoverProvider, SHOW_CHUNK_COMMAND } from './profile-hover';
+import { COMMANDS } from '../server/protocol';
 import { showReport } from './report';
 import { ReportPanel } from './report-panel';
 import { RunCommand, type RunOutcome } from './run-command';
-import { RunInsights } from './run-insights';
 import { SweepCommand } from './sweep-command';
 import { SHOW_OUTPUT_COMMAND, Ui } from './ui';
 
@@ -23,57 +17,68 @@ export interface ChunkscopeTestApi {
   lineTimingsShown(): boolean;
   /** How the last run ended and what its message said (errors as the toast shows them). */
   lastRunOutcome(): RunOutcome | undefined;
+  /** The language client: not started until a processor opens or a Chunkscope command runs. */
+  languageServerState(): LanguageServerState;
+  /** Resolves once the server answers (starting it if needed); false when it could not start. */
+  languageServerReady(): Promise<boolean>;
+  /** What deactivate() does: stops the server process and waits for it. */
+  stopLanguageServer(): Promise<void>;
+}
+
+let languageServer: LanguageServer | undefined;
+
+/** A command argument as a URI: a vscode.Uri (palette, explorer), or a string from a server's lens (JSON). */
+function asUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg !== 'string' || arg === '') return undefined;
+  return /^[a-z][\w+.-]+:\/\//i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
 }
 
 export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
   const ui = new Ui(context.workspaceState);
-  const insights = new RunInsights();
-  const decorations = new LineTimingDecorations(insights);
-  const runner = new RunCommand(ui, context.workspaceState, insights, decorations);
+  const decorations = new LineTimingDecorations();
+  const server = new LanguageServer(context.asAbsolutePath('dist/server.js'), (p) => decorations.update(p));
+  languageServer = server;
+  const runner = new RunCommand(ui, context.workspaceState, server, decorations);
   const sweeper = new SweepCommand(ui, context.workspaceState, runner);
-  const processorFiles: vscode.DocumentSelector = [
-    { scheme: 'file', language: 'javascript' },
-    { scheme: 'file', language: 'typescript' },
-  ];
+  // Every Chunkscope command also starts the language server (lazily, once).
+  const command = (id: string, handler: (...args: never[]) => unknown) =>
+    vscode.commands.registerCommand(id, (...args: never[]) => {
+      void server.start();
+      return handler(...args);
+    });
   context.subscriptions.push(
     ui,
-    insights,
     decorations,
     runner,
     sweeper,
-    ReportPanel.onDidClose((timings) => insights.forgetTimings(timings)),
-    vscode.languages.registerCodeLensProvider(processorFiles, new ProcessorCodeLensProvider(insights)),
-    vscode.languages.registerHoverProvider(processorFiles, new ProfileHoverProvider(insights)),
-    // From the palette (pick a processor) or a processor's code lens (its URI).
-    vscode.commands.registerCommand(PROFILE_COMMAND, (processor?: vscode.Uri) =>
-      runner.run(undefined, { profile: true, processor: processor instanceof vscode.Uri ? processor : undefined }),
+    server,
+    ReportPanel.onDidClose((timings) => server.forgetProfile(timings)),
+    // From the palette (pick a processor) or a processor's code lens (its URI, a string from the server).
+    command(COMMANDS.profile, (processor?: unknown) =>
+      runner.run(undefined, { profile: true, processor: asUri(processor) }),
     ),
-    vscode.commands.registerCommand(SWEEP_COMMAND, (processor?: vscode.Uri) =>
-      sweeper.sweep(processor instanceof vscode.Uri ? processor : undefined),
-    ),
-    vscode.commands.registerCommand('chunkscope.tune', (processor?: vscode.Uri) =>
-      sweeper.tune(processor instanceof vscode.Uri ? processor : undefined),
-    ),
-    vscode.commands.registerCommand('chunkscope.toggleLineTimings', () => {
+    command(COMMANDS.sweep, (processor?: unknown) => sweeper.sweep(asUri(processor))),
+    command(COMMANDS.tune, (processor?: unknown) => sweeper.tune(asUri(processor))),
+    command('chunkscope.toggleLineTimings', () => {
       const on = decorations.toggle();
       void vscode.window.setStatusBarMessage(`Chunkscope: line timings ${on ? 'shown' : 'hidden'}`, 3000);
     }),
-    vscode.commands.registerCommand(SHOW_LAST_REPORT_COMMAND, (timings?: string) =>
-      timings ? showReport(timings) : undefined,
-    ),
-    vscode.commands.registerCommand(SHOW_CHUNK_COMMAND, (timings?: string, chunk?: number) =>
+    command(COMMANDS.showLastReport, (timings?: string) => (timings ? showReport(timings) : undefined)),
+    command(COMMANDS.showChunk, (timings?: string, chunk?: number) =>
       typeof timings === 'string' && Number.isInteger(chunk) ? showReport(timings, { selectChunk: chunk }) : undefined,
     ),
     // From the palette or the editor: the active dataset or a picker.
-    vscode.commands.registerCommand('chunkscope.run', () => runner.run()),
-    // From the explorer context menu: VS Code passes the clicked file's URI.
-    vscode.commands.registerCommand('chunkscope.runOnFile', (uri?: vscode.Uri) => runner.run(uri ?? undefined)),
-    vscode.commands.registerCommand('chunkscope.newProcessor', (uri?: vscode.Uri) =>
-      newProcessor(uri instanceof vscode.Uri ? uri : undefined),
+    // From a processor's "Run" lens: that processor on the active dataset or a picked one.
+    command(COMMANDS.run, (processor?: unknown) =>
+      runner.run(undefined, asUri(processor) ? { processor: asUri(processor) } : undefined),
     ),
-    vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => ui.output.show(true)),
+    // From the explorer context menu: VS Code passes the clicked file's URI.
+    command('chunkscope.runOnFile', (uri?: vscode.Uri) => runner.run(uri ?? undefined)),
+    command('chunkscope.newProcessor', (uri?: vscode.Uri) => newProcessor(uri instanceof vscode.Uri ? uri : undefined)),
+    command(SHOW_OUTPUT_COMMAND, () => ui.output.show(true)),
     // Two timings files side by side; from the palette (file picker) or with their URIs.
-    vscode.commands.registerCommand('chunkscope.compareRuns', (first?: vscode.Uri, all?: vscode.Uri[]) =>
+    command('chunkscope.compareRuns', (first?: vscode.Uri, all?: vscode.Uri[]) =>
       compareRuns(
         all && all.length > 1 ? all : first instanceof vscode.Uri ? [first] : Array.isArray(first) ? first : undefined,
       ),
@@ -83,8 +88,16 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     lineTimingTexts: (editor) => decorations.describe(editor),
     lineTimingsShown: () => decorations.isEnabled,
     lastRunOutcome: () => runner.lastOutcome,
+    languageServerState: () => server.state,
+    languageServerReady: async () => !!(await server.start()),
+    stopLanguageServer: () => server.stop(),
   };
 }
 
-// Nothing to do: disposing the subscriptions aborts a running run and releases the UI.
-export function deactivate(): void {}
+// Disposing the subscriptions aborts a running run and releases the UI; the server process is
+// stopped here because VS Code awaits what deactivate returns, not the disposals (vscode#35196).
+export function deactivate(): Promise<void> | undefined {
+  const server = languageServer;
+  languageServer = undefined;
+  return server?.stop();
+}

@@ -1,16 +1,15 @@
 // Per-line self time of the last profiled run, drawn after each hot line of the processor file:
-// "12.3 ms · 0.41 µs/row", with a background whose strength follows the line's share of the
-// hottest line. "Chunkscope: Toggle Line Timings" hides and shows them.
+// "12.3 ms self · 0.41 µs/row · 31 %", with a background whose strength follows the line's share of
+// the hottest line. The language server computes the lines and moves them through edits
+// (`chunkscope/lineTimings`); this draws them on the document version they are for.
+// "Chunkscope: Toggle Line Timings" hides and shows them.
 import * as vscode from 'vscode';
-import { formatMicros, formatMs, formatPercent } from '../engine';
-import type { ProcessorInsight, RunInsights } from './run-insights';
-
-/** Lines below this share of the processor's profiled self time stay undecorated (noise). */
-const MIN_SHARE = 0.005;
-const HEAT_STEPS = 5;
+import { HEAT_STEPS, type LineTimingsParams, type LineTimingText } from '../server/protocol';
 
 export class LineTimingDecorations implements vscode.Disposable {
   private enabled = true;
+  /** The server's latest lines per document URI, with the version they describe. */
+  private readonly byUri = new Map<string, { version: number; lines: LineTimingText[] }>();
   /** One decoration type per heat step: a type's colour is fixed when it is created. */
   private readonly types = Array.from({ length: HEAT_STEPS }, (_, i) =>
     vscode.window.createTextEditorDecorationType({
@@ -23,11 +22,15 @@ export class LineTimingDecorations implements vscode.Disposable {
   );
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly insights: RunInsights) {
-    this.disposables.push(
-      insights.onDidChange(() => this.refresh()),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.refresh()),
-    );
+  constructor() {
+    this.disposables.push(vscode.window.onDidChangeVisibleTextEditors(() => this.refresh()));
+  }
+
+  /** What the server sent for one document (an empty list clears it). */
+  update(params: LineTimingsParams): void {
+    if (params.lines.length) this.byUri.set(params.uri, { version: params.version, lines: params.lines });
+    else this.byUri.delete(params.uri);
+    this.refresh();
   }
 
   get isEnabled(): boolean {
@@ -48,40 +51,28 @@ export class LineTimingDecorations implements vscode.Disposable {
 
   /** What is drawn on an editor, for the tests and the status message: 0-based line → text. */
   describe(editor: vscode.TextEditor): Map<number, string> {
-    const insight = this.insights.get(editor.document.uri.fsPath);
-    return new Map(this.lineTexts(insight).map(({ line, text }) => [line, text]));
+    return new Map(this.linesOf(editor.document).map(({ line, text }) => [line, text]));
   }
 
   refresh(): void {
     for (const editor of vscode.window.visibleTextEditors) {
-      const insight = this.enabled ? this.insights.get(editor.document.uri.fsPath) : undefined;
+      const sent = this.byUri.get(editor.document.uri.toString());
+      // Lines for an older version: VS Code has moved the drawn ones with the edit; the server's
+      // answer for this version is on its way.
+      if (this.enabled && sent && sent.version !== editor.document.version) continue;
       const buckets: vscode.DecorationOptions[][] = this.types.map(() => []);
-      for (const { line, text, heat } of this.lineTexts(insight)) {
+      for (const { line, text, heat } of this.enabled ? this.linesOf(editor.document) : []) {
         if (line >= editor.document.lineCount) continue;
         const range = editor.document.lineAt(line).range;
-        buckets[heat].push({ range, renderOptions: { after: { contentText: text } } });
+        buckets[Math.min(heat, HEAT_STEPS - 1)].push({ range, renderOptions: { after: { contentText: text } } });
       }
       this.types.forEach((type, i) => editor.setDecorations(type, buckets[i]));
     }
   }
 
-  private lineTexts(insight: ProcessorInsight | undefined): { line: number; text: string; heat: number }[] {
-    if (!insight || !insight.profiled || insight.lines.size === 0) return [];
-    let total = 0;
-    let hottest = 0;
-    for (const t of insight.lines.values()) {
-      total += t.selfMs;
-      hottest = Math.max(hottest, t.selfMs);
-    }
-    if (total <= 0) return [];
-    const out: { line: number; text: string; heat: number }[] = [];
-    for (const [line, t] of insight.lines) {
-      if (t.selfMs / total < MIN_SHARE) continue;
-      const perRow = insight.rows > 0 ? ` · ${formatMicros((t.selfMs * 1000) / insight.rows)}/row` : '';
-      const heat = Math.min(HEAT_STEPS - 1, Math.floor((t.selfMs / hottest) * HEAT_STEPS));
-      out.push({ line, text: `${formatMs(t.selfMs)} self${perRow} · ${formatPercent(t.selfMs / total)}`, heat });
-    }
-    return out;
+  private linesOf(document: vscode.TextDocument): LineTimingText[] {
+    const sent = this.byUri.get(document.uri.toString());
+    return sent && sent.version === document.version ? sent.lines : [];
   }
 
   dispose(): void {

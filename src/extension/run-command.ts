@@ -20,7 +20,7 @@ import { openDatasetAtLine, openProcessorAt, openResults } from './open-location
 import { chooseInputs } from './choose-inputs';
 import { extensionUri, showReport } from './report';
 import { ReportPanel } from './report-panel';
-import type { RunInsights } from './run-insights';
+import type { LanguageServer } from './language-client';
 import type { LineTimingDecorations } from './line-timing-decorations';
 import { ensureTrusted } from './trust';
 import type { Ui } from './ui';
@@ -63,7 +63,7 @@ export class RunCommand implements vscode.Disposable {
   constructor(
     private readonly ui: Ui,
     private readonly state: vscode.Memento,
-    private readonly insights?: RunInsights,
+    private readonly server?: Pick<LanguageServer, 'runRecorded'>,
     private readonly decorations?: LineTimingDecorations,
   ) {}
 
@@ -199,7 +199,8 @@ export class RunCommand implements vscode.Disposable {
     const results = report.summary.out ?? files.results;
     this.outcome = { kind: 'finished', dataset: report.summary.data, message: notificationText(report) };
     this.ui.showRun(report, { results, ...(timings ? { timings } : {}) });
-    this.insights?.record(report, timings);
+    // The language server reads the timings file: the lens's per-row cost, the profiles' line timings.
+    if (timings) this.server?.runRecorded(report.summary.processor, timings);
     if (profiled) {
       this.decorations?.show();
       for (const p of report.profiles ?? []) this.ui.log(`CPU profile (${p.label}): ${p.file}`);

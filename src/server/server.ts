@@ -22,6 +22,7 @@ import { profileColumns } from './columns';
 import { codeActions, completeColumns, diagnose, hoverColumn, type DatasetState } from './features';
 import { columnDefinition, prepareRename, renameColumn } from './navigation';
 import { pairDataset, type Pairing, type Picks } from './pairing';
+import { InsightService } from './insight-service';
 
 /** Analysis waits this long after the last change (typing bursts cost one analysis). */
 const DEBOUNCE_MS = Number(process.env.CHUNKSCOPE_LSP_DEBOUNCE_MS ?? 200);
@@ -35,7 +36,10 @@ try {
 }
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+// Past runs: lenses, the profiled-function hover and line timings (they follow each change).
+const insights = new InsightService(connection, () => roots, log);
+const documents = new TextDocuments(insights.followingEdits(TextDocument));
+insights.listen(documents);
 
 const stats = {
   parses: 0,
@@ -237,6 +241,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (init.pickedDatasets && typeof init.pickedDatasets === 'object')
     for (const [processor, dataset] of Object.entries(init.pickedDatasets as Record<string, unknown>))
       setPick({ processorUri: processor, datasetPath: dataset });
+  insights.initialize(params.capabilities ?? {});
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -245,6 +250,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       renameProvider: { prepareProvider: true },
       definitionProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'chunkscope', version: '0.1.0' },
   };
@@ -255,7 +261,8 @@ connection.onDidChangeConfiguration(() => {
   for (const doc of documents.all()) schedule(doc.uri);
 });
 
-connection.onDidChangeWatchedFiles(() => {
+connection.onDidChangeWatchedFiles((params) => {
+  insights.filesChanged(params.changes);
   // Heads are keyed by size and mtime, so re-analysis re-reads only what changed.
   for (const doc of documents.all()) schedule(doc.uri);
 });
@@ -312,8 +319,11 @@ connection.onCompletion((params) =>
 connection.onHover((params) =>
   guarded('hover', null, async () => {
     const ctx = await contextOf(params.textDocument.uri);
-    if (!ctx || !ctx.dataset || !('data' in ctx.dataset)) return null;
-    return hoverColumn(ctx.doc, ctx.model, ctx.dataset.data, ctx.doc.offsetAt(params.position)) ?? null;
+    const column =
+      ctx?.dataset && 'data' in ctx.dataset
+        ? hoverColumn(ctx.doc, ctx.model, ctx.dataset.data, ctx.doc.offsetAt(params.position))
+        : undefined;
+    return column ?? insights.hover(params.textDocument.uri, params.position) ?? null;
   }),
 );
 

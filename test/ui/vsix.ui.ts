@@ -49,6 +49,7 @@ describe('The packaged extension (.vsix)', function () {
       'extension/package.json',
       'extension/dist/extension.js',
       'extension/dist/chunk-worker.js',
+      'extension/dist/server.js',
       'extension/node_modules/piscina/package.json',
       'extension/node_modules/esbuild/package.json',
     ]) {
@@ -103,5 +104,17 @@ describe('The packaged extension (.vsix)', function () {
     // Nothing links this checkout into the host: the extension that ran is the installed copy.
     const timings = JSON.parse(fs.readFileSync(path.join(ws, '.chunkscope', 'sales.total.timings.json'), 'utf8'));
     assert.equal(timings.summary.rows, 3);
+
+    // The packaged language server: completion in total.js lists sales.csv's columns (the only
+    // dataset in the folder), with the cursor just after `row.` in `Number(row.amount)`.
+    await wb.openFromExplorer('total.js');
+    await wb.goTo(1, 'exports.processRow = (row) => Number(row.'.length + 1);
+    await wb.page.keyboard.press('Control+Space');
+    const rows = await wb.suggestRows('region');
+    // "region" is written nowhere in total.js: only the server, reading sales.csv, can offer it.
+    assert.ok(
+      rows.some((r) => /^region\b/.test(r.trim())),
+      rows.join(' | '),
+    );
   });
 });

@@ -185,6 +185,29 @@ export class Workbench {
     return this.page.locator('.statusbar-item', { hasText: text }).first();
   }
 
+  /** Puts the active editor's cursor at a 1-based line and column with "Go to Line/Column" (Ctrl+G). */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.waitForFunction(
+      (want) => document.querySelector('[id="status.editor.selection"]')?.textContent?.includes(want),
+      `Ln ${line}, Col ${column}`,
+    );
+  }
+
+  /** The rows of the editor's suggest list once one holding `expect` is visible, as text. */
+  async suggestRows(expect: string, timeoutMs = 30_000): Promise<string[]> {
+    const suggest = this.page.locator('.editor-widget.suggest-widget');
+    await suggest
+      .locator('.monaco-list-row', { hasText: expect })
+      .first()
+      .waitFor({ state: 'visible', timeout: timeoutMs });
+    return suggest.locator('.monaco-list-row').allInnerTexts();
+  }
+
   /** "Ln 8, Col 5" of the active editor, from the status bar. */
   async cursor(): Promise<{ line: number; column: number }> {
     const item = this.page.locator('[id="status.editor.selection"]');
