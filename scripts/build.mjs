@@ -2,6 +2,7 @@
 // type-checks the webview as browser-only code (tsconfig.webview.json).
 // piscina and esbuild stay external: piscina loads its own worker file from its package folder,
 // and esbuild ships a native binary; both are production dependencies packed into the .vsix.
+// bullmq and ioredis stay external so that only a cluster run (src/cluster, loaded by import()) loads them.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,7 +26,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode', 'piscina', 'esbuild'],
+  external: ['vscode', 'piscina', 'esbuild', 'bullmq', 'ioredis'],
 });
 
 if (existsSync(path.join(root, 'webview/main.ts'))) {

@@ -104,3 +104,10 @@ export { NewerFileError } from './base/versioned-json';
 export { writeFileAtomic } from './base/atomic-file';
 export { tuneAsSweepReport } from './tune/tune-report';
 export { median } from './base/stats';
+// The cluster face (src/cluster) runs chunks through these: the dispatcher seam, the local pool its
+// workers wrap, the task protocol, the processor compile step and the shared clock.
+export { PiscinaDispatcher, type ChunkDispatcher } from './run/dispatcher';
+export type * from './model/protocol';
+export type { ResolvedOptions } from './options';
+export { compileProcessor } from './processor/compile';
+export { epochNow } from './base/clock';
