@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runDataset, type ChunkRecord, type RunOptions, type RunReport } from '../src/engine';
+import { runDataset, toChromeTrace, type ChunkRecord, type RunOptions, type RunReport } from '../src/engine';
 import { clusterDispatcher } from '../src/cluster';
 import { ROOT, TempDir, rejection, writeProcessor } from './helpers';
 import { BIN, FAST_LOCKS, Procs, RedisServer, waitFor } from './cluster/harness';
@@ -189,6 +189,47 @@ describe('cluster (BullMQ on redis-server)', function () {
       const { a, b, remote } = await both({ data: csv, processor: identity, out: 'x' }, Q);
       assert.ok(a.equals(b));
       assert.equal(remote.summary.chunking, 'auto');
+    });
+
+    it('chunkscope run --cluster (or CHUNKSCOPE_CLUSTER): the same --out as a local run; the summary lists the nodes', () => {
+      const outA = tmp.path('cli-local.ndjson');
+      const outB = tmp.path('cli-cluster.ndjson');
+      const local = spawnSync(process.execPath, [BIN, 'run', csv, '--processor', identity, '--out', outA], {
+        encoding: 'utf8',
+      });
+      assert.equal(local.status, 0, local.stderr);
+      const remote = spawnSync(
+        process.execPath,
+        [
+          BIN,
+          'run',
+          csv,
+          '--processor',
+          identity,
+          '--out',
+          outB,
+          '--queue',
+          Q,
+          '--min-workers',
+          '3',
+          '--wait-workers',
+          '10',
+        ],
+        { encoding: 'utf8', env: { ...process.env, CHUNKSCOPE_CLUSTER: redis.url } },
+      );
+      assert.equal(remote.status, 0, remote.stderr);
+      assert.ok(fs.readFileSync(outA).equals(fs.readFileSync(outB)));
+      assert.match(
+        remote.stderr,
+        /cluster: 3 workers \(3 threads\) on redis:\/\/127\.0\.0\.1:\d+, queue trio; run [0-9a-f]{12}/,
+      );
+      for (const n of ['m1', 'm2', 'm3'])
+        if (remote.stdout.includes(`node         ${n}:`))
+          assert.match(
+            remote.stdout,
+            new RegExp(`node\\s+${n}: 1 thread, \\d+ chunks, busy [\\d.]+ %, clock ±[\\d.]+ ms`),
+          );
+      assert.match(remote.stdout, /node\s+m\d: 1 thread, \d+ chunks/);
     });
 
     it('cluster status lists the workers, their threads and clocks', () => {

@@ -242,13 +242,20 @@ export class BullmqDispatcher implements ChunkDispatcher {
     entry.reject(new Error(reason));
   }
 
-  /** Worker times onto this clock: t + offset(worker) − offset(coordinator), good to ± both half round trips. */
-  private mapped(result: ChunkResult, rv: JobReturn): ChunkResult {
+  /**
+   * Worker times onto this clock: t + offset(worker) − offset(coordinator), good to ± both half
+   * round trips. Cross-checked with the job's own four times: it was taken after it was added and
+   * stored before it arrived here; a mapping that breaks that widens the error to cover it.
+   */
+  private mapped(result: ChunkResult, rv: JobReturn, submittedAt: number, receivedAt: number): ChunkResult {
     const own = this.clock!.estimate;
     const shift = rv.clock.offsetMs - own.offsetMs;
     const key = `${rv.node}#${result.workerId}`;
     let id = this.workerIds.get(key);
     if (id === undefined) this.workerIds.set(key, (id = this.workerIds.size + 1));
+    const pickedAt = rv.pickedAt + shift;
+    const doneAt = rv.doneAt + shift;
+    const errorMs = Math.max((rv.clock.rttMs + own.rttMs) / 2, submittedAt - pickedAt, doneAt - receivedAt);
     return {
       ...result,
       workerId: id,
@@ -257,8 +264,8 @@ export class BullmqDispatcher implements ChunkDispatcher {
       attempts: rv.attempt,
       startedAt: result.startedAt + shift,
       finishedAt: result.finishedAt + shift,
-      pickedAt: rv.pickedAt + shift,
-      clockErrorMs: (rv.clock.rttMs + own.rttMs) / 2,
+      pickedAt,
+      clockErrorMs: errorMs,
     };
   }
 
@@ -305,7 +312,7 @@ export class BullmqDispatcher implements ChunkDispatcher {
 
   private async result(id: string, name: string, data: JobData): Promise<ChunkResult> {
     const { rv, out } = await this.submit(id, name, data);
-    return this.mapped(v8.deserialize(out!) as ChunkResult, rv);
+    return this.mapped(v8.deserialize(out!) as ChunkResult, rv, data.submittedAt, epochNow());
   }
 
   chunk(task: ChunkTask): Promise<ChunkResult> {
