@@ -2,6 +2,7 @@
 // type-checks the webview as browser-only code (tsconfig.webview.json).
 // piscina and esbuild stay external: piscina loads its own worker file from its package folder,
 // and esbuild ships a native binary; both are production dependencies packed into the .vsix.
+// bullmq and ioredis stay external so that only a cluster run (src/cluster, loaded by import()) loads them.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -63,7 +64,7 @@ const nodeBundle = { ...watchless, outdir: 'dist', platform: 'node', format: 'cj
 await build({
   ...nodeBundle,
   entryPoints: nodeEntries,
-  external: ['vscode', 'piscina', 'esbuild'],
+  external: ['vscode', 'piscina', 'esbuild', 'bullmq', 'ioredis'],
   plugins: [vendorExternals],
 });
 // A library's own imports of another vendored one (hyparquet-compressors has none today) stay inside it.

@@ -122,3 +122,10 @@ export { tuneAsSweepReport } from './tune/tune-report';
 export { median } from './base/stats';
 export { shiftLines, type LineEdit } from './base/line-shift';
 export { entryPointLines } from './processor/entry-points';
+// The cluster face (src/cluster) runs chunks through these: the dispatcher seam, the local pool its
+// workers wrap, the task protocol, the processor compile step and the shared clock.
+export { PiscinaDispatcher, type ChunkDispatcher } from './run/dispatcher';
+export type * from './model/protocol';
+export type { ResolvedOptions } from './options';
+export { compileProcessor } from './processor/compile';
+export { epochNow } from './base/clock';

@@ -79,6 +79,39 @@ export const DEFAULTS = {
      */
     maxChunksPerRun: 4000,
   },
+  /** Cluster runs on BullMQ/Redis (src/cluster, README "Run on many machines"). */
+  cluster: {
+    queue: 'chunkscope',
+    /** Seconds a run waits for --min-workers to be connected before it gives up with a message. */
+    waitWorkersSeconds: 30,
+    minWorkers: 1,
+    /**
+     * A worker's job lock, and how often workers look for stalled jobs: a worker that dies holds its
+     * chunk this long at most before it is re-delivered (BullMQ's own defaults; tests use 1-2 s).
+     */
+    lockMs: 30_000,
+    stalledIntervalMs: 30_000,
+    /** Deliveries of a chunk whose worker failed (a thread out of memory, EIO); row errors are never retried. */
+    attempts: 3,
+    backoffMs: 1000,
+    /** The coordinator's `alive` key: workers drop a run whose coordinator stopped refreshing it. */
+    aliveMs: 10_000,
+    /** Workers refresh their entry in the worker list this often; entries this old are gone. */
+    heartbeatMs: 2000,
+    staleWorkerMs: 15_000,
+    /** A result's bytes wait in Redis at most this long (a coordinator that died never reads them). */
+    resultTtlMs: 3_600_000,
+    /** Jobs in flight per registered thread: one running and one waiting on each. */
+    inFlightPerThread: 2,
+    /** Redis TIME samples per clock estimate (the one with the smallest round trip wins), and how often. */
+    clockSamples: 8,
+    clockProbeMs: 10_000,
+    /** A chunk without an event for this long is looked up in Redis (events are best effort). */
+    reconcileAfterMs: 2000,
+    reconcileIntervalMs: 1000,
+    /** Head and tail bytes of the data hashed into its fingerprint. */
+    fingerprintBytes: 64 << 10,
+  },
   /** The tuner (tune/tune.ts). */
   tune: {
     /** Where `tune --save` keeps settings, relative to the folder it runs in. */
