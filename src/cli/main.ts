@@ -64,7 +64,8 @@ Options:
   --max-worker-memory MB  heap limit per worker
   --profile               record a CPU profile (.cpuprofile) of every worker and the main thread
   --profile-interval US   profile sampling interval in microseconds (default 1000)
-  --profile-dir DIR       folder for the profiles (default: NAME.profiles beside --timings, else a temp folder)
+  --profile-dir DIR       folder for the profiles (default: NAME.profiles beside --timings, else beside --out,
+                          else DATASET.PROCESSOR.profiles in the current folder)
   --json                  print the summary as JSON
   -h, --help              this help
 
