@@ -61,6 +61,10 @@ describe('package: the per-platform .vsix files', function () {
         const identity = /<Identity\b[^>]*>/.exec(manifest)?.[0] ?? '';
         assert.match(identity, new RegExp(`TargetPlatform="${target}"`), identity);
         assert.match(identity, /Id="chunkscope"/);
+        assert.match(
+          manifest,
+          /Type="Microsoft\.VisualStudio\.Services\.Icons\.Default" Path="extension\/media\/icon\.png"/,
+        );
       });
 
       it(`holds ${want.pkg} only, at esbuild's version, with the ${want.format} ${want.cpu} binary`, function () {
