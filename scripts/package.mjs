@@ -129,5 +129,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const outDir = arg('--out') ? path.resolve(arg('--out')) : undefined;
   const written = packageAll({ targets, outDir, build: !process.argv.includes('--no-build') });
   for (const w of written)
-    console.log(`${path.relative(process.cwd(), w.file)}  ${(w.bytes / 1024 / 1024).toFixed(2)} MB  (${w.target})`);
+    console.log(`${path.relative(process.cwd(), w.file)}  ${(w.bytes / 1024 / 1024).toFixed(2)} MiB  (${w.target})`);
 }
