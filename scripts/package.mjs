@@ -11,7 +11,17 @@
 // out/package-cache/. vsce then packages the staging folder with `--target`, so the manifest says
 // which platform the file is for and VS Code / the Marketplace offer each user theirs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,8 +65,8 @@ function platformPackage(pkg, version) {
   // npm tarballs hold everything under package/.
   execFileSync('tar', ['-xzf', path.join(cache, tarball), '-C', unpack, '--strip-components=1']);
   rmSync(path.join(cache, tarball));
-  cpSync(unpack, dir, { recursive: true });
-  rmSync(unpack, { recursive: true, force: true });
+  // Only a complete unpack gets the final name, so an interrupted one is never taken for it.
+  renameSync(unpack, dir);
   return dir;
 }
 
