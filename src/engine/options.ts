@@ -128,11 +128,9 @@ function runStem(file: string): string {
  */
 export function defaultProfileDir(options: Pick<RunOptions, 'data' | 'processor' | 'out' | 'timings' | 'cwd'>): string {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const beside = options.timings || options.out;
-  if (beside) {
-    const file = path.resolve(cwd, beside);
-    return path.join(path.dirname(file), `${runStem(file)}.profiles`);
-  }
+  // The caller writes the timings file (from its cwd); the engine writes out as resolveRunOptions does.
+  const beside = options.timings ? path.resolve(cwd, options.timings) : options.out && path.resolve(options.out);
+  if (beside) return path.join(path.dirname(beside), `${runStem(beside)}.profiles`);
   const stem = (file: string) => runStem(file).replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_');
   return path.join(cwd, `${stem(options.data)}.${stem(options.processor)}.profiles`);
 }

@@ -46,7 +46,7 @@ export interface RunOptions {
   profileDir?: string;
   /** Where the caller will write the run's timings file; only places the default profile folder. */
   timings?: string;
-  /** Folder relative paths and the default profile folder start from (default: process.cwd()). */
+  /** Where the default profile folder, a relative profileDir and `timings` start from (default: process.cwd()). */
   cwd?: string;
 }
 

@@ -33,9 +33,10 @@ describe('profile: the default profile folder', function () {
       path.join(cwd, 'out', 'run.profiles'),
     );
     assert.equal(defaultProfileDir({ ...base, timings: '/t/run.json' }), path.join('/t', 'run.profiles'));
+    // A relative out is where the engine writes it (from the process's folder), as resolveRunOptions does.
     assert.equal(
       defaultProfileDir({ ...base, out: 'trips.fare.results.ndjson' }),
-      path.join(cwd, 'trips.fare.profiles'),
+      path.join(process.cwd(), 'trips.fare.profiles'),
     );
     assert.equal(defaultProfileDir({ ...base, out: '/r/sums.jsonl' }), path.join('/r', 'sums.profiles'));
     // One extension comes off, as the extension's output names do (trips.csv.gz → trips.csv).
