@@ -68,7 +68,8 @@ Options:
   --max-worker-memory MB  heap limit per worker
   --profile               record a CPU profile (.cpuprofile) of every worker and the main thread
   --profile-interval US   profile sampling interval in microseconds (default 1000)
-  --profile-dir DIR       folder for the profiles (default: NAME.profiles beside --timings, else a temp folder)
+  --profile-dir DIR       folder for the profiles (default: NAME.profiles beside --timings, else beside --out,
+                          else DATASET.PROCESSOR.profiles in the current folder)
   --json                  print the summary as JSON
   --cluster URL           run the chunks on \`chunkscope worker\`s through Redis (default: $CHUNKSCOPE_CLUSTER)
   --min-workers N         with --cluster: workers to wait for before starting (default 1)

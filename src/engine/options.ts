@@ -153,6 +153,28 @@ function positiveInteger(name: string, value: number | undefined): number | unde
   return value;
 }
 
+/** A file name without its last extension and without a trailing .results / .timings. */
+function runStem(file: string): string {
+  const base = path.basename(file);
+  const ext = path.extname(base);
+  return (ext && ext !== base ? base.slice(0, -ext.length) : base).replace(/\.(results|timings)$/i, '') || 'run';
+}
+
+/**
+ * Where a profiled run's .cpuprofile files go without profileDir: where people look for them (as
+ * `node --cpu-prof` and 0x write into the current folder, not a temp folder gone after a reboot).
+ * NAME.profiles beside the timings file, else beside the results file, else
+ * `<dataset>.<processor>.profiles` in the caller's folder.
+ */
+export function defaultProfileDir(options: Pick<RunOptions, 'data' | 'processor' | 'out' | 'timings' | 'cwd'>): string {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  // The caller writes the timings file (from its cwd); the engine writes out as resolveRunOptions does.
+  const beside = options.timings ? path.resolve(cwd, options.timings) : options.out && path.resolve(options.out);
+  if (beside) return path.join(path.dirname(beside), `${runStem(beside)}.profiles`);
+  const stem = (file: string) => runStem(file).replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_');
+  return path.join(cwd, `${stem(options.data)}.${stem(options.processor)}.profiles`);
+}
+
 export function resolveRunOptions(options: RunOptions): ResolvedOptions {
   if (!options.data) throw new ChunkscopeError('usage', 'No dataset given');
   if (!options.processor) throw new ChunkscopeError('usage', 'No processor given (--processor FILE)');

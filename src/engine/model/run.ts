@@ -39,8 +39,15 @@ export interface RunOptions {
   profile?: boolean;
   /** Sampling interval of the CPU profiles, µs. */
   profileIntervalUs?: number;
-  /** Folder for the run's .cpuprofile files (default: beside the timings, or a temp folder). */
+  /**
+   * Folder for the run's .cpuprofile files. Default (options.ts defaultProfileDir): NAME.profiles
+   * beside `timings`, else beside `out`, else `<dataset>.<processor>.profiles` in `cwd`.
+   */
   profileDir?: string;
+  /** Where the caller will write the run's timings file; only places the default profile folder. */
+  timings?: string;
+  /** Where the default profile folder, a relative profileDir and `timings` start from (default: process.cwd()). */
+  cwd?: string;
 }
 
 export interface ProgressEvent {
