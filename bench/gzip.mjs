@@ -23,19 +23,11 @@ import { fileURLToPath } from 'node:url';
 import { benchCsv } from './bench-data.mjs';
 import { measure } from './measure.mjs';
 import { referenceSum, agrees } from './reference.mjs';
+import { benchOptions } from './bench-args.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SEED = 42;
-const opts = { rows: 2_000_000, rounds: 3 };
-for (let i = 2; i < process.argv.length; i += 2) {
-  const key = process.argv[i].replace(/^--/, '');
-  const value = Number(process.argv[i + 1]);
-  if (!(key in opts) || !Number.isInteger(value) || value < 1) {
-    console.error('usage: node bench/gzip.mjs [--rows N] [--rounds N]');
-    process.exit(2);
-  }
-  opts[key] = value;
-}
+const opts = benchOptions('node bench/gzip.mjs [--rows N] [--rounds N]', { rows: 2_000_000, rounds: 3 });
 
 /** The bench CSV and its gzip (level 6, as gzip(1) writes it), made once and reused while the marker matches. */
 async function ensureData(rows) {

@@ -15,22 +15,17 @@ import { fileURLToPath } from 'node:url';
 import { benchCsv } from './bench-data.mjs';
 import { lastJson, measure } from './measure.mjs';
 import { sumOutFile, agrees } from './reference.mjs';
+import { benchOptions } from './bench-args.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const CLI = path.join(root, 'bin/chunkscope.js');
 const SEED = 42;
 
-const opts = { rows: 2_000_000, rounds: 5, workers: 2, python: 1 };
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-  const key = argv[i].replace(/^--/, '');
-  const value = Number(argv[i + 1]);
-  if (!(key in opts) || !Number.isInteger(value) || value < (key === 'python' ? 0 : 1)) {
-    console.error('usage: node bench/infer.mjs [--rows N] [--rounds N] [--workers N] [--python 0]');
-    process.exit(2);
-  }
-  opts[key] = value;
-}
+const opts = benchOptions(
+  'node bench/infer.mjs [--rows N] [--rounds N] [--workers N] [--python 0]',
+  { rows: 2_000_000, rounds: 5, workers: 2, python: 1 },
+  { min: { python: 0 } },
+);
 
 const ensureData = (rows) => benchCsv(rows, { seed: SEED });
 

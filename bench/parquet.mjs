@@ -16,22 +16,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { benchOptions } from './bench-args.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const engine = require(path.join(root, 'dist/engine.js'));
 
-const opts = { rounds: 5, rows: 3_000_000, base: '' };
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-  const key = argv[i].replace(/^--/, '');
-  const value = key === 'base' ? path.resolve(argv[i + 1] ?? '') : Number(argv[i + 1]);
-  if (!(key in opts) || !(key === 'base' ? existsSync(path.join(value, 'dist/engine.js')) : value > 0)) {
-    console.error('usage: node bench/parquet.mjs [--rounds N] [--rows N] [--base DIR with dist/engine.js]');
-    process.exit(2);
-  }
-  opts[key] = value;
-}
+const opts = benchOptions(
+  'node bench/parquet.mjs [--rounds N] [--rows N] [--base DIR with dist/engine.js]',
+  { rounds: 5, rows: 3_000_000, base: undefined },
+  { dirs: { base: (dir) => existsSync(path.join(dir, 'dist/engine.js')) } },
+);
 const baseEngine = opts.base ? require(path.join(opts.base, 'dist/engine.js')) : undefined;
 
 const quoted = (p) => `'${p.replace(/'/g, "''")}'`;

@@ -15,23 +15,18 @@ import { fileURLToPath } from 'node:url';
 import { benchCsv } from './bench-data.mjs';
 import { lastJson, measure } from './measure.mjs';
 import { sumOutFile } from './reference.mjs';
+import { benchOptions } from './bench-args.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const CLI = path.join(root, 'bin/chunkscope.js');
 const PROCESSOR = path.join(root, 'examples/processors/sum-of-squares.js');
 const SEED = 42;
 
-const opts = { rows: 1_000_000, rounds: 5, 'ref-rows': 400_000, base: undefined };
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-  const key = argv[i].replace(/^--/, '');
-  const value = key === 'base' ? path.resolve(argv[i + 1] ?? '') : Number(argv[i + 1]);
-  if (!(key in opts) || (key === 'base' ? !existsSync(path.join(value, 'bin/chunkscope.js')) : !(value >= 1))) {
-    console.error('usage: node bench/scaling.mjs [--rows N] [--rounds N] [--ref-rows N] [--base DIR]');
-    process.exit(2);
-  }
-  opts[key] = value;
-}
+const opts = benchOptions(
+  'node bench/scaling.mjs [--rows N] [--rounds N] [--ref-rows N] [--base DIR]',
+  { rows: 1_000_000, rounds: 5, 'ref-rows': 400_000, base: undefined },
+  { dirs: { base: (dir) => existsSync(path.join(dir, 'bin/chunkscope.js')) } },
+);
 
 const ensureData = (rows) => benchCsv(rows, { seed: SEED });
 

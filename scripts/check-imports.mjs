@@ -55,6 +55,8 @@ const ENGINE_ROOT_FILES = {
   'options.ts': ['model', 'base'],
   'index.ts': ['.'], // the public API: anything in the engine
   // the API for faces that never run user code (the language server): no run/, worker/ or tune/
+  // plus the file readers it needs: run records, timings files and profiles (report/, profile/) and
+  // the tuning file
   'inspect.ts': ['model', 'base', 'parse', 'read', 'processor', 'profile', 'report', 'tune/tuning-file.ts'],
 };
 
@@ -66,7 +68,9 @@ const BROWSER_SAFE_REQUIRED = {
   exclude: ['base/atomic-file.ts', 'base/read-text-file.ts'],
 };
 const BROWSER_SAFE_IF_PURE = ['report'];
-const NODE_ONLY_PACKAGES = ['vscode', 'piscina', 'esbuild'];
+const NODE_ONLY_PACKAGES = ['vscode', 'piscina', 'esbuild', 'bullmq', 'ioredis'];
+// The cluster's packages: imported in src/cluster only, which faces load lazily (see LAZY below).
+const CLUSTER_PACKAGES = ['bullmq', 'ioredis'];
 
 // The public engine API, and the only webview file that Node code may import (types only).
 const ENGINE_API = 'src/engine/index.ts';
@@ -75,17 +79,31 @@ const WEBVIEW_PROTOCOL = 'webview/protocol.ts';
 
 // Everything outside the engine: the folders each zone may import (its own folder always), the
 // targets it may import with `import type` only, and the packages it must not import.
+// `lazy`: targets a zone may reach only through import() (or `import type`), so a local run never
+// loads them: the cluster face pulls in bullmq and ioredis.
 const ZONES = {
-  'src/cli': { may: [ENGINE_API, 'src/report-html'], typeOnly: [WEBVIEW_PROTOCOL], forbid: ['vscode'] },
+  'src/cli': {
+    may: [ENGINE_API, 'src/report-html'],
+    lazy: ['src/cluster'],
+    typeOnly: [WEBVIEW_PROTOCOL],
+    forbid: ['vscode', ...CLUSTER_PACKAGES],
+  },
   // The client shares the server's message names and types (src/server/protocol.ts: no imports), never its code.
-  'src/extension': { may: [ENGINE_API, 'src/report-html', 'src/server/protocol.ts'], typeOnly: [WEBVIEW_PROTOCOL] },
-  'src/report-html': { may: [ENGINE_API], typeOnly: [WEBVIEW_PROTOCOL], forbid: ['vscode'] },
+  'src/extension': {
+    may: [ENGINE_API, 'src/report-html', 'src/server/protocol.ts'],
+    lazy: ['src/cluster'],
+    typeOnly: [WEBVIEW_PROTOCOL],
+    forbid: CLUSTER_PACKAGES,
+  },
+  'src/report-html': { may: [ENGINE_API], typeOnly: [WEBVIEW_PROTOCOL], forbid: ['vscode', ...CLUSTER_PACKAGES] },
+  // The cluster face (BullMQ on Redis): the engine through its API; the only zone with bullmq/ioredis.
+  'src/cluster': { may: [ENGINE_API], forbid: ['vscode'] },
   // The language server never runs user code nor starts workers: it reaches the engine only through
   // inspect.ts (index.ts pulls in the executor and piscina), and index.ts for types.
   'src/server': {
     may: [ENGINE_INSPECT],
     typeOnly: [ENGINE_API, WEBVIEW_PROTOCOL],
-    forbid: ['vscode', 'piscina', 'esbuild'],
+    forbid: ['vscode', 'piscina', 'esbuild', ...CLUSTER_PACKAGES],
   },
   // bench reaches the engine through the bundle (dist/engine.js) or tsc's output
   // (out/src/engine/index.js); it also uses the example generators and the tests' synthetic report.
@@ -93,7 +111,8 @@ const ZONES = {
   // webview: browser only (see the browser-safe engine files above).
   webview: { may: [], forbid: ['node-builtins', ...NODE_ONLY_PACKAGES] },
 };
-const ENGINE_FORBID = ['vscode'];
+// The engine never reaches the cluster (src/cluster is a face on it): neither its files nor its packages.
+const ENGINE_FORBID = ['vscode', ...CLUSTER_PACKAGES];
 
 // Built files that stand for their sources (bench loads the build output).
 const BUILT_FILES = {
@@ -300,7 +319,7 @@ export function scanImports(text) {
       } else if (kind === 'require-joined') {
         if (m[1] !== '__dirname') base = 'root';
       }
-      found.push({ line: lineOf(m.index), spec, typeOnly, base });
+      found.push({ line: lineOf(m.index), spec, typeOnly, base, dynamic: kind === 'dynamic' });
     }
   }
   return found.sort((a, b) => a.line - b.line);
@@ -450,6 +469,8 @@ function checkEdge(from, imp, zone, safety) {
     const rules = ZONES[zone.name];
     if (inTarget(target, zone.name) || rules.may.some((t) => inTarget(target, t))) {
       // allowed
+    } else if ((rules.lazy ?? []).some((t) => inTarget(target, t))) {
+      if (!imp.dynamic && !imp.typeOnly) problems.push(`${target} may be loaded only lazily, with import()`);
     } else if ((rules.typeOnly ?? []).some((t) => inTarget(target, t))) {
       if (!imp.typeOnly) problems.push(`${target} may be imported only with \`import type\``);
     } else if (target.startsWith(`${ENGINE}/`))

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync } from 'node:fs';
 import { CHROMIUM } from './vscode-host/paths.mjs';
+import { REDIS_SERVER, ensureRedisServer } from './redis.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -77,6 +78,19 @@ if (!existsSync(CHROMIUM)) {
   } catch (err) {
     console.error(
       `Could not prepare Chromium for the report tests: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+// The cluster suite (test/cluster.test.ts) starts its own redis-server: Debian's package is
+// installed here when missing (apt-get), like Chromium above. If it cannot be, that suite fails
+// saying so (under CI) or is skipped.
+if (!existsSync(REDIS_SERVER)) {
+  try {
+    ensureRedisServer();
+  } catch (err) {
+    console.error(
+      `Could not install redis-server for the cluster tests: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
 }

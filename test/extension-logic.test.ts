@@ -17,7 +17,7 @@ import { settingsToRunOptions } from '../src/extension/logic/settings';
 import { settingEditsFor } from '../src/extension/logic/apply-settings';
 import { describeSetting } from '../src/engine';
 import { shiftLines } from '../src/engine/base/line-shift';
-import { medianMicrosPerRow } from '../src/engine/report/per-row';
+import { medianMicrosPerRow } from '../src/engine/report/derive';
 import { entryPointLines } from '../src/engine/processor/entry-points';
 import { findProcessorFrame, parseStackFrames } from '../src/extension/logic/stack-frames';
 import { notificationText, statusBarText, summaryLines } from '../src/extension/logic/summary';

@@ -11,6 +11,7 @@ import {
   runDataset,
   toChromeTrace,
   writeFileAtomic,
+  writeRunRecord,
   writeTimingsFile,
   type RunOptions,
   type RunReport,
@@ -28,6 +29,7 @@ import { sweepCommand } from './sweep-command';
 import { applyRunTuning, tuneCommand } from './tune-command';
 import { formatProfileSummary, profileOptions, run0xCommand } from './profile-command';
 import { lspCommand } from './lsp-command';
+import { clusterCommand, clusterRunHook, workerCommand } from './cluster-command';
 
 const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
        chunkscope report TIMINGS.json [-o report.html]
@@ -37,6 +39,8 @@ const USAGE = `Usage: chunkscope run DATA --processor FILE [options]
        chunkscope tune DATA --processor FILE [--save]      (see chunkscope tune --help)
        chunkscope profile DATA --processor FILE [--engine inspector|0x] [run options]
        chunkscope lsp --stdio                             the language server, for editors
+       chunkscope worker --redis URL [--threads N]        run cluster chunks here (see chunkscope worker --help)
+       chunkscope cluster status|clean --redis URL        (see chunkscope cluster --help)
 
 Runs your processor over DATA (CSV, TSV, JSON Lines or a JSON array of records) on a pool of worker threads, in chunks,
 and records what every chunk cost.
@@ -64,8 +68,13 @@ Options:
   --max-worker-memory MB  heap limit per worker
   --profile               record a CPU profile (.cpuprofile) of every worker and the main thread
   --profile-interval US   profile sampling interval in microseconds (default 1000)
-  --profile-dir DIR       folder for the profiles (default: NAME.profiles beside --timings, else a temp folder)
+  --profile-dir DIR       folder for the profiles (default: NAME.profiles beside --timings, else beside --out,
+                          else DATASET.PROCESSOR.profiles in the current folder)
   --json                  print the summary as JSON
+  --cluster URL           run the chunks on \`chunkscope worker\`s through Redis (default: $CHUNKSCOPE_CLUSTER)
+  --min-workers N         with --cluster: workers to wait for before starting (default 1)
+  --wait-workers SECS     with --cluster: how long to wait for them (default 30)
+  --queue Q               with --cluster: the BullMQ queue (default chunkscope)
   -h, --help              this help
 
 report: writes the HTML report (timeline, summary, diagnosis) of a timings file written by
@@ -101,6 +110,10 @@ function parse(argv: string[]) {
     'profile-dir': { type: 'string' },
     engine: { type: 'string' },
     json: { type: 'boolean' },
+    cluster: { type: 'string' },
+    'min-workers': { type: 'string' },
+    'wait-workers': { type: 'string' },
+    queue: { type: 'string' },
   });
 }
 
@@ -109,6 +122,8 @@ async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'sweep') return sweepCommand(argv.slice(1));
   if (argv[0] === 'tune') return tuneCommand(argv.slice(1));
   if (argv[0] === 'lsp') return lspCommand(argv.slice(1));
+  if (argv[0] === 'worker') return workerCommand(argv.slice(1));
+  if (argv[0] === 'cluster') return clusterCommand(argv.slice(1));
   const { values, positionals } = parse(argv);
   const [command, data, ...extra] = positionals;
   if (values.help || command === 'help' || command === undefined) {
@@ -141,6 +156,9 @@ async function run(argv: string[]): Promise<number> {
     maxWorkerMemoryMb: positiveInteger('max-worker-memory', values['max-worker-memory']),
   };
 
+  const dispatcher = await clusterRunHook(values);
+  if (dispatcher && options.profile)
+    throw new ChunkscopeError('usage', "--profile records this machine's threads: run it without --cluster");
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -151,6 +169,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     report = await runDataset(options, {
       signal: controller.signal,
+      dispatcher,
       onProgress: showProgress
         ? (p) => {
             const percent = p.totalBytes > 0 ? Math.floor((p.bytes / p.totalBytes) * 100) : 100;
@@ -163,6 +182,12 @@ async function run(argv: string[]): Promise<number> {
     if (showProgress) process.stderr.write('\r\x1b[K');
   }
   if (values.timings) writeTimingsFile(values.timings, report);
+  try {
+    // For editors: the language server pairs the processor with this dataset and shows its figures.
+    writeRunRecord(report, { timings: values.timings, options });
+  } catch (error) {
+    process.stderr.write(`Chunkscope: the run record was not written: ${(error as Error).message}\n`);
+  }
   if (values.trace) writeFileAtomic(values.trace, JSON.stringify(toChromeTrace(report)));
   if (values.report)
     writeFileAtomic(

@@ -23,7 +23,10 @@ export type ProfileEngine = 'inspector' | '0x';
 export function profileOptions(
   command: string,
   values: { profile?: boolean; 'profile-interval'?: string; 'profile-dir'?: string; engine?: string; timings?: string },
-): { engine: ProfileEngine; options: Pick<RunOptions, 'profile' | 'profileIntervalUs' | 'profileDir'> } {
+): {
+  engine: ProfileEngine;
+  options: Pick<RunOptions, 'profile' | 'profileIntervalUs' | 'profileDir' | 'timings' | 'cwd'>;
+} {
   const engine = values.engine ?? 'inspector';
   if (engine !== 'inspector' && engine !== '0x')
     throw new ChunkscopeError('usage', `--engine must be inspector or 0x, got "${engine}"`);
@@ -46,11 +49,16 @@ export function profileOptions(
       "--profile-interval is for the inspector engine: --engine 0x samples with V8's own --prof",
     );
   }
-  // Beside the timings file when there is one (NAME.profiles/), else the engine's temp folder.
-  const profileDir =
-    values['profile-dir'] ??
-    (profile && values.timings ? values.timings.replace(/(\.timings)?\.json$/i, '') + '.profiles' : undefined);
-  return { engine, options: profile && engine === 'inspector' ? { profile, profileIntervalUs, profileDir } : {} };
+  // Without --profile-dir the engine puts them beside --timings or --out, else in this folder
+  // (defaultProfileDir): it needs to know both.
+  const options = {
+    profile,
+    profileIntervalUs,
+    profileDir: values['profile-dir'],
+    timings: values.timings,
+    cwd: process.cwd(),
+  };
+  return { engine, options: profile && engine === 'inspector' ? options : {} };
 }
 
 const TOP_FUNCTIONS = 5;

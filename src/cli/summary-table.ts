@@ -52,6 +52,12 @@ export function formatSummary(report: RunReport, files: { timings?: string; trac
     ['busy', s.workerSummaries.map((w) => `worker ${w.workerId} ${formatPercent(w.busyShare)}`).join(', ')],
     ['peak memory', `${formatBytes(s.peakRssBytes)} RSS`],
   ];
+  // A cluster run: what each node (machine) did, and how well its clock is known.
+  for (const n of s.nodes ?? [])
+    rows.push([
+      'node',
+      `${n.node}: ${n.threads} thread${n.threads === 1 ? '' : 's'}, ${formatInt(n.chunks)} chunks, busy ${formatPercent(n.busyShare)}, clock ±${n.clockErrorMs.toFixed(2)} ms${n.redelivered ? `, ${n.redelivered} re-delivered` : ''}`,
+    ]);
   if (report.hasResult) rows.push(['result', JSON.stringify(report.result)]);
   if (s.out) rows.push(['output', s.out]);
   if (files.timings) rows.push(['timings', files.timings]);

@@ -14,7 +14,23 @@ export {
   type SlowChunks,
   type StragglerInfo,
   type ChunkTimeStats,
+  medianMicrosPerRow,
 } from './report/derive';
+export {
+  writeRunRecord,
+  saveRunRecord,
+  readRunRecords,
+  newestRunRecord,
+  runRecordRoot,
+  runRecordOf,
+  encodeRunRecord,
+  decodeRunRecord,
+  RUN_RECORD_FORMAT,
+  RUN_RECORD_VERSION,
+  RUN_RECORDS_DIR,
+  type RunRecord,
+  type StoredRunRecord,
+} from './report/run-record';
 export {
   formatBytes,
   formatCompact,
@@ -105,5 +121,11 @@ export { writeFileAtomic } from './base/atomic-file';
 export { tuneAsSweepReport } from './tune/tune-report';
 export { median } from './base/stats';
 export { shiftLines, type LineEdit } from './base/line-shift';
-export { medianMicrosPerRow } from './report/per-row';
 export { entryPointLines } from './processor/entry-points';
+// The cluster face (src/cluster) runs chunks through these: the dispatcher seam, the local pool its
+// workers wrap, the task protocol, the processor compile step and the shared clock.
+export { PiscinaDispatcher, type ChunkDispatcher } from './run/dispatcher';
+export type * from './model/protocol';
+export type { ResolvedOptions } from './options';
+export { compileProcessor } from './processor/compile';
+export { epochNow } from './base/clock';

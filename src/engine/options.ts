@@ -79,10 +79,50 @@ export const DEFAULTS = {
      */
     maxChunksPerRun: 4000,
   },
+  /** Cluster runs on BullMQ/Redis (src/cluster, README "Run on many machines"). */
+  cluster: {
+    queue: 'chunkscope',
+    /** Seconds a run waits for --min-workers to be connected before it gives up with a message. */
+    waitWorkersSeconds: 30,
+    minWorkers: 1,
+    /**
+     * A worker's job lock, and how often workers look for stalled jobs: a worker that dies holds its
+     * chunk this long at most before it is re-delivered (BullMQ's own defaults; tests use 1-2 s).
+     */
+    lockMs: 30_000,
+    stalledIntervalMs: 30_000,
+    /** Deliveries of a chunk whose worker failed (a thread out of memory, EIO); row errors are never retried. */
+    attempts: 3,
+    backoffMs: 1000,
+    /** The coordinator's `alive` key: workers drop a run whose coordinator stopped refreshing it. */
+    aliveMs: 10_000,
+    /** Workers refresh their entry in the worker list this often; entries this old are gone. */
+    heartbeatMs: 2000,
+    staleWorkerMs: 15_000,
+    /** A result's bytes wait in Redis at most this long (a coordinator that died never reads them). */
+    resultTtlMs: 3_600_000,
+    /** Jobs in flight per registered thread: one running and one waiting on each. */
+    inFlightPerThread: 2,
+    /** Redis TIME samples per clock estimate (the one with the smallest round trip wins), and how often. */
+    clockSamples: 8,
+    clockProbeMs: 10_000,
+    /** A chunk without an event for this long is looked up in Redis (events are best effort). */
+    reconcileAfterMs: 2000,
+    reconcileIntervalMs: 1000,
+    /** Head and tail bytes of the data hashed into its fingerprint. */
+    fingerprintBytes: 64 << 10,
+  },
   /** The tuner (tune/tune.ts). */
   tune: {
     /** Where `tune --save` keeps settings, relative to the folder it runs in. */
     file: path.join('.chunkscope', 'tuning.json'),
+  },
+  /** Run records (report/run-record.ts): what the language server's lenses and pairing read after a reload. */
+  runRecords: {
+    /** Under the processor's project folder (nearest package.json or .git, else the processor's folder). */
+    dir: path.join('.chunkscope', 'runs'),
+    /** Records kept per processor: the newest win, older ones are deleted when a run writes one. */
+    keepPerProcessor: 20,
   },
 } as const;
 
@@ -111,6 +151,28 @@ function positiveInteger(name: string, value: number | undefined): number | unde
   if (!Number.isInteger(value) || value < 1)
     throw new ChunkscopeError('usage', `${name} must be a whole number of at least 1, got ${value}`);
   return value;
+}
+
+/** A file name without its last extension and without a trailing .results / .timings. */
+function runStem(file: string): string {
+  const base = path.basename(file);
+  const ext = path.extname(base);
+  return (ext && ext !== base ? base.slice(0, -ext.length) : base).replace(/\.(results|timings)$/i, '') || 'run';
+}
+
+/**
+ * Where a profiled run's .cpuprofile files go without profileDir: where people look for them (as
+ * `node --cpu-prof` and 0x write into the current folder, not a temp folder gone after a reboot).
+ * NAME.profiles beside the timings file, else beside the results file, else
+ * `<dataset>.<processor>.profiles` in the caller's folder.
+ */
+export function defaultProfileDir(options: Pick<RunOptions, 'data' | 'processor' | 'out' | 'timings' | 'cwd'>): string {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  // The caller writes the timings file (from its cwd); the engine writes out as resolveRunOptions does.
+  const beside = options.timings ? path.resolve(cwd, options.timings) : options.out && path.resolve(options.out);
+  if (beside) return path.join(path.dirname(beside), `${runStem(beside)}.profiles`);
+  const stem = (file: string) => runStem(file).replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_');
+  return path.join(cwd, `${stem(options.data)}.${stem(options.processor)}.profiles`);
 }
 
 export function resolveRunOptions(options: RunOptions): ResolvedOptions {

@@ -7,9 +7,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   runDataset,
+  writeRunRecord,
   writeTimingsFile,
   type ChunkRecord,
   type ProgressEvent,
+  type RunOptions,
   type RunReport,
   type SweepPointSpec,
 } from '../engine';
@@ -154,7 +156,7 @@ export class RunCommand implements vscode.Disposable {
           return runDataset(options, { signal: controller.signal, onProgress, onChunk });
         },
       );
-      await this.finished(report, files, openReport, live, request.profile === true);
+      await this.finished(report, files, openReport, live, request.profile === true, options);
     } catch (err) {
       const outcome = this.failed(err, processor.fsPath, dataset.fsPath, controller.signal.aborted);
       this.outcome = { ...outcome, dataset: dataset.fsPath };
@@ -179,6 +181,7 @@ export class RunCommand implements vscode.Disposable {
     openReport: string,
     live: ReportPanel | undefined,
     profiled: boolean,
+    options: Pick<RunOptions, 'delimiter' | 'header' | 'rowShape' | 'types'> = {},
   ): Promise<void> {
     let timings: string | undefined = files.timings;
     try {
@@ -186,6 +189,12 @@ export class RunCommand implements vscode.Disposable {
     } catch (err) {
       timings = undefined;
       this.ui.log(`Could not write the timings file: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      // The same record `chunkscope run` writes: the language server pairs and shows figures from it.
+      writeRunRecord(report, { timings, options });
+    } catch (err) {
+      this.ui.log(`Could not write the run record: ${err instanceof Error ? err.message : String(err)}`);
     }
     const results = report.summary.out ?? files.results;
     this.outcome = { kind: 'finished', dataset: report.summary.data, message: notificationText(report) };

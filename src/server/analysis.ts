@@ -35,6 +35,32 @@ export interface ProcessorOptionsLiteral {
   node?: ts.ObjectLiteralExpression;
 }
 
+/** A member of the row's declared type (`fare: number;` in `interface Row { … }`). */
+export interface RowTypeMember {
+  name: string;
+  /** Offsets of the name (inside the quotes for `"pickup zone": string`). */
+  nameStart: number;
+  nameEnd: number;
+  /** The whole member, for fixes that remove it. */
+  node: ts.TypeElement;
+  /** `number`, `string`…: the type's text, when it has one. */
+  typeText?: string;
+}
+
+/** The declared type of processRow's row (`row: Row` with `interface Row` or `type Row = {…}` in this file). */
+export interface RowType {
+  name: string;
+  nameStart: number;
+  nameEnd: number;
+  members: RowTypeMember[];
+  /** An index signature (`[key: string]: …`) allows any column: no member check. */
+  open: boolean;
+  /** Offsets just inside the braces, for "Update Row from the dataset". */
+  bodyStart: number;
+  bodyEnd: number;
+  literal: ts.TypeLiteralNode | ts.InterfaceDeclaration;
+}
+
 export interface ProcessorModel {
   source: ts.SourceFile;
   entries: EntryPoint[];
@@ -46,6 +72,8 @@ export interface ProcessorModel {
   rowNames: Map<ts.Node, Set<string>>;
   /** Scopes whose row parameter has a real type (`row: TripRow`): TypeScript completes those itself. */
   typedScopes: Set<ts.Node>;
+  /** The row's declared type in this file, when processRow's parameter names one. */
+  rowType?: RowType;
 }
 
 /** A type that names the row's fields (TripRow, { fare: string }), not `any`, `unknown` or `Record<string, …>`. */
@@ -199,7 +227,63 @@ export function analyseProcessor(text: string, fileName: string): ProcessorModel
   }
   for (const [scope, names] of rowNames) collectReads(scope, names, reads, source);
   reads.sort((a, b) => a.nameStart - b.nameStart);
-  return { source, entries, contractExports: [...contract], options, reads, rowNames, typedScopes };
+  const rowType = rowTypeOf(entries, source);
+  return { source, entries, contractExports: [...contract], options, reads, rowNames, typedScopes, rowType };
+}
+
+/** `row: Row` / `rows: Row[]` → the file's own `interface Row` or `type Row = { … }`. */
+function rowTypeOf(entries: EntryPoint[], source: ts.SourceFile): RowType | undefined {
+  for (const entry of entries) {
+    let type = entry.fn.parameters[0]?.type;
+    if (type && entry.name === 'processChunk' && ts.isArrayTypeNode(type)) type = type.elementType;
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || type.typeArguments) continue;
+    const name = type.typeName.text;
+    for (const st of source.statements) {
+      let literal: ts.TypeLiteralNode | ts.InterfaceDeclaration | undefined;
+      let nameNode: ts.Identifier | undefined;
+      if (ts.isInterfaceDeclaration(st) && st.name.text === name && !st.heritageClauses?.length) {
+        literal = st;
+        nameNode = st.name;
+      } else if (ts.isTypeAliasDeclaration(st) && st.name.text === name && ts.isTypeLiteralNode(st.type)) {
+        literal = st.type;
+        nameNode = st.name;
+      }
+      if (!literal || !nameNode) continue;
+      const members: RowTypeMember[] = [];
+      let open = false;
+      for (const m of literal.members) {
+        if (ts.isIndexSignatureDeclaration(m)) open = true;
+        if (!ts.isPropertySignature(m) || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))) continue;
+        const quoted = ts.isStringLiteral(m.name);
+        members.push({
+          name: m.name.text,
+          nameStart: m.name.getStart(source) + (quoted ? 1 : 0),
+          nameEnd: m.name.getEnd() - (quoted ? 1 : 0),
+          node: m,
+          typeText: m.type?.getText(source),
+        });
+      }
+      // The braces: the members' list sits between them.
+      const text = source.text;
+      const open0 = text.indexOf(
+        '{',
+        ts.isInterfaceDeclaration(literal) ? literal.name.getEnd() : literal.getStart(source),
+      );
+      const close = literal.getEnd() - 1;
+      if (open0 < 0 || text[close] !== '}') return undefined;
+      return {
+        name,
+        nameStart: nameNode.getStart(source),
+        nameEnd: nameNode.getEnd(),
+        members,
+        open,
+        bodyStart: open0 + 1,
+        bodyEnd: close,
+        literal,
+      };
+    }
+  }
+  return undefined;
 }
 
 function addRowName(map: Map<ts.Node, Set<string>>, scope: ts.Node, name: string): void {

@@ -6,33 +6,19 @@ import type { CodeAction, CompletionItem, Diagnostic, Hover, Range, TextEdit } f
 import { formatInt } from '../engine/inspect';
 import { binaryAround, completionSite, ts, type ColumnRead, type ProcessorModel } from './analysis';
 import { columnDetail, emptyShare, isIdentifierName, type ColumnProfile, type DatasetColumns } from './columns';
+import { inferHazards, rowTypeDrift, rowTypeFix } from './data-checks';
 import { didYouMean } from './did-you-mean';
 import type { Pairing } from './pairing';
+import { bracket, ERROR, FIELD, INFORMATION, quoteFor, range, SOURCE, WARNING } from './lsp-util';
 
-export const SOURCE = 'chunkscope';
-// LSP enum values (CompletionItemKind.Field, DiagnosticSeverity, InsertTextFormat.PlainText, MarkupKind).
-const FIELD = 5;
-const ERROR = 1;
-const WARNING = 2;
-const INFORMATION = 3;
+export { SOURCE };
 
-const range = (doc: TextDocument, start: number, end: number): Range => ({
-  start: doc.positionAt(start),
-  end: doc.positionAt(end),
-});
-
-/** `name` as the text between `quote`s in a string literal. */
-function quoteFor(name: string, quote: string): string {
-  if (quote === '`') return name.replace(/[`\\$]/g, (c) => `\\${c}`);
-  // JSON escapes backslashes, control characters and double quotes.
-  const body = JSON.stringify(name).slice(1, -1);
-  return quote === "'" ? body.replace(/\\"/g, '"').replace(/'/g, "\\'") : body;
-}
-
-const bracket = (name: string) => `[${JSON.stringify(name)}]`;
+/** Where a column's sample comes from: `trips.csv, first 1,000 rows`, `trips.parquet, row group 1 statistics`. */
+const sampleWhere = (c: ColumnProfile, data: DatasetColumns) =>
+  `${data.label}, ${c.sampleSource ?? `first ${formatInt(c.sampled)} rows`}`;
 
 function sampleLine(c: ColumnProfile, data: DatasetColumns): string {
-  const where = `${data.label}, first ${formatInt(c.sampled)} rows`;
+  const where = sampleWhere(c, data);
   return c.samples.length ? `e.g. ${c.samples.join(' · ')} (${where})` : `no values in the sample (${where})`;
 }
 
@@ -130,7 +116,7 @@ function unknownRead(read: ColumnRead, data: DatasetColumns, text: string) {
 }
 
 /** The edit that makes `read` read `name` instead. */
-function renameRead(doc: TextDocument, read: ColumnRead, name: string): TextEdit {
+export function renameRead(doc: TextDocument, read: ColumnRead, name: string): TextEdit {
   if (read.kind === 'dot' || read.kind === 'optional' || read.kind === 'columns') {
     if (isIdentifierName(name)) return { range: range(doc, read.nameStart, read.nameEnd), newText: name };
     const text = doc.getText();
@@ -168,7 +154,14 @@ function isNumberLiteral(e: ts.Expression): boolean {
 
 /** `row.fare + row.tip` and friends on numeric columns while values arrive as strings. */
 function stringArithmetic(model: ProcessorModel, data: DatasetColumns, text: string): NumericUse[] {
-  if (typesMode(model) !== 'string' || !readsRows(model) || model.options.rowShape === 'columns') return [];
+  // Only text formats deliver strings: Parquet, Arrow and JSON values keep their own types.
+  if (
+    data.format !== 'csv' ||
+    typesMode(model) !== 'string' ||
+    !readsRows(model) ||
+    model.options.rowShape === 'columns'
+  )
+    return [];
   const numericRead = new Map<ts.Node, ColumnRead>();
   for (const r of model.reads)
     if (r.kind !== 'destructure' && r.kind !== 'columns' && data.byName.get(r.name)?.type === 'number')
@@ -283,6 +276,7 @@ export function diagnose(
       });
     }
   }
+  out.push(...inferHazards(doc, model, data), ...rowTypeDrift(doc, model, data));
   for (const use of stringArithmetic(model, data, text)) {
     out.push({
       range: range(doc, use.expr.getStart(model.source), use.expr.getEnd()),
@@ -335,6 +329,9 @@ export function codeActions(
         });
     }
   }
+  const drift = rowTypeDrift(doc, model, data).filter((d) => overlaps(d.range, at));
+  const update = rowTypeFix(doc, model, data, drift);
+  if (update) actions.push(update);
   let inferOffered = false;
   for (const use of stringArithmetic(model, data, text)) {
     const r = range(doc, use.expr.getStart(model.source), use.expr.getEnd());
@@ -410,12 +407,14 @@ export function hoverColumn(
   if (!c) return undefined;
   const parts = [`**${c.name}** — column ${c.index + 1} of ${data.columns.length} in ${data.label}`];
   const facts: string[] = [];
-  if (c.type !== 'unknown') facts.push(`${c.type} (${formatInt(c.sampled)} rows sampled)`);
+  const type = c.schemaType ? `${c.type} (${c.schemaType})` : c.type;
+  if (c.type !== 'unknown')
+    facts.push(c.sampleSource ? `${type} · from ${c.sampleSource}` : `${type} (${formatInt(c.sampled)} rows sampled)`);
   if (c.sampled) facts.push(emptyShare(c));
   if (c.min !== undefined && c.max !== undefined) facts.push(`${formatNumber(c.min)} … ${formatNumber(c.max)}`);
   if (facts.length) parts.push(facts.join(' · '));
   if (c.samples.length) parts.push(`e.g. ${c.samples.map((s) => `\`${s}\``).join(', ')}`);
-  if (c.type === 'number' && read.kind !== 'columns')
+  if (c.type === 'number' && read.kind !== 'columns' && !c.schemaType)
     parts.push(
       typesMode(model) === 'string'
         ? `arrives as a string ('${c.samples[0] ?? ''}') under types: 'string'`

@@ -12,13 +12,13 @@ import {
   lineTimings,
   medianMicrosPerRow,
   readThreadProfiles,
+  readRunRecords,
   readTimingsFile,
   shiftLines,
   urlMatchesFile,
   type FunctionTiming,
   type LineTiming,
 } from '../engine/inspect';
-import { decodeRunRecord, RUN_RECORD_DIR } from './run-record';
 
 export interface Insight {
   processor: string;
@@ -87,19 +87,12 @@ export function newestRunOnDisk(
   const consider = (timings: string, finishedAtMs: number) => {
     if (!best || finishedAtMs > best.finishedAtMs) best = { timings, finishedAtMs };
   };
-  const recordDir = path.join(root, RUN_RECORD_DIR);
-  for (const name of safeReaddir(recordDir)) {
-    if (!name.endsWith('.json')) continue;
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(recordDir, name), 'utf8');
-    } catch {
-      continue;
+  // Records come newest first; the first whose timings file still exists wins.
+  for (const record of readRunRecords(root, processor)) {
+    if (record.timings && mtimeOf(record.timings) !== undefined) {
+      consider(record.timings, Date.parse(record.finishedAt));
+      break;
     }
-    const record = decodeRunRecord(text);
-    if (!record?.timings || path.resolve(root, record.processor) !== processor) continue;
-    const timings = path.resolve(root, record.timings);
-    if (mtimeOf(timings) !== undefined) consider(timings, Date.parse(record.finishedAt));
   }
   // Runs into the default output folder are named `<dataset>.<processor>.timings.json`.
   const outDir = path.join(root, '.chunkscope');

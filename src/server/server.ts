@@ -16,11 +16,12 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { inspectDataset } from '../engine/inspect';
+import { firstUnitRows, inspectDataset } from '../engine/inspect';
 import { analyseProcessor, type ProcessorModel } from './analysis';
 import { profileColumns } from './columns';
 import { codeActions, completeColumns, diagnose, hoverColumn, type DatasetState } from './features';
-import { pairDataset, type Pairing } from './pairing';
+import { columnDefinition, prepareRename, renameColumn } from './navigation';
+import { pairDataset, type Pairing, type Picks } from './pairing';
 import { InsightService } from './insight-service';
 
 /** Analysis waits this long after the last change (typing bursts cost one analysis). */
@@ -49,6 +50,8 @@ const stats = {
   handlerErrors: 0,
 };
 let roots: string[] = [];
+/** Datasets the user picked in the editor (`chunkscope/pickedDataset`, initializationOptions). */
+const picks: Picks = { byProcessor: new Map() };
 let canAskConfiguration = false;
 
 /** Bytes this process has read through read(2) and friends (Linux), for the head-only check. */
@@ -135,7 +138,7 @@ function datasetsSetting(uri: string): Promise<unknown> {
 }
 
 async function pairingOf(doc: TextDocument, file: string): Promise<Pairing | undefined> {
-  return pairDataset(file, doc.getText(), roots, await datasetsSetting(doc.uri));
+  return pairDataset(file, doc.getText(), roots, await datasetsSetting(doc.uri), picks);
 }
 
 const heads = new Map<string, { size: number; mtimeMs: number; state: Promise<DatasetState> }>();
@@ -155,7 +158,10 @@ async function datasetOf(file: string): Promise<DatasetState> {
     stats.datasetInspections++;
     const before = bytesReadSoFar();
     try {
-      return { data: profileColumns(await inspectDataset(file)) };
+      const info = await inspectDataset(file);
+      // Arrow: sample values from the first record batch; Parquet: its footer statistics suffice.
+      const rows = info.format === 'arrow' ? await firstUnitRows(file, 'arrow') : undefined;
+      return { data: profileColumns(info, rows) };
     } catch (error) {
       return { error: `Chunkscope cannot read the dataset: ${(error as Error).message}` };
     } finally {
@@ -230,6 +236,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     .filter((r): r is string => !!r)
     .map((r) => path.resolve(r));
   canAskConfiguration = !!params.capabilities?.workspace?.configuration;
+  const init = (params.initializationOptions ?? {}) as { pickedDataset?: unknown; pickedDatasets?: unknown };
+  if (typeof init.pickedDataset === 'string') picks.last = path.resolve(init.pickedDataset);
+  if (init.pickedDatasets && typeof init.pickedDatasets === 'object')
+    for (const [processor, dataset] of Object.entries(init.pickedDatasets as Record<string, unknown>))
+      setPick({ processorUri: processor, datasetPath: dataset });
   insights.initialize(params.capabilities ?? {});
   return {
     capabilities: {
@@ -237,6 +248,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: ['.', '[', "'", '"', '`'] },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      renameProvider: { prepareProvider: true },
+      definitionProvider: true,
       codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'chunkscope', version: '0.1.0' },
@@ -252,6 +265,36 @@ connection.onDidChangeWatchedFiles((params) => {
   insights.filesChanged(params.changes);
   // Heads are keyed by size and mtime, so re-analysis re-reads only what changed.
   for (const doc of documents.all()) schedule(doc.uri);
+});
+
+/**
+ * The dataset picked in the editor for one processor (`processorUri`) or for every processor (no
+ * `processorUri`: the window's last pick); `datasetPath: null` forgets it. Paths or file URIs.
+ */
+interface PickedDataset {
+  processorUri?: unknown;
+  datasetPath?: unknown;
+}
+
+function toPath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  return value.startsWith('file:') ? filePath(value) : path.resolve(value);
+}
+
+function setPick(p: PickedDataset): void {
+  const processor = toPath(p.processorUri);
+  const dataset = toPath(p.datasetPath);
+  if (processor) {
+    if (dataset) picks.byProcessor.set(processor, dataset);
+    else picks.byProcessor.delete(processor);
+  } else picks.last = dataset;
+}
+
+connection.onNotification('chunkscope/pickedDataset', (params: PickedDataset) => {
+  void guarded('pickedDataset', undefined, () => {
+    setPick(params ?? {});
+    for (const doc of documents.all()) schedule(doc.uri);
+  });
 });
 
 documents.onDidOpen((e) => schedule(e.document.uri));
@@ -290,6 +333,28 @@ connection.onCodeAction((params) =>
     if (!ctx) return [];
     const data = ctx.dataset && 'data' in ctx.dataset ? ctx.dataset.data : undefined;
     return codeActions(ctx.doc, ctx.model, data, params.range);
+  }),
+);
+
+connection.onPrepareRename((params) =>
+  guarded('prepareRename', null, async () => {
+    const ctx = await contextOf(params.textDocument.uri);
+    return ctx ? prepareRename(ctx.doc, ctx.model, ctx.doc.offsetAt(params.position)) : null;
+  }),
+);
+
+connection.onRenameRequest((params) =>
+  guarded('rename', null, async () => {
+    const ctx = await contextOf(params.textDocument.uri);
+    return ctx ? renameColumn(ctx.doc, ctx.model, ctx.doc.offsetAt(params.position), params.newName) : null;
+  }),
+);
+
+connection.onDefinition((params) =>
+  guarded('definition', null, async () => {
+    const ctx = await contextOf(params.textDocument.uri);
+    if (!ctx || !ctx.dataset || !('data' in ctx.dataset)) return null;
+    return columnDefinition(ctx.model, ctx.dataset.data, ctx.doc.offsetAt(params.position));
   }),
 );
 

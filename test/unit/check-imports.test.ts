@@ -106,6 +106,30 @@ describe('check-imports (scripts/check-imports.mjs)', function () {
     );
   });
 
+  it('keeps the cluster face (bullmq, ioredis) out of the engine, and loaded by faces only with import()', () => {
+    const cluster = {
+      'src/cluster/index.ts':
+        "import { Queue } from 'bullmq';\nimport { trace } from '../engine';\nexport { Queue, trace };\n",
+      'src/cli/lazy.ts': "export const load = () => import('../cluster');\n",
+    };
+    const ok = check(cluster);
+    assert.equal(ok.code, 0, ok.out);
+    const r = check({
+      ...cluster,
+      'src/cli/eager.ts': "import { Queue } from '../cluster';\nexport { Queue };\n",
+      'src/cli/redis.ts': "import IORedis from 'ioredis';\nexport { IORedis };\n",
+      'src/engine/parse/queue.ts': "import { Queue } from 'bullmq';\nexport { Queue };\n",
+      'src/engine/parse/reach.ts': "export const c = () => import('../../cluster');\n",
+    });
+    assertFails(
+      r,
+      'src/cli/eager.ts:1 imports src/cluster/index.ts: src/cluster/index.ts may be loaded only lazily, with import()',
+      'src/cli/redis.ts:1 imports ioredis: src/cli must not import ioredis',
+      'src/engine/parse/queue.ts:1 imports bullmq: src/engine must not import bullmq',
+      'src/engine/parse/reach.ts:1 imports src/cluster/index.ts: engine files import only engine files',
+    );
+  });
+
   it('fails when a browser-safe engine file imports Node, and the webview file importing it too', () => {
     const r = check({
       'src/engine/report/trace.ts':

@@ -193,4 +193,13 @@ export interface ChunkResult {
   errors: WorkerRowError[];
   /** A failure that stops the run (when its start is verified): a parse error, or the first error with --on-error stop. */
   fatal?: WorkerRowError;
+  /** Set by a cluster dispatcher: the machine (node) that ran the chunk and its thread there. */
+  node?: string;
+  thread?: number;
+  /** Deliveries of the chunk until this result (a cluster re-delivers a dead worker's chunk). */
+  attempts?: number;
+  /** When the node took the chunk from the queue (epoch ms, on the coordinator's clock). */
+  pickedAt?: number;
+  /** How far off the node's times may be after mapping them to the coordinator's clock (± ms). */
+  clockErrorMs?: number;
 }

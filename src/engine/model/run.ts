@@ -39,8 +39,15 @@ export interface RunOptions {
   profile?: boolean;
   /** Sampling interval of the CPU profiles, µs. */
   profileIntervalUs?: number;
-  /** Folder for the run's .cpuprofile files (default: beside the timings, or a temp folder). */
+  /**
+   * Folder for the run's .cpuprofile files. Default (options.ts defaultProfileDir): NAME.profiles
+   * beside `timings`, else beside `out`, else `<dataset>.<processor>.profiles` in `cwd`.
+   */
   profileDir?: string;
+  /** Where the caller will write the run's timings file; only places the default profile folder. */
+  timings?: string;
+  /** Where the default profile folder, a relative profileDir and `timings` start from (default: process.cwd()). */
+  cwd?: string;
 }
 
 export interface ProgressEvent {
@@ -82,6 +89,30 @@ export interface ChunkRecord {
   /** Rows whose processing failed and were skipped (--on-error skip). */
   skipped: number;
   resultBytes: number;
+  /** Cluster runs: the node (machine, `host/pid` or --name) and its thread that ran the chunk. */
+  node?: string;
+  thread?: number;
+  /** Cluster runs: deliveries of the chunk (2 when a dead worker's chunk was re-delivered). */
+  attempts?: number;
+  /** Cluster runs: when the node took the chunk from the queue (ms since the run's start). */
+  pickedAt?: number;
+  /** Cluster runs: ± ms the node's times may be off the coordinator's clock. */
+  clockErrorMs?: number;
+}
+
+/** Cluster runs: what each node (machine) did. */
+export interface NodeSummary {
+  node: string;
+  threads: number;
+  chunks: number;
+  rows: number;
+  busyMs: number;
+  /** busyMs / (threads × the processing phase). */
+  busyShare: number;
+  /** The largest ± ms any of its chunk times may be off the coordinator's clock. */
+  clockErrorMs: number;
+  /** Chunks it ran that had been delivered before (to a worker that died or stalled). */
+  redelivered: number;
 }
 
 /** A row the processor failed on (or that could not be parsed), located precisely. */
@@ -160,6 +191,8 @@ export interface RunSummary {
    */
   mainBusyMs?: number;
   workerSummaries: WorkerSummary[];
+  /** Cluster runs: one entry per node (machine) that ran chunks. */
+  nodes?: NodeSummary[];
   /** A compressed dataset: how it was read (absent for uncompressed files). */
   reader?: ReaderSummary;
   peakRssBytes: number;

@@ -2,8 +2,7 @@
 // isolate; this works inside worker threads), saving it as a standard .cpuprofile, and putting
 // its timestamps on the run's clock. Used by the chunk worker and by the executor's main thread.
 import { Session } from 'node:inspector';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { epochNow } from '../base/clock';
 import { ChunkscopeError } from '../base/errors';
@@ -12,7 +11,7 @@ import { inlineSourceMap, mapProfileToSources } from './sourcemap';
 import type { CpuProfile, LoadedProfile, ThreadProfile } from '../model/profile';
 import type { SavedThreadProfile } from '../model/protocol';
 import type { RunOptions } from '../model';
-import { DEFAULTS } from '../options';
+import { DEFAULTS, defaultProfileDir } from '../options';
 
 const PROFILE_DEFAULTS = DEFAULTS.profile;
 
@@ -26,7 +25,10 @@ export interface ProfileSettings {
 
 /** Checks a run's profile options; undefined when the run is not profiled. Creates the folder. */
 export function resolveProfileSettings(
-  options: Pick<RunOptions, 'profile' | 'profileIntervalUs' | 'profileDir'>,
+  options: Pick<
+    RunOptions,
+    'profile' | 'profileIntervalUs' | 'profileDir' | 'data' | 'processor' | 'out' | 'timings' | 'cwd'
+  >,
 ): ProfileSettings | undefined {
   if (!options.profile) {
     // profile: false switches a copied set of options off on purpose; left out, it is a mistake.
@@ -45,19 +47,15 @@ export function resolveProfileSettings(
       `The profile sampling interval must be a whole number of microseconds of at least ${PROFILE_DEFAULTS.minIntervalUs}, got ${intervalUs}`,
     );
   }
-  let dir: string;
+  const dir = options.profileDir
+    ? path.resolve(options.cwd ?? process.cwd(), options.profileDir)
+    : defaultProfileDir(options);
   try {
-    if (options.profileDir) {
-      dir = path.resolve(options.profileDir);
-      mkdirSync(dir, { recursive: true });
-      // A folder holds one run's profiles: an earlier run's worker ids would differ and linger.
-      for (const name of readdirSync(dir)) if (THREAD_PROFILE_FILE.test(name)) rmSync(path.join(dir, name));
-    } else dir = mkdtempSync(path.join(os.tmpdir(), 'chunkscope-profile-'));
+    mkdirSync(dir, { recursive: true });
+    // A folder holds one run's profiles: an earlier run's worker ids would differ and linger.
+    for (const name of readdirSync(dir)) if (THREAD_PROFILE_FILE.test(name)) rmSync(path.join(dir, name));
   } catch (error) {
-    throw new ChunkscopeError(
-      'io',
-      `Cannot create the profile folder ${options.profileDir ?? os.tmpdir()}: ${(error as Error).message}`,
-    );
+    throw new ChunkscopeError('io', `Cannot create the profile folder ${dir}: ${(error as Error).message}`);
   }
   return { dir, intervalUs };
 }

@@ -7,7 +7,7 @@
 // and in the garbage it leaves. Values are hyparquet's: its `convert` turns dictionaries and PLAIN
 // pages into dates, strings, decimals, so both paths give the same values.
 import type { ColumnChunk, SchemaTree } from 'hyparquet';
-import type { ColumnDecoder, DecodedArray, PageHeader } from 'hyparquet/src/types.js';
+import type { ColumnDecoder, DataPageHeader, DecodedArray, PageHeader } from 'hyparquet/src/types.js';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
@@ -331,74 +331,71 @@ function decodeChunk(
       dictionary = convert(readPlain(pageReader, decoder.type, diph.num_values, decoder.element.type_length), decoder);
       continue;
     }
-    if (header.type === 'DATA_PAGE') {
-      const daph = header.data_page_header;
-      if (!daph) throw new Error('parquet data page header is undefined');
-      const n = daph.num_values;
+    if (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') {
+      const v1 = header.type === 'DATA_PAGE' ? header.data_page_header : undefined;
+      const v2 = header.type === 'DATA_PAGE_V2' ? header.data_page_header_v2 : undefined;
+      if (!v1 && !v2) throw new Error(`parquet ${header.type} header is undefined`);
+      // A flat column has one value (or null) a row: a page's values are its rows.
+      const n = v1 ? v1.num_values : v2!.num_rows;
       const pageFrom = Math.max(0, from - row);
-      const pageTo = Math.min(n, to - row);
-      if (pageFrom >= n) {
-        row += n;
-        continue;
-      }
-      const page = decompressPage(compressed, Number(header.uncompressed_page_size), decoder.codec, compressors);
-      const encoding = daph.encoding;
-      const dictionaryEncoded = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY';
-      if (encoding === 'PLAIN' || (dictionaryEncoded && dictionary)) {
-        const pageReader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
-        let defs: Uint8Array | undefined;
-        let present = n;
-        if (optional) {
-          const levels = readLevels(page, pageReader.offset, n);
-          pageReader.offset = levels.end;
-          present = levels.present;
-          defs = levels.defs;
+      if (pageFrom < n) {
+        const pageTo = Math.min(n, to - row);
+        if (v1) decodeDataPage(compressed, header, v1, decoder, optional, dictionary, sink, pageFrom, pageTo);
+        else {
+          const { definitionLevels, dataPage } = readDataPageV2(compressed, header, decoder);
+          const values = convertWithDictionary(dataPage, dictionary, v2!.encoding, decoder);
+          sink.put(values, flatDefs(definitionLevels), pageFrom, pageTo);
         }
-        if (encoding === 'PLAIN') {
-          const values = present ? readPlain(pageReader, decoder.type, present, decoder.element.type_length) : [];
-          sink.put(convert(values, decoder), defs, pageFrom, pageTo);
-        } else {
-          const ix = indexBuffer(present);
-          const bitWidth = page[pageReader.offset++];
-          if (bitWidth) readRleBitPackedHybrid(pageReader, bitWidth, ix, page.byteLength - pageReader.offset);
-          else ix.fill(0);
-          sink.putIndices(ix, dictionary!, defs, pageFrom, pageTo);
-        }
-      } else {
-        // Other encodings (RLE booleans, DELTA_*, BYTE_STREAM_SPLIT, ...) through hyparquet whole.
-        const { definitionLevels, dataPage } = readDataPage(page, daph, decoder);
-        sink.put(
-          convertWithDictionary(dataPage, dictionary, encoding, decoder),
-          flatDefs(definitionLevels),
-          pageFrom,
-          pageTo,
-        );
       }
-      row += n;
-      continue;
-    }
-    if (header.type === 'DATA_PAGE_V2') {
-      const daph2 = header.data_page_header_v2;
-      if (!daph2) throw new Error('parquet data page header v2 is undefined');
-      const n = daph2.num_rows;
-      const pageFrom = Math.max(0, from - row);
-      const pageTo = Math.min(n, to - row);
-      if (pageFrom >= n) {
-        row += n;
-        continue;
-      }
-      const { definitionLevels, dataPage } = readDataPageV2(compressed, header, decoder);
-      sink.put(
-        convertWithDictionary(dataPage, dictionary, daph2.encoding, decoder),
-        flatDefs(definitionLevels),
-        pageFrom,
-        pageTo,
-      );
       row += n;
       continue;
     }
     // Index pages and the like carry no values.
   }
+}
+
+/** Rows [pageFrom, pageTo) of a V1 data page into `sink`: PLAIN and dictionary pages decoded here, the rest by hyparquet. */
+function decodeDataPage(
+  compressed: Uint8Array,
+  header: PageHeader,
+  daph: DataPageHeader,
+  decoder: ColumnDecoder,
+  optional: boolean,
+  dictionary: DecodedArray | undefined,
+  sink: Sink,
+  pageFrom: number,
+  pageTo: number,
+): void {
+  const n = daph.num_values;
+  const page = decompressPage(compressed, Number(header.uncompressed_page_size), decoder.codec, compressors);
+  const encoding = daph.encoding;
+  const dictionaryEncoded = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY';
+  if (encoding !== 'PLAIN' && !(dictionaryEncoded && dictionary)) {
+    // Other encodings (RLE booleans, DELTA_*, BYTE_STREAM_SPLIT, ...) through hyparquet whole.
+    const { definitionLevels, dataPage } = readDataPage(page, daph, decoder);
+    const values = convertWithDictionary(dataPage, dictionary, encoding, decoder);
+    sink.put(values, flatDefs(definitionLevels), pageFrom, pageTo);
+    return;
+  }
+  const pageReader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+  let defs: Uint8Array | undefined;
+  let present = n;
+  if (optional) {
+    const levels = readLevels(page, pageReader.offset, n);
+    pageReader.offset = levels.end;
+    present = levels.present;
+    defs = levels.defs;
+  }
+  if (encoding === 'PLAIN') {
+    const values = present ? readPlain(pageReader, decoder.type, present, decoder.element.type_length) : [];
+    sink.put(convert(values, decoder), defs, pageFrom, pageTo);
+    return;
+  }
+  const ix = indexBuffer(present);
+  const bitWidth = page[pageReader.offset++];
+  if (bitWidth) readRleBitPackedHybrid(pageReader, bitWidth, ix, page.byteLength - pageReader.offset);
+  else ix.fill(0);
+  sink.putIndices(ix, dictionary!, defs, pageFrom, pageTo);
 }
 
 /** A column decoder as hyparquet builds one (default parsers, UTF-8 strings). */

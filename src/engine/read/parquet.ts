@@ -124,6 +124,31 @@ function fileBuffer(handle: fsp.FileHandle, size: number, clock: { ioMs: number 
   };
 }
 
+/** A statistics value as text (numbers, INT64s, strings, dates); undefined for bytes and absent values. */
+function statText(value: unknown): string | undefined {
+  if (value === undefined || value === null || value instanceof Uint8Array) return undefined;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  return String(value);
+}
+
+/** Row group 0's statistics of the flat column `name` (from the footer already decoded), if the writer kept any. */
+function firstGroupStats(metadata: FileMetaData, name: string): TableColumn['stats'] {
+  const group = metadata.row_groups[0];
+  const chunk = group?.columns.find(
+    (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name,
+  );
+  const stats = chunk?.meta_data?.statistics;
+  if (!group || !stats) return undefined;
+  const min = statText(stats.min_value ?? stats.min);
+  const max = statText(stats.max_value ?? stats.max);
+  return {
+    rows: Number(group.num_rows),
+    ...(stats.null_count !== undefined ? { nulls: Number(stats.null_count) } : {}),
+    ...(min !== undefined ? { min } : {}),
+    ...(max !== undefined ? { max } : {}),
+  };
+}
+
 /** Row groups as table units: their rows and the bytes of their column chunks. */
 function unitsOf(metadata: FileMetaData): TableUnit[] {
   let firstRow = 0;
@@ -204,11 +229,15 @@ export async function openParquet(file: string): Promise<TableReader> {
     }
     const tree = parquetSchema(metadata);
     const nodes = tree.children;
-    const columns: TableColumn[] = nodes.map((node) => ({
-      name: node.element.name,
-      type: typeName(node),
-      numeric: isNumeric(node.element, node.children.length > 0),
-    }));
+    const columns: TableColumn[] = nodes.map((node) => {
+      const stats = firstGroupStats(metadata, node.element.name);
+      return {
+        name: node.element.name,
+        type: typeName(node),
+        numeric: isNumeric(node.element, node.children.length > 0),
+        ...(stats ? { stats } : {}),
+      };
+    });
     const layout: TableLayout = {
       columns,
       rowCount: Number(metadata.num_rows),

@@ -9,13 +9,18 @@ import { DEFAULTS } from '../options';
 import { boundaryScannerFor } from '../parse/record-boundaries';
 import type { SweepSample } from '../model/sweep';
 import { pickUnits, writeParquetSample } from './parquet-sample';
-import { writeArrowSample } from './arrow-sample';
 
 const READ_BLOCK = DEFAULTS.readBlockBytes;
 /** Enough ranges to cover the file's regions, few enough that each holds many rows. */
 const MAX_RANGES = 16;
 
 /** A fraction (0 < f ≤ 1) of the file's data, or a number of rows (estimated from the mean row size). */
+// Required on first use: it loads apache-arrow, which every other sweep (and every run) can skip.
+function arrowSample(): typeof import('./arrow-sample') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./arrow-sample') as typeof import('./arrow-sample');
+}
+
 export type SampleSize = { fraction: number } | { rows: number };
 
 export interface PreparedSample {
@@ -88,7 +93,7 @@ export function prepareSample(
     }
     const written =
       info.format === 'arrow'
-        ? writeArrowSample(info, picks, tempDir, name)
+        ? arrowSample().writeArrowSample(info, picks, tempDir, name)
         : writeParquetSample(info, picks, tempDir, name);
     return { ...written, fileRows: info.table.rowCount };
   }

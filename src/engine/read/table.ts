@@ -19,6 +19,11 @@ export interface TableColumn {
   type: string;
   /** Values of this column arrive as numbers (a Float64Array in `columns` shape). */
   numeric: boolean;
+  /**
+   * What the first unit's footer statistics say (Parquet row group 0; absent when the writer wrote
+   * none): its rows, nulls among them, and min/max as text. Read with the footer, no row decoded.
+   */
+  stats?: { rows: number; nulls?: number; min?: string; max?: string };
 }
 
 export interface TableLayout {

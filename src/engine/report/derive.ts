@@ -119,3 +119,12 @@ export function medianRowMs(chunks: readonly ChunkRecord[]): number {
   const costs = chunks.filter((c) => c.rows > 0).map((c) => chunkDuration(c) / c.rows);
   return costs.length > 0 ? median(costs) : 0;
 }
+
+/**
+ * "µs per row (p50)": the median chunk's compute time per row. The median, not the mean, so one
+ * straggler chunk (GC, a cold cache) does not move the number a user tunes against.
+ */
+export function medianMicrosPerRow(chunks: readonly ChunkRecord[]): number | undefined {
+  const perRow = chunks.filter((c) => c.rows > 0).map((c) => (c.computeMs * 1000) / c.rows);
+  return perRow.length > 0 ? median(perRow) : undefined;
+}

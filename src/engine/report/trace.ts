@@ -28,8 +28,24 @@ export function toChromeTrace(report: RunReport): {
     { name: 'thread_name', ph: 'M', pid: PID, tid: MAIN_TID, args: { name: 'main thread' } },
     { name: 'thread_sort_index', ph: 'M', pid: PID, tid: MAIN_TID, args: { sort_index: -1 } },
   ];
+  // A cluster run: one process per node (machine), its threads inside; the coordinator stays pid 1.
+  const nodePid = new Map<string, number>();
+  for (const n of report.summary.nodes ?? []) {
+    const pid = PID + 1 + nodePid.size;
+    nodePid.set(n.node, pid);
+    events.push({ name: 'process_name', ph: 'M', pid, tid: 0, args: { name: `node ${n.node}` } });
+  }
+  const pidOf = new Map<number, number>();
+  const threadOf = new Map<number, number | undefined>();
+  for (const c of report.chunks) {
+    if (c.node === undefined) continue;
+    pidOf.set(c.workerId, nodePid.get(c.node) ?? PID);
+    threadOf.set(c.workerId, c.thread);
+  }
   for (const w of report.summary.workerSummaries) {
-    events.push({ name: 'thread_name', ph: 'M', pid: PID, tid: w.workerId, args: { name: `worker ${w.workerId}` } });
+    const thread = threadOf.get(w.workerId);
+    const name = thread === undefined ? `worker ${w.workerId}` : `worker ${w.workerId} (thread ${thread})`;
+    events.push({ name: 'thread_name', ph: 'M', pid: pidOf.get(w.workerId) ?? PID, tid: w.workerId, args: { name } });
   }
   for (const phase of report.mainPhases) {
     events.push({
@@ -43,17 +59,19 @@ export function toChromeTrace(report: RunReport): {
     });
   }
   for (const c of report.chunks) {
+    const pid = pidOf.get(c.workerId) ?? PID;
     const start = us(c.startedAt);
     const total = Math.max(1, us(c.finishedAt) - start);
     events.push({
       name: `chunk ${c.index}`,
       ph: 'X',
-      pid: PID,
+      pid,
       tid: c.workerId,
       ts: start,
       dur: total,
       cat: 'chunk',
       args: {
+        ...(c.node !== undefined ? { node: c.node, attempts: c.attempts } : {}),
         rows: c.rows,
         firstRow: c.firstRow,
         bytes: c.bytes,
@@ -74,7 +92,7 @@ export function toChromeTrace(report: RunReport): {
       ['encode', c.encodeMs],
     ] as const) {
       const dur = Math.min(us(ms), end - cursor);
-      if (dur > 0) events.push({ name, ph: 'X', pid: PID, tid: c.workerId, ts: cursor, dur, cat: 'phase' });
+      if (dur > 0) events.push({ name, ph: 'X', pid, tid: c.workerId, ts: cursor, dur, cat: 'phase' });
       cursor += Math.max(0, dur);
     }
     events.push({

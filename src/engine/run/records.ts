@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { DatasetInfo } from '../read/dataset';
 import type { ResolvedOptions } from '../options';
 import type { ChunkResult } from '../model/protocol';
-import type { ChunkRecord, ChunkSizeChange, RunSummary, WorkerSummary } from '../model';
+import type { ChunkRecord, ChunkSizeChange, NodeSummary, RunSummary, WorkerSummary } from '../model';
 
 /** When the main thread handed the chunk over and got its result back (epoch ms). */
 export interface ChunkTiming {
@@ -47,7 +47,53 @@ export function chunkRecord(
     repaired,
     skipped: result.errors.reduce((n, e) => n + (e.record === undefined ? result.records : 1), 0),
     resultBytes: result.output?.length ?? 0,
+    ...(result.node !== undefined ? clusterFields(result, originEpochMs) : {}),
   };
+}
+
+/** What a cluster dispatcher adds to a result: which node ran it, how often it was delivered, and when. */
+function clusterFields(result: ChunkResult, originEpochMs: number): Partial<ChunkRecord> {
+  const fields: Partial<ChunkRecord> = { node: result.node, thread: result.thread, attempts: result.attempts ?? 1 };
+  if (result.pickedAt !== undefined) fields.pickedAt = result.pickedAt - originEpochMs;
+  if (result.clockErrorMs !== undefined) fields.clockErrorMs = result.clockErrorMs;
+  return fields;
+}
+
+/** Per node of a cluster run, from its records; undefined when no record names a node. */
+function nodeSummaries(records: ChunkRecord[], processingMs: number): NodeSummary[] | undefined {
+  const nodes = new Map<string, NodeSummary & { threadIds: Set<number> }>();
+  for (const r of records) {
+    if (r.node === undefined) continue;
+    let n = nodes.get(r.node);
+    if (!n) {
+      n = {
+        node: r.node,
+        threads: 0,
+        chunks: 0,
+        rows: 0,
+        busyMs: 0,
+        busyShare: 0,
+        clockErrorMs: 0,
+        redelivered: 0,
+        threadIds: new Set(),
+      };
+      nodes.set(r.node, n);
+    }
+    n.threadIds.add(r.thread ?? r.workerId);
+    n.chunks++;
+    n.rows += r.rows;
+    n.busyMs += r.finishedAt - r.startedAt;
+    n.clockErrorMs = Math.max(n.clockErrorMs, r.clockErrorMs ?? 0);
+    if ((r.attempts ?? 1) > 1) n.redelivered++;
+  }
+  if (nodes.size === 0) return undefined;
+  return [...nodes.values()]
+    .map(({ threadIds, ...n }) => {
+      const threads = threadIds.size;
+      const busyShare = processingMs > 0 ? Math.min(1, n.busyMs / (threads * processingMs)) : 0;
+      return { ...n, threads, busyShare };
+    })
+    .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
 }
 
 export interface SummaryInput {
@@ -92,6 +138,7 @@ export function summarize(input: SummaryInput): RunSummary {
   }
   const workerSummaries = [...perWorker.values()].sort((a, b) => a.workerId - b.workerId);
   for (const w of workerSummaries) w.busyShare = processingMs > 0 ? Math.min(1, w.busyMs / processingMs) : 0;
+  const nodes = nodeSummaries(records, processingMs);
   const workerTime = opts.workers * processingMs;
   const useful = readMs + parseMs + computeMs;
   const seconds = processingMs / 1000;
@@ -125,6 +172,7 @@ export function summarize(input: SummaryInput): RunSummary {
       workerTime > 0 ? Math.min(1, Math.max(0, 1 - workerSummaries.reduce((n, w) => n + w.busyMs, 0) / workerTime)) : 0,
     ...(input.mainBusyMs !== undefined ? { mainBusyMs: input.mainBusyMs } : {}),
     workerSummaries,
+    ...(nodes ? { nodes } : {}),
     peakRssBytes: input.peakRssBytes,
     out: opts.out,
     errorsFile: input.errorsFile,

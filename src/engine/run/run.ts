@@ -65,15 +65,26 @@ export interface RunHooks {
    * chunking 'auto': a schedule chosen by the caller, or the adaptive chunker with other settings.
    */
   chunkSizer?: RunChunkSizer;
+  /**
+   * Runs the chunks somewhere other than this process's thread pool (the cluster face, src/cluster):
+   * given the resolved options, it returns the dispatcher and how many threads stand behind it,
+   * which sizes the run's window like --workers does.
+   */
+  dispatcher?: (opts: ResolvedOptions) => Promise<{ dispatcher: ChunkDispatcher; workers: number }>;
 }
 
 export async function runDataset(options: RunOptions, hooks: RunHooks = {}): Promise<RunReport> {
   const startedAtEpochMs = epochNow();
-  const opts = resolveRunOptions(options);
+  let opts = resolveRunOptions(options);
   if (hooks.signal?.aborted) throw cancelledBeforeStart();
   // Started first, so the threads boot while the dataset is inspected (they get the run's settings
   // with their init task).
-  const dispatcher = new PiscinaDispatcher({ workers: opts.workers, maxWorkerMemoryMb: opts.maxWorkerMemoryMb });
+  let dispatcher: ChunkDispatcher;
+  if (hooks.dispatcher) {
+    const remote = await hooks.dispatcher(opts);
+    dispatcher = remote.dispatcher;
+    opts = { ...opts, workers: remote.workers };
+  } else dispatcher = new PiscinaDispatcher({ workers: opts.workers, maxWorkerMemoryMb: opts.maxWorkerMemoryMb });
   try {
     const info = await inspectDataset(opts.data, {
       delimiter: opts.delimiter,

@@ -1,15 +1,15 @@
 // Chunks of a compressed dataset. A gzip or zstd stream cannot be entered at a byte offset, so it
 // is decompressed once, in order, off the workers (gzip on libuv's thread pool, zstd with fzstd),
 // and cut into record-aligned segments of decompressed bytes for `batches` (or single rows for
-// `per-row`), as recordAlignedSegments does for a plain file. BGZF is the exception: its blocks
+// `per-row`) by the same SegmentCutter as a plain file's batches. BGZF is the exception: its blocks
 // can be read by range, so byte-range works there (workers inflate their own blocks).
 import { ChunkscopeError } from '../base/errors';
 import { compressionName, openDecompressed, type DecompressedStream } from '../read/compressed';
 import type { DatasetInfo } from '../read/dataset';
 import type { ChunkPlan } from '../model/protocol';
 import type { Strategy } from '../model';
-import { boundaryScannerFor } from '../parse/record-boundaries';
-import { budgetOf, ownBuffer, rowTasks, type ChunkSizer, type PlannedChunk } from './strategies';
+import { SegmentCutter, type ChunkSizer, type Segment } from './segment-cutter';
+import { ownBuffer, rowTasks, type PlannedChunk } from './strategies';
 
 /** The strategy a compressed file is run with, and why when it is not the one asked for. */
 export function strategyForCompressed(
@@ -53,51 +53,25 @@ async function* decompressedSegments(
   chunkRows: number,
   chunkBytes: number,
   sizer?: ChunkSizer,
-): AsyncGenerator<{ start: number; bytes: Buffer; records: number; last: boolean }> {
-  const scanner = boundaryScannerFor(info.format, info.delimiter);
-  let pieces: Buffer[] = [];
-  let chunkStart = info.dataStart;
-  let records = 0;
+): AsyncGenerator<Segment & { last: boolean }> {
+  const cutter = new SegmentCutter(info, chunkRows, chunkBytes, sizer, false);
   let rowsHanded = 0;
-  let segmentIndex = 0;
-  let budget: number | undefined = sizer ? undefined : chunkBytes;
   // One segment is held back so the data's last one is known when it is handed out.
-  let held: { start: number; bytes: Buffer; records: number } | undefined;
+  let held: Segment | undefined;
   let pos = 0;
   try {
     for await (const piece of stream) {
       const block = Buffer.from(piece.buffer, piece.byteOffset, piece.length);
-      const n = block.length;
       // The header (and BOM, or a JSON array's "[") lies before dataStart.
-      let i = Math.max(0, Math.min(n, info.dataStart - pos));
-      let segmentStart = i;
-      while (i < n) {
-        let cut = -1;
-        i = scanner.scan(block, i, n, (end, blank) => {
-          if (!blank) records++;
-          budget ??= budgetOf(sizer!, segmentIndex, chunkStart);
-          if (records >= chunkRows || pos + end - chunkStart >= budget) {
-            cut = end;
-            return false;
-          }
-        });
-        if (cut >= 0) {
-          pieces.push(block.subarray(segmentStart, cut));
-          if (held) {
-            yield { ...held, last: false };
-            rowsHanded += held.records;
-          }
-          held = { start: chunkStart, bytes: pieces.length === 1 ? pieces[0] : Buffer.concat(pieces), records };
-          pieces = [];
-          chunkStart = pos + cut;
-          segmentStart = cut;
-          records = 0;
-          segmentIndex++;
-          if (sizer) budget = undefined;
+      const from = Math.max(0, Math.min(block.length, info.dataStart - pos));
+      for (const segment of cutter.push(block, pos, from)) {
+        if (held) {
+          yield { ...held, last: false };
+          rowsHanded += held.records;
         }
+        held = segment;
       }
-      if (segmentStart < n) pieces.push(block.subarray(segmentStart, n));
-      pos += n;
+      pos += block.length;
     }
   } catch (error) {
     if (!(error instanceof ChunkscopeError)) throw error;
@@ -106,10 +80,7 @@ async function* decompressedSegments(
       `${error.message}; ${rowsHanded} row${rowsHanded === 1 ? '' : 's'} had been handed to the workers before it (no output was kept)`,
     );
   }
-  scanner.finish(pos, (_end, blank) => {
-    if (!blank) records++;
-  });
-  const tail = pieces.length > 0 ? { start: chunkStart, bytes: Buffer.concat(pieces), records } : undefined;
+  const tail = cutter.finish(pos);
   if (held) yield { ...held, last: tail === undefined };
   if (tail) yield { ...tail, last: true };
 }

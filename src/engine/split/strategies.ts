@@ -7,6 +7,7 @@ import { byteOffsetOf, countLines, scanCsv } from '../parse/csv-scan';
 import type { DatasetInfo } from '../read/dataset';
 import type { ChunkPlan, ChunkTask, SharedTable } from '../model/protocol';
 import { boundaryScannerFor } from '../parse/record-boundaries';
+import { budgetOf, SegmentCutter, type ChunkSizer, type Segment } from './segment-cutter';
 import { jsonErrorPosition, jsonErrorReason, notAnObject, scanJsonArray, UNPARSED } from '../parse/json-array-scan';
 import { makeRowBuilder } from '../parse/row-shape';
 
@@ -20,13 +21,6 @@ export interface PlannedChunk {
   byteEnd: number;
 }
 
-/**
- * The byte budget of the chunk about to be planned, which starts at `byteStart` (adaptive chunking).
- * Called lazily, once per chunk, when the executor asks for that chunk, so it can use every result
- * received so far.
- */
-export type ChunkSizer = (chunk: number, byteStart: number) => number;
-
 export interface StrategyInput {
   info: DatasetInfo;
   plan: ChunkPlan;
@@ -34,16 +28,6 @@ export interface StrategyInput {
   chunkBytes?: number;
   /** When given, it decides every chunk's size in bytes and chunkRows / chunkBytes are ignored. */
   sizer?: ChunkSizer;
-}
-
-/** A sizer's answer as a usable byte count: a whole number of at least 1. */
-export function budgetOf(sizer: ChunkSizer, chunk: number, byteStart: number): number {
-  const bytes = Math.floor(sizer(chunk, byteStart));
-  if (!(bytes >= 1))
-    throw new Error(
-      `Chunk sizer returned ${bytes} bytes for chunk ${chunk} (at byte ${byteStart}); a chunk needs at least 1 byte`,
-    );
-  return bytes;
 }
 
 export function* byteRangeChunks({ info, plan, chunkBytes, sizer }: StrategyInput): Generator<PlannedChunk> {
@@ -62,60 +46,29 @@ export function* byteRangeChunks({ info, plan, chunkBytes, sizer }: StrategyInpu
 }
 
 /**
- * Exact record-aligned byte segments, cut after `chunkRows` rows or once `chunkBytes` is reached;
- * with a sizer, each segment's byte budget is asked for when its first record has been scanned.
+ * Exact record-aligned byte segments of a plain file, cut after `chunkRows` rows or once
+ * `chunkBytes` is reached; with a sizer, each segment's byte budget is asked for when its first
+ * record has been scanned.
  */
 export function* recordAlignedSegments(
   info: DatasetInfo,
   chunkRows: number,
   chunkBytes: number,
   sizer?: ChunkSizer,
-): Generator<{ start: number; bytes: Buffer; records: number }> {
-  const scanner = boundaryScannerFor(info.format, info.delimiter);
+): Generator<Segment> {
+  const cutter = new SegmentCutter(info, chunkRows, chunkBytes, sizer, true);
   const fd = openSync(info.path, 'r');
   try {
     const block = Buffer.allocUnsafe(READ_BLOCK);
-    let pieces: Buffer[] = [];
-    let chunkStart = info.dataStart;
-    let records = 0;
-    let segmentIndex = 0;
-    // Asked lazily, so no budget is requested for a segment that never comes (the data ended at a cut).
-    let budget: number | undefined = sizer ? undefined : chunkBytes;
     let pos = info.dataStart;
     while (pos < info.sizeBytes) {
       const n = readSync(fd, block, 0, Math.min(READ_BLOCK, info.sizeBytes - pos), pos);
       if (n === 0) break;
-      let segmentStart = 0;
-      let i = 0;
-      while (i < n) {
-        let cut = -1;
-        i = scanner.scan(block, i, n, (end, blank) => {
-          if (!blank) records++;
-          budget ??= budgetOf(sizer!, segmentIndex, chunkStart);
-          if (records >= chunkRows || pos + end - chunkStart >= budget) {
-            cut = end;
-            return false;
-          }
-        });
-        if (cut >= 0) {
-          pieces.push(Buffer.from(block.subarray(segmentStart, cut)));
-          const bytes = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
-          yield { start: chunkStart, bytes, records };
-          pieces = [];
-          chunkStart = pos + cut;
-          segmentStart = cut;
-          records = 0;
-          segmentIndex++;
-          if (sizer) budget = undefined;
-        }
-      }
-      if (segmentStart < n) pieces.push(Buffer.from(block.subarray(segmentStart, n)));
+      yield* cutter.push(block.subarray(0, n), pos);
       pos += n;
     }
-    scanner.finish(pos, (_end, blank) => {
-      if (!blank) records++;
-    });
-    if (pieces.length > 0) yield { start: chunkStart, bytes: Buffer.concat(pieces), records };
+    const tail = cutter.finish(pos);
+    if (tail) yield tail;
   } finally {
     closeSync(fd);
   }

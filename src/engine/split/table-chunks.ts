@@ -6,7 +6,8 @@
 import type { DatasetInfo } from '../read/dataset';
 import type { TableLayout } from '../read/table';
 import type { ChunkPlan } from '../model/protocol';
-import type { ChunkSizer, PlannedChunk } from './strategies';
+import type { ChunkSizer } from './segment-cutter';
+import type { PlannedChunk } from './strategies';
 
 export interface TableChunkInput {
   info: DatasetInfo;

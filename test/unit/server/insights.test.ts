@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import { runDataset, writeTimingsFile, writeTuningFile, type RunReport } from '../../../src/engine';
 import { FORGET_PROFILE, LINE_TIMINGS, RUN_RECORDED, type LineTimingsParams } from '../../../src/server/protocol';
-import { writeRunRecord } from '../../../src/server/run-record';
+import { saveRunRecord } from '../../../src/engine/report/run-record';
 import { HOT_LOOP_LINE, PROCESS_ROW_LINE, hotProcessorSource } from '../../hot-processor';
 import { TempDir } from '../../helpers';
 import { LspServer, uriOf } from './lsp-client';
@@ -156,7 +156,7 @@ describe('language server: lenses, hovers and line timings from past runs', func
     const elsewhere = path.join(root, 'runs-out', 'sales.hot.timings.json');
     fs.mkdirSync(path.dirname(elsewhere), { recursive: true });
     fs.renameSync(timings, elsewhere);
-    writeRunRecord(root, { processor, dataset: data, timings: elsewhere });
+    saveRunRecord(root, { processor, dataset: data, finishedAt: new Date().toISOString(), timings: elsewhere });
     const stat = fs.statSync(data);
     const entry = {
       strategy: 'byte-range' as const,

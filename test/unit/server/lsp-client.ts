@@ -21,7 +21,10 @@ import type {
   Diagnostic,
   Hover,
   InitializeResult,
+  Location,
   Position,
+  Range,
+  WorkspaceEdit,
   PublishDiagnosticsParams,
   TextEdit,
 } from 'vscode-languageserver-protocol';
@@ -44,6 +47,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Advertise workspace/configuration support (default true). */
   configuration?: boolean;
+  /** initialize's initializationOptions (the client's picked datasets). */
+  initializationOptions?: unknown;
 }
 
 export const uriOf = (file: string) => pathToFileURL(file).href;
@@ -118,6 +123,7 @@ export class LspServer {
       processId: opts.processId === undefined ? process.pid : opts.processId,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(opts.root) }],
+      ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
       capabilities: {
         workspace: { configuration: opts.configuration ?? true, didChangeWatchedFiles: { dynamicRegistration: false } },
         textDocument: {
@@ -126,6 +132,8 @@ export class LspServer {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
           publishDiagnostics: { versionSupport: true },
+          rename: { prepareSupport: true },
+          definition: { linkSupport: false },
         },
       },
     });
@@ -179,6 +187,23 @@ export class LspServer {
       range: diagnostic.range,
       context: { diagnostics: [diagnostic], only: ['quickfix'] },
     });
+  }
+
+  prepareRename(uri: string, position: Position): Promise<Range | { range: Range; placeholder: string } | null> {
+    return this.conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position });
+  }
+
+  rename(uri: string, position: Position, newName: string): Promise<WorkspaceEdit | null> {
+    return this.conn.sendRequest('textDocument/rename', { textDocument: { uri }, position, newName });
+  }
+
+  definition(uri: string, position: Position): Promise<Location | Location[] | null> {
+    return this.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position });
+  }
+
+  /** The client's `chunkscope/pickedDataset` notification (a dataset picked in the editor). */
+  pickDataset(datasetPath: string | null, processorUri?: string): Promise<void> {
+    return this.conn.sendNotification('chunkscope/pickedDataset', { datasetPath, processorUri });
   }
 
   debugStats(): Promise<{

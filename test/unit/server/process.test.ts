@@ -60,6 +60,8 @@ for (const transport of ['ipc', 'stdio'] as Transport[]) {
       assert.equal(capabilities.hoverProvider, true);
       assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
       assert.equal(capabilities.textDocumentSync, 2, 'incremental sync');
+      assert.deepEqual(capabilities.renameProvider, { prepareProvider: true });
+      assert.equal(capabilities.definitionProvider, true);
     });
 
     it('completes the columns of the dataset', async () => {
