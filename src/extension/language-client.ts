@@ -94,16 +94,28 @@ export class LanguageServer implements vscode.Disposable {
       run: { module: this.serverModule, transport: TransportKind.ipc },
       debug: { module: this.serverModule, transport: TransportKind.ipc },
     };
+    // Datasets (their heads) and what finished runs leave: run records, timings, the tuning file.
+    // Not the results a run appends to while it goes (see the middleware below).
     const watchers = [
-      vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv,jsonl,ndjson,parquet,arrow,feather}'),
-      vscode.workspace.createFileSystemWatcher('**/.chunkscope/**/*.json'),
-    ];
+      '**/*.{csv,tsv,jsonl,ndjson,parquet,arrow,feather}',
+      '**/.chunkscope/runs/*.json',
+      '**/.chunkscope/*.timings.json',
+      '**/.chunkscope/tuning.json',
+    ].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
     this.disposables.push(...watchers);
     const clientOptions: LanguageClientOptions = {
       documentSelector: PROCESSOR_LANGUAGES.map((language) => ({ scheme: 'file', language })),
       synchronize: { configurationSection: 'chunkscope', fileEvents: watchers },
       // Hovers link to "select the worst chunk in the report"; no other command runs from markdown.
       markdown: { isTrusted: { enabledCommands: [COMMANDS.showChunk] } },
+      middleware: {
+        workspace: {
+          // A run writes `<dataset>.<processor>.results.ndjson` under .chunkscope/ chunk by chunk:
+          // those are outputs, not datasets, and telling the server would make it work during the run.
+          didChangeWatchedFile: (event, next) =>
+            /\/\.chunkscope\//.test(event.uri) && !/\.json$/.test(event.uri) ? Promise.resolve() : next(event),
+        },
+      },
       outputChannelName: 'Chunkscope Language Server',
       revealOutputChannelOn: RevealOutputChannelOn.Never,
     };

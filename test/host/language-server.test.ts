@@ -83,7 +83,9 @@ describe('Chunkscope language server in the editor', function () {
   });
 
   it('starts only for a processor, then exactly one server process per window', async function () {
-    assert.deepEqual(serverProcesses(), [], 'no server left by the stop');
+    // stop() resolves once the server has answered shutdown and exit; the process then ends (the
+    // client kills it if it has not within 2 s).
+    await waitFor(() => serverProcesses().length === 0, 'no server left by the stop', 10_000);
     await vscode.window.showTextDocument(vscode.Uri.file(writeFile('lsp/plain.js', 'module.exports = 42;\n')));
     await sleep(500);
     assert.equal(api.languageServerState(), 'stopped', 'a plain JS file does not start the server');

@@ -100,6 +100,8 @@ describe('The packaged extension (.vsix)', function () {
         'interface Row { amount: string }\n' +
         'export const processRow = (row: Row): number => Number(row.amount);\n' +
         'export const combine = (a: number, b: number): number => a + b;\nexport const initial = 0;\n',
+      // Untyped, so completion after `row.` is the language server's (a typed row is TypeScript's).
+      'amounts.js': 'exports.processRow = (row) => Number(row.amount);\n',
     });
     wb = await Workbench.open({ folder: ws, extensionsDir, userDataDir });
     await wb.waitForExplorer('sales.csv');
@@ -114,13 +116,13 @@ describe('The packaged extension (.vsix)', function () {
     const timings = JSON.parse(fs.readFileSync(path.join(ws, '.chunkscope', 'sales.total.timings.json'), 'utf8'));
     assert.equal(timings.summary.rows, 3);
 
-    // The packaged language server: completion in total.js lists sales.csv's columns (the only
+    // The packaged language server: completion in amounts.js lists sales.csv's columns (the only
     // dataset in the folder), with the cursor just after `row.` in `Number(row.amount)`.
-    await wb.openFromExplorer('total.js');
+    await wb.openFromExplorer('amounts.js');
     await wb.goTo(1, 'exports.processRow = (row) => Number(row.'.length + 1);
     await wb.page.keyboard.press('Control+Space');
     const rows = await wb.suggestRows('region');
-    // "region" is written nowhere in total.js: only the server, reading sales.csv, can offer it.
+    // "region" is written nowhere in amounts.js: only the server, reading sales.csv, can offer it.
     assert.ok(
       rows.some((r) => /^region\b/.test(r.trim())),
       rows.join(' | '),
