@@ -522,6 +522,34 @@ describe('cluster (BullMQ on redis-server)', function () {
       );
     });
 
+    it('Redis lost for good mid-run: the run fails after --wait-workers with a message naming it, no partial output', async () => {
+      const own = await RedisServer.start();
+      try {
+        await procs.worker(own.url, 'r1', FAST_LOCKS);
+        const out = tmp.path('lost.ndjson');
+        const running = runDataset(
+          { data: small, processor: slow, out, chunkBytes: CHUNK, chunking: 'fixed' },
+          { dispatcher: clusterDispatcher({ url: own.url, waitWorkersSeconds: 2 }) },
+        );
+        await waitFor('a chunk to be active', async () =>
+          (await own.client.llen('bull:chunkscope:active')) > 0 ? true : undefined,
+        );
+        await own.stop();
+        const e = await rejection(running);
+        assert.match(
+          e.message,
+          /Redis at redis:\/\/127\.0\.0\.1:\d+ \(queue chunkscope\) was unreachable for 2 s \(--wait-workers\)/,
+        );
+        assert.ok(!fs.existsSync(out), 'no partial output');
+        assert.deepEqual(
+          fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith(path.basename(out))),
+          [],
+        );
+      } finally {
+        await own.stop();
+      }
+    });
+
     it('the coordinator killed: workers drop the run, and cluster clean leaves no key of it', async () => {
       const q = 'orphan';
       const w = await procs.worker(redis.url, 'c1', ['--queue', q]);
