@@ -185,6 +185,13 @@ describe('cluster (BullMQ on redis-server)', function () {
       assert.equal(total.remote.result, (2999 * 3000 * 3) / 2);
     });
 
+    it('Parquet (row groups read by each worker): byte-identical --out', async () => {
+      const parquet = path.join(ROOT, 'test', 'fixtures', 'formats', 'trips.parquet');
+      const { a, b, remote } = await both({ data: parquet, processor: identity, out: 'x', chunkRows: 50 }, Q);
+      assert.ok(a.length > 0 && a.equals(b));
+      assert.ok(new Set(remote.chunks.map((r) => r.node)).size >= 2, 'chunks ran on more than one node');
+    });
+
     it('adaptive chunk sizes work over the cluster too (sizes chosen as chunks are planned)', async () => {
       const { a, b, remote } = await both({ data: csv, processor: identity, out: 'x' }, Q);
       assert.ok(a.equals(b));
