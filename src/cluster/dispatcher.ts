@@ -67,6 +67,7 @@ export function clusterDispatcher(settings: ClusterSettings) {
 
 export class BullmqDispatcher implements ChunkDispatcher {
   readonly run = randomBytes(6).toString('hex');
+  readonly startBytes = DEFAULTS.cluster.startBytes;
   private readonly keys = runKeys(this.run);
   private readonly queueName: string;
   private readonly node = `${os.hostname()}/${process.pid}`;
