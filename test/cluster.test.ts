@@ -267,8 +267,8 @@ describe('cluster (BullMQ on redis-server)', function () {
     const CHUNK = 64; // bytes: about 8 rows of small.csv a chunk, 8 chunks
 
     before(async () => {
-      // 60 ms a row: a chunk runs about half a second, long enough to catch it in flight.
-      slow = writeProcessor(tmp, 'slow.js', sleepy(60));
+      // 40 ms a row: a chunk runs about a third of a second, long enough to catch it in flight.
+      slow = writeProcessor(tmp, 'slow.js', sleepy(40));
       fastTwin = writeProcessor(tmp, 'fast.js', FAST);
       const out = tmp.path('expected.ndjson');
       await runDataset({ data: small, processor: fastTwin, out, chunkBytes: CHUNK, chunking: 'fixed', workers: 2 });
