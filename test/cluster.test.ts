@@ -529,6 +529,25 @@ describe('cluster (BullMQ on redis-server)', function () {
       );
     });
 
+    it('--chunk-timeout: a chunk stuck in a loop on a node fails the run naming the chunk and node, not retried', async () => {
+      await procs.worker(redis.url, 'l1', ['--queue', 'loop']);
+      const loop = writeProcessor(
+        tmp,
+        'loop.js',
+        "exports.processRow = (row) => { if (row.id === '30') for (;;); return row; };\n",
+      );
+      const e = await rejection(
+        runDataset(
+          { data: small, processor: loop, chunkBytes: CHUNK, chunking: 'fixed', chunkTimeout: 1 },
+          { dispatcher: cluster('loop') },
+        ),
+      );
+      assert.match(
+        e.message,
+        /chunk \d+ ran longer than 1 s \(--chunk-timeout\) on node l1; the processor may be stuck in a loop/,
+      );
+    });
+
     it('Redis lost for good mid-run: the run fails after --wait-workers with a message naming it, no partial output', async () => {
       const own = await RedisServer.start();
       try {
