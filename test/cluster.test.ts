@@ -185,6 +185,13 @@ describe('cluster (BullMQ on redis-server)', function () {
       assert.equal(total.remote.result, (2999 * 3000 * 3) / 2);
     });
 
+    it('Parquet (row groups read by each worker): byte-identical --out', async () => {
+      const parquet = path.join(ROOT, 'test', 'fixtures', 'formats', 'trips.parquet');
+      const { a, b, remote } = await both({ data: parquet, processor: identity, out: 'x', chunkRows: 50 }, Q);
+      assert.ok(a.length > 0 && a.equals(b));
+      assert.ok(new Set(remote.chunks.map((r) => r.node)).size >= 2, 'chunks ran on more than one node');
+    });
+
     it('adaptive chunk sizes work over the cluster too (sizes chosen as chunks are planned)', async () => {
       const { a, b, remote } = await both({ data: csv, processor: identity, out: 'x' }, Q);
       assert.ok(a.equals(b));
@@ -260,8 +267,8 @@ describe('cluster (BullMQ on redis-server)', function () {
     const CHUNK = 64; // bytes: about 8 rows of small.csv a chunk, 8 chunks
 
     before(async () => {
-      // 60 ms a row: a chunk runs about half a second, long enough to catch it in flight.
-      slow = writeProcessor(tmp, 'slow.js', sleepy(60));
+      // 40 ms a row: a chunk runs about a third of a second, long enough to catch it in flight.
+      slow = writeProcessor(tmp, 'slow.js', sleepy(40));
       fastTwin = writeProcessor(tmp, 'fast.js', FAST);
       const out = tmp.path('expected.ndjson');
       await runDataset({ data: small, processor: fastTwin, out, chunkBytes: CHUNK, chunking: 'fixed', workers: 2 });
@@ -520,6 +527,53 @@ describe('cluster (BullMQ on redis-server)', function () {
         e.message,
         /A worker running chunk \d+ .* died: node o1: a thread ran out of memory .* on chunk \d+, attempt 3 of 3/,
       );
+    });
+
+    it('--chunk-timeout: a chunk stuck in a loop on a node fails the run naming the chunk and node, not retried', async () => {
+      await procs.worker(redis.url, 'l1', ['--queue', 'loop']);
+      const loop = writeProcessor(
+        tmp,
+        'loop.js',
+        "exports.processRow = (row) => { if (row.id === '30') for (;;); return row; };\n",
+      );
+      const e = await rejection(
+        runDataset(
+          { data: small, processor: loop, chunkBytes: CHUNK, chunking: 'fixed', chunkTimeout: 1 },
+          { dispatcher: cluster('loop') },
+        ),
+      );
+      assert.match(
+        e.message,
+        /chunk \d+ ran longer than 1 s \(--chunk-timeout\) on node l1; the processor may be stuck in a loop/,
+      );
+    });
+
+    it('Redis lost for good mid-run: the run fails after --wait-workers with a message naming it, no partial output', async () => {
+      const own = await RedisServer.start();
+      try {
+        await procs.worker(own.url, 'r1', FAST_LOCKS);
+        const out = tmp.path('lost.ndjson');
+        const running = runDataset(
+          { data: small, processor: slow, out, chunkBytes: CHUNK, chunking: 'fixed' },
+          { dispatcher: clusterDispatcher({ url: own.url, waitWorkersSeconds: 2 }) },
+        );
+        await waitFor('a chunk to be active', async () =>
+          (await own.client.llen('bull:chunkscope:active')) > 0 ? true : undefined,
+        );
+        await own.stop();
+        const e = await rejection(running);
+        assert.match(
+          e.message,
+          /Redis at redis:\/\/127\.0\.0\.1:\d+ \(queue chunkscope\) was unreachable for 2 s \(--wait-workers\)/,
+        );
+        assert.ok(!fs.existsSync(out), 'no partial output');
+        assert.deepEqual(
+          fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith(path.basename(out))),
+          [],
+        );
+      } finally {
+        await own.stop();
+      }
     });
 
     it('the coordinator killed: workers drop the run, and cluster clean leaves no key of it', async () => {

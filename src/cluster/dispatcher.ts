@@ -67,6 +67,7 @@ export function clusterDispatcher(settings: ClusterSettings) {
 
 export class BullmqDispatcher implements ChunkDispatcher {
   readonly run = randomBytes(6).toString('hex');
+  readonly startBytes = DEFAULTS.cluster.startBytes;
   private readonly keys = runKeys(this.run);
   private readonly queueName: string;
   private readonly node = `${os.hostname()}/${process.pid}`;
@@ -101,6 +102,8 @@ export class BullmqDispatcher implements ChunkDispatcher {
       connection: this.redis,
       streams: { events: { maxLen: Math.max(1000, 8 * window) } },
     });
+    // Connection errors while ioredis reconnects: the health watch decides when they end the run.
+    this.queue.on('error', () => undefined);
     const eventsConnection = this.redis.duplicate();
     eventsConnection.on('error', () => undefined);
     this.events = new QueueEvents(this.queueName, { connection: eventsConnection });
@@ -123,9 +126,39 @@ export class BullmqDispatcher implements ChunkDispatcher {
       this.redis!.set(this.keys.alive, this.node, 'PX', DEFAULTS.cluster.aliveMs),
     );
     every(DEFAULTS.cluster.reconcileIntervalMs, () => this.reconcile());
+    every(1000, () => this.watchHealth());
     // A reconnect may have lost events: look at every job in flight at once.
     this.redis.on('ready', () => void this.reconcile(0).catch(() => undefined));
     return workers;
+  }
+
+  private lastReady = Date.now();
+  private lastWorkerSeen = Date.now();
+
+  /**
+   * No hang: when Redis stays unreachable, or no worker is left while chunks wait, for as long as
+   * --wait-workers, every chunk in flight fails with a message saying which.
+   */
+  private async watchHealth(): Promise<void> {
+    if (this.stopped) return;
+    const now = Date.now();
+    const limitMs = (this.settings.waitWorkersSeconds ?? DEFAULTS.cluster.waitWorkersSeconds) * 1000;
+    if (this.redis!.status === 'ready') {
+      this.lastReady = now;
+      const live = (await liveWorkers(this.redis!, this.clock!.estimate)).filter((w) => w.queue === this.queueName);
+      if (live.length > 0 || this.pending.size === 0) this.lastWorkerSeen = now;
+    }
+    const where = `${safeUrl(this.settings.url)} (queue ${this.queueName})`;
+    if (now - this.lastReady > limitMs)
+      this.abandon(`Redis at ${where} was unreachable for ${limitMs / 1000} s (--wait-workers)`);
+    else if (now - this.lastWorkerSeen > limitMs)
+      this.abandon(
+        `no cluster worker was left on ${where} for ${limitMs / 1000} s (--wait-workers) while ${this.pending.size} chunks waited`,
+      );
+  }
+
+  private abandon(why: string): void {
+    for (const entry of [...this.pending.values()]) this.failed(entry.id, why);
   }
 
   private async waitForWorkers(): Promise<number> {
@@ -367,23 +400,27 @@ export class BullmqDispatcher implements ChunkDispatcher {
     void this.redis?.del(this.keys.alive).catch(() => undefined);
   }
 
-  /** Removes every job and key of the run, then disconnects. Never rejects. */
+  /** Removes every job and key of the run, then disconnects. Never rejects, never hangs on a lost Redis. */
   async destroy(): Promise<void> {
     this.stop();
     for (const t of this.timers) clearInterval(t);
     this.clock?.stop();
-    try {
-      if (this.redis && this.queue) {
-        await this.redis.del(this.keys.alive, this.keys.config);
-        for (const id of this.added) await this.queue.remove(id).catch(() => undefined);
-        const keys = await scanKeys(this.redis, this.keys.pattern);
-        if (keys.length) await this.redis.del(...keys);
-      }
-    } catch {
-      // Redis is gone: `chunkscope cluster clean` removes what is left.
-    }
-    await this.events?.close().catch(() => undefined);
-    await this.queue?.close().catch(() => undefined);
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    const within = (ms: number, work: () => Promise<unknown>) =>
+      Promise.race([work().catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+    if (this.redis?.status === 'ready' && this.queue)
+      await within(10_000, async () => {
+        await this.redis!.del(this.keys.alive, this.keys.config);
+        for (const id of this.added) await this.queue!.remove(id).catch(() => undefined);
+        const keys = await scanKeys(this.redis!, this.keys.pattern);
+        if (keys.length) await this.redis!.del(...keys);
+      });
+    // Whatever is left (Redis gone, a job a worker still holds): `chunkscope cluster clean` removes it.
+    await within(2000, async () => {
+      await this.events?.close();
+      await this.queue?.close();
+      await this.redis?.quit();
+    });
+    this.events?.disconnect().catch(() => undefined);
+    this.redis?.disconnect();
   }
 }

@@ -49,6 +49,7 @@ export async function clusterStatus(url: string, queue: string = DEFAULTS.cluste
     const staleWorkers = all.filter((w) => now - w.seenAt >= DEFAULTS.cluster.staleWorkerMs).map((w) => w.name);
     const { Queue } = bullmq();
     const q = new Queue(queue, { connection: redis });
+    q.on('error', () => undefined);
     const jobs = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
     await q.close();
     const runs = new Map<string, number>();
@@ -108,6 +109,7 @@ export async function clusterClean(
   const redis = await connect(url, 'cluster clean');
   const { Queue } = bullmq();
   const queue = new Queue(queueName, { connection: redis });
+  queue.on('error', () => undefined);
   try {
     const clock = await estimateClock(redis);
     let runs: string[];

@@ -101,6 +101,12 @@ export const DEFAULTS = {
     staleWorkerMs: 15_000,
     /** A result's bytes wait in Redis at most this long (a coordinator that died never reads them). */
     resultTtlMs: 3_600_000,
+    /**
+     * Adaptive chunking starts here on a cluster: a chunk's trip through Redis cost ~4-5 ms more than
+     * through the local pool, which falls under 3 % of a chunk's work from ~5-6 MiB of the bench job
+     * (bench/cluster.mjs on a loaded 2-core machine); the chunker grows chunks further as it measures.
+     */
+    startBytes: 4 << 20,
     /** Jobs in flight per registered thread: one running and one waiting on each. */
     inFlightPerThread: 2,
     /** Redis TIME samples per clock estimate (the one with the smallest round trip wins), and how often. */

@@ -102,7 +102,7 @@ export class RedisServer {
 
   async stop(): Promise<void> {
     this.client.disconnect();
-    if (this.proc.exitCode === null) {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
       const exited = new Promise((r) => this.proc.once('exit', r));
       this.proc.kill('SIGKILL');
       await exited;

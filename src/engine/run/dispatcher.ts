@@ -10,6 +10,11 @@ import type { ChunkResult, ChunkTask, FoldTask, InitResult, InitTask, RangeTask 
 
 export interface ChunkDispatcher {
   /**
+   * Where adaptive chunking starts when the caller gave no size (default: DEFAULTS.adaptive.startBytes):
+   * a dispatcher whose hand-off costs more per chunk (a cluster's queue) starts with bigger chunks.
+   */
+  readonly startBytes?: number;
+  /**
    * A barrier round (init or teardown): the task once on each of `task.workers` workers, one each.
    * One promise per worker, so the first failure can stop the run while the others still wait.
    */

@@ -337,7 +337,7 @@ class Run {
     const given =
       opts.chunkBytes ??
       (opts.chunkRows !== undefined ? Math.max(1, Math.round(opts.chunkRows * info.meanRowBytes)) : undefined);
-    const startBytes = given ?? a.startBytes;
+    const startBytes = given ?? this.dispatcher.startBytes ?? a.startBytes;
     return new AdaptiveChunker({
       workers: opts.workers,
       dataStart: info.dataStart,
