@@ -1,7 +1,7 @@
 // What the head sample says about each column: its place, type, empty share, range and a few
 // values. Built once per dataset head (engine's inspectDataset: at most 1 MiB of the file).
 import * as path from 'node:path';
-import { formatPercent, inferValue, isNumericText, type DatasetInfo } from '../engine/inspect';
+import { formatInt, formatPercent, inferValue, isNumericText, type DatasetInfo } from '../engine/inspect';
 
 /** A sampled value `types: 'infer'` changes: what the file holds and the number a processor gets. */
 export interface InferHazard {
@@ -161,7 +161,7 @@ function profileTable(info: DatasetInfo, rows: string[][]): DatasetColumns {
       empty: stats.nulls ?? 0,
       ...(col.numeric && Number.isFinite(lo) && Number.isFinite(hi) ? { min: lo, max: hi } : {}),
       samples,
-      sampleSource: `row group 1 statistics (${stats.rows.toLocaleString('en-US')} rows)`,
+      sampleSource: `row group 1 statistics (${formatInt(stats.rows)} rows)`,
     };
   });
   return datasetOf(info, columns);
