@@ -352,6 +352,7 @@ if (DEBUG) {
   // Counters for tests: bytes read from datasets (from /proc/self/io), parses, analyses.
   connection.onRequest('chunkscope/debugStats', () => ({
     ...stats,
+    processBytesRead: bytesReadSoFar(),
     pid: process.pid,
     rssBytes: process.memoryUsage().rss,
     priority: os.getPriority(),
