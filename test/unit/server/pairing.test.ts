@@ -251,6 +251,18 @@ describe('language server: which dataset a processor reads', function () {
     assert.equal(onDisk.processor, 'processors/run.cjs');
     assert.equal(onDisk.dataset, 'data/ran.csv');
 
+    // A profiled run records its CPU profiles too; it is the newest record now.
+    const p = spawnSync(
+      process.execPath,
+      [BIN, 'profile', data, '--processor', cjs, '--workers', '1', '--timings', timings],
+      { encoding: 'utf8', timeout: 60_000, cwd: tmp.dir },
+    );
+    assert.equal(p.status, 0, p.stderr);
+    const [profiled, first] = readRunRecords(root, cjs);
+    assert.equal(first.file, rec.file);
+    assert.ok(profiled.profiles && profiled.profiles.length >= 2, JSON.stringify(profiled));
+    for (const f of profiled.profiles) assert.ok(fs.existsSync(f) && f.endsWith('.cpuprofile'), f);
+
     const server = await start();
     const c = cursor('exports.processRow = (row) => row.|;\n');
     const uri = await server.open(cjs, c.text);
