@@ -314,7 +314,10 @@ describe('Chunkscope in the extension host', function () {
       });
       await runAnswering('chunkscope.runOnFile', [vscode.Uri.file(sales)]);
       const folder = path.join(workspaceRoot(), 'results', 'chunkscope');
-      assert.ok(!fs.existsSync(path.join(workspaceRoot(), '.chunkscope')), 'nothing in the default folder');
+      // Only the run record (editor state, like tuning.json) stays in .chunkscope/runs: no outputs.
+      const defaultFolder = path.join(workspaceRoot(), '.chunkscope');
+      const left = fs.existsSync(defaultFolder) ? fs.readdirSync(defaultFolder) : [];
+      assert.deepEqual(left, ['runs'], 'nothing but run records in the default folder');
       const out = onlyRunIn(folder);
       assert.ok(fs.existsSync(out.results), `results in ${folder}`);
       const t = out.timingsData;
