@@ -255,6 +255,14 @@ connection.onDidChangeConfiguration(() => {
   for (const doc of documents.all()) schedule(doc.uri);
 });
 
+// A run just wrote its record ({ path }): pairings may change, as on a watched-file event (the
+// client sends it right after its own runs, so it does not wait for the watcher).
+connection.onNotification('chunkscope/runRecorded', () => {
+  void guarded('runRecorded', undefined, () => {
+    for (const doc of documents.all()) schedule(doc.uri);
+  });
+});
+
 connection.onDidChangeWatchedFiles(() => {
   // Heads are keyed by size and mtime, so re-analysis re-reads only what changed.
   for (const doc of documents.all()) schedule(doc.uri);

@@ -194,6 +194,21 @@ describe('language server: which dataset a processor reads', function () {
     assert.equal(await first(), 'from_window_pick', 'a pick without processorUri applies to every processor');
   });
 
+  it('chunkscope/runRecorded republishes the diagnostics of open processors with the new pairing', async () => {
+    dataset(path.join(root, 'data', 'a.csv'), 'fare');
+    dataset(path.join(root, 'data', 'b.csv'), 'other');
+    const server = await start();
+    const uri = await server.open(proc, 'export function processRow(row) {\n  return row.fair;\n}\n');
+    assert.deepEqual(await server.waitDiagnostics(uri), [], 'two datasets nearby: no pairing yet');
+    const file = record(root, proc, path.join(root, 'data', 'a.csv'));
+    await server.conn.sendNotification('chunkscope/runRecorded', { path: file });
+    const diagnostics = await server.waitDiagnostics(uri, (d) => d.length > 0);
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      ['row.fair is not a column of a.csv — did you mean fare?'],
+    );
+  });
+
   it("6. the only dataset in the processor's folder", async () => {
     dataset(path.join(root, 'processors', 'folder.csv'), 'from_folder');
     dataset(path.join(root, 'root.csv'), 'from_root');
