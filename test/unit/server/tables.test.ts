@@ -93,6 +93,7 @@ describe('language server: Parquet and Arrow datasets (schema and statistics onl
     const after = await server.debugStats();
     const read = after.datasetBytesRead - before.datasetBytesRead;
     const size = fs.statSync(parquet).size;
+    console.log(`      ${size} B Parquet file: ${read} B read for its columns`);
     // hyparquet reads the file's last 512 KiB in one go to find the footer; nothing else is read.
     assert.ok(size > 8 << 20, `the fixture is large enough to tell (${size} B)`);
     assert.ok(read < 1 << 20, `read ${read} B of a ${size} B file: the footer only`);
