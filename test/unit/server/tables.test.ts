@@ -135,7 +135,7 @@ describe('language server: Parquet and Arrow datasets (schema and statistics onl
     assert.doesNotMatch(doc, /999/);
   });
 
-  it('an unreadable Parquet footer is one information diagnostic, and the next request is answered', async () => {
+  it('an unreadable Parquet footer or a cut Arrow file is one information diagnostic, and the next request is answered', async () => {
     const broken = write(
       path.join(tmp.dir, 'broken.parquet'),
       Buffer.concat([fs.readFileSync(parquet).subarray(0, 5000)]),
@@ -146,6 +146,12 @@ describe('language server: Parquet and Arrow datasets (schema and statistics onl
     assert.equal(diagnostics[0].severity, 3);
     assert.match(diagnostics[0].message, /broken\.parquet: not a complete Parquet file/);
     assert.deepEqual(await server.complete(uri, position), []);
+    const cut = write(path.join(tmp.dir, 'cut.arrow'), fs.readFileSync(arrow).subarray(0, 300));
+    const arrowBroken = await open(cut, 'export function processRow(row) {\n  return row.|\n}\n');
+    const [arrowDiagnostic, ...more] = await server.waitDiagnostics(arrowBroken.uri, (d) => d.length > 0);
+    assert.deepEqual(more, []);
+    assert.equal(arrowDiagnostic.severity, 3);
+    assert.match(arrowDiagnostic.message, /cut\.arrow/);
     const ok = await open(arrow, 'export function processRow(row) {\n  return row.|\n}\n');
     assert.equal((await server.complete(ok.uri, ok.position)).length, 3, 'the server goes on');
     assert.equal((await server.debugStats()).handlerErrors, 0);
