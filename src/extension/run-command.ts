@@ -191,8 +191,10 @@ export class RunCommand implements vscode.Disposable {
       this.ui.log(`Could not write the timings file: ${err instanceof Error ? err.message : String(err)}`);
     }
     try {
-      // The same record `chunkscope run` writes: the language server pairs and shows figures from it.
-      writeRunRecord(report, { timings, options });
+      // The record `chunkscope run` writes too, under the processor's workspace folder here (the
+      // CLI's root is its project folder); the language server reads both places.
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(report.summary.processor));
+      writeRunRecord(report, { timings, options, root: folder?.uri.fsPath });
     } catch (err) {
       this.ui.log(`Could not write the run record: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -220,7 +220,9 @@ export function diagnose(
 ): Diagnostic[] {
   const text = doc.getText();
   const out: Diagnostic[] = [];
-  if (model.entries.length === 0 && looksLikeProcessor(file, text, model, pairing)) {
+  // An exported processRow that is not a function (yet) is code being typed (`processRow = ({ fa`): no error.
+  const namesEntry = model.contractExports.some((n) => n === 'processRow' || n === 'processChunk');
+  if (model.entries.length === 0 && !namesEntry && looksLikeProcessor(file, text, model, pairing)) {
     const firstLine = doc
       .getText({ start: { line: 0, character: 0 }, end: { line: 1, character: 0 } })
       .replace(/\r?\n$/, '');

@@ -77,6 +77,9 @@ export class InsightService {
     };
   }
 
+  /** Called after every chunkscope/runRecorded (the server re-pairs its open processors). */
+  afterRunRecorded?: () => void;
+
   listen(documents: TextDocuments<TextDocument>): void {
     this.documents = documents;
     documents.onDidOpen((e) => this.publishLines(e.document.uri));
@@ -179,12 +182,15 @@ export class InsightService {
   }
 
   private runRecorded({ processor, timings }: RunRecordedParams): void {
-    const file = path.resolve(processor);
-    this.forgotten.delete(timings);
-    const insight = readInsight(file, timings, Date.now(), true);
-    if (insight.problem) this.log(`profiles of ${timings}: ${insight.problem}`);
-    this.byProcessor.set(file, insight);
-    this.refreshAll();
+    if (timings) {
+      const file = path.resolve(processor);
+      this.forgotten.delete(timings);
+      const insight = readInsight(file, timings, Date.now(), true);
+      if (insight.problem) this.log(`profiles of ${timings}: ${insight.problem}`);
+      this.byProcessor.set(file, insight);
+      this.refreshAll();
+    }
+    this.afterRunRecorded?.();
   }
 
   private forget(timings: string): void {

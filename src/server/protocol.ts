@@ -6,7 +6,8 @@ export const RUN_RECORDED = 'chunkscope/runRecorded';
 export interface RunRecordedParams {
   /** Absolute paths. */
   processor: string;
-  timings: string;
+  /** The run's timings file: its figures become the processor's lens and line timings. */
+  timings?: string;
 }
 
 /** Client → server, when a run's report closes: its profile numbers leave the editor. */

@@ -261,6 +261,12 @@ connection.onDidChangeConfiguration(() => {
   for (const doc of documents.all()) schedule(doc.uri);
 });
 
+// A run just wrote its record: pairings may change, as on a watched-file event (the client sends
+// chunkscope/runRecorded right after its own runs, so it does not wait for the watcher).
+insights.afterRunRecorded = () => {
+  for (const doc of documents.all()) schedule(doc.uri);
+};
+
 connection.onDidChangeWatchedFiles((params) => {
   insights.filesChanged(params.changes);
   // Heads are keyed by size and mtime, so re-analysis re-reads only what changed.
@@ -362,6 +368,7 @@ if (DEBUG) {
   // Counters for tests: bytes read from datasets (from /proc/self/io), parses, analyses.
   connection.onRequest('chunkscope/debugStats', () => ({
     ...stats,
+    processBytesRead: bytesReadSoFar(),
     pid: process.pid,
     rssBytes: process.memoryUsage().rss,
     priority: os.getPriority(),

@@ -98,6 +98,16 @@ describe('Chunkscope in the extension host', function () {
     assert.equal(t.summary.processor, sumProcessor);
     assert.equal(t.summary.data, sales);
     assert.ok(t.chunks.length >= 1);
+    // The run record the language server pairs from, under the workspace folder.
+    const records = path.join(workspaceRoot(), '.chunkscope', 'runs');
+    const names = fs.readdirSync(records).filter((n) => n.startsWith('a-sum.js-') && n.endsWith('.run.json'));
+    assert.equal(names.length, 1, `one record in ${records}: ${fs.readdirSync(records).join(', ')}`);
+    const record = JSON.parse(fs.readFileSync(path.join(records, names[0]), 'utf8'));
+    assert.equal(record.format, 'chunkscope-run-record');
+    assert.equal(path.resolve(workspaceRoot(), record.processor), sumProcessor);
+    assert.equal(path.resolve(workspaceRoot(), record.dataset), sales);
+    assert.equal(record.rows, 200);
+    assert.equal(path.resolve(workspaceRoot(), record.timings), out.timings);
   });
 
   it('runs a processor chosen further down the quick pick, and writes results in input order', async function () {
@@ -304,7 +314,10 @@ describe('Chunkscope in the extension host', function () {
       });
       await runAnswering('chunkscope.runOnFile', [vscode.Uri.file(sales)]);
       const folder = path.join(workspaceRoot(), 'results', 'chunkscope');
-      assert.ok(!fs.existsSync(path.join(workspaceRoot(), '.chunkscope')), 'nothing in the default folder');
+      // Only the run record (editor state, like tuning.json) stays in .chunkscope/runs: no outputs.
+      const defaultFolder = path.join(workspaceRoot(), '.chunkscope');
+      const left = fs.existsSync(defaultFolder) ? fs.readdirSync(defaultFolder) : [];
+      assert.deepEqual(left, ['runs'], 'nothing but run records in the default folder');
       const out = onlyRunIn(folder);
       assert.ok(fs.existsSync(out.results), `results in ${folder}`);
       const t = out.timingsData;

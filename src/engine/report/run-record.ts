@@ -181,6 +181,9 @@ export function decodeRunRecord(text: string, fileName: string, root: string): R
   return record;
 }
 
+/** The start of a record's file name: the processor's file name, in safe characters. */
+const fileStem = (processor: string) => path.basename(processor).replace(/[^\w.-]+/g, '_');
+
 /**
  * The records under `<root>/.chunkscope/runs/` (of `processor` only, when given), newest first.
  * Files that are not records of a version this build reads are skipped: a junk file in the folder
@@ -195,8 +198,11 @@ export function readRunRecords(root: string, processor?: string): StoredRunRecor
     return [];
   }
   const target = processor === undefined ? undefined : path.resolve(processor);
+  // Names start with the processor's file name: only those files are read (the server asks per request).
+  const prefix = target === undefined ? '' : `${fileStem(target)}-`;
   const records: StoredRunRecord[] = [];
   for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
     const file = path.join(dir, name);
     try {
       const record = decodeRunRecord(readFileSync(file, 'utf8'), file, root);
@@ -231,7 +237,7 @@ export function saveRunRecord(
   const resolved = { ...record, processor: path.resolve(root, record.processor) };
   const stamp = record.finishedAt.replace(/[:.]/g, '-');
   const unique = `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
-  const name = `${path.basename(resolved.processor).replace(/[^\w.-]+/g, '_')}-${stamp}-${unique}${RUN_RECORD_SUFFIX}`;
+  const name = `${fileStem(resolved.processor)}-${stamp}-${unique}${RUN_RECORD_SUFFIX}`;
   const file = path.join(root, RUN_RECORDS_DIR, name);
   try {
     mkdirSync(path.dirname(file), { recursive: true });

@@ -212,6 +212,8 @@ export class LspServer {
     analyses: number;
     datasetInspections: number;
     datasetBytesRead: number;
+    /** Everything the process has read so far (/proc/self/io rchar), files and messages alike. */
+    processBytesRead?: number;
     handlerErrors: number;
     pid: number;
     rssBytes: number;

@@ -194,6 +194,21 @@ describe('language server: which dataset a processor reads', function () {
     assert.equal(await first(), 'from_window_pick', 'a pick without processorUri applies to every processor');
   });
 
+  it('chunkscope/runRecorded republishes the diagnostics of open processors with the new pairing', async () => {
+    dataset(path.join(root, 'data', 'a.csv'), 'fare');
+    dataset(path.join(root, 'data', 'b.csv'), 'other');
+    const server = await start();
+    const uri = await server.open(proc, 'export function processRow(row) {\n  return row.fair;\n}\n');
+    assert.deepEqual(await server.waitDiagnostics(uri), [], 'two datasets nearby: no pairing yet');
+    record(root, proc, path.join(root, 'data', 'a.csv'));
+    await server.conn.sendNotification('chunkscope/runRecorded', { processor: proc });
+    const diagnostics = await server.waitDiagnostics(uri, (d) => d.length > 0);
+    assert.deepEqual(
+      diagnostics.map((d) => d.message),
+      ['row.fair is not a column of a.csv — did you mean fare?'],
+    );
+  });
+
   it("6. the only dataset in the processor's folder", async () => {
     dataset(path.join(root, 'processors', 'folder.csv'), 'from_folder');
     dataset(path.join(root, 'root.csv'), 'from_root');
@@ -250,6 +265,18 @@ describe('language server: which dataset a processor reads', function () {
     assert.equal(onDisk.format, 'chunkscope-run-record');
     assert.equal(onDisk.processor, 'processors/run.cjs');
     assert.equal(onDisk.dataset, 'data/ran.csv');
+
+    // A profiled run records its CPU profiles too; it is the newest record now.
+    const p = spawnSync(
+      process.execPath,
+      [BIN, 'profile', data, '--processor', cjs, '--workers', '1', '--timings', timings],
+      { encoding: 'utf8', timeout: 60_000, cwd: tmp.dir },
+    );
+    assert.equal(p.status, 0, p.stderr);
+    const [profiled, first] = readRunRecords(root, cjs);
+    assert.equal(first.file, rec.file);
+    assert.ok(profiled.profiles && profiled.profiles.length >= 2, JSON.stringify(profiled));
+    for (const f of profiled.profiles) assert.ok(fs.existsSync(f) && f.endsWith('.cpuprofile'), f);
 
     const server = await start();
     const c = cursor('exports.processRow = (row) => row.|;\n');

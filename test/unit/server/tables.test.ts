@@ -93,6 +93,7 @@ describe('language server: Parquet and Arrow datasets (schema and statistics onl
     const after = await server.debugStats();
     const read = after.datasetBytesRead - before.datasetBytesRead;
     const size = fs.statSync(parquet).size;
+    console.log(`      ${size} B Parquet file: ${read} B read for its columns`);
     // hyparquet reads the file's last 512 KiB in one go to find the footer; nothing else is read.
     assert.ok(size > 8 << 20, `the fixture is large enough to tell (${size} B)`);
     assert.ok(read < 1 << 20, `read ${read} B of a ${size} B file: the footer only`);
@@ -134,7 +135,7 @@ describe('language server: Parquet and Arrow datasets (schema and statistics onl
     assert.doesNotMatch(doc, /999/);
   });
 
-  it('an unreadable Parquet footer is one information diagnostic, and the next request is answered', async () => {
+  it('an unreadable Parquet footer or a cut Arrow file is one information diagnostic, and the next request is answered', async () => {
     const broken = write(
       path.join(tmp.dir, 'broken.parquet'),
       Buffer.concat([fs.readFileSync(parquet).subarray(0, 5000)]),
@@ -145,6 +146,12 @@ describe('language server: Parquet and Arrow datasets (schema and statistics onl
     assert.equal(diagnostics[0].severity, 3);
     assert.match(diagnostics[0].message, /broken\.parquet: not a complete Parquet file/);
     assert.deepEqual(await server.complete(uri, position), []);
+    const cut = write(path.join(tmp.dir, 'cut.arrow'), fs.readFileSync(arrow).subarray(0, 300));
+    const arrowBroken = await open(cut, 'export function processRow(row) {\n  return row.|\n}\n');
+    const [arrowDiagnostic, ...more] = await server.waitDiagnostics(arrowBroken.uri, (d) => d.length > 0);
+    assert.deepEqual(more, []);
+    assert.equal(arrowDiagnostic.severity, 3);
+    assert.match(arrowDiagnostic.message, /cut\.arrow/);
     const ok = await open(arrow, 'export function processRow(row) {\n  return row.|\n}\n');
     assert.equal((await server.complete(ok.uri, ok.position)).length, 3, 'the server goes on');
     assert.equal((await server.debugStats()).handlerErrors, 0);
