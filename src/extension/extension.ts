@@ -10,6 +10,9 @@ import { ReportPanel } from './report-panel';
 import { RunCommand, type RunOutcome } from './run-command';
 import { SweepCommand } from './sweep-command';
 import { SHOW_OUTPUT_COMMAND, Ui } from './ui';
+import { RunsView } from './runs-view';
+import type { RunRow } from './logic/runs-tree';
+import { openSampleData } from './walkthrough';
 
 /** What activate returns: read-only views for the extension-host tests (decorations are not readable through the API). */
 export interface ChunkscopeTestApi {
@@ -23,6 +26,10 @@ export interface ChunkscopeTestApi {
   languageServerReady(): Promise<boolean>;
   /** What deactivate() does: stops the server process and waits for it. */
   stopLanguageServer(): Promise<void>;
+  /** The runs view's rows after a fresh read of the run records and timings files, newest first. */
+  runsViewRows(): Promise<RunRow[]>;
+  /** The timings files whose report panels are open. */
+  openReports(): string[];
 }
 
 let languageServer: LanguageServer | undefined;
@@ -41,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
   languageServer = server;
   const runner = new RunCommand(ui, context.workspaceState, server, decorations);
   const sweeper = new SweepCommand(ui, context.workspaceState, runner);
+  // "Run again" is the palette's run with that dataset and processor (trust checked there).
+  const runs = new RunsView((dataset, processor) => runner.run(dataset, { processor }));
   // Every Chunkscope command also starts the language server (lazily, once).
   const command = (id: string, handler: (...args: never[]) => unknown) =>
     vscode.commands.registerCommand(id, (...args: never[]) => {
@@ -54,6 +63,9 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     sweeper,
     server,
     ReportPanel.onDidClose((timings) => server.forgetProfile(timings)),
+    runs,
+    runner.onDidEnd(() => runs.scheduleRefresh()),
+    command('chunkscope.openSampleData', () => openSampleData()),
     // From the palette (pick a processor) or a processor's code lens (its URI, a string from the server).
     command(COMMANDS.profile, (processor?: unknown) =>
       runner.run(undefined, { profile: true, processor: asUri(processor) }),
@@ -91,6 +103,8 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     languageServerState: () => server.state,
     languageServerReady: async () => !!(await server.start()),
     stopLanguageServer: () => server.stop(),
+    runsViewRows: () => runs.refresh(),
+    openReports: () => ReportPanel.openReports(),
   };
 }
 
