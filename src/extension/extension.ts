@@ -28,6 +28,10 @@ export interface ChunkscopeTestApi {
   stopLanguageServer(): Promise<void>;
   /** The runs view's rows after a fresh read of the run records and timings files, newest first. */
   runsViewRows(): Promise<RunRow[]>;
+  /** The runs view's tree items (label, description, tooltip, click command) after a fresh read. */
+  runsViewItems(): Promise<vscode.TreeItem[]>;
+  /** How often the runs view re-read its files (it moves when a run ends or a file changes). */
+  runsViewReloads(): number;
   /** The timings files whose report panels are open. */
   openReports(): string[];
 }
@@ -104,6 +108,8 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     languageServerReady: async () => !!(await server.start()),
     stopLanguageServer: () => server.stop(),
     runsViewRows: () => runs.refresh(),
+    runsViewItems: () => runs.items(),
+    runsViewReloads: () => runs.reloadCount,
     openReports: () => ReportPanel.openReports(),
   };
 }

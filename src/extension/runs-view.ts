@@ -44,6 +44,7 @@ export class RunsView implements vscode.TreeDataProvider<RunRow>, vscode.Disposa
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private current: Promise<RunRow[]> | undefined;
+  private reloads = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Timings files are re-read only when their size or mtime changed: a report can be megabytes. */
   private readonly cache = new Map<string, { stamp: string; entry: TimingsEntry | undefined }>();
@@ -79,12 +80,23 @@ export class RunsView implements vscode.TreeDataProvider<RunRow>, vscode.Disposa
     return this.current ?? this.refresh();
   }
 
+  /** How many times the list was re-read (tests watch it move after a file changes on disk). */
+  get reloadCount(): number {
+    return this.reloads;
+  }
+
+  /** The tree items as VS Code gets them, after a fresh read. */
+  async items(): Promise<vscode.TreeItem[]> {
+    return (await this.refresh()).map((r) => this.getTreeItem(r));
+  }
+
   /** Re-reads the files now and redraws; resolves with the new rows. */
   refresh(): Promise<RunRow[]> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const next = this.load();
     this.current = next;
+    this.reloads++;
     void next.then(
       () => this.changed.fire(undefined),
       () => undefined,
