@@ -10,6 +10,9 @@ import { ReportPanel } from './report-panel';
 import { RunCommand, type RunOutcome } from './run-command';
 import { SweepCommand } from './sweep-command';
 import { SHOW_OUTPUT_COMMAND, Ui } from './ui';
+import { RunsView } from './runs-view';
+import type { RunRow } from './logic/runs-tree';
+import { openSampleData } from './walkthrough';
 
 /** What activate returns: read-only views for the extension-host tests (decorations are not readable through the API). */
 export interface ChunkscopeTestApi {
@@ -23,6 +26,14 @@ export interface ChunkscopeTestApi {
   languageServerReady(): Promise<boolean>;
   /** What deactivate() does: stops the server process and waits for it. */
   stopLanguageServer(): Promise<void>;
+  /** The runs view's rows after a fresh read of the run records and timings files, newest first. */
+  runsViewRows(): Promise<RunRow[]>;
+  /** The runs view's tree items (label, description, tooltip, click command) after a fresh read. */
+  runsViewItems(): Promise<vscode.TreeItem[]>;
+  /** How often the runs view re-read its files (it moves when a run ends or a file changes). */
+  runsViewReloads(): number;
+  /** The timings files whose report panels are open. */
+  openReports(): string[];
 }
 
 let languageServer: LanguageServer | undefined;
@@ -44,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
   // Every Chunkscope command also starts the language server (lazily, once); the ones that run the
   // processor start it when they are done, so its start-up does not compete with the measured run.
   const RUNS = new Set<string>([COMMANDS.run, COMMANDS.profile, COMMANDS.sweep, COMMANDS.tune, 'chunkscope.runOnFile']);
+  // "Run again" is the palette's run with that dataset and processor (trust checked there).
+  const runs = new RunsView((dataset, processor) => runner.run(dataset, { processor }));
   const command = (id: string, handler: (...args: never[]) => unknown) =>
     vscode.commands.registerCommand(id, (...args: never[]) => {
       if (!RUNS.has(id)) {
@@ -62,6 +75,9 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     sweeper,
     server,
     ReportPanel.onDidClose((timings) => server.forgetProfile(timings)),
+    runs,
+    runner.onDidEnd(() => runs.scheduleRefresh()),
+    command('chunkscope.openSampleData', () => openSampleData()),
     // From the palette (pick a processor) or a processor's code lens (its URI, a string from the server).
     command(COMMANDS.profile, (processor?: unknown) =>
       runner.run(undefined, { profile: true, processor: asUri(processor) }),
@@ -99,6 +115,10 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     languageServerState: () => server.state,
     languageServerReady: async () => !!(await server.start()),
     stopLanguageServer: () => server.stop(),
+    runsViewRows: () => runs.refresh(),
+    runsViewItems: () => runs.items(),
+    runsViewReloads: () => runs.reloadCount,
+    openReports: () => ReportPanel.openReports(),
   };
 }
 

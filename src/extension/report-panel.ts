@@ -21,6 +21,7 @@ import type {
 } from '../../webview/protocol';
 import { openDatasetAtLine, openProcessorAt } from './open-locations';
 import { webviewOptions } from './webview-options';
+import { markStepDone, WALKTHROUGH_CONTEXT } from './walkthrough';
 
 export const REPORT_VIEW_TYPE = 'chunkscope.report';
 
@@ -48,6 +49,11 @@ export class ReportPanel {
   private static readonly closed = new vscode.EventEmitter<string>();
   /** Fires with a timings path when its report panel is closed: the run's numbers leave the editor. */
   static readonly onDidClose = ReportPanel.closed.event;
+
+  /** The timings files whose reports are open now (the extension's test API reports them). */
+  static openReports(): string[] {
+    return [...ReportPanel.panels.keys()];
+  }
 
   static async show(extensionUri: vscode.Uri, reportPath: string): Promise<ReportPanel> {
     const key = path.resolve(reportPath);
@@ -116,6 +122,7 @@ export class ReportPanel {
         if (!panel.visible && this.liveRun) this.liveRun.ready = false;
       }),
     );
+    markStepDone(WALKTHROUGH_CONTEXT.reportOpened);
     if (live) this.startLive(live);
     else this.render();
   }

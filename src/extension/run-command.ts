@@ -55,6 +55,9 @@ export class RunCommand implements vscode.Disposable {
   /** One run at a time: a run already uses every core, and two would skew each other's timings. */
   private running: AbortController | undefined;
   private outcome: RunOutcome | undefined;
+  private readonly ended = new vscode.EventEmitter<RunOutcome>();
+  /** Fires when a run has ended (finished, failed or cancelled): the runs view reloads. */
+  readonly onDidEnd = this.ended.event;
 
   get lastOutcome(): RunOutcome | undefined {
     return this.outcome;
@@ -163,6 +166,7 @@ export class RunCommand implements vscode.Disposable {
       live?.endLive(outcome.kind, outcome.message);
     } finally {
       this.running = undefined;
+      if (this.outcome) this.ended.fire(this.outcome);
     }
   }
 
@@ -173,6 +177,7 @@ export class RunCommand implements vscode.Disposable {
   /** On deactivate (window closing, extension host restart) a running pool must not outlive us. */
   dispose(): void {
     this.running?.abort();
+    this.ended.dispose();
   }
 
   private async finished(

@@ -19,6 +19,7 @@ import {
 import { chooseInputs } from './choose-inputs';
 import { readSettings, readSweepSettings, workspaceFolderFor } from './config';
 import { settingEditsFor } from './logic/apply-settings';
+import { markStepDone, WALKTHROUGH_CONTEXT } from './walkthrough';
 import { computeOutputPaths, stemOf } from './logic/output-paths';
 import { classifyRunError } from './logic/run-errors';
 import { settingsToRunOptions } from './logic/settings';
@@ -141,6 +142,7 @@ export class SweepCommand implements vscode.Disposable {
         : vscode.ConfigurationTarget.Workspace;
     for (const edit of settingEditsFor(settings)) await config.update(edit.key, edit.value, target);
     this.ui.log(`Applied to the workspace settings: ${describeSetting(settings)}`);
+    markStepDone(WALKTHROUGH_CONTEXT.settingsApplied);
     void vscode.window.setStatusBarMessage(`Chunkscope: applied ${describeSetting(settings)}`, 5000);
   }
 

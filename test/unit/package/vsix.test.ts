@@ -107,6 +107,19 @@ describe('package: the per-platform .vsix files', function () {
         assert.deepEqual(unwanted, []);
         const manifest = JSON.parse(vsix.get(target)!.get('extension/package.json')!.data.toString('utf8'));
         assert.equal(manifest.main, './dist/extension.js');
+        // Every file the manifest points at (activity-bar icon, walkthrough pages) travels with it.
+        const c = manifest.contributes;
+        const referenced: string[] = [
+          ...c.viewsContainers.activitybar.map((v: { icon: string }) => v.icon),
+          ...Object.values(c.views as Record<string, { icon?: string }[]>).flatMap((vs) =>
+            vs.flatMap((v) => (v.icon ? [v.icon] : [])),
+          ),
+          ...c.walkthroughs.flatMap((w: { steps: { media: { markdown?: string; image?: string } }[] }) =>
+            w.steps.flatMap((st) => [st.media.markdown, st.media.image].filter((m): m is string => !!m)),
+          ),
+        ];
+        assert.ok(referenced.length >= 8, referenced.join(', '));
+        for (const file of referenced) assert.ok(names.includes(`extension/${file}`), `${file} is in the .vsix`);
         assert.ok(fs.existsSync(path.join(ROOT, manifest.main)));
         assert.ok(sizes.get(target)! < 15 * 1024 * 1024, `${sizes.get(target)} bytes`);
       });
