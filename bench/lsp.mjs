@@ -1,8 +1,9 @@
 // The language server's cost: completion and diagnostics latency (p50/p95) on an idle machine and
-// while a 2-worker `chunkscope run` is going, and the server's RSS. Drives the built server
-// (dist/server.js, --node-ipc) with a real LSP client. Reported, never asserted.
+// while a 2-worker `chunkscope run` is going, the server's RSS, and what it costs such a run (its
+// wall time while someone types in the processor against the server idle, interleaved rounds).
+// Drives the built server (dist/server.js, --node-ipc) with a real LSP client. Reported, never asserted.
 //
-//   node scripts/build.mjs --no-tsc && node bench/lsp.mjs [--requests N]
+//   node scripts/build.mjs --no-tsc && node bench/lsp.mjs [--requests N] [--run-rounds N]
 //
 // Completion is timed after an edit (so each request parses the new version); diagnostics are
 // timed from didChange to the publish of that version with the debounce set to 0 ms, so the
@@ -20,6 +21,7 @@ const { createProtocolConnection, IPCMessageReader, IPCMessageWriter } = require
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const REQUESTS = Number(args[args.indexOf('--requests') + 1]) || 200;
+const RUN_ROUNDS = Number(args[args.indexOf('--run-rounds') + 1]) || 3;
 const SERVER = path.join(root, 'dist/server.js');
 if (!fs.existsSync(SERVER)) throw new Error('dist/server.js is missing: run node scripts/build.mjs --no-tsc');
 
@@ -147,6 +149,57 @@ await new Promise((r) => setTimeout(r, 1500));
 const duringRun = await measure('during a 2-worker run');
 running = false;
 run.kill();
+await new Promise((r) => run.once('exit', r));
+
+// What the server costs a run: the same 2-worker run, its wall time with someone typing in the
+// processor (an edit, diagnostics and a completion, back to back, the whole run long) and with the
+// server idle, rounds interleaved so machine drift hits both.
+const timedRun = () =>
+  new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      [path.join(root, 'bin/chunkscope.js'), 'run', data, '--processor', heavy, '--workers', '2', '--json'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let text = '';
+    p.stdout.on('data', (b) => (text += b));
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`run exited ${code}`));
+      resolve(JSON.parse(text).summary.wallMs);
+    });
+  });
+async function typeWhile(done) {
+  let edits = 0;
+  let finished = false;
+  done.then(() => (finished = true));
+  while (!finished) {
+    version++;
+    const published = new Promise((resolve) => waiting.set(version, resolve));
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text: processorText(edits) }],
+    });
+    await published;
+    await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position });
+    edits++;
+  }
+  return edits;
+}
+const runCost = { typing: [], idle: [], edits: 0 };
+for (let round = 0; round < RUN_ROUNDS; round++) {
+  for (const typing of round % 2 === 0 ? [true, false] : [false, true]) {
+    const done = timedRun();
+    if (typing) runCost.edits += await typeWhile(done);
+    runCost[typing ? 'typing' : 'idle'].push(await done);
+  }
+}
+const medianOf = (xs) => quantile(xs, 0.5);
+runCost.ratio = medianOf(runCost.typing) / medianOf(runCost.idle);
+console.log(
+  `a 2-worker run's wall time, median of ${RUN_ROUNDS}: ${medianOf(runCost.idle).toFixed(0)} ms with the server idle, ` +
+    `${medianOf(runCost.typing).toFixed(0)} ms while typing in the processor (${runCost.edits} edits answered): ×${runCost.ratio.toFixed(3)}`,
+);
 await conn.sendRequest('shutdown');
 await conn.sendNotification('exit');
 fs.rmSync(work, { recursive: true, force: true });
@@ -162,6 +215,7 @@ fs.writeFileSync(
       debounceMs: 0,
       idle,
       duringRun,
+      runCost,
     },
     null,
     1,
