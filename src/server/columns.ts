@@ -59,6 +59,7 @@ function hazardOf(text: string): { leadingZero?: InferHazard; unsafeInteger?: In
  */
 export function profileColumns(info: DatasetInfo, tableRows?: string[][]): DatasetColumns {
   if (info.table) return profileTable(info, tableRows ?? []);
+  if (info.sampleRecords) return profileRecords(info, info.sampleRecords);
   const numeric = new Set(info.numericColumns);
   const text = info.format === 'csv';
   const columns = info.header.map((name, index): ColumnProfile => {
@@ -87,7 +88,6 @@ export function profileColumns(info: DatasetInfo, tableRows?: string[][]): Datas
       }
     }
     const sampled = info.sampleRows.length;
-    // JSON formats come without sample rows from inspectDataset: the keys are known, their values not.
     const type = sampled === 0 ? 'unknown' : numeric.has(name) ? 'number' : empty === sampled ? 'empty' : 'text';
     return {
       name,
@@ -100,6 +100,39 @@ export function profileColumns(info: DatasetInfo, tableRows?: string[][]): Datas
       ...(leadingZero ? { leadingZero } : {}),
       ...(unsafeInteger ? { unsafeInteger } : {}),
     };
+  });
+  return datasetOf(info, columns);
+}
+
+/**
+ * JSON Lines / JSON arrays: values arrive as JSON typed them, so a column is a number only when
+ * every sampled value is one (null or absent counts as empty); no types: 'infer' hazards apply.
+ */
+function profileRecords(info: DatasetInfo, records: Record<string, unknown>[]): DatasetColumns {
+  const columns = info.header.map((name, index): ColumnProfile => {
+    let empty = 0;
+    let numbers = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    const samples: string[] = [];
+    for (const record of records) {
+      const value = record[name];
+      if (value === undefined || value === null || value === '') {
+        empty++;
+        continue;
+      }
+      if (typeof value === 'number') {
+        numbers++;
+        if (value < min) min = value;
+        if (value > max) max = value;
+      }
+      const shown = typeof value === 'string' ? value : JSON.stringify(value);
+      if (samples.length < SAMPLE_VALUES && !samples.includes(shown)) samples.push(shown);
+    }
+    const sampled = records.length;
+    const present = sampled - empty;
+    const type = present === 0 ? 'empty' : numbers === present ? 'number' : 'text';
+    return { name, index, type, sampled, empty, ...(type === 'number' ? { min, max } : {}), samples };
   });
   return datasetOf(info, columns);
 }

@@ -416,11 +416,14 @@ export function hoverColumn(
   if (c.min !== undefined && c.max !== undefined) facts.push(`${formatNumber(c.min)} … ${formatNumber(c.max)}`);
   if (facts.length) parts.push(facts.join(' · '));
   if (c.samples.length) parts.push(`e.g. ${c.samples.map((s) => `\`${s}\``).join(', ')}`);
+  // Text formats convert by the module's types; JSON values arrive as JSON typed them.
   if (c.type === 'number' && read.kind !== 'columns' && !c.schemaType)
     parts.push(
-      typesMode(model) === 'string'
-        ? `arrives as a string ('${c.samples[0] ?? ''}') under types: 'string'`
-        : `arrives as a number under types: 'infer'`,
+      data.format !== 'csv'
+        ? 'arrives as a number (JSON)'
+        : typesMode(model) === 'string'
+          ? `arrives as a string ('${c.samples[0] ?? ''}') under types: 'string'`
+          : `arrives as a number under types: 'infer'`,
     );
   if (read.kind === 'columns') parts.push(c.type === 'number' ? 'a Float64Array (NaN for empty values)' : 'a string[]');
   return { contents: { kind: 'markdown', value: parts.join('\n\n') }, range: range(doc, read.nameStart, read.nameEnd) };

@@ -27,6 +27,8 @@ export interface DatasetInfo {
   sampleRows: string[][];
   /** Columns whose sampled values are all numbers (empty values allowed). */
   numericColumns: string[];
+  /** JSON Lines / JSON arrays: the first records as parsed (typed values), for column profiles. */
+  sampleRecords?: Record<string, unknown>[];
   /** Mean bytes per data row in the sample: turns row counts into byte budgets. */
   meanRowBytes: number;
   /**
@@ -49,6 +51,8 @@ export interface DatasetInfo {
 const SAMPLE_BYTES = 1 << 20;
 const FIRST_SAMPLE_BYTES = 96 * 1024;
 const SAMPLE_ROWS = 1000;
+/** JSON records kept as parsed for column profiles (the keys come from all SAMPLE_ROWS). */
+const SAMPLE_RECORDS = 200;
 
 export function formatOf(file: string, explicit?: DatasetFormat): DatasetFormat {
   if (explicit) return explicit;
@@ -250,11 +254,14 @@ function inspectJsonLines(
   if (!atEof) lines.pop();
   const sample = lines.filter((line) => line.trim() !== '').slice(0, SAMPLE_ROWS);
   const keys = new Set<string>();
+  const sampleRecords: Record<string, unknown>[] = [];
   for (const line of sample) {
     try {
-      const value = JSON.parse(line);
-      if (value && typeof value === 'object' && !Array.isArray(value))
+      const value: unknown = JSON.parse(line);
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
         for (const key of Object.keys(value)) keys.add(key);
+        if (sampleRecords.length < SAMPLE_RECORDS) sampleRecords.push(value as Record<string, unknown>);
+      }
     } catch {
       break;
     }
@@ -271,6 +278,7 @@ function inspectJsonLines(
     dataStartLine: 1,
     sampleRows: [],
     numericColumns: [],
+    sampleRecords,
     meanRowBytes: sample.length > 0 ? sampledBytes / sample.length : 64,
   };
 }
@@ -288,6 +296,7 @@ function inspectJsonArray(
     throw new ChunkscopeError('input', `${file} is not a JSON array: its first character is not "["`);
   const dataStartChar = open + 1;
   const keys = new Set<string>();
+  const sampleRecords: Record<string, unknown>[] = [];
   let records = 0;
   let problem: string | undefined;
   const byteAt = (char: number) => bom + Buffer.byteLength(text.slice(0, char), 'utf8');
@@ -302,8 +311,10 @@ function inspectJsonArray(
       problem = `${file}: invalid JSON in record ${records + 1} at byte ${where}: ${jsonErrorReason(message)}`;
       return false;
     }
-    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const key of Object.keys(value)) keys.add(key);
+      if (sampleRecords.length < SAMPLE_RECORDS) sampleRecords.push(value as Record<string, unknown>);
+    }
     records++;
     return records < SAMPLE_ROWS;
   });
@@ -330,6 +341,7 @@ function inspectJsonArray(
     dataStartLine: 1 + countLines(text, 0, dataStartChar),
     sampleRows: [],
     numericColumns: [],
+    sampleRecords,
     meanRowBytes: sampledBytes / Math.max(1, records),
   };
 }

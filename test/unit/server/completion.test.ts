@@ -159,19 +159,33 @@ describe('language server: column completion', function () {
     assert.deepEqual(reads, ['fare']);
   });
 
-  it('a JSON Lines dataset: the keys of the sampled records', async () => {
-    write(path.join(tmp.dir, 'events.jsonl'), '{"user": "a", "ms": 3}\n{"user": "b", "ms": 5, "tag": "x"}\n');
+  it('a JSON Lines dataset: the keys of the sampled records, typed as JSON typed them, with samples', async () => {
+    write(
+      path.join(tmp.dir, 'events.jsonl'),
+      '{"user": "a", "ms": 3}\n{"user": "b", "ms": 5, "tag": "x"}\n{"user": "c", "ms": 4.5, "tag": null}\n{"user": "d", "ms": 1, "tag": {"k": 1}}\n',
+    );
     const { text, position } = cursor('// @chunkscope-data ./events.jsonl\nexports.processRow = (e) => e.|;\n');
     const uri = await server.open(path.join(tmp.dir, `j${++n}.js`), text);
     const items = await server.complete(uri, position);
     assert.deepEqual(
       items.map((i) => [i.label, i.detail]),
       [
-        ['user', 'column'],
-        ['ms', 'column'],
-        ['tag', 'column'],
+        ['user', 'text · 0 % empty'],
+        ['ms', 'number · 0 % empty'],
+        ['tag', 'text · 50 % empty'],
       ],
     );
+    const ms = (items[1].documentation as MarkupContent).value;
+    assert.match(ms, /3/);
+    assert.match(ms, /4\.5/);
+    const tag = (items[2].documentation as MarkupContent).value;
+    assert.match(tag, /\{"k":1\}/);
+    // A JSON number arrives as a number whatever the module's types say.
+    const read = cursor('// @chunkscope-data ./events.jsonl\nexports.processRow = (e) => e.m|s;\n');
+    const hover = await server.hover(await server.open(path.join(tmp.dir, `j${++n}.js`), read.text), read.position);
+    const shown = (hover!.contents as MarkupContent).value;
+    assert.match(shown, /arrives as a number \(JSON\)/);
+    assert.doesNotMatch(shown, /as a string/);
   });
 
   it('offers nothing in comments, in strings, on other objects or outside the row function', async () => {
