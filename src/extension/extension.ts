@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { compareRuns } from './compare-panel';
 import { newProcessor } from './new-processor';
+import { processorPickLabels } from './pick-processor';
 import { LanguageServer, type LanguageServerState } from './language-client';
 import { LineTimingDecorations } from './line-timing-decorations';
 import { COMMANDS } from '../server/protocol';
@@ -23,6 +24,8 @@ export interface ChunkscopeTestApi {
   languageServerReady(): Promise<boolean>;
   /** What deactivate() does: stops the server process and waits for it. */
   stopLanguageServer(): Promise<void>;
+  /** The labels of the processor quick pick while it is open with its items loaded, else undefined. */
+  processorPickLabels(): string[] | undefined;
 }
 
 let languageServer: LanguageServer | undefined;
@@ -99,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     languageServerState: () => server.state,
     languageServerReady: async () => !!(await server.start()),
     stopLanguageServer: () => server.stop(),
+    processorPickLabels,
   };
 }
 
