@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { compareRuns } from './compare-panel';
 import { newProcessor } from './new-processor';
+import { processorPickLabels } from './pick-processor';
 import { LanguageServer, type LanguageServerState } from './language-client';
 import { LineTimingDecorations } from './line-timing-decorations';
 import { COMMANDS } from '../server/protocol';
@@ -34,6 +35,8 @@ export interface ChunkscopeTestApi {
   runsViewReloads(): number;
   /** The timings files whose report panels are open. */
   openReports(): string[];
+  /** The labels of the processor quick pick while it is open with its items loaded, else undefined. */
+  processorPickLabels(): string[] | undefined;
 }
 
 let languageServer: LanguageServer | undefined;
@@ -119,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     runsViewItems: () => runs.items(),
     runsViewReloads: () => runs.reloadCount,
     openReports: () => ReportPanel.openReports(),
+    processorPickLabels,
   };
 }
 

@@ -21,6 +21,10 @@ interface ProcessorItem extends vscode.QuickPickItem {
   uri?: vscode.Uri;
 }
 
+/** The labels of the processor pick on screen once its items have loaded (read by the extension-host tests). */
+let shownLabels: string[] | undefined;
+export const processorPickLabels = (): string[] | undefined => shownLabels;
+
 async function scanFile(uri: vscode.Uri): Promise<Candidate | undefined> {
   try {
     const stat = await vscode.workspace.fs.stat(uri);
@@ -74,8 +78,12 @@ export async function pickProcessor(state: vscode.Memento): Promise<vscode.Uri |
   const lastUsed = state.get<string>(LAST_PROCESSOR_KEY);
   const cts = new vscode.CancellationTokenSource();
   try {
+    const items = buildItems(lastUsed, cts.token).then((list) => {
+      shownLabels = list.map((i) => i.label);
+      return list;
+    });
     const picked = await vscode.window.showQuickPick(
-      buildItems(lastUsed, cts.token),
+      items,
       {
         title: 'Chunkscope: choose a processor',
         placeHolder: 'A module exporting processRow or processChunk',
@@ -98,6 +106,7 @@ export async function pickProcessor(state: vscode.Memento): Promise<vscode.Uri |
     if (uri) await state.update(LAST_PROCESSOR_KEY, uri.fsPath);
     return uri;
   } finally {
+    shownLabels = undefined;
     cts.cancel(); // stops a scan still running if the pick was dismissed early
     cts.dispose();
   }

@@ -55,8 +55,17 @@ export function completeColumns(
     let edit: TextEdit;
     let filterText: string | undefined;
     if (site.kind === 'dot' || site.kind === 'columns') {
-      if (isIdentifierName(c.name)) edit = { range: range(doc, site.replaceStart, site.replaceEnd), newText: c.name };
-      else {
+      const access = text.slice(site.dotStart, site.replaceStart);
+      if (isIdentifierName(c.name) && access.includes('\n'))
+        edit = { range: range(doc, site.replaceStart, site.replaceEnd), newText: c.name };
+      else if (isIdentifierName(c.name)) {
+        // From the dot, as TypeScript's member items are (filterText `.fare`): VS Code ranks items by
+        // how the typed text from their range's start matches first, and only then by sortText, so
+        // an item starting after the dot ranked below every TypeScript one.
+        const dot = access.includes('?.') ? '?.' : '.';
+        edit = { range: range(doc, site.dotStart, site.replaceEnd), newText: `${dot}${c.name}` };
+        filterText = access + c.name;
+      } else {
         // `row.` + `pickup zone` → `row["pickup zone"]`: the edit starts at the dot (or `?.`).
         const optional = site.kind === 'dot' && site.optional;
         const from = site.dotStart;

@@ -3,6 +3,8 @@
 // comes from argv: --node-ipc from VS Code, --stdio from `chunkscope lsp --stdio` for Neovim, Helix,
 // Zed). It never runs user code and never starts workers: it parses processors with the TypeScript
 // parser and reads datasets with the engine's inspectDataset (at most ~1 MiB of a file's head).
+// First: lowers the priority before anything heavy (TypeScript) loads.
+import './low-priority';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,13 +29,6 @@ import { InsightService } from './insight-service';
 /** Analysis waits this long after the last change (typing bursts cost one analysis). */
 const DEBOUNCE_MS = Number(process.env.CHUNKSCOPE_LSP_DEBOUNCE_MS ?? 200);
 const DEBUG = process.env.CHUNKSCOPE_LSP_DEBUG === '1';
-
-// Low priority: the server must never compete with the workers of a run being measured.
-try {
-  os.setPriority(10);
-} catch {
-  // not permitted here: run at normal priority
-}
 
 const connection = createConnection(ProposedFeatures.all);
 // Past runs: lenses, the profiled-function hover and line timings (they follow each change).

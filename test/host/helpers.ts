@@ -1,10 +1,12 @@
 // Helpers for tests that run inside the real extension host. The workspace folder is a fresh temp
 // dir made by the runner (scripts/vscode-host/run-host-tests.mjs); tests write their datasets and
 // processors into it. Quick picks and input boxes are answered with VS Code's own quick-input
-// commands — the same ones a keyboard user triggers — so the extension needs no test hooks.
+// commands — the same ones a keyboard user triggers; only when the processor pick has loaded its
+// items is read from the extension's (read-only) test API.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ChunkscopeTestApi } from '../../src/extension/extension';
 
 export const EXTENSION_ID = 'chunkscope.chunkscope';
 
@@ -59,9 +61,10 @@ export async function waitFor<T>(
 
 /**
  * Runs a command that opens quick picks / input boxes and answers each with the active item
- * (Enter), until the command's promise settles. `select: n` first moves the selection n items down
- * in the first quick pick (after giving it time to load its items). Accepting while a pick is still
- * loading is a no-op, so the loop just tries again.
+ * (Enter), until the command's promise settles. `select: n` first waits until the processor quick
+ * pick has loaded more than n items (moving the selection of a pick still loading does nothing), then
+ * moves the selection n items down. Accepting while a pick is still loading is a no-op, so the loop
+ * just tries again.
  */
 export async function runAnswering<T>(
   command: string,
@@ -75,7 +78,14 @@ export async function runAnswering<T>(
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   if (opts.select) {
-    await sleep(2000);
+    const select = opts.select;
+    const api = vscode.extensions.getExtension<ChunkscopeTestApi>(EXTENSION_ID)!.exports;
+    await waitFor(
+      () => settled || (api.processorPickLabels()?.length ?? 0) > select,
+      `the processor quick pick to load more than ${select} items`,
+      timeoutMs,
+    );
+    if (settled) throw new Error(`${command} finished before its processor quick pick showed`);
     for (let i = 0; i < opts.select; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
   }
   while (!settled && Date.now() < deadline) {

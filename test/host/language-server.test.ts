@@ -141,6 +141,17 @@ describe('Chunkscope language server in the editor', function () {
     for (const column of ['trip_id', 'fare', 'tip', 'pickup zone', 'note']) assert.ok(byLabel.has(column), column);
     assert.equal(byLabel.get('fare')!.detail, 'number · 0 % empty');
     assert.equal(byLabel.get('note')!.detail, 'text · 0 % empty');
+    // VS Code ranks by how the typed text from an item's range start matches, then by sortText:
+    // columns start at the dot like TypeScript's member items, so they score alike and come first.
+    const start = (i: vscode.CompletionItem) => (i.range instanceof vscode.Range ? i.range : i.range!.inserting).start;
+    const dot = new vscode.Position(2, '  return row'.length);
+    for (const column of ['trip_id', 'fare', 'pickup zone'])
+      assert.deepEqual(start(byLabel.get(column)!), dot, `${column} replaces from the dot`);
+    assert.equal(byLabel.get('fare')!.filterText, '.fare');
+    // TypeScript's words of this untyped file (exports, processRow, row) are member items from the dot too.
+    const typescript = list.items.filter((i) => !i.sortText?.startsWith('!'));
+    for (const other of typescript)
+      assert.deepEqual(start(other), dot, `${JSON.stringify(other.label)} (TypeScript) starts at the dot`);
 
     // Accepting "pickup zone" turns `row.` into row["pickup zone"]: apply the item's edit as VS Code does.
     const zone = byLabel.get('pickup zone')!;

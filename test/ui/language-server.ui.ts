@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tripsCsv } from '../unit/server/fixtures';
+import { TRIP_COLUMNS, tripsCsv } from '../unit/server/fixtures';
 import { ARTIFACTS, ROOT, workbenchForSuite, type Workbench } from './workbench';
 
 const TIPS = `// @chunkscope-data ./trips.csv
@@ -76,6 +76,19 @@ describe('Chunkscope language server in the workbench', function () {
         rows.some((r) => r.split('\n')[0].trim() === column),
         rows.join(' | '),
       );
+    // The columns come first, above TypeScript's own words of the file (rows in list order: the
+    // virtual list's DOM order is not its screen order).
+    const ordered = await wb.page.locator('.editor-widget.suggest-widget .monaco-list-row').evaluateAll((els) =>
+      els
+        .map((e) => ({ i: Number(e.getAttribute('data-index')), text: (e as HTMLElement).innerText }))
+        .sort((a, b) => a.i - b.i)
+        .map((r) => r.text.split('\n')[0].trim()),
+    );
+    const leading = ordered.slice(0, Math.min(ordered.length, TRIP_COLUMNS.length));
+    assert.ok(
+      leading.length > 0 && leading.every((label) => TRIP_COLUMNS.includes(label)),
+      `the first items are the dataset's columns: ${ordered.join(' | ')}`,
+    );
     // The focused column shows its type and empty share beside it.
     assert.ok(
       rows.some((r) => /(number|text) · [\d.]+ % empty/.test(r)),

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { fork, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { TempDir } from '../../helpers';
 import type { Location } from 'vscode-languageserver-protocol';
@@ -44,10 +45,13 @@ for (const transport of ['ipc', 'stdio'] as Transport[]) {
     this.timeout(60_000);
     let tmp: TempDir;
     let server: LspServer;
+    /** The server process's nice value read the moment it has answered initialize. */
+    let niceAtInitialize: number;
     before(async () => {
       tmp = new TempDir('chunkscope-lsp-process-');
       write(path.join(tmp.dir, 'trips.csv'), tripsCsv());
       server = await LspServer.start({ transport, root: tmp.dir });
+      niceAtInitialize = os.getPriority(server.child.pid!);
     });
     after(async () => {
       await server?.stop();
@@ -86,6 +90,10 @@ for (const transport of ['ipc', 'stdio'] as Transport[]) {
       assert.match((hover?.contents as { value: string }).value, /^\*\*fare\*\* — column 6 of 9 in trips\.csv/);
     });
 
+    it('is already at low priority when it answers initialize', function () {
+      assert.equal(niceAtInitialize, 10);
+    });
+
     it('runs at low priority (nice 10)', async function () {
       const stats = await server.debugStats();
       assert.equal(stats.priority, 10);
@@ -104,6 +112,22 @@ for (const transport of ['ipc', 'stdio'] as Transport[]) {
     });
   });
 }
+
+describe('language server priority', function () {
+  it('is lowered by the first import of server.ts, before the TypeScript parser loads', function () {
+    // ES imports run in order (esbuild keeps it); a statement in server.ts itself would run only
+    // after every import, TypeScript's included, had loaded at normal priority.
+    const src = fs.readFileSync(path.join(__dirname, '../../../../src/server/server.ts'), 'utf8');
+    const imports = [...src.matchAll(/^import\s[^;]*?['"]([^'"]+)['"];/gm)].map((m) => m[1]);
+    assert.equal(imports[0], './low-priority', `first import of server.ts: ${imports[0]}`);
+    const low = fs.readFileSync(path.join(__dirname, '../../../../src/server/low-priority.ts'), 'utf8');
+    assert.deepEqual(
+      [...low.matchAll(/^import\s[^;]*?['"]([^'"]+)['"];/gm)].map((m) => m[1]),
+      ['node:os'],
+      'low-priority.ts loads nothing heavy itself',
+    );
+  });
+});
 
 describe('language server lifetime', function () {
   this.timeout(60_000);
