@@ -1,5 +1,7 @@
 // Entry point (bundled by esbuild to dist/extension.js). Wires commands to their modules; no logic here.
 import * as vscode from 'vscode';
+import { runOnCluster } from './cluster-command';
+import { ClusterStatusItem } from './cluster-status';
 import { compareRuns } from './compare-panel';
 import { newProcessor } from './new-processor';
 import { LanguageServer, type LanguageServerState } from './language-client';
@@ -23,6 +25,8 @@ export interface ChunkscopeTestApi {
   languageServerReady(): Promise<boolean>;
   /** What deactivate() does: stops the server process and waits for it. */
   stopLanguageServer(): Promise<void>;
+  /** The cluster status bar item's text after a fresh poll; undefined while chunkscope.cluster.url is unset. */
+  clusterStatusText(): Promise<string | undefined>;
 }
 
 let languageServer: LanguageServer | undefined;
@@ -43,7 +47,15 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
   const sweeper = new SweepCommand(ui, context.workspaceState, runner);
   // Every Chunkscope command also starts the language server (lazily, once); the ones that run the
   // processor start it when they are done, so its start-up does not compete with the measured run.
-  const RUNS = new Set<string>([COMMANDS.run, COMMANDS.profile, COMMANDS.sweep, COMMANDS.tune, 'chunkscope.runOnFile']);
+  const RUNS = new Set<string>([
+    COMMANDS.run,
+    COMMANDS.profile,
+    COMMANDS.sweep,
+    COMMANDS.tune,
+    'chunkscope.runOnFile',
+    'chunkscope.runOnCluster',
+  ]);
+  const clusterStatus = new ClusterStatusItem();
   const command = (id: string, handler: (...args: never[]) => unknown) =>
     vscode.commands.registerCommand(id, (...args: never[]) => {
       if (!RUNS.has(id)) {
@@ -61,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     runner,
     sweeper,
     server,
+    clusterStatus,
     ReportPanel.onDidClose((timings) => server.forgetProfile(timings)),
     // From the palette (pick a processor) or a processor's code lens (its URI, a string from the server).
     command(COMMANDS.profile, (processor?: unknown) =>
@@ -81,6 +94,10 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     command(COMMANDS.run, (processor?: unknown) =>
       runner.run(undefined, asUri(processor) ? { processor: asUri(processor) } : undefined),
     ),
+    // The Run command on the cluster of chunkscope.cluster.url; the status item is refreshed after.
+    command('chunkscope.runOnCluster', (processor?: unknown) =>
+      runOnCluster(runner, asUri(processor)).finally(() => clusterStatus.poll()),
+    ),
     // From the explorer context menu: VS Code passes the clicked file's URI.
     command('chunkscope.runOnFile', (uri?: vscode.Uri) => runner.run(uri ?? undefined)),
     command('chunkscope.newProcessor', (uri?: vscode.Uri) => newProcessor(uri instanceof vscode.Uri ? uri : undefined)),
@@ -99,6 +116,10 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     languageServerState: () => server.state,
     languageServerReady: async () => !!(await server.start()),
     stopLanguageServer: () => server.stop(),
+    clusterStatusText: async () => {
+      await clusterStatus.poll();
+      return clusterStatus.text;
+    },
   };
 }
 
