@@ -98,6 +98,38 @@ describe('cluster sweep and tune', function () {
     );
   });
 
+  it('sweep --workers auto --cluster: the scaling probe runs on the cluster, up to its threads; text output names the nodes', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'sweep',
+        data,
+        '--processor',
+        identity,
+        '--cluster',
+        redis.url,
+        '--queue',
+        Q,
+        '--workers',
+        'auto',
+        '--chunk-rows',
+        '100',
+        '--repeats',
+        '1',
+      ],
+      { encoding: 'utf8', cwd: tmp.dir },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const auto = /--workers auto: (\d+)\./.exec(r.stderr);
+    assert.ok(auto, r.stderr);
+    assert.ok(Number(auto[1]) >= 1 && Number(auto[1]) <= 2, auto[1]);
+    assert.match(
+      r.stdout,
+      /Ran on the cluster at redis:\/\/127\.0\.0\.1:\d+ \(queue sweepq\): 2 nodes, m1 \(1\), m2 \(1\)/,
+    );
+  });
+
   it('tune with CHUNKSCOPE_CLUSTER: the probe stops at the threads registered and a setting is chosen', () => {
     const r = spawnSync(process.execPath, [BIN, 'tune', data, '--processor', identity, '--queue', Q, '--json'], {
       encoding: 'utf8',
