@@ -2,7 +2,7 @@
 // --cluster options of `run`. The cluster face (src/cluster, with bullmq and ioredis) is loaded
 // here with import(), only when one of them is used.
 import * as os from 'node:os';
-import { ChunkscopeError, DEFAULTS, type RunHooks } from '../engine';
+import { ChunkscopeError, DEFAULTS, type RunHooks, type SweepCluster } from '../engine';
 import { parseCommandLine, positiveInteger, positiveNumber } from './args';
 
 const WORKER_USAGE = `Usage: chunkscope worker --redis URL [--threads N] [--name NAME] [--queue Q]
@@ -161,4 +161,61 @@ export async function clusterRunHook(values: {
     waitWorkersSeconds: positiveNumber('wait-workers', values['wait-workers']),
     log: (line) => process.stderr.write(`${line}\n`),
   });
+}
+
+/** The --cluster options of `sweep` and `tune` (those of `run`). */
+export const CLUSTER_OPTION_SPECS = {
+  cluster: { type: 'string' },
+  'min-workers': { type: 'string' },
+  'wait-workers': { type: 'string' },
+  queue: { type: 'string' },
+} as const;
+
+export const CLUSTER_OPTIONS_USAGE = `  --cluster URL           every run on \`chunkscope worker\`s through Redis (default: $CHUNKSCOPE_CLUSTER);
+                          worker counts are then threads over all nodes, at most the threads registered
+  --min-workers N, --wait-workers SECS, --queue Q   as for run --cluster`;
+
+/**
+ * `sweep|tune --cluster URL`: waits for --min-workers, reads the nodes registered (their threads
+ * are the top of the worker axis) and gives every run of the sweep a cluster dispatcher; undefined
+ * for a local sweep.
+ */
+export async function clusterSweepHook(values: {
+  cluster?: string;
+  'min-workers'?: string;
+  'wait-workers'?: string;
+  queue?: string;
+}): Promise<SweepCluster | undefined> {
+  const url = values.cluster ?? process.env.CHUNKSCOPE_CLUSTER;
+  if (!url) {
+    if (values['min-workers'] !== undefined || values['wait-workers'] !== undefined)
+      throw new ChunkscopeError('usage', '--min-workers and --wait-workers go with --cluster URL');
+    return undefined;
+  }
+  const cluster = await import('../cluster');
+  const queue = values.queue ?? DEFAULTS.cluster.queue;
+  const minWorkers = positiveInteger('min-workers', values['min-workers']) ?? DEFAULTS.cluster.minWorkers;
+  const waitWorkersSeconds = positiveNumber('wait-workers', values['wait-workers']);
+  const waitMs = (waitWorkersSeconds ?? DEFAULTS.cluster.waitWorkersSeconds) * 1000;
+  const deadline = Date.now() + waitMs;
+  let status = await cluster.clusterStatus(url, queue);
+  while (status.workers.length < minWorkers) {
+    if (Date.now() >= deadline)
+      throw new ChunkscopeError(
+        'worker',
+        `No cluster workers: ${status.workers.length} of the ${minWorkers} needed (--min-workers) connected to ${status.url} (queue ${queue}) within ${waitMs / 1000} s (--wait-workers). Start one on each machine with: chunkscope worker --redis ${status.url}`,
+      );
+    await new Promise((r) => setTimeout(r, 250));
+    status = await cluster.clusterStatus(url, queue);
+  }
+  const nodes = status.workers.map((w) => ({ name: w.name, threads: w.threads }));
+  const threads = nodes.reduce((n, w) => n + w.threads, 0);
+  process.stderr.write(
+    `cluster: ${nodes.length} worker${nodes.length === 1 ? '' : 's'} (${threads} thread${threads === 1 ? '' : 's'}) on ${status.url}, queue ${queue}\n`,
+  );
+  return {
+    // Quiet per run: a sweep makes dozens of runs, the line above said what they run on.
+    dispatcher: cluster.clusterDispatcher({ url, queue, minWorkers, waitWorkersSeconds }),
+    info: { url: status.url, queue, nodes, threads },
+  };
 }

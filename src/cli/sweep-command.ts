@@ -24,6 +24,7 @@ import {
   positiveNumber,
   requireDataAndProcessor,
 } from './args';
+import { CLUSTER_OPTION_SPECS, CLUSTER_OPTIONS_USAGE, clusterSweepHook } from './cluster-command';
 
 export const SWEEP_USAGE = `Usage: chunkscope sweep DATA --processor FILE [options]
 
@@ -43,6 +44,7 @@ Options:
   --out FILE              write the report as JSON
   --report FILE           write the sweep as a self-contained HTML page
   --format F, --delimiter C, --no-header, --row-shape S, --types T   as for run
+${CLUSTER_OPTIONS_USAGE}
 Ctrl-C stops the sweep and keeps what was measured (exit code 1).`;
 
 function list(name: string, text: string | undefined): number[] | undefined {
@@ -130,6 +132,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     out: { type: 'string' },
     report: { type: 'string' },
     ...DATASET_OPTION_SPECS,
+    ...CLUSTER_OPTION_SPECS,
   });
   if (values.help) {
     process.stdout.write(SWEEP_USAGE + '\n');
@@ -151,11 +154,13 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   const showProgress = process.stderr.isTTY && !values.json;
   try {
+    const cluster = await clusterSweepHook(values);
     let workers: number[] | undefined;
     if (values.workers?.trim() === 'auto') {
       const probe = await chooseWorkerCount(
         { ...common, data, processor, strategy: strategies?.[0] },
         controller.signal,
+        cluster,
       );
       process.stderr.write(`--workers auto: ${probe.chosen}. ${probe.explanation}\n`);
       workers = [probe.chosen];
@@ -175,6 +180,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       },
       {
         signal: controller.signal,
+        cluster,
         onProgress: showProgress
           ? (done, total) => process.stderr.write(`\rsweep: run ${done} of ${total}   `)
           : undefined,

@@ -21,6 +21,7 @@ import {
   positiveNumber,
   requireDataAndProcessor,
 } from './args';
+import { CLUSTER_OPTION_SPECS, CLUSTER_OPTIONS_USAGE, clusterSweepHook } from './cluster-command';
 
 export const TUNE_USAGE = `Usage: chunkscope tune DATA --processor FILE [options]
 
@@ -38,7 +39,8 @@ Options:
                           whenever no chunk size is given
   --save-to FILE          the same, to another tuning file
   --json                  print the result as JSON
-  --format F, --delimiter C, --no-header, --row-shape S, --types T   as for run`;
+  --format F, --delimiter C, --no-header, --row-shape S, --types T   as for run
+${CLUSTER_OPTIONS_USAGE}`;
 
 export async function tuneCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {
@@ -51,6 +53,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
     'save-to': { type: 'string' },
     json: { type: 'boolean' },
     ...DATASET_OPTION_SPECS,
+    ...CLUSTER_OPTION_SPECS,
   });
   if (values.help) {
     process.stdout.write(TUNE_USAGE + '\n');
@@ -63,6 +66,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
+    const cluster = await clusterSweepHook(values);
     const result = await tune(
       {
         data,
@@ -74,7 +78,11 @@ export async function tuneCommand(argv: string[]): Promise<number> {
         saveTo: values['save-to'] ?? (values.save ? DEFAULT_TUNING_FILE : undefined),
         ...datasetOptions(values),
       },
-      { signal: controller.signal, onStep: values.json ? undefined : (m) => process.stderr.write(`tune: ${m}\n`) },
+      {
+        signal: controller.signal,
+        cluster,
+        onStep: values.json ? undefined : (m) => process.stderr.write(`tune: ${m}\n`),
+      },
     );
     if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else {
@@ -82,7 +90,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
       const flag = r.chunkRows !== undefined ? `--chunk-rows ${r.chunkRows}` : `--chunk-bytes ${r.chunkBytes}`;
       process.stdout.write(`Settings: ${describeSetting(r)} (~${formatInt(r.rowsPerSecond)} rows/s)\n`);
       process.stdout.write(
-        `  chunkscope run ${data} --processor ${processor} --strategy ${r.strategy} --workers ${r.workers} ${flag}\n\n`,
+        `  chunkscope run ${data} --processor ${processor} --strategy ${r.strategy} --workers ${r.workers} ${flag}${result.cluster ? ` --cluster ${result.cluster.url}` : ''}\n\n`,
       );
       process.stdout.write(result.explanation + '\n');
       if (result.savedTo)

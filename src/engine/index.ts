@@ -82,7 +82,7 @@ export {
   type FunctionRow,
   type PhaseGroup,
 } from './profile/call-tree';
-export { runSweep, type SweepOptions, type SweepHooks } from './tune/sweep';
+export { runSweep, clusterWorkerAxis, type SweepOptions, type SweepHooks, type SweepCluster } from './tune/sweep';
 export { fitCostModel, bestChunkRows, explainModel, runCostSample, type RunCostSample } from './tune/cost-fit';
 export {
   tune,

@@ -46,3 +46,9 @@ export function readSweepSettings(scope: vscode.Uri): {
     chunkRows: wholeList(c.get('chunkRows')),
   };
 }
+
+/** `chunkscope.cluster.url`: the Redis of "Run on Cluster" and the status bar item; '' = none. */
+export function readClusterUrl(): string {
+  const v = vscode.workspace.getConfiguration('chunkscope').get<unknown>('cluster.url');
+  return typeof v === 'string' ? v.trim() : '';
+}

@@ -1,5 +1,7 @@
 // Entry point (bundled by esbuild to dist/extension.js). Wires commands to their modules; no logic here.
 import * as vscode from 'vscode';
+import { runOnCluster } from './cluster-command';
+import { ClusterStatusItem } from './cluster-status';
 import { compareRuns } from './compare-panel';
 import { newProcessor } from './new-processor';
 import { processorPickLabels } from './pick-processor';
@@ -37,6 +39,8 @@ export interface ChunkscopeTestApi {
   openReports(): string[];
   /** The labels of the processor quick pick while it is open with its items loaded, else undefined. */
   processorPickLabels(): string[] | undefined;
+  /** The cluster status bar item's text after a fresh poll; undefined while chunkscope.cluster.url is unset. */
+  clusterStatusText(): Promise<string | undefined>;
 }
 
 let languageServer: LanguageServer | undefined;
@@ -57,7 +61,15 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
   const sweeper = new SweepCommand(ui, context.workspaceState, runner);
   // Every Chunkscope command also starts the language server (lazily, once); the ones that run the
   // processor start it when they are done, so its start-up does not compete with the measured run.
-  const RUNS = new Set<string>([COMMANDS.run, COMMANDS.profile, COMMANDS.sweep, COMMANDS.tune, 'chunkscope.runOnFile']);
+  const RUNS = new Set<string>([
+    COMMANDS.run,
+    COMMANDS.profile,
+    COMMANDS.sweep,
+    COMMANDS.tune,
+    'chunkscope.runOnFile',
+    'chunkscope.runOnCluster',
+  ]);
+  const clusterStatus = new ClusterStatusItem();
   // "Run again" is the palette's run with that dataset and processor (trust checked there).
   const runs = new RunsView((dataset, processor) => runner.run(dataset, { processor }));
   const command = (id: string, handler: (...args: never[]) => unknown) =>
@@ -77,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     runner,
     sweeper,
     server,
+    clusterStatus,
     ReportPanel.onDidClose((timings) => server.forgetProfile(timings)),
     runs,
     runner.onDidEnd(() => runs.scheduleRefresh()),
@@ -99,6 +112,10 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     // From a processor's "Run" lens: that processor on the active dataset or a picked one.
     command(COMMANDS.run, (processor?: unknown) =>
       runner.run(undefined, asUri(processor) ? { processor: asUri(processor) } : undefined),
+    ),
+    // The Run command on the cluster of chunkscope.cluster.url; the status item is refreshed after.
+    command('chunkscope.runOnCluster', (processor?: unknown) =>
+      runOnCluster(runner, asUri(processor)).finally(() => clusterStatus.poll()),
     ),
     // From the explorer context menu: VS Code passes the clicked file's URI.
     command('chunkscope.runOnFile', (uri?: vscode.Uri) => runner.run(uri ?? undefined)),
@@ -123,6 +140,10 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     runsViewReloads: () => runs.reloadCount,
     openReports: () => ReportPanel.openReports(),
     processorPickLabels,
+    clusterStatusText: async () => {
+      await clusterStatus.poll();
+      return clusterStatus.text;
+    },
   };
 }
 

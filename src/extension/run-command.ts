@@ -12,6 +12,7 @@ import {
   type ChunkRecord,
   type ProgressEvent,
   type RunOptions,
+  type RunHooks,
   type RunReport,
   type SweepPointSpec,
 } from '../engine';
@@ -42,6 +43,8 @@ export interface RunRequest {
   profile?: boolean;
   /** Settings chosen in a sweep ("Run with these settings"): they win over chunkscope.* for this run. */
   settings?: SweepPointSpec;
+  /** "Run on Cluster": the chunks go to `chunkscope worker`s through this Redis (chunkscope.cluster.url). */
+  cluster?: string;
 }
 
 /** How the last run ended, as the user was told (the toast's text). */
@@ -49,6 +52,8 @@ export interface RunOutcome {
   kind: 'finished' | 'failed' | 'cancelled';
   dataset: string;
   message: string;
+  /** Cluster runs: the nodes (machines) that ran chunks. */
+  nodes?: string[];
 }
 
 export class RunCommand implements vscode.Disposable {
@@ -109,10 +114,16 @@ export class RunCommand implements vscode.Disposable {
 
     const controller = new AbortController();
     this.running = controller;
+    let dispatcher: RunHooks['dispatcher'];
     const openReport = readOpenReport(dataset);
     let live: ReportPanel | undefined;
     try {
       await fs.mkdir(files.folder, { recursive: true });
+      if (request.cluster) {
+        // Loaded only now: bullmq and ioredis stay out of local runs.
+        const { clusterDispatcher } = await import('../cluster');
+        dispatcher = clusterDispatcher({ url: request.cluster, log: (line) => this.ui.log(line) });
+      }
       if (openReport === 'live') {
         try {
           live = ReportPanel.live(
@@ -134,7 +145,7 @@ export class RunCommand implements vscode.Disposable {
       const report = await vscode.window.withProgress<RunReport>(
         {
           location: vscode.ProgressLocation.Notification,
-          title: `Chunkscope: ${request.profile ? 'profiling ' : ''}${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}`,
+          title: `Chunkscope: ${request.profile ? 'profiling ' : ''}${path.basename(processor.fsPath)} on ${path.basename(dataset.fsPath)}${request.cluster ? ' (cluster)' : ''}`,
           cancellable: true,
         },
         (progress, token) => {
@@ -156,7 +167,7 @@ export class RunCommand implements vscode.Disposable {
           };
           // The live panel only collects records here; its timer posts them in batches.
           const onChunk = live ? (record: ChunkRecord) => live!.addRecord(record) : undefined;
-          return runDataset(options, { signal: controller.signal, onProgress, onChunk });
+          return runDataset(options, { signal: controller.signal, onProgress, onChunk, dispatcher });
         },
       );
       await this.finished(report, files, openReport, live, request.profile === true, options);
@@ -204,7 +215,13 @@ export class RunCommand implements vscode.Disposable {
       this.ui.log(`Could not write the run record: ${err instanceof Error ? err.message : String(err)}`);
     }
     const results = report.summary.out ?? files.results;
-    this.outcome = { kind: 'finished', dataset: report.summary.data, message: notificationText(report) };
+    const nodes = report.summary.nodes?.map((n) => n.node);
+    this.outcome = {
+      kind: 'finished',
+      dataset: report.summary.data,
+      message: notificationText(report),
+      ...(nodes ? { nodes } : {}),
+    };
     this.ui.showRun(report, { results, ...(timings ? { timings } : {}) });
     // The language server reads the timings file: the lens's per-row cost, the profiles' line timings.
     if (timings) this.server?.runRecorded(report.summary.processor, timings);

@@ -282,6 +282,11 @@ export class Timeline extends PanZoomCanvas<Colors, FrameStats> {
     for (let l = 0; l < this.model.lanes.length; l++) {
       const box = this.laneBox(l);
       const lane = this.model.lanes[l];
+      if (l > 1 && lane.group !== undefined && lane.group !== this.model.lanes[l - 1].group) {
+        // Cluster runs: a rule across the timeline where the next node's lanes start.
+        ctx.fillStyle = this.colors.muted;
+        ctx.fillRect(0, box.y, this.cssWidth, 1);
+      }
       ctx.fillStyle = this.colors.fg;
       ctx.fillText(lane.label, 8, box.y + box.h / 2 - (l > 0 ? 5 : 0));
       if (l > 0) {

@@ -5,6 +5,7 @@
 import type { ChunkRecord, RunReport } from '../../src/engine/model';
 import type { LiveInfo } from '../protocol';
 import type { Lane, Model } from './run';
+import { orderLanes, type LaneKey } from './lanes';
 
 function grow<T extends Float64Array | Int32Array>(a: T, need: number): T {
   if (need <= a.length) return a;
@@ -49,6 +50,7 @@ class GrowLane {
 export class LiveModel {
   readonly chunks: ChunkRecord[] = [];
   private readonly lanes = new Map<number, GrowLane>();
+  private readonly laneKeys = new Map<number, LaneKey>();
   private readonly byIndex = new Map<number, number>();
   private received = new Float64Array(256);
   private durations = new Float64Array(256);
@@ -68,6 +70,7 @@ export class LiveModel {
   clear(): void {
     this.chunks.length = 0;
     this.lanes.clear();
+    this.laneKeys.clear();
     this.byIndex.clear();
     this.tMax = 1e-3;
   }
@@ -79,7 +82,10 @@ export class LiveModel {
       this.chunks.push(c);
       this.byIndex.set(c.index, i);
       let lane = this.lanes.get(c.workerId);
-      if (!lane) this.lanes.set(c.workerId, (lane = new GrowLane()));
+      if (!lane) {
+        this.lanes.set(c.workerId, (lane = new GrowLane()));
+        this.laneKeys.set(c.workerId, { workerId: c.workerId, node: c.node, thread: c.thread });
+      }
       lane.insert(i, c.startedAt, c.finishedAt);
       this.received = grow(this.received, i + 1);
       this.durations = grow(this.durations, i + 1);
@@ -112,11 +118,12 @@ export class LiveModel {
         ends: new Float64Array(0),
       },
     ];
-    for (const id of [...this.lanes.keys()].sort((a, b) => a - b)) {
+    for (const { workerId: id, label, group } of orderLanes(this.laneKeys.values())) {
       const l = this.lanes.get(id)!;
       lanes.push({
         workerId: id,
-        label: `worker ${id}`,
+        label,
+        ...(group !== undefined ? { group } : {}),
         bars: l.bars.subarray(0, l.n),
         starts: l.starts.subarray(0, l.n),
         ends: l.ends.subarray(0, l.n),

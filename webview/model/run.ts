@@ -4,6 +4,7 @@
 import type { ChunkRecord, RunReport } from '../../src/engine/model';
 import { formatInt, formatMs, formatRatio } from '../../src/engine/base/format';
 import { chunkDuration, slowChunks } from '../../src/engine/report/derive';
+import { orderLanes, type LaneKey } from './lanes';
 
 export const PHASES = ['read', 'parse', 'compute', 'encode'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -12,6 +13,8 @@ export interface Lane {
   /** null for the main thread. */
   workerId: number | null;
   label: string;
+  /** Cluster runs: the node (machine) of the lane; its lanes are adjacent. */
+  group?: string;
   /** Indices into report.chunks, sorted by startedAt. */
   bars: Int32Array;
   /** startedAt / finishedAt of those bars, for binary search. */
@@ -45,18 +48,26 @@ export function buildModel(report: RunReport): Model {
   const durations = slow.durations;
   const byIndex = new Map<number, number>();
   const perWorker = new Map<number, number[]>();
+  const keys = new Map<number, LaneKey>();
   let tMax = report.summary.wallMs || 0;
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i];
     byIndex.set(c.index, i);
     let list = perWorker.get(c.workerId);
-    if (!list) perWorker.set(c.workerId, (list = []));
+    if (!list) {
+      perWorker.set(c.workerId, (list = []));
+      keys.set(c.workerId, { workerId: c.workerId, node: c.node, thread: c.thread });
+    }
     list.push(i);
     if (c.receivedAt > tMax) tMax = c.receivedAt;
   }
   for (const p of report.mainPhases) if (p.end > tMax) tMax = p.end;
   // Workers that ran no chunk still get a lane (idle all along is worth seeing).
-  for (const w of report.summary.workerSummaries) if (!perWorker.has(w.workerId)) perWorker.set(w.workerId, []);
+  for (const w of report.summary.workerSummaries)
+    if (!perWorker.has(w.workerId)) {
+      perWorker.set(w.workerId, []);
+      keys.set(w.workerId, { workerId: w.workerId });
+    }
   const arrayIndices = (indices: Iterable<number>) => new Set([...indices].map((index) => byIndex.get(index)!));
   const stragglers = arrayIndices(slow.stragglers.map((s) => s.chunk.index));
   const slowTail = arrayIndices(slow.slowTail);
@@ -70,7 +81,7 @@ export function buildModel(report: RunReport): Model {
       ends: new Float64Array(0),
     },
   ];
-  for (const workerId of [...perWorker.keys()].sort((a, b) => a - b)) {
+  for (const { workerId, label, group } of orderLanes(keys.values())) {
     const list = perWorker.get(workerId)!;
     list.sort((a, b) => chunks[a].startedAt - chunks[b].startedAt || a - b);
     const bars = Int32Array.from(list);
@@ -80,7 +91,7 @@ export function buildModel(report: RunReport): Model {
       starts[k] = chunks[bars[k]].startedAt;
       ends[k] = chunks[bars[k]].finishedAt;
     }
-    lanes.push({ workerId, label: `worker ${workerId}`, bars, starts, ends });
+    lanes.push({ workerId, label, ...(group !== undefined ? { group } : {}), bars, starts, ends });
   }
   return {
     report,

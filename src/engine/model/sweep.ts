@@ -25,6 +25,21 @@ export interface SweepRepeat {
   startedAtMs: number;
   /** Rows of the run: fewer than the sample's when a point with tiny chunks ran on a spread sub-sample. */
   rows?: number;
+  /** Cluster sweeps: the nodes (machines) that ran this run's chunks. */
+  nodes?: string[];
+}
+
+/** A sweep or tuning run over a cluster (--cluster): the workers registered, and how the worker axis was fitted to them. */
+export interface SweepClusterInfo {
+  /** Redis, without a password. */
+  url: string;
+  queue: string;
+  /** The nodes registered when the sweep started, and their threads. */
+  nodes: { name: string; threads: number }[];
+  /** Their threads in all: the top of the worker axis (worker counts mean threads over all nodes). */
+  threads: number;
+  /** Worker counts asked for that were above `threads`, and so ran as `threads`. */
+  capped: number[];
 }
 
 export interface Spread {
@@ -114,6 +129,8 @@ export interface SweepReport {
   startedAtEpochMs: number;
   wallMs: number;
   machine: { cpus: number; cpuModel: string; nodeVersion: string; platform: string };
+  /** Set when the sweep ran over a cluster. */
+  cluster?: SweepClusterInfo;
 }
 
 export interface TuneResult {
@@ -133,6 +150,8 @@ export interface TuneResult {
   sample?: SweepSample;
   /** Runs done, warm-up runs included. */
   runs?: number;
+  /** Set when the tuning ran over a cluster. */
+  cluster?: SweepClusterInfo;
 }
 
 /** `--workers auto`: worker counts tried in turn until throughput stopped rising, and why it stopped. */

@@ -16,13 +16,21 @@ import {
 } from './cost-fit';
 import { inspectDataset, type DatasetInfo } from '../read/dataset';
 import { ChunkscopeError } from '../base/errors';
-import { runDataset } from '../run/run';
+import { runDataset, type RunHooks } from '../run/run';
 import { DEFAULTS, STRATEGIES } from '../options';
 import { formatBytes, formatInt, formatPercent, formatRows } from '../base/format';
 import { prepareSample, type PreparedSample, type SampleSize } from '../read/sample';
 import { prepareCompressedSample } from '../read/compressed-sample';
 import { logSpaced, seededRandom, shuffle, spreadOf } from '../base/stats';
-import type { CostModel, Recommendation, SweepPoint, SweepPointSpec, SweepReport, SweepRepeat } from '../model/sweep';
+import type {
+  CostModel,
+  Recommendation,
+  SweepClusterInfo,
+  SweepPoint,
+  SweepPointSpec,
+  SweepReport,
+  SweepRepeat,
+} from '../model/sweep';
 import type { RunOptions, Strategy } from '../model';
 
 /** Run options a sweep passes through unchanged to every run. */
@@ -58,6 +66,34 @@ export interface SweepHooks {
   onPoint?: (point: SweepPoint, report: SweepReport) => void;
   /** Runs done (warm-up included) out of runs planned. */
   onProgress?: (done: number, total: number) => void;
+  /** Every run goes through this cluster instead of the local thread pool. */
+  cluster?: SweepCluster;
+}
+
+/**
+ * A sweep or tuning over a cluster (the cluster face makes it): each run's dispatcher, and the
+ * nodes registered, whose threads in all are the top of the worker axis.
+ */
+export interface SweepCluster {
+  dispatcher: NonNullable<RunHooks['dispatcher']>;
+  info: Omit<SweepClusterInfo, 'capped'>;
+}
+
+/**
+ * The worker axis on a cluster: counts are threads over all nodes, so counts above the threads
+ * registered run as that many (and are listed, for the report).
+ */
+export function clusterWorkerAxis(asked: number[], threads: number): { workers: number[]; capped: number[] } {
+  const capped = asked.filter((w) => w > threads);
+  return { workers: [...new Set(asked.map((w) => Math.min(w, threads)))].sort((a, b) => a - b), capped };
+}
+
+export function describeCluster(c: SweepClusterInfo): string {
+  const nodes = c.nodes.map((n) => `${n.name} (${n.threads})`).join(', ');
+  const capped = c.capped.length
+    ? ` Worker counts ${c.capped.join(', ')} are above the ${c.threads} threads registered, so they ran as ${c.threads}.`
+    : '';
+  return `Ran on the cluster at ${c.url} (queue ${c.queue}): ${c.nodes.length} node${c.nodes.length === 1 ? '' : 's'}, ${nodes}; a worker count is threads over all nodes, at most ${c.threads}.${capped}`;
 }
 
 /** About ×4 between neighbouring sizes of the default grid. */
@@ -104,6 +140,7 @@ export class PointRunner {
   stopped: null | 'budget' | 'cancelled' = null;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private readonly onCancel = () => this.stop('cancelled');
+  private readonly dispatcher?: RunHooks['dispatcher'];
 
   constructor(
     readonly info: DatasetInfo,
@@ -113,7 +150,15 @@ export class PointRunner {
     private readonly signal: AbortSignal | undefined,
     private readonly startedAt: number,
     budgetSeconds: number | undefined,
+    cluster?: SweepCluster,
   ) {
+    const remote = cluster?.dispatcher;
+    // A point's worker count is the run's window over the cluster's threads (at most all of them).
+    if (remote)
+      this.dispatcher = async (opts) => {
+        const r = await remote(opts);
+        return { dispatcher: r.dispatcher, workers: Math.min(opts.workers, r.workers) };
+      };
     this.outFile = path.join(tempDir, 'results.ndjson');
     signal?.addEventListener('abort', this.onCancel);
     if (signal?.aborted) this.stopped = 'cancelled';
@@ -171,7 +216,7 @@ export class PointRunner {
           profile: false,
           out: this.outFile,
         },
-        { signal: controller.signal },
+        { signal: controller.signal, dispatcher: this.dispatcher },
       );
       const s = report.summary;
       this.runs++;
@@ -187,6 +232,7 @@ export class PointRunner {
           order,
           startedAtMs,
           rows: s.rows,
+          ...(s.nodes ? { nodes: s.nodes.map((n) => n.node) } : {}),
         },
         cost: runCostSample(report.chunks, {
           workers: spec.workers,
@@ -280,9 +326,11 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
   for (const s of strategies)
     if (!STRATEGIES.includes(s))
       throw new ChunkscopeError('usage', `Unknown strategy ${JSON.stringify(s)}; choose from ${STRATEGIES.join(', ')}`);
-  const workers = [
-    ...new Set(options.workers ?? Array.from({ length: os.availableParallelism() }, (_, i) => i + 1)),
-  ].sort((a, b) => a - b);
+  const top = hooks.cluster?.info.threads ?? os.availableParallelism();
+  const asked = options.workers ?? Array.from({ length: top }, (_, i) => i + 1);
+  const workerAxis = hooks.cluster ? clusterWorkerAxis(asked, top) : { workers: [...new Set(asked)], capped: [] };
+  const workers = workerAxis.workers.sort((a, b) => a - b);
+  const cluster = hooks.cluster ? { ...hooks.cluster.info, capped: workerAxis.capped } : undefined;
 
   const { info, sample, tempDir } = await openSample(options);
   if (info.table) {
@@ -305,9 +353,10 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
     hooks.signal,
     startedAt,
     options.budgetSeconds,
+    hooks.cluster,
   );
   try {
-    const axis: 'rows' | 'bytes' = options.chunkBytes ? 'bytes' : 'rows';
+    const sizeAxis: 'rows' | 'bytes' = options.chunkBytes ? 'bytes' : 'rows';
     const sizes = [
       ...new Set(
         options.chunkBytes ?? options.chunkRows ?? defaultChunkGrid(sample.sample.rows, workers[workers.length - 1]),
@@ -321,7 +370,9 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
         else
           for (const size of sizes)
             specs.push(
-              axis === 'bytes' ? { strategy, workers: w, chunkBytes: size } : { strategy, workers: w, chunkRows: size },
+              sizeAxis === 'bytes'
+                ? { strategy, workers: w, chunkBytes: size }
+                : { strategy, workers: w, chunkRows: size },
             );
       }
     }
@@ -337,7 +388,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
       info,
       sample,
       sizes,
-      axis,
+      axis: sizeAxis,
       workers,
       strategies,
       repeats,
@@ -345,6 +396,7 @@ export async function runSweep(options: SweepOptions, hooks: SweepHooks = {}): P
       startedAt,
       runner,
       planned: schedule.length,
+      cluster,
     };
     let measuredOrder = 0;
     for (let i = 0; i < schedule.length; i++) {
@@ -382,6 +434,7 @@ interface SweepState {
   startedAt: number;
   runner: PointRunner;
   planned: number;
+  cluster?: SweepClusterInfo;
 }
 
 /** The model for one strategy's measured runs, predicting for the whole file's rows. */
@@ -477,6 +530,7 @@ function buildReport(state: SweepState): SweepReport {
     axis: state.axis,
   });
   const explanation: string[] = [describeSample(sample.sample)];
+  if (state.cluster) explanation.push(describeCluster(state.cluster));
   if (best)
     explanation.push(
       `Best measured: ${best.key} at ${formatInt(best.rowsPerSecond.median)} rows/s (median of ${best.repeats.length}).`,
@@ -534,5 +588,6 @@ function buildReport(state: SweepState): SweepReport {
     startedAtEpochMs: state.startedAt,
     wallMs: epochNow() - state.startedAt,
     machine: machineInfo(),
+    ...(state.cluster ? { cluster: state.cluster } : {}),
   };
 }

@@ -13,7 +13,17 @@ import { ChunkscopeError } from '../base/errors';
 import { DEFAULTS } from '../options';
 import { readTuningFile, writeTuningFile } from './tuning-file';
 import type { SampleSize } from '../read/sample';
-import { describeSample, fitFromTallies, openSample, PointRunner, PointTally, type SweepRunOptions } from './sweep';
+import {
+  clusterWorkerAxis,
+  describeCluster,
+  describeSample,
+  fitFromTallies,
+  openSample,
+  PointRunner,
+  PointTally,
+  type SweepCluster,
+  type SweepRunOptions,
+} from './sweep';
 import { logSpaced } from '../base/stats';
 import type {
   CostModel,
@@ -42,6 +52,8 @@ export interface TuneHooks {
   signal?: AbortSignal;
   /** One line per step, for a progress display. */
   onStep?: (message: string) => void;
+  /** Every trial runs through this cluster; the probe's top is the threads its nodes registered. */
+  cluster?: SweepCluster;
 }
 
 /** A worker counts as worth adding when throughput rises by at least this much. */
@@ -61,6 +73,7 @@ export async function probeWorkers(
   rows: number,
   maxWorkers: number,
   onStep?: (m: string) => void,
+  onCluster = false,
 ): Promise<WorkersProbe | undefined> {
   const chunkRows = Math.max(1, Math.round(rows / (maxWorkers * PROBE_CHUNKS_PER_WORKER)));
   const steps: WorkersProbe['steps'] = [];
@@ -93,7 +106,9 @@ export async function probeWorkers(
   return {
     chosen: last.workers,
     reason: 'cores',
-    explanation: `Throughput rose with every worker up to ${last.workers}, the number of cores this machine makes available (${formatInt(last.rowsPerSecond)} rows/s).`,
+    explanation: onCluster
+      ? `Throughput rose with every worker up to ${last.workers}, the threads the cluster's nodes registered (${formatInt(last.rowsPerSecond)} rows/s).`
+      : `Throughput rose with every worker up to ${last.workers}, the number of cores this machine makes available (${formatInt(last.rowsPerSecond)} rows/s).`,
     steps,
   };
 }
@@ -107,9 +122,16 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
       'usage',
       'The per-row strategy has no chunk size to tune; choose byte-range, batches or shared-columns',
     );
-  const fixedWorkers = options.workers === 'auto' || options.workers === undefined ? undefined : options.workers;
+  let fixedWorkers = options.workers === 'auto' || options.workers === undefined ? undefined : options.workers;
   if (fixedWorkers !== undefined && (!Number.isInteger(fixedWorkers) || fixedWorkers < 1))
     throw new ChunkscopeError('usage', `Workers must be a whole number of at least 1 or "auto", got ${fixedWorkers}`);
+  const maxWorkers = hooks.cluster?.info.threads ?? os.availableParallelism();
+  let cluster: TuneResult['cluster'];
+  if (hooks.cluster) {
+    const axis = clusterWorkerAxis(fixedWorkers === undefined ? [] : [fixedWorkers], maxWorkers);
+    if (fixedWorkers !== undefined) fixedWorkers = axis.workers[0];
+    cluster = { ...hooks.cluster.info, capped: axis.capped };
+  }
   const { info, sample, tempDir } = await openSample(options);
   if (options.strategy === undefined && sample.defaultStrategy) strategy = sample.defaultStrategy;
   const runner = new PointRunner(
@@ -120,6 +142,7 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
     hooks.signal,
     startedAt,
     options.budgetSeconds,
+    hooks.cluster,
   );
   try {
     const stoppedEarly = () =>
@@ -133,7 +156,7 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
     let probe: WorkersProbe | undefined;
     let workers = fixedWorkers;
     if (workers === undefined) {
-      probe = await probeWorkers(runner, strategy, rows, os.availableParallelism(), hooks.onStep);
+      probe = await probeWorkers(runner, strategy, rows, maxWorkers, hooks.onStep, !!hooks.cluster);
       if (!probe) throw stoppedEarly();
       workers = probe.chosen;
     }
@@ -217,22 +240,25 @@ export async function tune(options: TuneOptions, hooks: TuneHooks = {}): Promise
       data: path.resolve(options.data),
       processor: path.resolve(options.processor),
       recommendation,
-      explanation: explainTune({
-        recommendation,
-        winnerRows: winner.chunkRows!,
-        model: finalModel,
-        probe,
-        points: points.length,
-        runs: runner.runsDone,
-        seconds: (epochNow() - startedAt) / 1000,
-        sampleText: describeSample(sample.sample),
-      }),
+      explanation:
+        (cluster ? describeCluster(cluster) + ' ' : '') +
+        explainTune({
+          recommendation,
+          winnerRows: winner.chunkRows!,
+          model: finalModel,
+          probe,
+          points: points.length,
+          runs: runner.runsDone,
+          seconds: (epochNow() - startedAt) / 1000,
+          sampleText: describeSample(sample.sample),
+        }),
       points,
       model: finalModel,
       wallMs: epochNow() - startedAt,
       workersProbe: probe,
       sample: sample.sample,
       runs: runner.runsDone,
+      ...(cluster ? { cluster } : {}),
     };
     if (options.saveTo) result.savedTo = saveTuning(options.saveTo, result);
     return result;
@@ -337,6 +363,7 @@ export function describeSetting(spec: SweepPointSpec): string {
 export async function chooseWorkerCount(
   options: SweepRunOptions & { data: string; processor: string; strategy?: Strategy; tempDir?: string },
   signal?: AbortSignal,
+  cluster?: SweepCluster,
 ): Promise<WorkersProbe> {
   const startedAt = epochNow();
   const { info, sample, tempDir } = await openSample({ ...options, sample: { rows: 20_000 } });
@@ -348,13 +375,16 @@ export async function chooseWorkerCount(
     signal,
     startedAt,
     undefined,
+    cluster,
   );
   try {
     const probe = await probeWorkers(
       runner,
       options.strategy ?? sample.defaultStrategy ?? 'byte-range',
       sample.sample.rows,
-      os.availableParallelism(),
+      cluster?.info.threads ?? os.availableParallelism(),
+      undefined,
+      !!cluster,
     );
     if (!probe) throw new ChunkscopeError('cancelled', 'Cancelled while choosing the worker count');
     return probe;

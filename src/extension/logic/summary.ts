@@ -7,7 +7,10 @@ const MAX_RESULT_CHARS = 2000;
 
 export function notificationText(report: RunReport): string {
   const s = report.summary;
-  return `Chunkscope: ${formatInt(s.rows)} rows in ${formatMs(s.wallMs)} (${formatCompact(s.rowsPerSecond)} rows/s)`;
+  const nodes = s.nodes?.length
+    ? ` on ${s.nodes.length} node${s.nodes.length === 1 ? '' : 's'} (${s.nodes.map((n) => n.node).join(', ')})`
+    : '';
+  return `Chunkscope: ${formatInt(s.rows)} rows in ${formatMs(s.wallMs)} (${formatCompact(s.rowsPerSecond)} rows/s)${nodes}`;
 }
 
 export function statusBarText(report: RunReport): string {
@@ -52,6 +55,10 @@ export function summaryLines(report: RunReport, files: { results?: string; timin
     .map((w) => `#${w.workerId} ${formatPercent(w.busyShare)}`)
     .join(' · ');
   if (busy) lines.push(`worker busy ${busy}`);
+  for (const n of s.nodes ?? [])
+    lines.push(
+      `node        ${n.node}: ${n.threads} thread${n.threads === 1 ? '' : 's'}, ${formatInt(n.chunks)} chunks, busy ${formatPercent(n.busyShare)}, clock ±${n.clockErrorMs.toFixed(2)} ms`,
+    );
   if (report.errors.length) lines.push(`row errors  ${report.errors.length} (see the timings file)`);
   for (const w of report.warnings ?? []) lines.push(`warning     ${w}`);
   if (report.hasResult) {
