@@ -300,7 +300,9 @@ class ArrowTableReader implements TableReader {
     for (let k = 0; k < count; k += HEADER_READS_AT_ONCE) {
       const group: Promise<void>[] = [];
       for (let j = k; j < Math.min(count, k + HEADER_READS_AT_ONCE); j++) group.push(header(j));
-      await Promise.all(group);
+      // The reads finish in any order; the error a user sees is the first bad batch's, every time.
+      const failed = (await Promise.allSettled(group)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     let firstRow = 0;
     for (const unit of units) {
