@@ -12,13 +12,14 @@
 // speed-up. The results file says so. Speed is never asserted in tests; this is the only place.
 //   node bench/cluster.mjs [--rows N] [--rounds N]    (build first: node scripts/build.mjs)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCsv } from './bench-data.mjs';
 import { lastJson, measure } from './measure.mjs';
+import { machineInfo, round3, writeResults } from './bench-results.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const CLI = path.join(root, 'bin/chunkscope.js');
@@ -288,36 +289,22 @@ try {
   }
   console.log(NOTE);
 
-  const date = new Date().toISOString().slice(0, 10);
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  const file = path.join(root, 'bench/results', `cluster-${date}.json`);
-  const round3 = (k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        date,
-        note: NOTE,
-        machine: {
-          cpu: os.cpus()[0]?.model,
-          cores: os.cpus().length,
-          node: process.version,
-          loadAtStart,
-          loadAtEnd: os.loadavg(),
-        },
-        input: { rows: data.rows, bytes: data.bytes },
-        rounds: opts.rounds,
-        overhead,
-        breakEvenBytes,
-        idleCommandsPerSecond: idle,
-        scaling,
-        recovery,
-      },
-      round3,
-      1,
-    ) + '\n',
+  writeResults(
+    'cluster',
+    {
+      date: new Date().toISOString().slice(0, 10),
+      note: NOTE,
+      machine: machineInfo(loadAtStart),
+      input: { rows: data.rows, bytes: data.bytes },
+      rounds: opts.rounds,
+      overhead,
+      breakEvenBytes,
+      idleCommandsPerSecond: idle,
+      scaling,
+      recovery,
+    },
+    { replacer: round3 },
   );
-  console.log(`results: ${path.relative(root, file)}`);
 } finally {
   for (const c of children) c.kill('SIGKILL');
   redis.disconnect();

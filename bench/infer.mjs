@@ -7,7 +7,7 @@
 //   node bench/infer.mjs [--rows N] [--rounds N] [--workers N]   (build first: node scripts/build.mjs)
 // Prints the median and best wall time of each and the ratios; the issue's bar: infer ≤ 1.25 ×
 // columnar. Writes bench/results/infer-<date>.json.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { benchCsv } from './bench-data.mjs';
 import { lastJson, measure } from './measure.mjs';
 import { sumOutFile, agrees } from './reference.mjs';
 import { benchOptions } from './bench-args.mjs';
+import { machineInfo, writeResults } from './bench-results.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const CLI = path.join(root, 'bin/chunkscope.js');
@@ -131,27 +132,20 @@ try {
       `      against the seed's best Python design (one process, csv.reader, median ${(python.medianMs / 1000).toFixed(3)} s): types:'infer' ${python.inferFaster.toFixed(2)}× faster (aim 7×), columnar ${python.columnarFaster.toFixed(2)}×`,
     );
   }
-  const resultsDir = path.join(root, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
   const date = new Date().toISOString();
-  const suffix = opts.rows === 2_000_000 ? '' : `-${opts.rows}rows`;
-  const file = path.join(resultsDir, `infer-${date.slice(0, 10)}${suffix}.json`);
-  const machine = {
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    node: process.version,
-    loadAtStart,
-    loadAtEnd: os.loadavg(),
-  };
-  writeFileSync(
-    file,
-    JSON.stringify(
-      { date, machine, input: { rows: data.rows, bytes: data.bytes, seed: SEED }, ...opts, rows, python, pass },
-      null,
-      1,
-    ) + '\n',
+  writeResults(
+    'infer',
+    {
+      date,
+      machine: machineInfo(loadAtStart),
+      input: { rows: data.rows, bytes: data.bytes, seed: SEED },
+      ...opts,
+      rows,
+      python,
+      pass,
+    },
+    { suffix: opts.rows === 2_000_000 ? '' : `-${opts.rows}rows` },
   );
-  console.log(`results: ${path.relative(root, file)}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -8,7 +8,7 @@
 //   node bench/scaling.mjs [--rows N] [--rounds N] [--ref-rows N] [--base DIR]   (build first: node scripts/build.mjs)
 // --base DIR: also run the default job with another built checkout's CLI (DIR/bin/chunkscope.js)
 // in every round, for a before/after in the same run.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { benchCsv } from './bench-data.mjs';
 import { lastJson, measure } from './measure.mjs';
 import { sumOutFile } from './reference.mjs';
 import { benchOptions } from './bench-args.mjs';
+import { machineInfo, round3, writeResults } from './bench-results.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const CLI = path.join(root, 'bin/chunkscope.js');
@@ -154,47 +155,30 @@ try {
         ? `; base build: wall ${baseScaling.toFixed(2)}× (ratio ${(baseScaling / referenceScaling).toFixed(2)}), processing ${baseProcessingScaling.toFixed(2)}× (ratio ${(baseProcessingScaling / referenceScaling).toFixed(2)})`
         : ''),
   );
-  const date = new Date().toISOString();
-  const resultsDir = path.join(root, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
-  const suffix = opts.rows === 1_000_000 ? '' : `-${opts.rows}rows`;
-  const file = path.join(resultsDir, `scaling-${date.slice(0, 10)}${suffix}.json`);
-  const machine = {
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
-    node: process.version,
-    loadAtStart,
-    loadAtEnd: os.loadavg(),
-  };
-  const round3 = (k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        date,
-        machine,
-        input: { rows: data.rows, bytes: data.bytes, seed: SEED, referenceRows: refRows },
-        rounds: opts.rounds,
-        engineScaling,
-        processingScaling,
-        base: opts.base
-          ? { dir: opts.base, engineScaling: baseScaling, processingScaling: baseProcessingScaling }
-          : undefined,
-        referenceScaling,
-        ratio,
-        pass,
-        roundScaling,
-        roundReference,
-        stageMs,
-        engine,
-        baseEngine: opts.base ? baseEngine : undefined,
-        reference,
-      },
-      round3,
-      1,
-    ) + '\n',
+  writeResults(
+    'scaling',
+    {
+      date: new Date().toISOString(),
+      machine: machineInfo(loadAtStart),
+      input: { rows: data.rows, bytes: data.bytes, seed: SEED, referenceRows: refRows },
+      rounds: opts.rounds,
+      engineScaling,
+      processingScaling,
+      base: opts.base
+        ? { dir: opts.base, engineScaling: baseScaling, processingScaling: baseProcessingScaling }
+        : undefined,
+      referenceScaling,
+      ratio,
+      pass,
+      roundScaling,
+      roundReference,
+      stageMs,
+      engine,
+      baseEngine: opts.base ? baseEngine : undefined,
+      reference,
+    },
+    { suffix: opts.rows === 1_000_000 ? '' : `-${opts.rows}rows`, replacer: round3 },
   );
-  console.log(`results: ${path.relative(root, file)}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
