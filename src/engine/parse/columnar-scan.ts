@@ -2,7 +2,7 @@
 // numeric columns straight into Float64Arrays. Text columns keep only byte spans and are decoded
 // on first access. Record boundaries follow exactly the rules of csv-parse.ts (Python semantics).
 
-import { scanCsv } from './csv-scan';
+import { scanCsv, type CsvRecordSink } from './csv-scan';
 import { isNumericText } from './row-shape';
 
 const QUOTE = 34;
@@ -365,16 +365,22 @@ export function scanColumns(
   return scanResult(length, numeric, spanStart, spanEnd, recordStarts, problems, i, lineFeeds, false);
 }
 
+/** Keeps the first field of the first record. */
+class FirstField implements CsvRecordSink {
+  constructor(public value: string) {}
+  record(fields: string[]): boolean {
+    this.value = fields[0];
+    return false;
+  }
+}
+
 /** Decodes a text field's byte span with exactly the record scanner's rules (unquoting, doubled quotes). */
 export function decodeField(buf: Uint8Array, s: number, e: number): string {
   const raw = Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('utf8');
   if (raw.charCodeAt(0) !== QUOTE) return raw;
-  let value = raw;
-  scanCsv(raw, 0, 1, -1, true, (fields) => {
-    value = fields[0];
-    return false;
-  });
-  return value;
+  const first = new FirstField(raw);
+  scanCsv(raw, 0, 1, -1, true, first);
+  return first.value;
 }
 
 function parseTextNumber(text: string): number {

@@ -19,9 +19,17 @@ export interface ScanResult {
   unterminatedQuoteAt?: number;
 }
 
+/** Takes each record a scanner finds; returning false stops the scan after that record. */
+export interface CsvRecordSink {
+  record(fields: string[], recordStart: number): boolean | void;
+}
+
 /**
- * Scans records whose first character lies in [start, limit). Each record's fields go to `onRecord`
- * (the array is reused: copy what you keep) with the record's start position. `atEof` says the text
+ * Scans records whose first character lies in [start, limit). Each record's fields go to
+ * `sink.record` (the array is reused: copy what you keep) with the record's start position. A sink
+ * object rather than a callback: a worker passes one instance of one class per chunk, so the call
+ * keeps one target in optimized code, where a closure made per chunk was a new target each chunk
+ * and cost a deoptimization. `atEof` says the text
  * ends where the file ends; otherwise a record running past the text is reported as incomplete so
  * the caller can read more and scan again from `stop`.
  */
@@ -31,7 +39,7 @@ export function scanCsv(
   limit: number,
   delimiter: number,
   atEof: boolean,
-  onRecord: (fields: string[], recordStart: number) => boolean | void,
+  sink: CsvRecordSink,
 ): ScanResult {
   const n = text.length;
   const fields: string[] = [];
@@ -40,7 +48,14 @@ export function scanCsv(
   const nativeSearch = delimiter >= 0 && text.indexOf('\r', start) < 0;
   let nextLf = -1;
   let nextDelimiter = -1;
-  while (i < n && i < limit) {
+  // One exit for every outcome (the loop breaks out with these set). An early return of its own
+  // was a site optimized code had no feedback for until some window first ended there, and each
+  // cost a deoptimization and a recompile of this function in every worker (bench/README.md); the
+  // branches that end a scan hold no compare or call of their own for the same reason.
+  let stop = -1;
+  let incomplete = false;
+  let unterminatedQuoteAt = -1;
+  records: while (i < n && i < limit) {
     const recordStart = i;
     let c = text.charCodeAt(i);
     if (c === LF) {
@@ -54,7 +69,9 @@ export function scanCsv(
           continue;
         }
       } else if (!atEof) {
-        return { stop: recordStart, incomplete: true };
+        incomplete = true;
+        stop = recordStart;
+        break;
       }
     }
     // Fields overwrite the previous record's in place; the length is set only when it differs, since
@@ -67,11 +84,14 @@ export function scanCsv(
         value = '';
         for (;;) {
           const q = text.indexOf('"', segment);
-          if (q < 0) {
-            if (atEof) return { stop: recordStart, incomplete: false, unterminatedQuoteAt: recordStart };
-            return { stop: recordStart, incomplete: true };
+          const unclosed = q < 0;
+          if (unclosed || (q + 1 >= n && !atEof)) {
+            // The text ends inside the quotes: at the end of the file the quote is never closed.
+            if (unclosed && atEof) unterminatedQuoteAt = recordStart;
+            else incomplete = true;
+            stop = recordStart;
+            break records;
           }
-          if (q + 1 >= n && !atEof) return { stop: recordStart, incomplete: true };
           if (text.charCodeAt(q + 1) === QUOTE) {
             value += text.slice(segment, q + 1);
             segment = q + 2;
@@ -113,7 +133,11 @@ export function scanCsv(
       }
       fields[count++] = value;
       if (i >= n) {
-        if (!atEof) return { stop: recordStart, incomplete: true };
+        if (!atEof) {
+          incomplete = true;
+          stop = recordStart;
+          break records;
+        }
         break;
       }
       c = text.charCodeAt(i);
@@ -130,14 +154,20 @@ export function scanCsv(
         i += text.charCodeAt(i + 1) === LF ? 2 : 1;
         break;
       }
-      if (!atEof) return { stop: recordStart, incomplete: true };
+      if (!atEof) {
+        incomplete = true;
+        stop = recordStart;
+        break records;
+      }
       i++;
       break;
     }
     if (fields.length !== count) fields.length = count;
-    if (onRecord(fields, recordStart) === false) return { stop: i, incomplete: false };
+    if (sink.record(fields, recordStart) === false) break;
   }
-  return { stop: i, incomplete: false };
+  return unterminatedQuoteAt >= 0
+    ? { stop, incomplete: false, unterminatedQuoteAt }
+    : { stop: stop >= 0 ? stop : i, incomplete };
 }
 
 /** Counts LF characters in text[from, to): physical line numbers for error locations. */

@@ -22,15 +22,26 @@ export function typedScanSupports(delimiter: number): boolean {
   return !((delimiter >= 48 && delimiter <= 57) || [43, 45, 46, 69, 101].includes(delimiter) || delimiter < 0);
 }
 
-/** A first character that can start what inferValue makes a number: a digit, '-', '+' or '.'. */
-function mayBeNumber(c: number): boolean {
-  return (c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46;
+/**
+ * 1 at [c + 1] for a first character c that can start what inferValue makes a number: a digit, '-',
+ * '+' or '.' (c is -1 past the text). A table, not compares: a compare first reached late in a run
+ * (the first field starting with '-', the first empty field at a window's end) had no feedback in
+ * optimized code and deoptimized the scanner in every worker.
+ */
+const NUMBER_START = new Uint8Array(257);
+for (const c of [43, 45, 46, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]) NUMBER_START[c + 1] = 1;
+
+/** Takes each typed record; returning false stops the scan after that record. */
+export interface TypedCsvRecordSink {
+  typedRecord(fields: (string | number)[], recordStart: number): boolean | void;
 }
 
 /**
  * Scans records whose first character lies in [start, limit) of `text`, whose bytes are `bytes`
  * (ASCII: bytes[i] === text.charCodeAt(i), and bytes.length === text.length). Fields go to
- * `onRecord` typed as inferValue types them (the array is reused: copy what you keep).
+ * `sink.typedRecord` typed as inferValue types them (the array is reused: copy what you keep).
+ * A sink object and one exit, as in scanCsv, for the same reason: no deoptimization per chunk or
+ * per kind of window end.
  */
 export function scanCsvTyped(
   text: string,
@@ -39,7 +50,7 @@ export function scanCsvTyped(
   limit: number,
   delimiter: number,
   atEof: boolean,
-  onRecord: (fields: (string | number)[], recordStart: number) => boolean | void,
+  sink: TypedCsvRecordSink,
 ): ScanResult {
   const n = text.length;
   const fields: (string | number)[] = [];
@@ -48,7 +59,10 @@ export function scanCsvTyped(
   const nativeSearch = text.indexOf('\r', start) < 0;
   let nextLf = -1;
   let nextDelimiter = -1;
-  while (i < n && i < limit) {
+  let stop = -1;
+  let incomplete = false;
+  let unterminatedQuoteAt = -1;
+  records: while (i < n && i < limit) {
     const recordStart = i;
     let c = bytes[i];
     if (c === LF) {
@@ -62,7 +76,9 @@ export function scanCsvTyped(
           continue;
         }
       } else if (!atEof) {
-        return { stop: recordStart, incomplete: true };
+        incomplete = true;
+        stop = recordStart;
+        break;
       }
     }
     let count = 0;
@@ -75,11 +91,13 @@ export function scanCsvTyped(
         let unquoted = '';
         for (;;) {
           const q = text.indexOf('"', segment);
-          if (q < 0) {
-            if (atEof) return { stop: recordStart, incomplete: false, unterminatedQuoteAt: recordStart };
-            return { stop: recordStart, incomplete: true };
+          const unclosed = q < 0;
+          if (unclosed || (q + 1 >= n && !atEof)) {
+            if (unclosed && atEof) unterminatedQuoteAt = recordStart;
+            else incomplete = true;
+            stop = recordStart;
+            break records;
           }
-          if (q + 1 >= n && !atEof) return { stop: recordStart, incomplete: true };
           if (bytes[q + 1] === QUOTE) {
             unquoted += text.slice(segment, q + 1);
             segment = q + 2;
@@ -97,10 +115,14 @@ export function scanCsvTyped(
         }
         if (i > tail) unquoted += text.slice(tail, i);
         value = inferValue(unquoted);
+      } else if (c < 0) {
+        // An empty last field at the end of the text. Said here, not found by the text-field
+        // search below, whose compares no earlier field of a numeric file may have reached.
+        value = '';
       } else {
         const fieldStart = i;
         let number = NaN;
-        const numeric = mayBeNumber(c);
+        const numeric = NUMBER_START[c + 1] === 1;
         if (numeric) {
           // [-+]digits[.digits] up to the field's end, accumulated in one pass as in
           // columnar-scan.ts. Exact (equal to Number() of the text) when the digits fit in 2^53
@@ -113,20 +135,21 @@ export function scanCsvTyped(
           }
           const digitsStart = j;
           let mantissa = 0;
-          // `| 0` turns a read past the bytes (undefined) into 0, which is not a digit.
-          let digit = (bytes[j] | 0) - 48;
+          // Past the bytes counts as a non-digit (-48). Not read there: an out-of-bounds read
+          // deoptimized the scanner the first time a window ended in a number.
+          let digit = j < n ? bytes[j] - 48 : -48;
           while (digit >>> 0 <= 9) {
             mantissa = mantissa * 10 + digit;
-            digit = (bytes[++j] | 0) - 48;
+            digit = ++j < n ? bytes[j] - 48 : -48;
           }
           let digits = j - digitsStart;
           let fraction = 0;
           if (digit === -2) {
             const fractionStart = ++j;
-            digit = (bytes[j] | 0) - 48;
+            digit = j < n ? bytes[j] - 48 : -48;
             while (digit >>> 0 <= 9) {
               mantissa = mantissa * 10 + digit;
-              digit = (bytes[++j] | 0) - 48;
+              digit = ++j < n ? bytes[j] - 48 : -48;
             }
             fraction = j - fractionStart;
             digits += fraction;
@@ -167,7 +190,11 @@ export function scanCsvTyped(
       }
       fields[count++] = value;
       if (i >= n) {
-        if (!atEof) return { stop: recordStart, incomplete: true };
+        if (!atEof) {
+          incomplete = true;
+          stop = recordStart;
+          break records;
+        }
         break;
       }
       c = bytes[i];
@@ -184,12 +211,18 @@ export function scanCsvTyped(
         i += bytes[i + 1] === LF ? 2 : 1;
         break;
       }
-      if (!atEof) return { stop: recordStart, incomplete: true };
+      if (!atEof) {
+        incomplete = true;
+        stop = recordStart;
+        break records;
+      }
       i++;
       break;
     }
     if (fields.length !== count) fields.length = count;
-    if (onRecord(fields, recordStart) === false) return { stop: i, incomplete: false };
+    if (sink.typedRecord(fields, recordStart) === false) break;
   }
-  return { stop: i, incomplete: false };
+  return unterminatedQuoteAt >= 0
+    ? { stop, incomplete: false, unterminatedQuoteAt }
+    : { stop: stop >= 0 ? stop : i, incomplete };
 }

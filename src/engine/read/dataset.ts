@@ -186,10 +186,12 @@ interface CsvSample {
 function scanSample(text: string, atEof: boolean, delimiter: string): CsvSample {
   const records: string[][] = [];
   const starts: number[] = [];
-  const scan = scanCsv(text, 0, text.length, delimiter.charCodeAt(0), atEof, (fields, start) => {
-    records.push(fields.slice());
-    starts.push(start);
-    return records.length <= SAMPLE_ROWS;
+  const scan = scanCsv(text, 0, text.length, delimiter.charCodeAt(0), atEof, {
+    record: (fields, start) => {
+      records.push(fields.slice());
+      starts.push(start);
+      return records.length <= SAMPLE_ROWS;
+    },
   });
   return { records, starts, scan, full: records.length > SAMPLE_ROWS };
 }

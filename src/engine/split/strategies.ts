@@ -164,16 +164,18 @@ export function rowTasks(
         p = lineEnd + 1;
       }
     } else {
-      const scan = scanCsv(text, 0, text.length, delimiter, true, (fields, start) => {
-        records.push(
-          fields.length === width
-            ? { start, row: build(fields) }
-            : {
-                start,
-                row: fields.slice(),
-                problem: `expected ${width} fields (as in the header), found ${fields.length}`,
-              },
-        );
+      const scan = scanCsv(text, 0, text.length, delimiter, true, {
+        record: (fields, start) => {
+          records.push(
+            fields.length === width
+              ? { start, row: build(fields) }
+              : {
+                  start,
+                  row: fields.slice(),
+                  problem: `expected ${width} fields (as in the header), found ${fields.length}`,
+                },
+          );
+        },
       });
       if (scan.unterminatedQuoteAt !== undefined) {
         records.push({

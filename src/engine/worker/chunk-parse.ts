@@ -3,7 +3,7 @@
 // thread, an index range of the shared table, or a single pre-parsed row.
 import { isAscii } from 'node:buffer';
 import { epochNow } from '../base/clock';
-import { countLines, scanCsv, type ScanResult } from '../parse/csv-scan';
+import { countLines, scanCsv, type CsvRecordSink, type ScanResult } from '../parse/csv-scan';
 import { decodeField, scanColumns } from '../parse/columnar-scan';
 import {
   guessRecordStart,
@@ -14,7 +14,7 @@ import {
   UNPARSED,
 } from '../parse/json-array-scan';
 import { makeRowBuilder, makeTypedRowBuilder, type RowBuilder, type TypedRowBuilder } from '../parse/row-shape';
-import { scanCsvTyped, typedScanSupports } from '../parse/typed-scan';
+import { scanCsvTyped, typedScanSupports, type TypedCsvRecordSink } from '../parse/typed-scan';
 import { ROW_BATCH } from './row-run';
 import type { ChunkPlan, ChunkTask, TextChunkTask, WorkerConfig, WorkerRowError } from '../model/protocol';
 import type { ColumnarChunk } from '../model';
@@ -153,7 +153,141 @@ interface ScanWindow {
  * Scans one window's text for records starting before `limit` (character positions). `asciiBytes`
  * are the window's bytes when it is ASCII (byte i is character i), for scanners that read bytes.
  */
-type PieceScanner = (piece: string, limit: number, atEof: boolean, asciiBytes: Uint8Array | undefined) => ScanResult;
+type PieceScanner = (
+  piece: string,
+  from: number,
+  limit: number,
+  atEof: boolean,
+  asciiBytes: Uint8Array | undefined,
+) => ScanResult;
+
+/**
+ * An empty array whose elements kind already holds any value, so pushing rows never changes it. An
+ * array made by `[]` starts out holding small integers, and optimized code that pushed rows onto
+ * one such array deoptimized at the first row pushed onto the next (once in every worker).
+ */
+function emptyRowBatch(): unknown[] {
+  const rows: unknown[] = [undefined];
+  rows.pop();
+  return rows;
+}
+
+/**
+ * One chunk's parse in text form: the rows and record starts found so far, the windows scanned,
+ * and the chunk's problems. The CSV scanners report each record to its `record` and `typedRecord`
+ * methods; JSON Lines and JSON arrays push through the same state. A class, not closures made per
+ * chunk: the scanners' calls then keep one target for the worker's life, so the optimized code
+ * that inlines them is not thrown away at the next chunk. A full batch pauses the CSV scan, and
+ * parseText hands it over between scans: the scanner's optimized code then never inlines the
+ * user's row function, whose deoptimizations would each throw the scanner's code away too.
+ */
+class TextChunkParse implements CsvRecordSink, TypedCsvRecordSink {
+  rows = emptyRowBatch();
+  readonly starts: number[] = [];
+  /**
+   * The windows scanned so far. A record's position in `starts` is its window's byte offset plus
+   * its character position in the window's text; `where` turns that into bytes and lines. Only
+   * reported locations need it, mostly for a record of the window being scanned, whose text is kept.
+   */
+  readonly windows: ScanWindow[] = [];
+  kept = { window: -1, text: '' };
+  /** Records handed to the sink so far (with a sink, `rows` holds only the batch being filled). */
+  handedOver = 0;
+  stopped = false;
+  readonly errors: WorkerRowError[] = [];
+  fatal: WorkerRowError | undefined = undefined;
+  skippedRecords: Set<number> | undefined = undefined;
+  /** Where the window being scanned starts in the chunk's bytes. */
+  offset = 0;
+  /** The window the typed scanner is on: a bad record's fields are cut again from it as text. */
+  typedPiece = '';
+  readonly locate = (record: number): { byteOffset: number; linesBefore: number } => {
+    const { byte, lines } = this.where(record, this.starts[record]);
+    return { byteOffset: this.firstByte + byte, linesBefore: lines };
+  };
+
+  constructor(
+    readonly bytes: Buffer,
+    /** File offset of bytes[0]. */
+    readonly firstByte: number,
+    private readonly stopOnError: boolean,
+    private readonly sink: RowSink | undefined,
+    private readonly width: number,
+    private readonly delimiter: number,
+    private readonly build: RowBuilder | undefined,
+    private readonly buildTyped: TypedRowBuilder | undefined,
+  ) {}
+
+  where(record: number, position: number): { byte: number; lines: number } {
+    const windows = this.windows;
+    let k = windows.length - 1;
+    while (k > 0 && windows[k].firstRecord > record) k--;
+    const w = windows[k];
+    if (this.kept.window !== k)
+      this.kept = { window: k, text: this.bytes.toString(w.ascii ? 'latin1' : 'utf8', w.byteStart, w.byteEnd) };
+    const before = this.kept.text.slice(0, position - w.byteStart);
+    return {
+      byte: w.byteStart + (w.ascii ? before.length : Buffer.byteLength(before, 'utf8')),
+      lines: w.linesBefore + countLines(before, 0, before.length),
+    };
+  }
+
+  /** Records a bad record; false when the run stops at it. */
+  dataError(message: string, record: number, data: unknown): boolean {
+    const failure: WorkerRowError = { kind: 'data', message, record, ...this.locate(record), data };
+    if (this.stopOnError) {
+      this.fatal = failure;
+      return false;
+    }
+    this.errors.push(failure);
+    (this.skippedRecords ??= new Set()).add(record);
+    return true;
+  }
+
+  /** Hands the batch to the sink; false when the sink stops the chunk. */
+  handOver(): boolean {
+    const go = this.sink!.take(this.rows, this.handedOver, this.locate, this.skippedRecords);
+    this.handedOver += this.rows.length;
+    this.rows = emptyRowBatch();
+    if (!go) this.stopped = true;
+    return go;
+  }
+
+  /** A row (or undefined, for a bad record) found at `position` of the window. */
+  add(row: unknown, position: number): void {
+    this.starts.push(this.offset + position);
+    this.rows.push(row);
+  }
+
+  /** True when the batch is full and the sink should take it. */
+  batchFull(): boolean {
+    return this.sink !== undefined && this.rows.length >= ROW_BATCH;
+  }
+
+  /** False pauses the scan: the batch is full (parseText hands it over), or the run stops here. */
+  record(fields: string[], recordStart: number): boolean {
+    if (fields.length !== this.width) return this.badWidth(fields.slice(), fields.length, recordStart);
+    this.add(this.build!(fields), recordStart);
+    return !this.batchFull();
+  }
+
+  typedRecord(fields: (string | number)[], recordStart: number): boolean {
+    if (fields.length !== this.width)
+      return this.badWidth(untypedFields(this.typedPiece, recordStart, this.delimiter), fields.length, recordStart);
+    this.add(this.buildTyped!(fields), recordStart);
+    return !this.batchFull();
+  }
+
+  private badWidth(data: string[], found: number, recordStart: number): boolean {
+    this.starts.push(this.offset + recordStart);
+    this.rows.push(undefined);
+    return this.dataError(
+      `expected ${this.width} fields (as in the header), found ${found}`,
+      this.starts.length - 1,
+      data,
+    );
+  }
+}
 
 /** Parses records of `source` in text form (object or array rows, JSON Lines). Null when incomplete. */
 function parseText(
@@ -163,65 +297,33 @@ function parseText(
   sink: RowSink | undefined,
 ): Omit<ParsedChunk, 'readMs'> | null | typeof ABANDONED {
   const { buffer, base, from, limit } = source;
+  // Read once here: a property first read in the last window was a deoptimization in every worker.
+  const sourceAtEof = source.atEof;
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + from, buffer.length - from);
   const byteLimit = limit - from;
-  // The windows scanned so far. A record's position in `starts` is its window's byte offset plus
-  // its character position in the window's text; `where` turns that into bytes and lines. Only
-  // reported locations need it, mostly for a record of the window being scanned, whose text is kept.
-  const windows: ScanWindow[] = [];
-  let kept = { window: -1, text: '' };
-  const where = (record: number, position: number): { byte: number; lines: number } => {
-    let k = windows.length - 1;
-    while (k > 0 && windows[k].firstRecord > record) k--;
-    const w = windows[k];
-    if (kept.window !== k)
-      kept = { window: k, text: bytes.toString(w.ascii ? 'latin1' : 'utf8', w.byteStart, w.byteEnd) };
-    const before = kept.text.slice(0, position - w.byteStart);
-    return {
-      byte: w.byteStart + (w.ascii ? before.length : Buffer.byteLength(before, 'utf8')),
-      lines: w.linesBefore + countLines(before, 0, before.length),
-    };
-  };
-  let rows: unknown[] = [];
-  const starts: number[] = [];
-  // With a sink, rows go out every ROW_BATCH records and `rows` holds only the batch.
-  let handedOver = 0;
-  let stopped = false;
-  const handOver = (): boolean => {
-    const go = sink!.take(rows, handedOver, locate, skippedRecords);
-    handedOver += rows.length;
-    rows = [];
-    if (!go) stopped = true;
-    return go;
-  };
-  const errors: WorkerRowError[] = [];
-  let fatal: WorkerRowError | undefined;
-  let skippedRecords: Set<number> | undefined;
-  const locate = (record: number) => {
-    const { byte, lines } = where(record, starts[record]);
-    return { byteOffset: base + from + byte, linesBefore: lines };
-  };
-  const dataError = (message: string, record: number, data: unknown) => {
-    const failure: WorkerRowError = { kind: 'data', message, record, ...locate(record), data };
-    if (plan.onError === 'stop') {
-      fatal = failure;
-      return false;
-    }
-    errors.push(failure);
-    (skippedRecords ??= new Set()).add(record);
-    return true;
-  };
+  const isCsv = config.format !== 'jsonl' && config.format !== 'json';
+  const delimiter = config.delimiter.charCodeAt(0);
+  const typed = isCsv && plan.types === 'infer' && typedScanSupports(delimiter);
+  const parse = new TextChunkParse(
+    bytes,
+    base + from,
+    plan.onError === 'stop',
+    sink,
+    config.header.length,
+    delimiter,
+    isCsv ? rowBuilder(config, plan) : undefined,
+    typed ? typedRowBuilder(config, plan) : undefined,
+  );
+  const { starts, windows } = parse;
 
-  // Where the window being scanned starts in the chunk's bytes.
-  let offset = 0;
   let lines = 0;
   // A JSON array that cannot be followed past some byte (always fatal: there is no next record to find).
   let structural: WorkerRowError | undefined;
   let abandoned = false;
   let scanPiece: PieceScanner;
   if (config.format === 'jsonl') {
-    scanPiece = (piece, pieceLimit, atEof) => {
-      let p = 0;
+    scanPiece = (piece, from, pieceLimit, atEof) => {
+      let p = from;
       while (p < pieceLimit && p < piece.length) {
         let nl = piece.indexOf('\n', p);
         if (nl < 0) {
@@ -230,15 +332,19 @@ function parseText(
         }
         const line = piece.slice(p, nl);
         if (line.trim() !== '') {
-          starts.push(offset + p);
+          let row: unknown;
           try {
-            rows.push(JSON.parse(line));
+            row = JSON.parse(line);
           } catch (error) {
-            rows.push(undefined);
-            if (!dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line))
+            starts.push(parse.offset + p);
+            parse.rows.push(undefined);
+            if (!parse.dataError(`invalid JSON: ${(error as Error).message}`, starts.length - 1, line))
               return { stop: Math.min(nl + 1, piece.length), incomplete: false };
+            p = nl + 1;
+            continue;
           }
-          if (sink && rows.length >= ROW_BATCH && !handOver())
+          parse.add(row, p);
+          if (parse.batchFull() && !parse.handOver())
             return { stop: Math.min(nl + 1, piece.length), incomplete: false };
         }
         p = nl + 1;
@@ -250,13 +356,13 @@ function parseText(
     // array): give up at once rather than follow it, perhaps to the end of the file.
     const guessed = source.guessed === true;
     const bad = (message: string, record: number, data: unknown) => {
-      if (!guessed) return dataError(message, record, data);
+      if (!guessed) return parse.dataError(message, record, data);
       abandoned = true;
       return false;
     };
-    scanPiece = (piece, pieceLimit, atEof) => {
-      const scan = scanJsonArray(piece, 0, pieceLimit, atEof, (start, end, _recordStart, parsed) => {
-        starts.push(offset + start);
+    scanPiece = (piece, from, pieceLimit, atEof) => {
+      const scan = scanJsonArray(piece, from, pieceLimit, atEof, (start, end, _recordStart, parsed) => {
+        starts.push(parse.offset + start);
         const record = starts.length - 1;
         let value = parsed;
         if (value === UNPARSED) {
@@ -264,22 +370,26 @@ function parseText(
           try {
             value = JSON.parse(text);
           } catch (error) {
-            rows.push(undefined);
+            parse.rows.push(undefined);
             const message = (error as Error).message;
             const at = jsonErrorPosition(text, message);
             const byte =
-              base + from + offset + Buffer.byteLength(piece.slice(0, start)) + Buffer.byteLength(text.slice(0, at));
+              base +
+              from +
+              parse.offset +
+              Buffer.byteLength(piece.slice(0, start)) +
+              Buffer.byteLength(text.slice(0, at));
             if (guessed) return bad('', record, text);
-            return dataError(`invalid JSON at byte ${byte}: ${jsonErrorReason(message)}`, record, text);
+            return parse.dataError(`invalid JSON at byte ${byte}: ${jsonErrorReason(message)}`, record, text);
           }
         }
         const notObject = notAnObject(value);
         if (notObject !== undefined) {
-          rows.push(undefined);
+          parse.rows.push(undefined);
           return bad(notObject, record, value);
         }
-        rows.push(value);
-        if (sink && rows.length >= ROW_BATCH) return handOver();
+        parse.rows.push(value);
+        if (parse.batchFull()) return parse.handOver();
       });
       if (scan.problem && guessed) abandoned = true;
       else if (scan.problem) {
@@ -288,62 +398,33 @@ function parseText(
           kind: 'data',
           message: `invalid JSON array: ${scan.problem.message}`,
           record: starts.length,
-          byteOffset: base + from + offset + Buffer.byteLength(before),
+          byteOffset: base + from + parse.offset + Buffer.byteLength(before),
           linesBefore: lines + countLines(before, 0, before.length),
         };
       }
       return scan;
     };
-  } else {
-    const build = rowBuilder(config, plan);
-    const width = config.header.length;
-    const delimiter = config.delimiter.charCodeAt(0);
-    const onRecord = (fields: string[], recordStart: number) => {
-      starts.push(offset + recordStart);
-      if (fields.length !== width) {
-        rows.push(undefined);
-        return dataError(
-          `expected ${width} fields (as in the header), found ${fields.length}`,
-          starts.length - 1,
-          fields.slice(),
-        );
-      }
-      rows.push(build(fields));
-      if (sink && rows.length >= ROW_BATCH) return handOver();
+  } else if (typed) {
+    // Numbers parsed from the bytes, no string per numeric field (typed-scan.ts): the same rows
+    // as the string fields through inferValue, at about the columnar path's cost.
+    scanPiece = (piece, from, pieceLimit, atEof, asciiBytes) => {
+      if (!asciiBytes) return scanCsv(piece, from, pieceLimit, delimiter, atEof, parse);
+      parse.typedPiece = piece;
+      return scanCsvTyped(piece, asciiBytes, from, pieceLimit, delimiter, atEof, parse);
     };
-    if (plan.types === 'infer' && typedScanSupports(delimiter)) {
-      // Numbers parsed from the bytes, no string per numeric field (typed-scan.ts): the same rows
-      // as the string fields through inferValue, at about the columnar path's cost.
-      const buildTyped = typedRowBuilder(config, plan);
-      let typedPiece = '';
-      const onTypedRecord = (fields: (string | number)[], recordStart: number) => {
-        starts.push(offset + recordStart);
-        if (fields.length !== width) {
-          rows.push(undefined);
-          return dataError(
-            `expected ${width} fields (as in the header), found ${fields.length}`,
-            starts.length - 1,
-            untypedFields(typedPiece, recordStart, delimiter),
-          );
-        }
-        rows.push(buildTyped(fields));
-        if (sink && rows.length >= ROW_BATCH) return handOver();
-      };
-      scanPiece = (piece, pieceLimit, atEof, asciiBytes) => {
-        if (!asciiBytes) return scanCsv(piece, 0, pieceLimit, delimiter, atEof, onRecord);
-        typedPiece = piece;
-        return scanCsvTyped(piece, asciiBytes, 0, pieceLimit, delimiter, atEof, onTypedRecord);
-      };
-    } else scanPiece = (piece, pieceLimit, atEof) => scanCsv(piece, 0, pieceLimit, delimiter, atEof, onRecord);
-  }
+  } else scanPiece = (piece, from, pieceLimit, atEof) => scanCsv(piece, from, pieceLimit, delimiter, atEof, parse);
 
   let window = WINDOW_BYTES;
   let stop: number;
   let scan: ScanResult;
   for (;;) {
+    const offset = parse.offset;
     let windowEnd = Math.min(bytes.length, offset + window);
     const last = windowEnd === bytes.length;
-    const ascii = isAscii(bytes.subarray(offset, windowEnd));
+    // A plain view, not Buffer#subarray: its bounds handling deoptimized parseText once per
+    // worker at the first window that ends where the chunk's bytes end.
+    const windowBytes = new Uint8Array(bytes.buffer, bytes.byteOffset + offset, windowEnd - offset);
+    const ascii = isAscii(windowBytes);
     // UTF-8 text is cut between characters (a continuation byte is 10xxxxxx).
     if (!ascii && !last) {
       let cut = windowEnd;
@@ -358,13 +439,20 @@ function parseText(
       ascii || limitBytes >= windowEnd - offset
         ? limitBytes
         : bytes.toString('utf8', offset, offset + limitBytes).length;
-    kept = {
+    parse.kept = {
       window:
         windows.push({ firstRecord: starts.length, byteStart: offset, byteEnd: windowEnd, ascii, linesBefore: lines }) -
         1,
       text: piece,
     };
-    scan = scanPiece(piece, pieceLimit, last && source.atEof, ascii ? bytes.subarray(offset, windowEnd) : undefined);
+    const atEof = last && sourceAtEof;
+    const asciiBytes = ascii ? windowBytes : undefined;
+    scan = scanPiece(piece, 0, pieceLimit, atEof, asciiBytes);
+    // A CSV scan pauses at a full batch: hand it over, then go on in the same window.
+    while (isCsv && !scan.incomplete && !parse.fatal && parse.batchFull()) {
+      if (!parse.handOver()) break;
+      scan = scanPiece(piece, scan.stop, pieceLimit, atEof, asciiBytes);
+    }
     if (abandoned) return ABANDONED;
     if (scan.incomplete) {
       if (last) return source.guessed && config.format === 'json' ? ABANDONED : null;
@@ -381,8 +469,8 @@ function parseText(
       !scan.incomplete &&
       (last ||
         offset + consumed >= byteLimit ||
-        stopped ||
-        fatal ||
+        parse.stopped ||
+        parse.fatal ||
         structural ||
         abandoned ||
         scan.unterminatedQuoteAt !== undefined)
@@ -392,42 +480,44 @@ function parseText(
     }
     // Go on from the first record not consumed: one that ran past the window, or the one
     // starting right where the window ended.
-    offset += consumed;
+    parse.offset += consumed;
     window = WINDOW_BYTES;
   }
   if (scan.unterminatedQuoteAt !== undefined) {
-    starts.push(offset + scan.unterminatedQuoteAt);
-    fatal = {
+    starts.push(parse.offset + scan.unterminatedQuoteAt);
+    parse.fatal = {
       kind: 'data',
       message: 'unterminated quoted field (a quote opens a field but the file ends before it closes)',
       record: starts.length - 1,
-      ...locate(starts.length - 1),
+      ...parse.locate(starts.length - 1),
     };
     starts.pop();
   }
-  fatal ??= structural;
-  if (sink && !stopped && !fatal && rows.length > 0) handOver();
-  const leadingLines = starts.length > 0 ? where(0, starts[0]).lines : 0;
+  parse.fatal ??= structural;
+  if (sink && !parse.stopped && !parse.fatal && parse.rows.length > 0) parse.handOver();
+  const leadingLines = starts.length > 0 ? parse.where(0, starts[0]).lines : 0;
   return {
     start: base + from,
     end: base + from + stop,
     count: starts.length,
     lines,
     leadingLines,
-    rows,
-    errors,
-    fatal,
-    skippedRecords,
-    locate,
+    rows: parse.rows,
+    errors: parse.errors,
+    fatal: parse.fatal,
+    skippedRecords: parse.skippedRecords,
+    locate: parse.locate,
   };
 }
 
 /** A bad record's fields as text (its report shows them as in the file), cut again by scanCsv. */
 function untypedFields(text: string, recordStart: number, delimiter: number): string[] {
   let fields: string[] = [];
-  scanCsv(text, recordStart, recordStart + 1, delimiter, true, (f) => {
-    fields = f.slice();
-    return false;
+  scanCsv(text, recordStart, recordStart + 1, delimiter, true, {
+    record: (f) => {
+      fields = f.slice();
+      return false;
+    },
   });
   return fields;
 }

@@ -23,8 +23,19 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/**
+ * An empty array that already holds doubles, the usual results: pushing numbers never changes its
+ * elements kind. One made by `[]` holds small integers until the first double arrives, and the
+ * optimized loop below deoptimized on that change once in every worker.
+ */
+function emptyValues(): unknown[] {
+  const values: unknown[] = [0.5];
+  values.pop();
+  return values;
+}
+
 export class RowRun {
-  values: unknown[] = [];
+  values = emptyValues();
   /** The record of each value, for locating a result that cannot be written. */
   records: number[] = [];
   errors: WorkerRowError[] = [];
@@ -71,7 +82,7 @@ export class RowRun {
 
   /** The parse starts over (the chunk's last record ran past what was read): forget all taken. */
   restart(): void {
-    this.values = [];
+    this.values = emptyValues();
     this.records = [];
     this.errors = [];
     this.fatal = undefined;

@@ -17,8 +17,10 @@ type Scanned = { records: { start: number; fields: (string | number)[] }[]; resu
 
 function viaStrings(text: string, limit: number, delimiter: number, atEof: boolean): Scanned {
   const records: Scanned['records'] = [];
-  const result = scanCsv(text, 0, limit, delimiter, atEof, (fields, start) => {
-    records.push({ start, fields: fields.map(inferValue) });
+  const result = scanCsv(text, 0, limit, delimiter, atEof, {
+    record: (fields, start) => {
+      records.push({ start, fields: fields.map(inferValue) });
+    },
   });
   return { records, result };
 }
@@ -26,8 +28,10 @@ function viaStrings(text: string, limit: number, delimiter: number, atEof: boole
 function viaBytes(text: string, limit: number, delimiter: number, atEof: boolean): Scanned {
   const records: Scanned['records'] = [];
   const bytes = Buffer.from(text, 'latin1');
-  const result = scanCsvTyped(text, bytes, 0, limit, delimiter, atEof, (fields, start) => {
-    records.push({ start, fields: fields.slice() });
+  const result = scanCsvTyped(text, bytes, 0, limit, delimiter, atEof, {
+    typedRecord: (fields, start) => {
+      records.push({ start, fields: fields.slice() });
+    },
   });
   return { records, result };
 }
@@ -170,9 +174,11 @@ describe('typed CSV scan (types: infer from bytes)', () => {
   it('stops where the record callback returns false, as scanCsv does', () => {
     const csv = '1,2\n3,4\n5,6\n';
     let seen = 0;
-    const typed = scanCsvTyped(csv, Buffer.from(csv, 'latin1'), 0, csv.length, 44, true, () => ++seen < 2);
+    const typed = scanCsvTyped(csv, Buffer.from(csv, 'latin1'), 0, csv.length, 44, true, {
+      typedRecord: () => ++seen < 2,
+    });
     let seenStrings = 0;
-    const strings = scanCsv(csv, 0, csv.length, 44, true, () => ++seenStrings < 2);
+    const strings = scanCsv(csv, 0, csv.length, 44, true, { record: () => ++seenStrings < 2 });
     assert.deepEqual(typed, strings);
     assert.equal(seen, 2);
   });
