@@ -187,6 +187,17 @@ describe('adaptive chunking: the controller', () => {
     assert.ok(chunker.baseBytes >= 1 * MIB, JSON.stringify(chunker.trace, null, 1));
   });
 
+  it('grows short chunks as soon as the latest few are short, however slow the cold first ones were', () => {
+    // Two workers; the first 16 chunks run cold (12 ms at 64 KiB), then 1.2 ms. Judged on every
+    // chunk of the size, the cold ones held the mean over 5 ms until chunk ~40; on the latest six
+    // (3 per worker), 64 KiB doubles within a few chunks of the code being compiled.
+    const s = settings({ workers: 2, dataEnd: 400 * MIB, minChunkMs: 5, warmupMsPerWorker: 100 });
+    const chunker = new AdaptiveChunker(s);
+    drive(chunker, s, { gapMs: 0.2, busyMs: (b, chunk) => ((chunk < 16 ? 190 : 19) * b) / MIB });
+    assert.match(chunker.trace[1].reason, /^doubled: chunks took [\d.]+ ms at 64 KiB, under the 5 ms/);
+    assert.ok(chunker.trace[1].atChunk <= 16 + 8, JSON.stringify(chunker.trace, null, 1));
+  });
+
   it('judges no chunk of a worker until it has been busy warmupMsPerWorker (cold code looks dear)', () => {
     // Each lane's first 60 ms of chunks run 16× slower (code not yet compiled): judged at once, the
     // 0.5 ms hand-off looks like 2.4 % of a cold 64 KiB chunk and the run settles there.

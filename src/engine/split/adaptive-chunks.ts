@@ -100,7 +100,7 @@ export class AdaptiveChunker {
   private readonly laneBusyMs = new Map<number, number>();
   /** Durations of the latest chunks at the current size once settled (the duration cap's evidence). */
   private recentBusy: number[] = [];
-  /** Busy times of the current size's chunks while growing, warm-up included (growShortChunks). */
+  /** Busy times of the current size's latest chunks while growing, warm-up included (growShortChunks). */
   private shortBusy: number[] = [];
   private rowsSeen = 0;
   private bytesSeen = 0;
@@ -210,11 +210,15 @@ export class AdaptiveChunker {
   /**
    * Chunks shorter than minChunkMs double as soon as a few were seen, warm or cold (cold ones only
    * look longer, so this never overshoots): fast processors leave the small start sizes quickly.
+   * Judged on the latest few chunks, not all of the size's: with every chunk counted, the slow
+   * first chunks of cold code held the mean over the bar long after the code was compiled (two
+   * workers ran 34-37 start-size chunks where 6 were enough).
    */
   private growShortChunks(busyMs: number): boolean {
     const { minChunkMs = 0, maxBytes, maxChunkMs } = this.settings;
     if (minChunkMs <= 0) return false;
     this.shortBusy.push(busyMs);
+    if (this.shortBusy.length > this.sampleChunks) this.shortBusy.shift();
     if (this.shortBusy.length < this.sampleChunks) return false;
     const meanMs = this.shortBusy.reduce((a, b) => a + b, 0) / this.shortBusy.length;
     const size = this.current.size;
