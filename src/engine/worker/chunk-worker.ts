@@ -1,6 +1,7 @@
 // The worker-thread entry that piscina runs: loads the processor once, then for each task reads
 // (byte-range), parses, runs the user's function, folds or encodes results, and reports timings.
 import { closeSync, openSync, readSync } from 'node:fs';
+import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { epochNow } from '../base/clock';
@@ -376,6 +377,36 @@ function encode(task: ChunkTask, parsed: ParsedChunk, computed: Computed, result
   result.output = lines.length > 1 ? lines.join('\n') : '';
 }
 
+/*
+ * A chunk's output bytes are moved to the main thread, not copied: a copy is made into the message
+ * (grown by reallocation) and another out of it into fresh memory on the main thread, which on a
+ * machine with a worker per core comes out of the workers' time. A result wrapped with piscina's
+ * move marks is posted with its buffer in the transfer list. Only piscina's small symbols module is
+ * loaded (the one its worker.js loaded in this thread, so the same symbols): its main module cost
+ * every worker ~10 ms of start-up. Its package exports only ".", so the file is found by path.
+ */
+const piscinaSymbols = require(path.join(path.dirname(require.resolve('piscina')), 'symbols.js')) as {
+  kMovable: symbol;
+  kTransferable: symbol;
+  kValue: symbol;
+};
+
+function withOutputMoved(result: ChunkResult): unknown {
+  const output = result.output;
+  // Only a buffer the output has to itself (not a slice of Buffer's shared pool) may be moved.
+  if (
+    !(output instanceof Uint8Array) ||
+    !(output.buffer instanceof ArrayBuffer) ||
+    output.buffer.byteLength - output.byteLength > 1
+  )
+    return result;
+  return {
+    [piscinaSymbols.kMovable]: true,
+    [piscinaSymbols.kTransferable]: output.buffer,
+    [piscinaSymbols.kValue]: result,
+  };
+}
+
 // The pool hands a worker its next chunk while it runs one (run/dispatcher.ts). Chunks still run one
 // after another: an async processor awaiting something must not let the next chunk start, which
 // would share ctx, the read buffer and the watchdog's slot.
@@ -400,6 +431,6 @@ export default async function handle(task: Task): Promise<unknown> {
     case 'row':
     case 'index':
     case 'table':
-      return oneAtATime(() => runChunk(task));
+      return oneAtATime(async () => withOutputMoved(await runChunk(task)));
   }
 }
