@@ -2,9 +2,11 @@
 // The second core, side by side: the default job (object rows, byte-range, --out,
 // examples/processors/sum-of-squares.js) at 1 and 2 workers, and the same per-row work with no
 // engine (bench/thread-scaling.mjs) on 1 and 2 threads, interleaved round by round so machine noise
-// hits all four. Prints "2-worker scaling: engine X×, no-engine Y×, ratio X/Y (bar ≥ 0.9)" from the
-// best of each, and each stage's worker time at 1 and 2 workers (which stage a second worker
-// slows). Writes bench/results/scaling-<date>.json.
+// hits all four. Prints the 2-worker scaling ratio (engine over no-engine, bar ≥ 0.9), and each
+// stage's worker time at 1 and 2 workers (which stage a second worker
+// slows). The bar is the median over rounds of each round's engine scaling over that round's
+// no-engine scaling (paired: same minutes, same machine state); best-of-each is printed beside it.
+// Writes bench/results/scaling-<date>.json.
 //   node bench/scaling.mjs [--rows N] [--rounds N] [--ref-rows N] [--base DIR]   (build first: node scripts/build.mjs)
 // --base DIR: also run the default job with another built checkout's CLI (DIR/bin/chunkscope.js)
 // in every round, for a before/after in the same run.
@@ -97,7 +99,11 @@ try {
   if (totals.some((t) => Math.abs(t - totals[0]) > 1e-9 * Math.abs(totals[0])))
     throw new Error(`runs disagree on the output's total: ${totals.join(', ')}`);
   const best = (runs, key) => Math.min(...runs.map((r) => (typeof r === 'number' ? r : r[key])));
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const median = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
   const engineScaling = best(engine[1], 'wallMs') / best(engine[2], 'wallMs');
   const processingScaling = best(engine[1], 'processingMs') / best(engine[2], 'processingMs');
   const referenceScaling = best(reference[1]) / best(reference[2]);
@@ -106,9 +112,18 @@ try {
   const baseProcessingScaling = opts.base
     ? best(baseEngine[1], 'processingMs') / best(baseEngine[2], 'processingMs')
     : undefined;
-  // Per-round scalings (same round, so the same machine state), for the spread.
+  // Per-round scalings (same round, so the same machine state): the bar is judged on their paired
+  // ratios. Best-of-each across rounds leans against the engine on this noisy VM: a reference
+  // measurement is ~0.2 s of threads and often lands in a quiet moment, an engine run is ~0.8 s
+  // and rarely does, so the reference's best 2-thread time is the luckier outlier.
   const roundScaling = engine[1].map((r, k) => r.wallMs / engine[2][k].wallMs);
   const roundReference = reference[1].map((t, k) => t / reference[2][k]);
+  const roundRatio = roundScaling.map((x, k) => x / roundReference[k]);
+  const pairedRatio = median(roundRatio);
+  const roundProcessingRatio = engine[1].map((r, k) => r.processingMs / engine[2][k].processingMs / roundReference[k]);
+  const baseRoundRatio = opts.base
+    ? baseEngine[1].map((r, k) => r.wallMs / baseEngine[2][k].wallMs / roundReference[k])
+    : undefined;
   // Worker time per stage (summed over workers, medians): what a second worker makes dearer.
   const stages = ['readMs', 'parseMs', 'computeMs', 'encodeMs'];
   const stageMs = Object.fromEntries(
@@ -141,16 +156,17 @@ try {
       `  ${k.replace('Ms', '').padEnd(8)} ${stageMs[1][k].toFixed(0).padStart(6)} → ${stageMs[2][k].toFixed(0).padStart(6)}  (×${(stageMs[2][k] / stageMs[1][k]).toFixed(2)})`,
     );
   console.log(
-    `\nper round: engine ${roundScaling.map((x) => x.toFixed(2)).join(' ')}; no engine ${roundReference.map((x) => x.toFixed(2)).join(' ')}`,
+    `\nper round: engine ${roundScaling.map((x) => x.toFixed(2)).join(' ')}; no engine ${roundReference.map((x) => x.toFixed(2)).join(' ')}; ratio ${roundRatio.map((x) => x.toFixed(2)).join(' ')}`,
   );
   // When the threads with no engine did not get near 2× either, the machine did not have a second
   // core to give (other work on it): the ratio then says nothing, and the bar is void, not passed.
-  const pass = referenceScaling >= 1.5 ? ratio >= 0.9 : undefined;
+  const pass = median(roundReference) >= 1.5 ? pairedRatio >= 0.9 : undefined;
   console.log(
-    `\n${pass === undefined ? 'VOID' : pass ? 'PASS' : 'MISS'}  2-worker scaling: engine ${engineScaling.toFixed(2)}×, no-engine ${referenceScaling.toFixed(2)}×, ratio ${ratio.toFixed(2)} (bar ≥ 0.9)`,
+    `\n${pass === undefined ? 'VOID' : pass ? 'PASS' : 'MISS'}  2-worker scaling against the no-engine threads, paired in each round: median ratio ${pairedRatio.toFixed(2)} (bar ≥ 0.9); processing phase ${median(roundProcessingRatio).toFixed(2)}` +
+      (baseRoundRatio ? `; base build ${median(baseRoundRatio).toFixed(2)}` : ''),
   );
   console.log(
-    `      processing phase only (pool start-up excluded, as the no-engine threads' start is): engine ${processingScaling.toFixed(2)}×, ratio ${(processingScaling / referenceScaling).toFixed(2)}` +
+    `      best of each over the rounds: engine ${engineScaling.toFixed(2)}×, no-engine ${referenceScaling.toFixed(2)}×, ratio ${ratio.toFixed(2)}; processing phase (pool start-up excluded, as the no-engine threads' start is) ${processingScaling.toFixed(2)}×, ratio ${(processingScaling / referenceScaling).toFixed(2)}` +
       (opts.base
         ? `; base build: wall ${baseScaling.toFixed(2)}× (ratio ${(baseScaling / referenceScaling).toFixed(2)}), processing ${baseProcessingScaling.toFixed(2)}× (ratio ${(baseProcessingScaling / referenceScaling).toFixed(2)})`
         : ''),
@@ -169,9 +185,13 @@ try {
         : undefined,
       referenceScaling,
       ratio,
+      pairedRatio,
+      pairedProcessingRatio: median(roundProcessingRatio),
+      basePairedRatio: baseRoundRatio ? median(baseRoundRatio) : undefined,
       pass,
       roundScaling,
       roundReference,
+      roundRatio,
       stageMs,
       engine,
       baseEngine: opts.base ? baseEngine : undefined,
