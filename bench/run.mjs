@@ -404,6 +404,13 @@ async function run({ rows, repeats }) {
           : ''),
     ),
     bar(
+      "default's 2-worker scaling ≥ 0.9 of the same per-row work's with no engine (bench/scaling.mjs pairs them round by round)",
+      cs2 && cs1 && threadScaling,
+      () => cs2.vsChunkscope1 / threadScaling.scaling,
+      (v) => v >= 0.9,
+      (v) => `${v.toFixed(2)} (${cs2.vsChunkscope1.toFixed(2)}× against ${threadScaling.scaling.toFixed(2)}×)`,
+    ),
+    bar(
       'overhead share of the default 2-worker run ≤ 10 %',
       cs2,
       () => cs2.overheadShare,
