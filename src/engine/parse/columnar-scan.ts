@@ -121,9 +121,17 @@ export function scanColumns(
   // Sized from the caller's estimate of a record's bytes (grown if short): allocating several times
   // what a chunk needs cost two workers about a third of their parse time (bench/README.md).
   let capacity = Math.max(16, Math.ceil((limit - start) / Math.max(1, bytesPerRecord)));
-  const numeric: (Float64Array | null)[] = numericColumns.map((isNum) => (isNum ? new Float64Array(capacity) : null));
-  const spanStart: (Int32Array | null)[] = numericColumns.map((isNum) => (isNum ? null : new Int32Array(capacity)));
-  const spanEnd: (Int32Array | null)[] = numericColumns.map((isNum) => (isNum ? null : new Int32Array(capacity)));
+  // Filled by push, not made by map(): map's result array took another elements kind when the
+  // scan itself was optimized than when it was not, and the scan deoptimized on it in every worker.
+  const numeric: (Float64Array | null)[] = [];
+  const spanStart: (Int32Array | null)[] = [];
+  const spanEnd: (Int32Array | null)[] = [];
+  for (let c = 0; c < numericColumns.length; c++) {
+    const isNum = numericColumns[c];
+    numeric.push(isNum ? new Float64Array(capacity) : null);
+    spanStart.push(isNum ? null : new Int32Array(capacity));
+    spanEnd.push(isNum ? null : new Int32Array(capacity));
+  }
   let recordStarts = new Int32Array(capacity);
   const problems: ColumnarScan['problems'] = [];
   let length = 0;

@@ -685,6 +685,27 @@ function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
   };
 }
 
+/**
+ * Every chunk's parse result with the same properties in the same order, whichever parser made
+ * it: results of several shapes made the worker's optimized code that reads them deoptimize at the
+ * first chunk of another shape (a speculative range with no record, a columnar chunk).
+ */
+function withReadTime(parsed: Omit<ParsedChunk, 'readMs'>, readMs: number): ParsedChunk {
+  return {
+    start: parsed.start,
+    end: parsed.end,
+    count: parsed.count,
+    lines: parsed.lines,
+    leadingLines: parsed.leadingLines,
+    rows: parsed.rows,
+    readMs,
+    errors: parsed.errors,
+    fatal: parsed.fatal,
+    skippedRecords: parsed.skippedRecords,
+    locate: parsed.locate,
+  };
+}
+
 /** Parses one chunk; text rows go to `sink` as they are parsed when one is given (not for single rows). */
 export function parseChunk(
   task: TextChunkTask,
@@ -696,13 +717,13 @@ export function parseChunk(
   switch (task.kind) {
     case 'range': {
       const { parsed, readMs } = parseByteRange(task, config, readRange, sink);
-      return { ...parsed, readMs };
+      return withReadTime(parsed, readMs);
     }
     case 'bytes': {
       // Segments end at record ends; only a JSON array's last one ends at its "]".
       const atEof = config.format !== 'json' || (task.atEnd ?? task.byteStart + task.bytes.length >= config.fileSize);
       const source = { buffer: task.bytes, base: task.byteStart, from: 0, limit: task.bytes.length, atEof };
-      return { ...(parseSource(source, config, task.plan, sink) as Omit<ParsedChunk, 'readMs'>), readMs: 0 };
+      return withReadTime(parseSource(source, config, task.plan, sink) as Omit<ParsedChunk, 'readMs'>, 0);
     }
     case 'index': {
       const starts = new Float64Array(task.table.recordStarts);
@@ -716,20 +737,22 @@ export function parseChunk(
         sink,
       ) as Omit<ParsedChunk, 'readMs'>;
       if (task.plan.rowShape === 'columns') shareNumericColumns(parsed, task, config);
-      return { ...parsed, readMs: 0 };
+      return withReadTime(parsed, 0);
     }
     case 'row': {
-      const parsed: ParsedChunk = {
-        start: task.byteStart,
-        end: task.byteEnd,
-        count: 1,
-        lines: task.lines,
-        leadingLines: 0,
-        rows: [task.row],
-        readMs: 0,
-        errors: [],
-        locate: () => ({ byteOffset: task.byteStart, linesBefore: 0 }),
-      };
+      const parsed: ParsedChunk = withReadTime(
+        {
+          start: task.byteStart,
+          end: task.byteEnd,
+          count: 1,
+          lines: task.lines,
+          leadingLines: 0,
+          rows: [task.row],
+          errors: [],
+          locate: () => ({ byteOffset: task.byteStart, linesBefore: 0 }),
+        },
+        0,
+      );
       if (task.problem !== undefined) {
         const failure: WorkerRowError = {
           kind: 'data',
