@@ -119,7 +119,7 @@ export {
 export { NewerFileError } from './base/versioned-json';
 export { writeFileAtomic } from './base/atomic-file';
 export { tuneAsSweepReport } from './tune/tune-report';
-export { median } from './base/stats';
+export { median, seededRandom } from './base/stats';
 export { shiftLines, type LineEdit } from './base/line-shift';
 export { entryPointLines } from './processor/entry-points';
 // The cluster face (src/cluster) runs chunks through these: the dispatcher seam, the local pool its

@@ -1,6 +1,6 @@
 // The walkthrough's sample dataset: taxi trips as CSV, seeded so every workspace gets the same
 // bytes (the demo's trips.csv columns, without its free-text note, small enough to open in an editor).
-import { formatInt } from '../../engine';
+import { formatInt, seededRandom } from '../../engine';
 
 export const SAMPLE_DATA_FILE = 'data/trips.csv';
 export const SAMPLE_ROWS = 50_000;
@@ -22,22 +22,10 @@ const PAYMENTS = ['card', 'cash', 'app', 'voucher'];
 const PLACES = ['São Paulo', 'Zürich', 'Kraków', 'Malmö', 'Reykjavík', 'Montréal', 'Köln', 'Bogotá', 'London', 'Paris'];
 const START_MS = Date.UTC(2026, 0, 1);
 
-/** mulberry32: a tiny 32-bit PRNG, identical on every platform. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The CSV text of `rows` trips (header first, "\n" line ends, a final newline). */
 export function sampleTripsCsv(rows: number = SAMPLE_ROWS, seed = 42): string {
   if (!Number.isInteger(rows) || rows < 1) throw new Error(`Sample rows must be a whole number ≥ 1, got ${rows}`);
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const lines = [SAMPLE_HEADER.join(',')];
   for (let i = 1; i <= rows; i++) {

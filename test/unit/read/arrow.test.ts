@@ -52,21 +52,10 @@ import type { ColumnarChunk, RowShape } from '../../../src/engine/model';
 import { lz4FrameDecode, openArrow } from '../../../src/engine/read/arrow';
 import type { TableReader } from '../../../src/engine/read/table';
 import { columnarChunk, typedValue } from '../../../src/engine/read/typed-values';
+import { seededRandom } from '../../../src/engine/base/stats';
 import { TempDir } from '../../helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- apache-arrow's values are read untyped here */
-
-/** A deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SIZES = [700, 1, 0, 1299, 1000];
 const N = SIZES.reduce((a, b) => a + b, 0);
@@ -110,7 +99,7 @@ function rawVector(
 
 /** The whole test table: one column of each kind a dataset holds. */
 function fixtureColumns(): Record<string, Vector> {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const i64 = new BigInt64Array(N).map((_, i) =>
     i >= SPECIAL_AT && i < SPECIAL_AT + INT64_SPECIALS.length
       ? INT64_SPECIALS[i - SPECIAL_AT]
@@ -868,7 +857,7 @@ describe('Arrow IPC files (read/arrow.ts)', function () {
 
     it('decodes LZ4 frames with long literal runs, overlapping matches and uncompressed blocks', function () {
       if (!tool('lz4')) this.skip();
-      const rnd = random(9);
+      const rnd = seededRandom(9);
       const parts = [
         new Uint8Array(70_000).fill(7), // one long overlapping match
         Uint8Array.from({ length: 300_000 }, () => Math.floor(rnd() * 256)), // incompressible: stored blocks
