@@ -155,7 +155,7 @@ interface ScanWindow {
  */
 type PieceScanner = (
   piece: string,
-  from: number,
+  pieceFrom: number,
   limit: number,
   atEof: boolean,
   asciiBytes: Uint8Array | undefined,
@@ -322,8 +322,8 @@ function parseText(
   let abandoned = false;
   let scanPiece: PieceScanner;
   if (config.format === 'jsonl') {
-    scanPiece = (piece, from, pieceLimit, atEof) => {
-      let p = from;
+    scanPiece = (piece, pieceFrom, pieceLimit, atEof) => {
+      let p = pieceFrom;
       while (p < pieceLimit && p < piece.length) {
         let nl = piece.indexOf('\n', p);
         if (nl < 0) {
@@ -360,8 +360,8 @@ function parseText(
       abandoned = true;
       return false;
     };
-    scanPiece = (piece, from, pieceLimit, atEof) => {
-      const scan = scanJsonArray(piece, from, pieceLimit, atEof, (start, end, _recordStart, parsed) => {
+    scanPiece = (piece, pieceFrom, pieceLimit, atEof) => {
+      const scan = scanJsonArray(piece, pieceFrom, pieceLimit, atEof, (start, end, _recordStart, parsed) => {
         starts.push(parse.offset + start);
         const record = starts.length - 1;
         let value = parsed;
@@ -374,8 +374,7 @@ function parseText(
             const message = (error as Error).message;
             const at = jsonErrorPosition(text, message);
             const byte =
-              base +
-              from +
+              parse.firstByte +
               parse.offset +
               Buffer.byteLength(piece.slice(0, start)) +
               Buffer.byteLength(text.slice(0, at));
@@ -398,7 +397,7 @@ function parseText(
           kind: 'data',
           message: `invalid JSON array: ${scan.problem.message}`,
           record: starts.length,
-          byteOffset: base + from + parse.offset + Buffer.byteLength(before),
+          byteOffset: parse.firstByte + parse.offset + Buffer.byteLength(before),
           linesBefore: lines + countLines(before, 0, before.length),
         };
       }
@@ -407,12 +406,13 @@ function parseText(
   } else if (typed) {
     // Numbers parsed from the bytes, no string per numeric field (typed-scan.ts): the same rows
     // as the string fields through inferValue, at about the columnar path's cost.
-    scanPiece = (piece, from, pieceLimit, atEof, asciiBytes) => {
-      if (!asciiBytes) return scanCsv(piece, from, pieceLimit, delimiter, atEof, parse);
+    scanPiece = (piece, pieceFrom, pieceLimit, atEof, asciiBytes) => {
+      if (!asciiBytes) return scanCsv(piece, pieceFrom, pieceLimit, delimiter, atEof, parse);
       parse.typedPiece = piece;
-      return scanCsvTyped(piece, asciiBytes, from, pieceLimit, delimiter, atEof, parse);
+      return scanCsvTyped(piece, asciiBytes, pieceFrom, pieceLimit, delimiter, atEof, parse);
     };
-  } else scanPiece = (piece, from, pieceLimit, atEof) => scanCsv(piece, from, pieceLimit, delimiter, atEof, parse);
+  } else
+    scanPiece = (piece, pieceFrom, pieceLimit, atEof) => scanCsv(piece, pieceFrom, pieceLimit, delimiter, atEof, parse);
 
   let window = WINDOW_BYTES;
   let stop: number;
