@@ -690,7 +690,7 @@ function emptyChunk(at: number): Omit<ParsedChunk, 'readMs'> {
  * it: results of several shapes made the worker's optimized code that reads them deoptimize at the
  * first chunk of another shape (a speculative range with no record, a columnar chunk).
  */
-function withReadTime(parsed: Omit<ParsedChunk, 'readMs'>, readMs: number): ParsedChunk {
+export function withReadTime(parsed: Omit<ParsedChunk, 'readMs'>, readMs: number): ParsedChunk {
   return {
     start: parsed.start,
     end: parsed.end,

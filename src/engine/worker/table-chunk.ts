@@ -6,7 +6,7 @@ import { ChunkscopeError } from '../base/errors';
 import { openTable } from '../read/open-table';
 import type { TableReader } from '../read/table';
 import type { TableTask, WorkerConfig, WorkerRowError } from '../model/protocol';
-import type { ParsedChunk } from './chunk-parse';
+import { withReadTime, type ParsedChunk } from './chunk-parse';
 
 let cached: { file: string; reader: Promise<TableReader> } | undefined;
 
@@ -36,17 +36,19 @@ function unitOf(reader: TableReader, row: number, from: number): number {
 
 export async function readTableChunk(task: TableTask, config: WorkerConfig): Promise<ParsedChunk> {
   const started = epochNow();
-  const parsed: ParsedChunk = {
-    start: task.byteStart,
-    end: task.byteEnd,
-    count: 0,
-    lines: 0,
-    leadingLines: 0,
-    rows: [],
-    readMs: 0,
-    errors: [],
-    locate: () => ({ place: `row group ${task.unit}` }),
-  };
+  const parsed = withReadTime(
+    {
+      start: task.byteStart,
+      end: task.byteEnd,
+      count: 0,
+      lines: 0,
+      leadingLines: 0,
+      rows: [],
+      errors: [],
+      locate: () => ({ place: `row group ${task.unit}` }),
+    },
+    0,
+  );
   // The first chunk of a file opens it: its footer's reads count as this chunk's read time.
   const opening = cached?.file !== config.file;
   let reader: TableReader;
