@@ -4,7 +4,7 @@ import { runOnCluster } from './cluster-command';
 import { ClusterStatusItem } from './cluster-status';
 import { compareRuns } from './compare-panel';
 import { newProcessor } from './new-processor';
-import { processorPickLabels } from './pick-processor';
+import { processorPickActiveLabel, processorPickLabels } from './pick-processor';
 import { LanguageServer, type LanguageServerState } from './language-client';
 import { LineTimingDecorations } from './line-timing-decorations';
 import { COMMANDS } from '../server/protocol';
@@ -39,6 +39,8 @@ export interface ChunkscopeTestApi {
   openReports(): string[];
   /** The labels of the processor quick pick while it is open with its items loaded, else undefined. */
   processorPickLabels(): string[] | undefined;
+  /** The label of the processor pick's active item as VS Code reports it, while its items are loaded. */
+  processorPickActiveLabel(): string | undefined;
   /** The cluster status bar item's text after a fresh poll; undefined while chunkscope.cluster.url is unset. */
   clusterStatusText(): Promise<string | undefined>;
 }
@@ -140,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): ChunkscopeTestApi {
     runsViewReloads: () => runs.reloadCount,
     openReports: () => ReportPanel.openReports(),
     processorPickLabels,
+    processorPickActiveLabel,
     clusterStatusText: async () => {
       await clusterStatus.poll();
       return clusterStatus.text;

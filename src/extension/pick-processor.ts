@@ -21,9 +21,14 @@ interface ProcessorItem extends vscode.QuickPickItem {
   uri?: vscode.Uri;
 }
 
-/** The labels of the processor pick on screen once its items have loaded (read by the extension-host tests). */
+/**
+ * The processor pick on screen, read by the extension-host tests: its labels once the items have
+ * loaded, and the item VS Code reports as active (the keyboard's position in the list).
+ */
 let shownLabels: string[] | undefined;
+let activeLabel: string | undefined;
 export const processorPickLabels = (): string[] | undefined => shownLabels;
+export const processorPickActiveLabel = (): string | undefined => (shownLabels ? activeLabel : undefined);
 
 async function scanFile(uri: vscode.Uri): Promise<Candidate | undefined> {
   try {
@@ -77,20 +82,32 @@ async function buildItems(lastUsed: string | undefined, token: vscode.Cancellati
 export async function pickProcessor(state: vscode.Memento): Promise<vscode.Uri | undefined> {
   const lastUsed = state.get<string>(LAST_PROCESSOR_KEY);
   const cts = new vscode.CancellationTokenSource();
+  // A QuickPick rather than showQuickPick: it shows at once with a busy bar while the workspace is
+  // scanned, and it reports the active item (which the tests wait on before pressing Enter).
+  const pick = vscode.window.createQuickPick<ProcessorItem>();
+  pick.title = 'Chunkscope: choose a processor';
+  pick.placeholder = 'A module exporting processRow or processChunk';
+  pick.matchOnDescription = true;
+  pick.busy = true;
   try {
-    const items = buildItems(lastUsed, cts.token).then((list) => {
-      shownLabels = list.map((i) => i.label);
-      return list;
+    const picked = await new Promise<ProcessorItem | undefined>((resolve, reject) => {
+      pick.onDidHide(() => resolve(undefined));
+      // Enter before the list has loaded has nothing to choose: the pick stays open.
+      pick.onDidAccept(() => {
+        const item = pick.selectedItems[0] ?? pick.activeItems[0];
+        if (item) resolve(item);
+      });
+      pick.onDidChangeActive((items) => {
+        activeLabel = items[0]?.label;
+      });
+      pick.show();
+      buildItems(lastUsed, cts.token).then((list) => {
+        pick.items = list;
+        pick.busy = false;
+        shownLabels = list.map((i) => i.label);
+      }, reject);
     });
-    const picked = await vscode.window.showQuickPick(
-      items,
-      {
-        title: 'Chunkscope: choose a processor',
-        placeHolder: 'A module exporting processRow or processChunk',
-        matchOnDescription: true,
-      },
-      cts.token,
-    );
+    pick.hide();
     if (!picked) return undefined;
     let uri = picked.uri;
     if (!uri) {
@@ -107,6 +124,8 @@ export async function pickProcessor(state: vscode.Memento): Promise<vscode.Uri |
     return uri;
   } finally {
     shownLabels = undefined;
+    activeLabel = undefined;
+    pick.dispose();
     cts.cancel(); // stops a scan still running if the pick was dismissed early
     cts.dispose();
   }

@@ -62,8 +62,9 @@ export async function waitFor<T>(
 /**
  * Runs a command that opens quick picks / input boxes and answers each with the active item
  * (Enter), until the command's promise settles. `select: n` first waits until the processor quick
- * pick has loaded more than n items (moving the selection of a pick still loading does nothing), then
- * moves the selection n items down. Accepting while a pick is still loading is a no-op, so the loop
+ * pick has loaded more than n items, then moves the keyboard down (or up) until VS Code reports the
+ * n-th item active: a move sent before the list has reached the workbench does nothing, so each
+ * move is checked, not assumed. Accepting while a pick is still loading is a no-op, so the loop
  * just tries again.
  */
 export async function runAnswering<T>(
@@ -77,17 +78,7 @@ export async function runAnswering<T>(
   });
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
-  if (opts.select) {
-    const select = opts.select;
-    const api = vscode.extensions.getExtension<ChunkscopeTestApi>(EXTENSION_ID)!.exports;
-    await waitFor(
-      () => settled || (api.processorPickLabels()?.length ?? 0) > select,
-      `the processor quick pick to load more than ${select} items`,
-      timeoutMs,
-    );
-    if (settled) throw new Error(`${command} finished before its processor quick pick showed`);
-    for (let i = 0; i < opts.select; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-  }
+  if (opts.select) await selectInProcessorPick(opts.select, () => settled, command, timeoutMs);
   while (!settled && Date.now() < deadline) {
     if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     await sleep(250);
@@ -97,6 +88,36 @@ export async function runAnswering<T>(
     throw new Error(`${command} did not finish within ${timeoutMs} ms`);
   }
   return p;
+}
+
+/** Moves the processor pick's active item to index `select` of its labels, checking every move. */
+async function selectInProcessorPick(
+  select: number,
+  settled: () => boolean,
+  command: string,
+  timeoutMs: number,
+): Promise<void> {
+  const api = vscode.extensions.getExtension<ChunkscopeTestApi>(EXTENSION_ID)!.exports;
+  const labels = await waitFor(
+    () => settled() || ((api.processorPickLabels()?.length ?? 0) > select && api.processorPickLabels()),
+    `the processor quick pick to load more than ${select} items`,
+    timeoutMs,
+  );
+  if (labels === true) throw new Error(`${command} finished before its processor quick pick showed`);
+  const target = labels[select];
+  for (let moves = 0; api.processorPickActiveLabel() !== target; moves++) {
+    if (settled()) throw new Error(`${command} finished before ${target} was selected in its processor quick pick`);
+    if (moves > 20)
+      throw new Error(`the processor quick pick did not move to ${target} (at ${api.processorPickActiveLabel()})`);
+    const before = api.processorPickActiveLabel();
+    const at = before === undefined ? -1 : labels.indexOf(before);
+    await vscode.commands.executeCommand(
+      at > select ? 'workbench.action.quickOpenSelectPrevious' : 'workbench.action.quickOpenSelectNext',
+    );
+    // The workbench reports the new active item a moment later; a move it ignored changes nothing.
+    for (const until = Date.now() + 1000; api.processorPickActiveLabel() === before && Date.now() < until;)
+      await sleep(50);
+  }
 }
 
 export interface OutputFiles {
