@@ -1,8 +1,8 @@
 // Helpers for tests that run inside the real extension host. The workspace folder is a fresh temp
 // dir made by the runner (scripts/vscode-host/run-host-tests.mjs); tests write their datasets and
 // processors into it. Quick picks and input boxes are answered with VS Code's own quick-input
-// commands — the same ones a keyboard user triggers; only when the processor pick has loaded its
-// items is read from the extension's (read-only) test API.
+// commands — the same ones a keyboard user triggers; only the processor pick's loaded items and
+// its active item are read from the extension's (read-only) test API.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
