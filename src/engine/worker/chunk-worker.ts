@@ -393,7 +393,8 @@ const piscinaSymbols = require(path.join(path.dirname(require.resolve('piscina')
 
 function withOutputMoved(result: ChunkResult): unknown {
   const output = result.output;
-  // Only a buffer the output has to itself (not a slice of Buffer's shared pool) may be moved.
+  // Only a buffer the output has to itself (not a slice of Buffer's shared pool) may be moved; one
+  // byte short is still its own (finiteNumbersOnly drops the JSON's leading '[').
   if (
     !(output instanceof Uint8Array) ||
     !(output.buffer instanceof ArrayBuffer) ||
